@@ -1,0 +1,3 @@
+from prodtui.cli import main
+
+raise SystemExit(main())

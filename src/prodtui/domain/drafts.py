@@ -1,0 +1,15 @@
+"""Unsaved editor text kept in the workspace until it is saved or discarded."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+
+class Draft(BaseModel):
+    key: str
+    """Which editor the text belongs to, for instance `capture` or `item:12:text`."""
+    label: str = ""
+    content: str
+    updated_at: datetime | None = None

@@ -1,0 +1,48 @@
+"""Captured items: notes, actions, blockers, decisions, questions, ideas and risks."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import Field
+
+from prodtui.domain.base import Record
+
+MAX_TEXT = 10_000
+
+
+class ItemKind(StrEnum):
+    NOTE = "note"
+    ACTION = "action"
+    BLOCKER = "blocker"
+    DECISION = "decision"
+    QUESTION = "question"
+    IDEA = "idea"
+    RISK = "risk"
+
+
+class ItemStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+class Item(Record):
+    """One capture. `triaged` is False while it waits in the inbox."""
+
+    kind: ItemKind = ItemKind.NOTE
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    status: ItemStatus = ItemStatus.OPEN
+    owner: str | None = None
+    due_date: date | None = None
+    story_key: str | None = None
+    triaged: bool = False
+    source: str = "tui"
+    resolved_at: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        return f"#{self.id}"
+
+    def is_late(self, today: date) -> bool:
+        return self.status is ItemStatus.OPEN and self.due_date is not None and self.due_date < today

@@ -1,0 +1,25 @@
+"""The team: people who take part in the stand-up."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from prodtui.domain.base import Record
+
+
+class Role(StrEnum):
+    DEV = "dev"
+    DESIGN = "design"
+    BUSINESS = "metier"
+    SECURITY = "rssi"
+    PRODUCT = "product"
+    OTHER = "other"
+
+
+class Person(Record):
+    name: str = Field(min_length=1, max_length=120)
+    role: Role = Role.OTHER
+    active: bool = True
+    position: int = 0

@@ -1,0 +1,34 @@
+"""The audit trail, written in the same transaction as each change."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from prodtui.domain.audit import AuditEntry
+from prodtui.store.base import now, to_text
+
+if TYPE_CHECKING:
+    from prodtui.store.workspace import Workspace
+
+
+class AuditRepository:
+    def __init__(self, workspace: Workspace) -> None:
+        self.ws = workspace
+
+    def record(self, entity: str, entity_id: int | None, field: str, old: Any, new: Any) -> None:
+        self.ws.db.execute(
+            "INSERT INTO audit_log (at, author, entity, entity_id, field, old, new)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [now(), self.ws.author, entity, entity_id, field, to_text(old), to_text(new)],
+        )
+
+    def history(
+        self, entity: str, entity_id: int, *, limit: int = 100, before_id: int | None = None
+    ) -> list[AuditEntry]:
+        """The newest changes of one row first, one page at a time."""
+        rows = self.ws.db.query(
+            "SELECT * FROM audit_log WHERE entity = ? AND entity_id = ? AND id < ?"
+            " ORDER BY id DESC LIMIT ?",
+            [entity, entity_id, before_id if before_id is not None else 2**62, limit],
+        )
+        return [AuditEntry.model_validate(row) for row in rows]

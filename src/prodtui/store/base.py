@@ -1,0 +1,108 @@
+"""What every repository shares: timestamps, optimistic updates and the audit trail."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from prodtui.domain.base import Record
+from prodtui.domain.errors import ConflictError, NotFoundError
+
+if TYPE_CHECKING:
+    from prodtui.store.workspace import Workspace
+
+RecordT = TypeVar("RecordT", bound=Record)
+
+CREATED = "(created)"
+DELETED = "(deleted)"
+BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "version"})
+
+
+def now() -> str:
+    return datetime.now().isoformat(timespec="milliseconds")
+
+
+def to_text(value: Any) -> str | None:
+    """How a value is written in the audit log."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+class Repository(Generic[RecordT]):
+    """One aggregate stored in one table; pydantic models in and out."""
+
+    table: ClassVar[str]
+    model: type[RecordT]
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.ws = workspace
+        self.db = workspace.db
+
+    def get(self, record_id: int) -> RecordT:
+        row = self._row(record_id)
+        if row is None:
+            raise NotFoundError(self.table, record_id)
+        return self.model.model_validate(row)
+
+    def _row(self, record_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.query(f"SELECT * FROM {self.table} WHERE id = ?", [record_id]))
+        return rows[0] if rows else None
+
+    def _fields(self, record: RecordT) -> dict[str, Any]:
+        return record.model_dump(mode="json", exclude=set(BOOKKEEPING))
+
+    def _insert(self, record: RecordT, *, keep_id: bool = False) -> RecordT:
+        stamp = now()
+        row = self._fields(record) | {"created_at": stamp, "updated_at": stamp, "version": 1}
+        if keep_id and record.id is not None:
+            row["id"] = record.id
+        with self.ws.transaction() as db:
+            record_id = db[self.table].insert(row).last_pk
+            self.ws.audit.record(self.table, record_id, CREATED, None, _summary(row))
+        return self.get(int(record_id))
+
+    def _update(self, record: RecordT) -> RecordT:
+        """Save `record` if nobody saved it since it was read; else raise ConflictError."""
+        if record.id is None:
+            raise ValueError("an unsaved record cannot be updated")
+        new = self._fields(record)
+        with self.ws.transaction() as db:
+            stored = self._row(record.id)
+            if stored is None:
+                raise NotFoundError(self.table, record.id)
+            if stored["version"] != record.version:
+                raise ConflictError(self.table, record, self.model.model_validate(stored))
+            old = self._fields(self.model.model_validate(stored))
+            changes = {name: value for name, value in new.items() if old.get(name) != value}
+            if not changes:
+                return self.model.model_validate(stored)
+            assignments = ", ".join(f"{name} = :{name}" for name in changes)
+            cursor = db.execute(
+                f"UPDATE {self.table} SET {assignments}, updated_at = :_now, version = version + 1"
+                " WHERE id = :_id AND version = :_version",
+                changes | {"_now": now(), "_id": record.id, "_version": record.version},
+            )
+            if cursor.rowcount != 1:  # pragma: no cover - the version check above holds the lock
+                raise ConflictError(self.table, record, self.get(record.id))
+            for name, value in changes.items():
+                self.ws.audit.record(self.table, record.id, name, old.get(name), value)
+        return self.get(record.id)
+
+    def _delete(self, record_id: int) -> RecordT:
+        with self.ws.transaction() as db:
+            record = self.get(record_id)
+            db.execute(f"DELETE FROM {self.table} WHERE id = ?", [record_id])
+            self.ws.audit.record(self.table, record_id, DELETED, _summary(record.model_dump(mode="json")), None)
+        return record
+
+
+def _summary(row: dict[str, Any]) -> str:
+    return json.dumps(
+        {k: v for k, v in row.items() if k not in BOOKKEEPING and v not in (None, "")},
+        ensure_ascii=False,
+        default=str,
+    )

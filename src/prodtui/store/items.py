@@ -1,0 +1,70 @@
+"""Captured items and their inbox."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from prodtui.domain.capture import ParsedCapture
+from prodtui.domain.items import Item, ItemStatus
+from prodtui.store.base import Repository
+
+
+class ItemRepository(Repository[Item]):
+    table = "items"
+    model = Item
+
+    def add(self, item: Item) -> Item:
+        return self._insert(item)
+
+    def capture(self, parsed: ParsedCapture, *, source: str = "tui") -> Item:
+        """Store a parsed quick-capture line; `@handle` is resolved against the team."""
+        owner = parsed.owner
+        if owner and (person := self.ws.people.match(owner)):
+            owner = person.name
+        item = Item(
+            kind=parsed.kind,
+            text=parsed.text,
+            owner=owner,
+            due_date=parsed.due_date,
+            story_key=parsed.story_key,
+            source=source,
+        )
+        return self._insert(item)
+
+    def save(self, item: Item) -> Item:
+        return self._update(item)
+
+    def set_done(self, item: Item, done: bool) -> Item:
+        update = {
+            "status": ItemStatus.DONE if done else ItemStatus.OPEN,
+            "resolved_at": datetime.now().replace(microsecond=0) if done else None,
+        }
+        return self._update(item.model_copy(update=update))
+
+    def delete(self, item_id: int) -> Item:
+        """Delete and return the item, so the caller can offer to undo."""
+        return self._delete(item_id)
+
+    def restore(self, item: Item) -> Item:
+        """Undo a delete: the item comes back with its number."""
+        return self._insert(item, keep_id=True)
+
+    def inbox(self, *, limit: int = 200, offset: int = 0) -> list[Item]:
+        """Captures waiting for triage, newest first, one page at a time."""
+        rows = self.db.query(
+            "SELECT * FROM items WHERE triaged = 0 ORDER BY id DESC LIMIT ? OFFSET ?",
+            [limit, offset],
+        )
+        return [Item.model_validate(row) for row in rows]
+
+    def count_inbox(self) -> int:
+        return int(self.ws.conn.execute("SELECT count(*) FROM items WHERE triaged = 0").fetchone()[0])
+
+    def open_actions_due(self, day: date) -> list[Item]:
+        """Open actions due on or before `day`."""
+        rows = self.db.query(
+            "SELECT * FROM items WHERE status = 'open' AND kind = 'action'"
+            " AND due_date IS NOT NULL AND due_date <= ? ORDER BY due_date, id LIMIT 200",
+            [day.isoformat()],
+        )
+        return [Item.model_validate(row) for row in rows]

@@ -1,0 +1,186 @@
+"""Opening the one SQLite file that holds a workspace."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import sqlite_utils
+
+from prodtui.domain.errors import ReadOnlyWorkspaceError, WorkspaceError
+from prodtui.store.migrations import LATEST_VERSION, migrate
+
+if TYPE_CHECKING:
+    from prodtui.store.audit import AuditRepository
+    from prodtui.store.drafts import DraftRepository
+    from prodtui.store.items import ItemRepository
+    from prodtui.store.meta import MetaRepository
+    from prodtui.store.people import PeopleRepository
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+class Workspace:
+    """One open workspace file: its connection, its repositories, its transactions."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool, author: str):
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
+        self.read_only = read_only
+        self.author = author
+        self._seen_data_version = self.data_version()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """A write transaction; nested calls become savepoints of the outer one."""
+        if self.read_only:
+            raise ReadOnlyWorkspaceError()
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield self.db
+            return
+        # IMMEDIATE takes the write lock up front, so two sessions wait on busy_timeout
+        # instead of failing half-way through.
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def data_version(self) -> int:
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def changed_elsewhere(self) -> bool:
+        """True once per commit made by another connection since the last call."""
+        current = self.data_version()
+        changed = current != self._seen_data_version
+        self._seen_data_version = current
+        return changed
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @cached_property
+    def items(self) -> ItemRepository:
+        from prodtui.store.items import ItemRepository
+
+        return ItemRepository(self)
+
+    @cached_property
+    def people(self) -> PeopleRepository:
+        from prodtui.store.people import PeopleRepository
+
+        return PeopleRepository(self)
+
+    @cached_property
+    def drafts(self) -> DraftRepository:
+        from prodtui.store.drafts import DraftRepository
+
+        return DraftRepository(self)
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        from prodtui.store.audit import AuditRepository
+
+        return AuditRepository(self)
+
+    @cached_property
+    def meta(self) -> MetaRepository:
+        from prodtui.store.meta import MetaRepository
+
+        return MetaRepository(self)
+
+
+def open_workspace(
+    path: Path, *, author: str = "", read_only: bool = False, create: bool = True
+) -> Workspace:
+    """Open (or create) the workspace at `path`.
+
+    A file that is not SQLite, or whose schema is newer than this program, is refused
+    before anything writes to it. A file the user cannot write opens read-only.
+    """
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise WorkspaceError("workspace.is_directory", path=str(path))
+    exists = path.exists() and path.stat().st_size > 0
+    if exists:
+        version = _inspect_existing(path)
+        read_only = read_only or not _writable(path)
+        if read_only and version < LATEST_VERSION:
+            raise WorkspaceError("workspace.read_only_old", path=str(path))
+    elif not create or read_only:
+        raise WorkspaceError("workspace.missing", path=str(path))
+    else:
+        _create_private_file(path)
+
+    try:
+        if read_only:
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                isolation_level=None, check_same_thread=False,
+            )  # fmt: skip
+        else:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not read_only:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            migrate(conn)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise WorkspaceError("workspace.unreadable", path=str(path), reason=str(error)) from error
+    return Workspace(path, conn, read_only=read_only, author=author or default_author())
+
+
+def default_author() -> str:
+    return os.environ.get("USER") or os.environ.get("USERNAME") or "?"
+
+
+def _inspect_existing(path: Path) -> int:
+    """Check the header and schema version without writing a byte."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise WorkspaceError("workspace.unreadable", path=str(path), reason=error.strerror) from error
+    if header != SQLITE_HEADER:
+        raise WorkspaceError("workspace.not_sqlite", path=str(path))
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        raise WorkspaceError("workspace.unreadable", path=str(path), reason=str(error)) from error
+    if version > LATEST_VERSION:
+        raise WorkspaceError(
+            "workspace.too_new", path=str(path), version=version, supported=LATEST_VERSION
+        )
+    return version
+
+
+def _writable(path: Path) -> bool:
+    # WAL needs to create -wal and -shm files beside the workspace.
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _create_private_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    except OSError as error:
+        raise WorkspaceError("workspace.cannot_create", path=str(path), reason=error.strerror) from error
+    os.close(fd)
+    os.chmod(path, 0o600)
