@@ -110,6 +110,12 @@ def parse_capture(line: str, today: date) -> ParsedCapture:
     )
 
 
+def parse_due_date(text: str, today: date) -> date | None:
+    """A due date typed alone in a form field (`vendredi`, `2026-12-05`, `05/12`)."""
+    found, _ = _find_due_date(clean_line(text), today)
+    return found
+
+
 def _find_due_date(text: str, today: date) -> tuple[date | None, list[str]]:
     if match := _ISO.search(text):
         year, month, day = (int(g) for g in match.groups())

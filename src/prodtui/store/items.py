@@ -49,11 +49,39 @@ class ItemRepository(Repository[Item]):
         """Undo a delete: the item comes back with its number."""
         return self._insert(item, keep_id=True)
 
-    def inbox(self, *, limit: int = 200, offset: int = 0) -> list[Item]:
-        """Captures waiting for triage, newest first, one page at a time."""
+    def search(
+        self, *, inbox_only: bool = True, text: str = "", limit: int = 200, offset: int = 0
+    ) -> list[Item]:
+        """Captures, newest first, one page at a time; `text` filters on words."""
+        where, params = self._filter(inbox_only, text)
         rows = self.db.query(
-            "SELECT * FROM items WHERE triaged = 0 ORDER BY id DESC LIMIT ? OFFSET ?",
-            [limit, offset],
+            f"SELECT * FROM items {where} ORDER BY id DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [Item.model_validate(row) for row in rows]
+
+    def count(self, *, inbox_only: bool = True, text: str = "") -> int:
+        where, params = self._filter(inbox_only, text)
+        return int(self.ws.conn.execute(f"SELECT count(*) FROM items {where}", params).fetchone()[0])
+
+    @staticmethod
+    def _filter(inbox_only: bool, text: str) -> tuple[str, list[str]]:
+        clauses, params = [], []
+        if inbox_only:
+            clauses.append("triaged = 0")
+        for word in text.split():
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            clauses.append("(text LIKE ? ESCAPE '\\' OR coalesce(owner, '') LIKE ? ESCAPE '\\')")
+            params += [f"%{escaped}%"] * 2
+        return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def inbox(self, *, limit: int = 200, offset: int = 0) -> list[Item]:
+        return self.search(inbox_only=True, limit=limit, offset=offset)
+
+    def open_blockers(self, *, limit: int = 200) -> list[Item]:
+        rows = self.db.query(
+            "SELECT * FROM items WHERE status = 'open' AND kind = 'blocker' ORDER BY id LIMIT ?",
+            [limit],
         )
         return [Item.model_validate(row) for row in rows]
 

@@ -114,7 +114,7 @@ def open_workspace(
         raise WorkspaceError("workspace.is_directory", path=str(path))
     exists = path.exists() and path.stat().st_size > 0
     if exists:
-        version = _inspect_existing(path)
+        version = inspect_existing(path)
         read_only = read_only or not _writable(path)
         if read_only and version < LATEST_VERSION:
             raise WorkspaceError("workspace.read_only_old", path=str(path))
@@ -147,7 +147,7 @@ def default_author() -> str:
     return os.environ.get("USER") or os.environ.get("USERNAME") or "?"
 
 
-def _inspect_existing(path: Path) -> int:
+def inspect_existing(path: Path) -> int:
     """Check the header and schema version without writing a byte."""
     try:
         with path.open("rb") as handle:

@@ -1,0 +1,167 @@
+"""The `prodtui` command: the workspace in the terminal, plus scriptable subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from prodtui import __version__
+from prodtui.config import LoadedSettings, load_settings
+from prodtui.domain.errors import ProdtuiError
+from prodtui.i18n import error_message, set_language, t
+from prodtui.paths import config_path, demo_dir, workspace_path
+
+EXIT_USAGE = 2
+
+
+def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    # On subcommands the defaults are suppressed so `prodtui --db X capture …` keeps X.
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--db", type=Path, default=default, metavar="PATH",
+                        help="workspace file (default: $PRODTUI_DB, then the settings, "
+                        "then the user data directory)")  # fmt: skip
+    parser.add_argument("--config", type=Path, default=default, metavar="PATH",
+                        help="settings file (default: $PRODTUI_CONFIG, then the user config directory)")  # fmt: skip
+    parser.add_argument("--lang", choices=["fr", "en"], default=default,
+                        help="language of the interface (default: from the settings, else fr)")  # fmt: skip
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="prodtui",
+        description="A keyboard-first terminal workspace for product managers of public "
+        "digital services: stand-up, user stories, recette, security.",
+    )
+    parser.add_argument("--version", action="version", version=f"prodtui {__version__}")
+    _common_options(parser, suppress=False)
+    parser.add_argument("--read-only", action="store_true", help="open the workspace read-only")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    capture = commands.add_parser("capture", help="capture one line into the inbox")
+    _common_options(capture, suppress=True)
+    capture.add_argument("text", nargs="+", help="the line, with the quick-capture syntax")
+
+    demo = commands.add_parser("demo", help="open (or write) a demo workspace")
+    _common_options(demo, suppress=True)
+    demo.add_argument("--size", choices=["small", "large"], default="small")
+    demo.add_argument("--out", type=Path, metavar="PATH",
+                      help="write the demo workspace to PATH and exit")  # fmt: skip
+    demo.add_argument("--seed", type=int, default=1, help="seed of the large workspace")
+
+    backup = commands.add_parser("backup", help="copy the workspace safely, even while in use")
+    _common_options(backup, suppress=True)
+    backup.add_argument("--out", type=Path, metavar="PATH")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    cfg_path = config_path(args.config)
+    loaded = load_settings(cfg_path)
+    set_language(args.lang or loaded.settings.language)
+    try:
+        if args.command == "capture":
+            return _capture(args, loaded)
+        if args.command == "demo":
+            return _demo(args, loaded, cfg_path)
+        if args.command == "backup":
+            return _backup(args, loaded)
+        return _run_tui(_workspace_file(args, loaded), loaded, cfg_path, read_only=args.read_only)
+    except ProdtuiError as error:
+        print(f"prodtui: {error_message(error)}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _workspace_file(args: argparse.Namespace, loaded: LoadedSettings) -> Path:
+    return workspace_path(getattr(args, "db", None), loaded.settings.default_workspace)
+
+
+def _warn_settings(loaded: LoadedSettings) -> None:
+    if loaded.problem:
+        path, line, detail = loaded.problem
+        where = f"{path}:{line}" if line else str(path)
+        print(f"prodtui: {t('settings.invalid', where=where, detail=detail)}", file=sys.stderr)
+
+
+def _open(path: Path, loaded: LoadedSettings, *, read_only: bool = False):  # noqa: ANN202
+    from prodtui.store import open_workspace
+
+    return open_workspace(path, author=loaded.settings.author, read_only=read_only)
+
+
+def _run_tui(path: Path, loaded: LoadedSettings, cfg_path: Path, *, read_only: bool) -> int:
+    workspace = _open(path, loaded, read_only=read_only)
+    from prodtui.ui.app import ProdtuiApp
+
+    app = ProdtuiApp(workspace, loaded, cfg_path)
+    try:
+        app.run()
+    finally:
+        workspace.close()
+    return app.return_code or 0
+
+
+def _capture(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from prodtui.domain.capture import parse_capture
+    from prodtui.texts import describe_item
+
+    _warn_settings(loaded)
+    line = " ".join(args.text)
+    parsed = parse_capture(line, date.today())
+    if not parsed.text:
+        print(f"prodtui: {t('capture.empty')}", file=sys.stderr)
+        return EXIT_USAGE
+    workspace = _open(_workspace_file(args, loaded), loaded)
+    try:
+        item = workspace.items.capture(parsed, source="cli")
+    finally:
+        workspace.close()
+    for problem in parsed.problems:
+        print(f"prodtui: {t(problem)}", file=sys.stderr)
+    print(describe_item(item))
+    return 0
+
+
+def _demo(args: argparse.Namespace, loaded: LoadedSettings, cfg_path: Path) -> int:
+    from prodtui.store.demo import build_demo_workspace, generate_large_workspace
+
+    if args.out:
+        out: Path = args.out.expanduser()
+        if out.exists():
+            print(f"prodtui: {t('demo.exists', path=str(out))}", file=sys.stderr)
+            return EXIT_USAGE
+        if args.size == "large":
+            generate_large_workspace(out, seed=args.seed)
+        else:
+            build_demo_workspace(out)
+        print(out)
+        return 0
+    if args.size == "large":
+        print(f"prodtui: {t('demo.large_needs_out')}", file=sys.stderr)
+        return EXIT_USAGE
+    # A fresh copy each time: the demo is there to be played with.
+    folder = demo_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"demo-{datetime.now():%Y%m%d-%H%M%S-%f}.db"
+    build_demo_workspace(path)
+    for old in sorted(folder.glob("demo-*.db"))[:-5]:
+        for companion in (old, Path(f"{old}-wal"), Path(f"{old}-shm")):
+            companion.unlink(missing_ok=True)
+    return _run_tui(path, loaded, cfg_path, read_only=False)
+
+
+def _backup(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from prodtui.store.backup import backup_workspace
+
+    source = _workspace_file(args, loaded)
+    target = backup_workspace(source, args.out)
+    print(target)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

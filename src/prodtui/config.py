@@ -1,0 +1,96 @@
+"""User settings: `config.toml`, validated by pydantic, written atomically with tomli-w."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any, Literal, NamedTuple
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+Language = Literal["fr", "en"]
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    author: str = Field("", max_length=120)
+    """Name written in the audit log and as tester; `$USER` when empty."""
+    language: Language = "fr"
+    theme: str = "textual-dark"
+    keymap: dict[str, str] = {}
+    """Binding id to keys, for instance `{ "capture" = "ctrl+k" }`."""
+    default_workspace: Path | None = None
+    standup_order: list[str] = []
+
+
+class SettingsProblem(NamedTuple):
+    path: Path
+    line: int | None
+    detail: str
+
+
+class LoadedSettings(NamedTuple):
+    settings: Settings
+    problem: SettingsProblem | None
+    """Set when the file was invalid: the defaults are used and the file is left alone."""
+
+    @property
+    def writable(self) -> bool:
+        return self.problem is None
+
+
+def load_settings(path: Path) -> LoadedSettings:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return LoadedSettings(Settings(), None)
+    except (OSError, UnicodeDecodeError) as error:
+        return LoadedSettings(Settings(), SettingsProblem(path, None, str(error)))
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return LoadedSettings(Settings(), SettingsProblem(path, _toml_error_line(error), str(error)))
+    try:
+        return LoadedSettings(Settings.model_validate(data), None)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        line = _line_of_key(text, str(first["loc"][0])) if first["loc"] else None
+        return LoadedSettings(Settings(), SettingsProblem(path, line, f"{field}: {first['msg']}"))
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    """Write atomically: a crash mid-write leaves the old file, never half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data: dict[str, Any] = settings.model_dump(mode="json", exclude_none=True)
+    fd, temporary = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            tomli_w.dump(data, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _toml_error_line(error: tomllib.TOMLDecodeError) -> int | None:
+    lineno = getattr(error, "lineno", None)  # Python >= 3.14
+    if lineno:
+        return int(lineno)
+    match = re.search(r"line (\d+)", str(error))
+    return int(match.group(1)) if match else None
+
+
+def _line_of_key(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*(\[\s*{re.escape(key)}\s*\]|\"?{re.escape(key)}\"?\s*[=.])")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return None

@@ -1,0 +1,64 @@
+"""The message catalogue: every string the user reads, in French and English."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+LANGUAGES = ("fr", "en")
+_current = "fr"
+
+
+@cache
+def catalogue(language: str) -> dict[str, str]:
+    text = (files("prodtui") / "locales" / f"{language}.toml").read_text(encoding="utf-8")
+    return _flatten(tomllib.loads(text))
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat |= _flatten(value, f"{name}.")
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+def set_language(language: str) -> None:
+    global _current
+    _current = language if language in LANGUAGES else "fr"
+
+
+def language() -> str:
+    return _current
+
+
+def t(key: str, **params: Any) -> str:
+    """The message `key` in the current language; the key itself if it is missing."""
+    text = catalogue(_current).get(key) or catalogue("fr").get(key) or key
+    return text.format(**params) if params else text
+
+
+def error_message(error: Exception) -> str:
+    """A user-facing message for a ProdtuiError (key and parameters), else its text."""
+    key = getattr(error, "key", None)
+    if key:
+        return t(key, **getattr(error, "params", {}))
+    return str(error)
+
+
+def format_day(day: date, *, short: bool = False) -> str:
+    """`samedi 28 novembre 2026` (or `sam. 28/11` when short), in the current language."""
+    weekdays = t("date.weekdays").split(",")
+    if short:
+        return t("date.short", weekday=weekdays[day.weekday()][:3], day=day.day, month=day.month)
+    months = t("date.months").split(",")
+    return t(
+        "date.long", weekday=weekdays[day.weekday()], day=day.day,
+        month=months[day.month - 1], year=day.year,
+    )  # fmt: skip

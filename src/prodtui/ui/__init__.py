@@ -1,0 +1,1 @@
+"""The Textual interface. It reaches the workspace only through repositories."""

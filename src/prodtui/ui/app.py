@@ -1,0 +1,235 @@
+"""The application: screens, global keys, settings, the workspace watch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.theme import Theme
+
+from prodtui.config import LoadedSettings, Settings, save_settings
+from prodtui.domain.capture import parse_capture
+from prodtui.domain.errors import ProdtuiError
+from prodtui.i18n import error_message, format_day, t
+from prodtui.resources import styles_dir
+from prodtui.store import Workspace
+from prodtui.texts import describe_item
+from prodtui.ui.errors import log_unexpected_error
+from prodtui.ui.keys import translate_bindings
+
+# Seconds between two looks at PRAGMA data_version for other sessions' commits.
+WATCH_INTERVAL = 1.0
+
+
+def _lazy(module: str, name: str) -> Callable[[], Screen]:
+    """A screen factory importing its module on first visit, to keep start-up light."""
+
+    def make() -> Screen:
+        from importlib import import_module
+
+        return getattr(import_module(f"prodtui.ui.screens.{module}"), name)()
+
+    return make
+
+
+SCREENS_IN_ORDER = ("today", "standup", "stories", "recette", "security")
+
+
+class ProdtuiApp(App[int]):
+    CSS_PATH = [styles_dir() / "app.tcss"]
+    TITLE = "prodtui"
+    MODES = {
+        "today": _lazy("today", "TodayScreen"),
+        "standup": _lazy("coming", "StandupScreen"),
+        "stories": _lazy("coming", "StoriesScreen"),
+        "recette": _lazy("coming", "RecetteScreen"),
+        "security": _lazy("coming", "SecurityScreen"),
+        "inbox": _lazy("inbox", "InboxScreen"),
+    }
+    BINDINGS = [
+        Binding("1", "go('today')", "nav.today", show=False, id="go.today"),
+        Binding("2", "go('standup')", "nav.standup", show=False, id="go.standup"),
+        Binding("3", "go('stories')", "nav.stories", show=False, id="go.stories"),
+        Binding("4", "go('recette')", "nav.recette", show=False, id="go.recette"),
+        Binding("5", "go('security')", "nav.security", show=False, id="go.security"),
+        Binding("i", "go('inbox')", "nav.inbox", show=False, id="go.inbox"),
+        Binding("ctrl+n", "capture", "key.capture", priority=True, id="capture"),
+        Binding("f1", "help", "key.help", priority=True, id="help"),
+        Binding("question_mark", "help", "key.help", show=False, id="help.question_mark"),
+        Binding("ctrl+q", "quit", "key.quit", priority=True, id="quit"),
+    ]
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        loaded: LoadedSettings,
+        config_path: Path,
+        *,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.settings: Settings = loaded.settings
+        self.settings_problem = loaded.problem
+        self.config_path = config_path
+        self.today = today
+        self.title = f"prodtui — {workspace.meta.workspace_name}"
+        self.sub_title = format_day(today())
+        translate_bindings(self)
+
+    # -- start-up ---------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self._apply_keymap()
+        self.switch_mode("today")
+        if self.settings_problem:
+            path, line, detail = self.settings_problem
+            where = f"{path}:{line}" if line else str(path)
+            self.notify(t("settings.invalid", where=where, detail=detail), severity="warning", timeout=15)
+        if self.workspace.read_only:
+            self.notify(t("workspace.read_only_banner"), severity="warning")
+        self.set_interval(WATCH_INTERVAL, self._watch_workspace)
+        self.call_after_refresh(self._offer_drafts)
+
+    def _apply_keymap(self) -> None:
+        known = set(binding_ids())
+        unknown = sorted(set(self.settings.keymap) - known)
+        if unknown:
+            self.notify(t("settings.unknown_keymap", ids=", ".join(unknown)), severity="warning")
+        self.set_keymap({k: v for k, v in self.settings.keymap.items() if k in known})
+
+    def _offer_drafts(self) -> None:
+        drafts = self.workspace.drafts.all()
+        if drafts:
+            from prodtui.ui.screens.drafts import DraftsScreen
+
+            self.push_screen(DraftsScreen(drafts), self._restore_draft)
+
+    def _restore_draft(self, key: str | None) -> None:
+        if key == "capture":
+            self.action_capture()
+        elif key and key.startswith("item:"):
+            from prodtui.ui.screens.item_editor import ItemEditorScreen
+
+            item_id = int(key.split(":")[1])
+            try:
+                item = self.workspace.items.get(item_id)
+            except ProdtuiError as error:
+                self.notify(error_message(error), severity="error")
+                return
+            self.push_screen(ItemEditorScreen(item))
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if theme.name != self.settings.theme:
+            self.settings = self.settings.model_copy(update={"theme": theme.name})
+            self.save_settings()
+
+    def save_settings(self) -> None:
+        """Write settings back, unless the file was invalid: then it is left as the user wrote it."""
+        if self.settings_problem is not None:
+            return
+        try:
+            save_settings(self.settings, self.config_path)
+        except OSError as error:
+            self.notify(t("settings.cannot_save", reason=str(error)), severity="error")
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def action_go(self, mode: str) -> None:
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        from prodtui.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_capture(self) -> None:
+        from prodtui.ui.screens.capture import CaptureScreen
+
+        if isinstance(self.screen, CaptureScreen):
+            return
+        if self.workspace.read_only:
+            self.notify(t("workspace.read_only_write"), severity="error")
+            return
+        self.push_screen(CaptureScreen(self.today()), self._save_capture)
+
+    def _save_capture(self, line: str | None) -> None:
+        if not line:
+            return
+        parsed = parse_capture(line, self.today())
+        try:
+            item = self.workspace.items.capture(parsed)
+            self.workspace.drafts.discard("capture")
+        except ProdtuiError as error:
+            self.notify(error_message(error), severity="error")
+            self.workspace.drafts.save("capture", line, t("capture.title"))
+            return
+        for problem in parsed.problems:
+            self.notify(t(problem), severity="warning")
+        self.notify(describe_item(item), title=t("capture.saved"))
+        self.refresh_screen_data()
+
+    # -- other sessions ---------------------------------------------------------------------
+
+    def _watch_workspace(self) -> None:
+        if self.workspace.changed_elsewhere():
+            self.refresh_screen_data()
+
+    def refresh_screen_data(self) -> None:
+        """Ask the visible screens to reload what they show."""
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_data", None)
+            if refresh is not None:
+                refresh()
+
+    # -- palette ----------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for mode in (*SCREENS_IN_ORDER, "inbox"):
+            yield SystemCommand(
+                t("palette.go", screen=t(f"nav.{mode}")),
+                t(f"palette.go_help.{mode}"),
+                lambda mode=mode: self.action_go(mode),
+            )
+        yield SystemCommand(t("key.capture"), t("palette.capture_help"), self.action_capture)
+        yield SystemCommand(t("key.help"), t("palette.help_help"), self.action_help)
+        yield SystemCommand(t("palette.theme"), t("palette.theme_help"), self.action_change_theme)
+        yield SystemCommand(t("key.quit"), t("palette.quit_help"), self.action_quit)
+
+    # -- errors -----------------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual would print a full traceback on exit; the user gets one line and the
+        # traceback goes to the log. Drafts are already in the workspace.
+        path = log_unexpected_error(error)
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self._exit_renderables.append(Text(t("error.unexpected", path=str(path))))
+        self._close_messages_no_wait()
+
+
+def binding_ids() -> list[str]:
+    """Every binding id the keymap may name, from the app and all its screens."""
+    from importlib import import_module
+
+    ids = [b.id for b in ProdtuiApp.BINDINGS if isinstance(b, Binding) and b.id]
+    for module in ("today", "coming", "inbox", "capture", "item_editor", "help", "drafts"):
+        loaded = import_module(f"prodtui.ui.screens.{module}")
+        for value in vars(loaded).values():
+            if isinstance(value, type) and issubclass(value, Screen):
+                ids += [b.id for b in value.BINDINGS if isinstance(b, Binding) and b.id]
+    return ids

@@ -1,0 +1,84 @@
+"""Quick capture: one line from anywhere, saved without losing the user's place."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from prodtui.domain.capture import parse_capture
+from prodtui.i18n import format_day, t
+from prodtui.ui.keys import translate_bindings
+from prodtui.ui.widgets.drafts import DraftInput
+
+CAPTURE_DRAFT = "capture"
+
+
+class CaptureScreen(ModalScreen[str | None]):
+    """Returns the typed line on `enter`, None on `escape` (the text stays a draft)."""
+
+    BINDINGS = [Binding("escape", "cancel", "key.cancel", id="capture.cancel")]
+
+    def __init__(self, today: date) -> None:
+        super().__init__()
+        self.today = today
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        draft = self.app.workspace.drafts.get(CAPTURE_DRAFT)  # type: ignore[attr-defined]
+        with Vertical(id="capture-box"):
+            yield Static(t("capture.title"), classes="dialog-title")
+            yield DraftInput(
+                CAPTURE_DRAFT,
+                t("capture.title"),
+                value=draft.content if draft else "",
+                placeholder=t("capture.placeholder"),
+                id="capture-input",
+                max_length=10_000,
+            )
+            yield Static("", id="capture-preview")
+            yield Static(t("capture.syntax"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self._preview(self.query_one("#capture-input", Input).value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._preview(event.value)
+
+    def _preview(self, line: str) -> None:
+        parsed = parse_capture(line, self.today)
+        parts = [t(f"kind.{parsed.kind.value}")]
+        if parsed.owner:
+            parts.append(f"@{parsed.owner}")
+        if parsed.due_date:
+            parts.append(t("capture.due", day=format_day(parsed.due_date, short=True)))
+        if parsed.story_key:
+            parts.append(parsed.story_key)
+        parts += [t(problem) for problem in parsed.problems]
+        self.query_one("#capture-preview", Static).update(" · ".join(parts))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        line = event.value.strip()
+        field = self.query_one(DraftInput)
+        if not line:
+            field.draft.discard()
+            self.dismiss(None)
+            return
+        # Written now, so the line is safe even if the save below fails.
+        field.draft.flush()
+        field.draft.enabled = False
+        self.dismiss(line)
+
+    def action_cancel(self) -> None:
+        field = self.query_one(DraftInput)
+        if field.value.strip():
+            field.draft.flush()
+            self.notify(t("capture.kept_as_draft"))
+        else:
+            field.draft.discard()
+        self.dismiss(None)

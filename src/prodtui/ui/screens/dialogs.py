@@ -1,0 +1,69 @@
+"""Small modal dialogs: a yes/no question and the choice after a save conflict."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from prodtui.i18n import t
+from prodtui.ui.keys import translate_bindings
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y,o", "answer(True)", "key.yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "key.no", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-title")
+            yield Static(t("confirm.hint"), classes="dialog-hint")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class ConflictScreen(ModalScreen[str]):
+    """Someone else saved first: show both versions; the user keeps one (`m` mine, `t` theirs)."""
+
+    BINDINGS = [
+        Binding("m", "choose('mine')", "conflict.key.mine", id="conflict.mine"),
+        Binding("t,escape", "choose('theirs')", "conflict.key.theirs", id="conflict.theirs"),
+    ]
+
+    def __init__(self, mine: dict[str, str], theirs: dict[str, str]) -> None:
+        super().__init__()
+        self.mine = mine
+        self.theirs = theirs
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(t("conflict.title"), classes="dialog-title")
+            with Horizontal(classes="conflict-columns"):
+                yield Static(self._render(t("conflict.mine"), self.mine), classes="conflict-side")
+                yield Static(self._render(t("conflict.theirs"), self.theirs), classes="conflict-side")
+            yield Static(t("conflict.hint"), classes="dialog-hint")
+
+    def _render(self, title: str, values: dict[str, str]) -> str:
+        from rich.markup import escape
+
+        lines = [f"[b]{escape(title)}[/b]"]
+        for field, value in values.items():
+            changed = self.mine.get(field) != self.theirs.get(field)
+            mark = "[reverse]" if changed else ""
+            end = "[/reverse]" if changed else ""
+            lines.append(f"{escape(field)}: {mark}{escape(value)}{end}")
+        return "\n".join(lines)
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)

@@ -1,0 +1,60 @@
+"""After a crash, a kill or a dropped connection: the unsaved text is offered back."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from prodtui.domain.drafts import Draft
+from prodtui.i18n import t
+from prodtui.ui.keys import translate_bindings
+
+
+class DraftsScreen(ModalScreen[str | None]):
+    """Returns the key of the draft to reopen, or None to decide later."""
+
+    BINDINGS = [
+        Binding("d", "discard", "drafts.key.discard", id="drafts.discard"),
+        Binding("escape", "later", "drafts.key.later", id="drafts.later"),
+    ]
+
+    def __init__(self, drafts: list[Draft]) -> None:
+        super().__init__()
+        self.drafts = drafts
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(t("drafts.title", count=len(self.drafts)), classes="dialog-title")
+            yield OptionList(*[self._option(d) for d in self.drafts], id="drafts-list")
+            yield Static(t("drafts.hint"), classes="dialog-hint")
+
+    @staticmethod
+    def _option(draft: Draft) -> Option:
+        preview = " ".join(draft.content.split())
+        if len(preview) > 70:
+            preview = preview[:69] + "…"
+        return Option(f"{draft.label or draft.key}: {preview}", id=draft.key)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_discard(self) -> None:
+        options = self.query_one(OptionList)
+        index = options.highlighted
+        if index is None:
+            return
+        key = options.get_option_at_index(index).id
+        assert key is not None
+        self.app.workspace.drafts.discard(key)  # type: ignore[attr-defined]
+        options.remove_option_at_index(index)
+        self.notify(t("drafts.discarded"))
+        if not options.option_count:
+            self.dismiss(None)
+
+    def action_later(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,191 @@
+"""The inbox: captures waiting to be triaged (kind, owner, due date, done, delete with undo)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Input, Static
+
+from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.items import Item, ItemKind, ItemStatus
+from prodtui.i18n import error_message, format_day, t
+from prodtui.ui.screens.base import WorkspaceScreen
+
+PAGE = 500
+KINDS = list(ItemKind)
+
+
+class InboxScreen(WorkspaceScreen):
+    BINDINGS = [
+        Binding("e", "edit", "key.edit", id="inbox.edit"),
+        Binding("k", "cycle_kind", "inbox.key.kind", id="inbox.kind"),
+        Binding("x", "toggle_done", "inbox.key.done", id="inbox.done"),
+        Binding("t", "triage", "inbox.key.triage", id="inbox.triage"),
+        Binding("d", "delete", "inbox.key.delete", id="inbox.delete"),
+        Binding("u", "undo", "inbox.key.undo", id="inbox.undo"),
+        Binding("a", "toggle_all", "inbox.key.all", id="inbox.all"),
+        Binding("slash", "filter", "key.filter", id="inbox.filter"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_all = False
+        self.deleted: list[Item] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="inbox-title", classes="screen-title")
+        yield Input(placeholder=t("inbox.filter_placeholder"), id="inbox-filter", classes="hidden")
+        table: DataTable[str] = DataTable(id="inbox-table", cursor_type="row", zebra_stripes=True)
+        table.add_column(t("inbox.col.key"), key="key", width=6)
+        table.add_column(t("inbox.col.kind"), key="kind", width=10)
+        table.add_column(t("inbox.col.text"), key="text")
+        table.add_column(t("inbox.col.owner"), key="owner", width=14)
+        table.add_column(t("inbox.col.due"), key="due", width=11)
+        table.add_column(t("inbox.col.status"), key="status", width=8)
+        yield table
+        yield Static(t("inbox.empty"), id="inbox-empty", classes="hidden")
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+        self.query_one(DataTable).focus()
+
+    @property
+    def table(self) -> DataTable[str]:
+        return self.query_one("#inbox-table", DataTable)
+
+    @property
+    def filter_text(self) -> str:
+        return self.query_one("#inbox-filter", Input).value
+
+    def refresh_data(self) -> None:
+        if not self.is_mounted:
+            return
+        table = self.table
+        selected = self.selected_id()
+        row = table.cursor_row
+        inbox_only = not self.show_all
+        items = self.workspace.items.search(inbox_only=inbox_only, text=self.filter_text, limit=PAGE)
+        total = self.workspace.items.count(inbox_only=inbox_only, text=self.filter_text)
+        today = self.prodtui.today()
+        table.clear()
+        for item in items:
+            late = item.is_late(today)
+            table.add_row(
+                item.key,
+                t(f"kind.{item.kind.value}"),
+                item.text,
+                item.owner or "",
+                (("⚠ " if late else "") + format_day(item.due_date, short=True)) if item.due_date else "",
+                "✓" if item.status is ItemStatus.DONE else "",
+                key=str(item.id),
+            )
+        title = t("inbox.title_all" if self.show_all else "inbox.title", count=total)
+        if total > len(items):
+            title += " " + t("inbox.shown", shown=len(items))
+        self.query_one("#inbox-title", Static).update(title)
+        self.query_one("#inbox-empty").set_class(bool(items), "hidden")
+        if items:
+            index = next((i for i, it in enumerate(items) if it.id == selected), None)
+            table.move_cursor(row=index if index is not None else min(row, len(items) - 1))
+
+    def selected_id(self) -> int | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key else None
+
+    def selected(self) -> Item | None:
+        item_id = self.selected_id()
+        if item_id is None:
+            return None
+        try:
+            return self.workspace.items.get(item_id)
+        except ProdtuiError as error:
+            self.notify(error_message(error), severity="error")
+            self.refresh_data()
+            return None
+
+    def _write(self, change: str, item: Item, **update: object) -> None:
+        try:
+            if change == "done":
+                self.workspace.items.set_done(item, item.status is ItemStatus.OPEN)
+            else:
+                self.workspace.items.save(item.model_copy(update=update))
+        except ProdtuiError as error:
+            self.notify(error_message(error), severity="error")
+        self.refresh_data()
+
+    def action_edit(self) -> None:
+        from prodtui.ui.screens.item_editor import ItemEditorScreen
+
+        if item := self.selected():
+            self.app.push_screen(ItemEditorScreen(item), lambda _: self.refresh_data())
+
+    @on(DataTable.RowSelected, "#inbox-table")
+    def _open_row(self) -> None:
+        self.action_edit()
+
+    def action_cycle_kind(self) -> None:
+        if item := self.selected():
+            self._write("kind", item, kind=KINDS[(KINDS.index(item.kind) + 1) % len(KINDS)])
+
+    def action_toggle_done(self) -> None:
+        if item := self.selected():
+            self._write("done", item)
+
+    def action_triage(self) -> None:
+        if item := self.selected():
+            self._write("triaged", item, triaged=not item.triaged)
+            if not item.triaged and not self.show_all:
+                self.notify(t("inbox.triaged", key=item.key))
+
+    def action_delete(self) -> None:
+        if (item_id := self.selected_id()) is None:
+            return
+        try:
+            item = self.workspace.items.delete(item_id)
+        except ProdtuiError as error:
+            self.notify(error_message(error), severity="error")
+            return
+        self.deleted.append(item)
+        self.notify(t("inbox.deleted", key=item.key))
+        self.refresh_data()
+
+    def action_undo(self) -> None:
+        if not self.deleted:
+            self.notify(t("inbox.nothing_to_undo"))
+            return
+        item = self.deleted.pop()
+        try:
+            self.workspace.items.restore(item)
+        except ProdtuiError as error:
+            self.notify(error_message(error), severity="error")
+            return
+        self.notify(t("inbox.restored", key=item.key))
+        self.refresh_data()
+
+    def action_toggle_all(self) -> None:
+        self.show_all = not self.show_all
+        self.refresh_data()
+
+    def action_filter(self) -> None:
+        field = self.query_one("#inbox-filter", Input)
+        field.remove_class("hidden")
+        field.focus()
+
+    @on(Input.Changed, "#inbox-filter")
+    def _filter_changed(self) -> None:
+        self.refresh_data()
+
+    @on(Input.Submitted, "#inbox-filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    def key_escape(self) -> None:
+        field = self.query_one("#inbox-filter", Input)
+        if field.has_focus:
+            if not field.value:
+                field.add_class("hidden")
+            self.table.focus()

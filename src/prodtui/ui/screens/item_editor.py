@@ -1,0 +1,158 @@
+"""Editing one capture: kind, text, owner, due date, story, done."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from prodtui.domain.capture import parse_due_date
+from prodtui.domain.errors import ConflictError, ProdtuiError
+from prodtui.domain.items import Item, ItemKind, ItemStatus
+from prodtui.i18n import error_message, t
+from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.dialogs import ConfirmScreen, ConflictScreen
+from prodtui.ui.widgets.drafts import DraftTextArea
+
+
+class ItemEditorScreen(ModalScreen[Item | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", priority=True, id="editor.save"),
+        Binding("escape", "close", "key.close", id="editor.close"),
+    ]
+
+    def __init__(self, item: Item) -> None:
+        super().__init__()
+        self.item = item
+        self.draft_key = f"item:{item.id}:text"
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        item = self.item
+        draft = self.app.workspace.drafts.get(self.draft_key)  # type: ignore[attr-defined]
+        with Vertical(classes="dialog wide", id="item-editor"):
+            yield Static(t("editor.title", key=item.key), classes="dialog-title")
+            if draft and draft.content != item.text:
+                yield Static(t("editor.draft_restored"), classes="dialog-warning")
+            yield Label(t("editor.kind"))
+            yield Select(
+                [(t(f"kind.{kind.value}"), kind) for kind in ItemKind],
+                value=item.kind, allow_blank=False, id="item-kind",
+            )  # fmt: skip
+            yield Label(t("editor.text"))
+            yield DraftTextArea(
+                draft.content if draft else item.text,
+                draft_key=self.draft_key,
+                draft_label=t("editor.title", key=item.key),
+                id="item-text",
+                soft_wrap=True,
+            )
+            with Horizontal(classes="fields"):
+                with Vertical():
+                    yield Label(t("editor.owner"))
+                    yield Input(item.owner or "", id="item-owner", max_length=120)
+                with Vertical():
+                    yield Label(t("editor.due"))
+                    yield Input(
+                        item.due_date.isoformat() if item.due_date else "",
+                        placeholder=t("editor.due_placeholder"), id="item-due",
+                    )  # fmt: skip
+                with Vertical():
+                    yield Label(t("editor.story"))
+                    yield Input(item.story_key or "", placeholder="US-12", id="item-story")
+            with Horizontal(classes="fields"):
+                yield Checkbox(t("editor.done"), item.status is ItemStatus.DONE, id="item-done")
+                yield Checkbox(t("editor.triaged"), item.triaged, id="item-triaged")
+            yield Static("", id="item-error", classes="dialog-error")
+            yield Static(t("editor.hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#item-text", DraftTextArea).focus()
+
+    def _edited(self) -> Item | None:
+        """The item as the form says, or None with the reason shown."""
+        error = self.query_one("#item-error", Static)
+        text = self.query_one("#item-text", DraftTextArea).text.strip()
+        due_text = self.query_one("#item-due", Input).value.strip()
+        due: date | None = None
+        if due_text:
+            due = parse_due_date(due_text, self.app.today())  # type: ignore[attr-defined]
+            if due is None:
+                error.update(t("editor.bad_due", value=due_text))
+                return None
+        if not text:
+            error.update(t("editor.empty_text"))
+            return None
+        done = self.query_one("#item-done", Checkbox).value
+        story = self.query_one("#item-story", Input).value.strip().upper() or None
+        try:
+            return self.item.model_copy(
+                update={
+                    "kind": self.query_one("#item-kind", Select).value,
+                    "text": text,
+                    "owner": self.query_one("#item-owner", Input).value.strip() or None,
+                    "due_date": due,
+                    "story_key": story,
+                    "status": ItemStatus.DONE if done else ItemStatus.OPEN,
+                    "triaged": self.query_one("#item-triaged", Checkbox).value,
+                }
+            )
+        except ValueError as problem:
+            error.update(str(problem))
+            return None
+
+    def action_save(self) -> None:
+        edited = self._edited()
+        if edited is None:
+            return
+        try:
+            saved = self.app.workspace.items.save(edited)  # type: ignore[attr-defined]
+        except ConflictError as conflict:
+            self._resolve(conflict)
+            return
+        except ProdtuiError as error:
+            self.query_one("#item-error", Static).update(error_message(error))
+            return
+        self.query_one("#item-text", DraftTextArea).draft.discard()
+        self.dismiss(saved)
+
+    def _resolve(self, conflict: ConflictError) -> None:
+        mine, theirs = conflict.mine, conflict.theirs
+
+        def shown(item: Item) -> dict[str, str]:
+            return {
+                t("editor.kind"): t(f"kind.{item.kind.value}"),
+                t("editor.text"): item.text,
+                t("editor.owner"): item.owner or "",
+                t("editor.due"): item.due_date.isoformat() if item.due_date else "",
+                t("editor.done"): "✓" if item.status is ItemStatus.DONE else "",
+            }
+
+        def chosen(choice: str | None) -> None:
+            if choice == "mine":
+                # Mine wins: saved on top of their version, which stays in the audit log.
+                self.item = mine.model_copy(update={"version": theirs.version})
+                self.action_save()
+            else:
+                self.query_one("#item-text", DraftTextArea).draft.discard()
+                self.dismiss(theirs)
+
+        self.app.push_screen(ConflictScreen(shown(mine), shown(theirs)), chosen)
+
+    def action_close(self) -> None:
+        edited = self._edited()
+        if edited == self.item:
+            self.query_one("#item-text", DraftTextArea).draft.discard()
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.query_one("#item-text", DraftTextArea).draft.discard()
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(t("editor.discard_question")), answered)

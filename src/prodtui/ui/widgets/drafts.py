@@ -1,0 +1,71 @@
+"""Editors that write their text to the workspace's drafts as the user types."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
+
+# Quiet time after the last keystroke before the draft is written.
+DRAFT_DEBOUNCE = 0.25
+
+
+class DraftWriter:
+    """Debounced writer of one editor's text into the `drafts` table."""
+
+    def __init__(self, owner: Widget, key: str, label: str, text: Callable[[], str]) -> None:
+        self.owner = owner
+        self.key = key
+        self.label = label
+        self.text = text
+        self._timer: Timer | None = None
+        self.enabled = True
+
+    def touch(self) -> None:
+        if not self.enabled:
+            return
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.owner.set_timer(DRAFT_DEBOUNCE, self.flush)
+
+    def flush(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        drafts = self.owner.app.workspace.drafts  # type: ignore[attr-defined]
+        content = self.text()
+        if content.strip():
+            drafts.save(self.key, content, self.label)
+        else:
+            drafts.discard(self.key)
+
+    def discard(self) -> None:
+        """The text was saved for real (or thrown away on purpose): forget the draft."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self.enabled = False
+        self.owner.app.workspace.drafts.discard(self.key)  # type: ignore[attr-defined]
+
+
+class DraftInput(Input):
+    def __init__(self, draft_key: str, draft_label: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.draft = DraftWriter(self, draft_key, draft_label, lambda: self.value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input is self:
+            self.draft.touch()
+
+
+class DraftTextArea(TextArea):
+    def __init__(self, text: str = "", *, draft_key: str, draft_label: str = "", **kwargs: Any):
+        super().__init__(text, **kwargs)
+        self.draft = DraftWriter(self, draft_key, draft_label, lambda: self.text)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area is self:
+            self.draft.touch()
