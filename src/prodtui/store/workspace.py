@@ -136,10 +136,15 @@ def open_workspace(
         if not read_only:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            migrate(conn)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as error:
         raise WorkspaceError("workspace.unreadable", path=str(path), reason=str(error)) from error
+    if not read_only:
+        try:
+            migrate(conn)
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            raise WorkspaceError("workspace.migration_failed", path=str(path), reason=str(error)) from error
     return Workspace(path, conn, read_only=read_only, author=author or default_author())
 
 

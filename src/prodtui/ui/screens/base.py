@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
@@ -16,8 +17,23 @@ if TYPE_CHECKING:
     from prodtui.ui.app import ProdtuiApp
 
 
+class NavBar(Static):
+    """The screens and their keys, the current one highlighted."""
+
+    def __init__(self, current: str) -> None:
+        keys = {"today": "1", "standup": "2", "stories": "3", "recette": "4", "security": "5",
+                "inbox": "i"}  # fmt: skip
+        parts = []
+        for mode, key in keys.items():
+            label = f" {key} {escape(t(f'nav.{mode}'))} "
+            parts.append(f"[reverse b]{label}[/]" if mode == current else label)
+        super().__init__(" ".join(parts), classes="nav-bar")
+
+
 class WorkspaceScreen(Screen[None]):
     """A main screen. Subclasses compose their body and reload it in `refresh_data`."""
+
+    mode_name = ""
 
     def __init__(self) -> None:
         super().__init__()
@@ -36,6 +52,7 @@ class WorkspaceScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield NavBar(self.mode_name)
         if self.workspace.read_only:
             yield Static(t("workspace.read_only_banner"), classes="read-only-banner")
         yield from self.compose_body()

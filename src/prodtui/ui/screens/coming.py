@@ -21,16 +21,16 @@ class ComingScreen(WorkspaceScreen):
 
 
 class StandupScreen(ComingScreen):
-    name_key = "standup"
+    name_key = mode_name = "standup"
 
 
 class StoriesScreen(ComingScreen):
-    name_key = "stories"
+    name_key = mode_name = "stories"
 
 
 class RecetteScreen(ComingScreen):
-    name_key = "recette"
+    name_key = mode_name = "recette"
 
 
 class SecurityScreen(ComingScreen):
-    name_key = "security"
+    name_key = mode_name = "security"

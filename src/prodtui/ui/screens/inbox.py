@@ -17,6 +17,8 @@ KINDS = list(ItemKind)
 
 
 class InboxScreen(WorkspaceScreen):
+    mode_name = "inbox"
+
     BINDINGS = [
         Binding("e", "edit", "key.edit", id="inbox.edit"),
         Binding("k", "cycle_kind", "inbox.key.kind", id="inbox.kind"),

@@ -14,6 +14,8 @@ SHOWN = 6
 
 
 class TodayScreen(WorkspaceScreen):
+    mode_name = "today"
+
     def compose_body(self) -> ComposeResult:
         with Grid(id="today-grid"):
             with Vertical(classes="tile", id="tile-inbox"):

@@ -1,0 +1,51 @@
+"""Shared fixtures: every test runs with its own HOME, settings and workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from prodtui.config import load_settings
+from prodtui.i18n import set_language
+from prodtui.store import Workspace, open_workspace
+
+# A Friday: "vendredi" then means a week later, "demain" a Saturday.
+TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never read or write the real user's settings, workspace or logs."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+    for name in ("PRODTUI_DB", "PRODTUI_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("USER", "testeur")
+    set_language("fr")
+    return home
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Workspace]:
+    ws = open_workspace(tmp_path / "workspace.db", author="Camille")
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, workspace: Workspace):  # noqa: ANN201
+    """Build the app on the test workspace, a pinned date and a settings file in tmp_path."""
+    from prodtui.ui.app import ProdtuiApp
+
+    def make(config_text: str | None = None, ws: Workspace | None = None) -> ProdtuiApp:
+        config = tmp_path / "config.toml"
+        if config_text is not None:
+            config.write_text(config_text, encoding="utf-8")
+        return ProdtuiApp(ws or workspace, load_settings(config), config, today=lambda: TODAY)
+
+    return make
