@@ -17,7 +17,9 @@ TODAY = date(2026, 11, 27)
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Never read or write the real user's settings, workspace or logs."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
@@ -38,7 +40,7 @@ def workspace(tmp_path: Path) -> Iterator[Workspace]:
 
 
 @pytest.fixture
-def make_app(tmp_path: Path, workspace: Workspace):  # noqa: ANN201
+def make_app(tmp_path: Path, workspace: Workspace):
     """Build the app on the test workspace, a pinned date and a settings file in tmp_path."""
     from prodtui.ui.app import ProdtuiApp
 

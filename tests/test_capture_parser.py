@@ -98,7 +98,7 @@ def test_any_line_parses_without_error(line: str, today: date) -> None:
     # Nothing typed is dropped but the kind marker (and control characters).
     assert parsed.text in clean_line(line)
     if parsed.due_date is not None:
-        assert parsed.due_date >= today or parsed.problems == [] 
+        assert parsed.due_date >= today or parsed.problems == []
 
 
 @given(

@@ -40,7 +40,9 @@ def test_two_sessions_editing_the_same_row_give_a_conflict(tmp_path: Path) -> No
 
 def test_every_change_is_in_the_audit_log(workspace: Workspace) -> None:
     item = workspace.items.add(Item(text="Préparer la démo", kind=ItemKind.ACTION))
-    item = workspace.items.save(item.model_copy(update={"owner": "Léa", "text": "Préparer la démo 2"}))
+    item = workspace.items.save(
+        item.model_copy(update={"owner": "Léa", "text": "Préparer la démo 2"})
+    )
     workspace.items.set_done(item, True)
     workspace.items.delete(item.id)
 

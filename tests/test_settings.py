@@ -49,7 +49,7 @@ def test_a_wrong_value_is_reported_with_its_line(tmp_path: Path) -> None:
 
 def test_an_unknown_setting_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
-    path.write_text('[stuff]\nx = 1\n', encoding="utf-8")
+    path.write_text("[stuff]\nx = 1\n", encoding="utf-8")
     problem = load_settings(path).problem
     assert problem is not None and problem.line == 1
 

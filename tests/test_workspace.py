@@ -11,8 +11,8 @@ import pytest
 
 from prodtui.domain.errors import ReadOnlyWorkspaceError, WorkspaceError
 from prodtui.domain.items import Item
-from prodtui.store import open_workspace
 from prodtui.store import migrations as migrations_module
+from prodtui.store import open_workspace
 from prodtui.store.migrations import LATEST_VERSION, split_statements
 
 
@@ -122,7 +122,10 @@ def test_a_failing_migration_leaves_the_previous_version(
     assert caught.value.key == "workspace.migration_failed"
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
-    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0] == 0
+    assert (
+        conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half_done'").fetchone()[0]
+        == 0
+    )
     conn.close()
 
 
@@ -142,7 +145,7 @@ def test_a_directory_is_refused(tmp_path: Path) -> None:
     assert caught.value.key == "workspace.is_directory"
 
 
-def test_executions_are_append_only(workspace) -> None:  # noqa: ANN001
+def test_executions_are_append_only(workspace) -> None:
     db = workspace.db
     stamp = "2026-11-27T10:00:00"
     with workspace.transaction():

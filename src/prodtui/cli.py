@@ -19,13 +19,18 @@ EXIT_USAGE = 2
 def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     # On subcommands the defaults are suppressed so `prodtui --db X capture …` keeps X.
     default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--db", type=Path, default=default, metavar="PATH",
-                        help="workspace file (default: $PRODTUI_DB, then the settings, "
-                        "then the user data directory)")  # fmt: skip
-    parser.add_argument("--config", type=Path, default=default, metavar="PATH",
-                        help="settings file (default: $PRODTUI_CONFIG, then the user config directory)")  # fmt: skip
-    parser.add_argument("--lang", choices=["fr", "en"], default=default,
-                        help="language of the interface (default: from the settings, else fr)")  # fmt: skip
+    parser.add_argument(
+        "--db", type=Path, default=default, metavar="PATH",
+        help="workspace file (default: $PRODTUI_DB, then the settings, then the user data dir)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--config", type=Path, default=default, metavar="PATH",
+        help="settings file (default: $PRODTUI_CONFIG, then the user config dir)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--lang", choices=["fr", "en"], default=default,
+        help="language of the interface (default: from the settings, else fr)",
+    )  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,7 +92,7 @@ def _warn_settings(loaded: LoadedSettings) -> None:
         print(f"prodtui: {t('settings.invalid', where=where, detail=detail)}", file=sys.stderr)
 
 
-def _open(path: Path, loaded: LoadedSettings, *, read_only: bool = False):  # noqa: ANN202
+def _open(path: Path, loaded: LoadedSettings, *, read_only: bool = False):
     from prodtui.store import open_workspace
 
     return open_workspace(path, author=loaded.settings.author, read_only=read_only)

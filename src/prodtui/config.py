@@ -54,7 +54,9 @@ def load_settings(path: Path) -> LoadedSettings:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        return LoadedSettings(Settings(), SettingsProblem(path, _toml_error_line(error), str(error)))
+        return LoadedSettings(
+            Settings(), SettingsProblem(path, _toml_error_line(error), str(error))
+        )
     try:
         return LoadedSettings(Settings.model_validate(data), None)
     except ValidationError as error:

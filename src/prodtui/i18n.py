@@ -38,7 +38,7 @@ def language() -> str:
     return _current
 
 
-def t(key: str, **params: Any) -> str:
+def t(key: str, /, **params: Any) -> str:
     """The message `key` in the current language; the key itself if it is missing."""
     text = catalogue(_current).get(key) or catalogue("fr").get(key) or key
     return text.format(**params) if params else text

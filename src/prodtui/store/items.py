@@ -62,7 +62,9 @@ class ItemRepository(Repository[Item]):
 
     def count(self, *, inbox_only: bool = True, text: str = "") -> int:
         where, params = self._filter(inbox_only, text)
-        return int(self.ws.conn.execute(f"SELECT count(*) FROM items {where}", params).fetchone()[0])
+        return int(
+            self.ws.conn.execute(f"SELECT count(*) FROM items {where}", params).fetchone()[0]
+        )
 
     @staticmethod
     def _filter(inbox_only: bool, text: str) -> tuple[str, list[str]]:
@@ -86,7 +88,9 @@ class ItemRepository(Repository[Item]):
         return [Item.model_validate(row) for row in rows]
 
     def count_inbox(self) -> int:
-        return int(self.ws.conn.execute("SELECT count(*) FROM items WHERE triaged = 0").fetchone()[0])
+        return int(
+            self.ws.conn.execute("SELECT count(*) FROM items WHERE triaged = 0").fetchone()[0]
+        )
 
     def open_actions_due(self, day: date) -> list[Item]:
         """Open actions due on or before `day`."""

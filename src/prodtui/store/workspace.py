@@ -144,7 +144,9 @@ def open_workspace(
             migrate(conn)
         except sqlite3.DatabaseError as error:
             conn.close()
-            raise WorkspaceError("workspace.migration_failed", path=str(path), reason=str(error)) from error
+            raise WorkspaceError(
+                "workspace.migration_failed", path=str(path), reason=str(error)
+            ) from error
     return Workspace(path, conn, read_only=read_only, author=author or default_author())
 
 
@@ -158,7 +160,9 @@ def inspect_existing(path: Path) -> int:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as error:
-        raise WorkspaceError("workspace.unreadable", path=str(path), reason=error.strerror) from error
+        raise WorkspaceError(
+            "workspace.unreadable", path=str(path), reason=error.strerror
+        ) from error
     if header != SQLITE_HEADER:
         raise WorkspaceError("workspace.not_sqlite", path=str(path))
     try:
@@ -186,6 +190,8 @@ def _create_private_file(path: Path) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
     except OSError as error:
-        raise WorkspaceError("workspace.cannot_create", path=str(path), reason=error.strerror) from error
+        raise WorkspaceError(
+            "workspace.cannot_create", path=str(path), reason=error.strerror
+        ) from error
     os.close(fd)
     os.chmod(path, 0o600)

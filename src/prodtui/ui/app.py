@@ -78,6 +78,7 @@ class ProdtuiApp(App[int]):
         self.settings_problem = loaded.problem
         self.config_path = config_path
         self.today = today
+        self.crash_message = ""
         self.title = f"prodtui — {workspace.meta.workspace_name}"
         self.sub_title = format_day(today())
         translate_bindings(self)
@@ -93,7 +94,9 @@ class ProdtuiApp(App[int]):
         if self.settings_problem:
             path, line, detail = self.settings_problem
             where = f"{path}:{line}" if line else str(path)
-            self.notify(t("settings.invalid", where=where, detail=detail), severity="warning", timeout=15)
+            self.notify(
+                t("settings.invalid", where=where, detail=detail), severity="warning", timeout=15
+            )
         if self.workspace.read_only:
             self.notify(t("workspace.read_only_banner"), severity="warning")
         self.set_interval(WATCH_INTERVAL, self._watch_workspace)
@@ -135,7 +138,7 @@ class ProdtuiApp(App[int]):
             self.save_settings()
 
     def save_settings(self) -> None:
-        """Write settings back, unless the file was invalid: then it is left as the user wrote it."""
+        """Write settings back, unless the file was invalid (it is then left alone)."""
         if self.settings_problem is not None:
             return
         try:
@@ -218,7 +221,8 @@ class ProdtuiApp(App[int]):
         if self._exception is None:
             self._exception = error
             self._exception_event.set()
-        self._exit_renderables.append(Text(t("error.unexpected", path=str(path))))
+        self.crash_message = t("error.unexpected", path=str(path))
+        self._exit_renderables.append(Text(self.crash_message))
         self._close_messages_no_wait()
 
 

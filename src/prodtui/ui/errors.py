@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 import traceback
+from datetime import datetime
 from pathlib import Path
 
+from prodtui import __version__
 from prodtui.paths import log_path
 
 
@@ -13,13 +14,10 @@ def log_unexpected_error(error: BaseException) -> Path:
     path = log_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        logger = logging.getLogger("prodtui")
-        if not logger.handlers:
-            handler = logging.FileHandler(path, encoding="utf-8")
-            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-            logger.addHandler(handler)
-            logger.propagate = False
-        logger.error("".join(traceback.format_exception(error)))
+        with path.open("a", encoding="utf-8") as log:
+            log.write(f"{datetime.now().isoformat(timespec='seconds')} prodtui {__version__}\n")
+            log.write("".join(traceback.format_exception(error)))
+            log.write("\n")
     except OSError:
         pass  # A failing log must never hide the original error from the user.
     return path

@@ -50,11 +50,11 @@ class ConflictScreen(ModalScreen[str]):
         with Vertical(classes="dialog wide"):
             yield Static(t("conflict.title"), classes="dialog-title")
             with Horizontal(classes="conflict-columns"):
-                yield Static(self._render(t("conflict.mine"), self.mine), classes="conflict-side")
-                yield Static(self._render(t("conflict.theirs"), self.theirs), classes="conflict-side")
+                yield Static(self._side(t("conflict.mine"), self.mine), classes="conflict-side")
+                yield Static(self._side(t("conflict.theirs"), self.theirs), classes="conflict-side")
             yield Static(t("conflict.hint"), classes="dialog-hint")
 
-    def _render(self, title: str, values: dict[str, str]) -> str:
+    def _side(self, title: str, values: dict[str, str]) -> str:
         from rich.markup import escape
 
         lines = [f"[b]{escape(title)}[/b]"]

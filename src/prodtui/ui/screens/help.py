@@ -31,7 +31,7 @@ class HelpScreen(ModalScreen[None]):
         screen_lines: list[str] = []
         global_lines: list[str] = []
         seen: set[tuple[str, str]] = set()
-        for key, active in self.below.active_bindings.items():
+        for _key, active in self.below.active_bindings.items():
             binding: Binding = active.binding
             description = binding.description or binding.action
             if (description, binding.action) in seen and not binding.show:

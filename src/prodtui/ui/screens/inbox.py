@@ -60,14 +60,17 @@ class InboxScreen(WorkspaceScreen):
     def filter_text(self) -> str:
         return self.query_one("#inbox-filter", Input).value
 
-    def refresh_data(self) -> None:
+    def refresh_data(self, select: int | None = None) -> None:
+        """Reload the rows, keeping the cursor on the same item (or on `select`)."""
         if not self.is_mounted:
             return
         table = self.table
-        selected = self.selected_id()
+        selected = select if select is not None else self.selected_id()
         row = table.cursor_row
         inbox_only = not self.show_all
-        items = self.workspace.items.search(inbox_only=inbox_only, text=self.filter_text, limit=PAGE)
+        items = self.workspace.items.search(
+            inbox_only=inbox_only, text=self.filter_text, limit=PAGE
+        )
         total = self.workspace.items.count(inbox_only=inbox_only, text=self.filter_text)
         today = self.prodtui.today()
         table.clear()
@@ -78,7 +81,9 @@ class InboxScreen(WorkspaceScreen):
                 t(f"kind.{item.kind.value}"),
                 item.text,
                 item.owner or "",
-                (("⚠ " if late else "") + format_day(item.due_date, short=True)) if item.due_date else "",
+                (("⚠ " if late else "") + format_day(item.due_date, short=True))
+                if item.due_date
+                else "",
                 "✓" if item.status is ItemStatus.DONE else "",
                 key=str(item.id),
             )
@@ -166,7 +171,7 @@ class InboxScreen(WorkspaceScreen):
             self.notify(error_message(error), severity="error")
             return
         self.notify(t("inbox.restored", key=item.key))
-        self.refresh_data()
+        self.refresh_data(select=item.id)
 
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all

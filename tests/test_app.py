@@ -1,0 +1,345 @@
+"""The shell driven with the real keys through Textual's Pilot."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, TextArea
+
+from prodtui.domain.items import Item, ItemKind, ItemStatus
+from prodtui.i18n import set_language
+from prodtui.store import Workspace, open_workspace
+from prodtui.ui.screens.capture import CaptureScreen
+from prodtui.ui.screens.help import HelpScreen
+from prodtui.ui.screens.item_editor import ItemEditorScreen
+
+
+def messages(app) -> list[str]:  # noqa: ANN001
+    return [n.message for n in app._notifications]
+
+
+async def test_number_keys_and_i_reach_every_screen(make_app) -> None:  # noqa: ANN001
+    app = make_app()
+    async with app.run_test() as pilot:
+        assert app.current_mode == "today"
+        for key, mode in [("2", "standup"), ("3", "stories"), ("4", "recette"),
+                          ("5", "security"), ("i", "inbox"), ("1", "today")]:  # fmt: skip
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.current_mode == mode
+        await pilot.press("3")
+        await pilot.pause()
+        assert "Bientôt" in str(app.screen.query_one(".coming-text").render())
+
+
+async def test_the_palette_goes_to_a_screen_by_name(make_app) -> None:  # noqa: ANN001
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"sécurité")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current_mode == "security"
+
+
+async def test_capture_saves_and_returns_to_the_same_place(make_app, workspace: Workspace) -> None:  # noqa: ANN001
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, CaptureScreen)
+        await pilot.press(*"+ envoyer le compte-rendu @lea demain #US-4")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current_mode == "inbox"
+        assert isinstance(app.focused, DataTable)
+        [item] = workspace.items.inbox()
+        assert item.kind is ItemKind.ACTION
+        assert item.owner == "lea" and item.story_key == "US-4"
+        assert item.due_date.isoformat() == "2026-11-28"
+        assert workspace.drafts.all() == []
+        assert app.screen.query_one(DataTable).row_count == 1
+        assert any("#1 action" in m for m in messages(app))
+
+
+async def test_capture_from_inside_an_editor_keeps_text_focus_and_cursor(
+    make_app, workspace: Workspace  # noqa: ANN001
+) -> None:
+    workspace.items.add(Item(text="Relire la note de cadrage"))
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, ItemEditorScreen)
+        area = app.focused
+        assert isinstance(area, TextArea)
+        await pilot.press("end", *" v2", "home", "right", "right")
+        cursor = area.cursor_location
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, CaptureScreen)
+        await pilot.press(*"! pas d'accès à la préprod")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is editor
+        assert app.focused is area
+        assert area.cursor_location == cursor
+        assert area.text == "Relire la note de cadrage v2"
+        assert [i.kind for i in workspace.items.inbox()] == [ItemKind.BLOCKER, ItemKind.NOTE]
+
+
+async def test_escape_keeps_the_capture_as_a_draft(make_app, workspace: Workspace) -> None:  # noqa: ANN001
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+n")
+        await pilot.press(*"> on garde le parcours actuel")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CaptureScreen)
+        assert workspace.items.count(inbox_only=False) == 0
+        assert workspace.drafts.get("capture").content == "> on garde le parcours actuel"
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "> on garde le parcours actuel"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert workspace.items.inbox()[0].kind is ItemKind.DECISION
+        assert workspace.drafts.get("capture") is None
+
+
+async def test_typing_writes_a_draft_before_anything_is_saved(tmp_path: Path, make_app) -> None:  # noqa: ANN001
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+n")
+        await pilot.press(*"+ ne pas perdre ceci")
+        await pilot.pause(0.5)
+        # Another process looking at the file now, as after a kill -9, finds the text.
+        other = open_workspace(tmp_path / "workspace.db")
+        assert other.drafts.get("capture").content == "+ ne pas perdre ceci"
+        other.close()
+
+
+async def test_drafts_left_by_a_crash_are_offered_back(make_app, workspace: Workspace) -> None:  # noqa: ANN001
+    workspace.drafts.save("capture", "+ rappeler le RSSI", "Capture rapide")
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert "1 brouillon" in str(app.screen.query_one(".dialog-title").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CaptureScreen)
+        assert app.screen.query_one(Input).value == "+ rappeler le RSSI"
+
+
+async def test_inbox_triage_keys(make_app, workspace: Workspace) -> None:  # noqa: ANN001
+    for text in ("premier", "deuxième", "troisième"):
+        workspace.items.add(Item(text=text))
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 3
+        await pilot.press("k")  # newest first: "troisième" becomes an action
+        await pilot.press("x")
+        await pilot.pause()
+        third = workspace.items.get(3)
+        assert third.kind is ItemKind.ACTION and third.status is ItemStatus.DONE
+        await pilot.press("down", "d")
+        await pilot.pause()
+        assert table.row_count == 2
+        assert workspace.items.count(inbox_only=False) == 2
+        await pilot.press("u")
+        await pilot.pause()
+        assert workspace.items.get(2).text == "deuxième"
+        await pilot.press("t")
+        await pilot.pause()
+        assert table.row_count == 2 and workspace.items.get(2).triaged
+        await pilot.press("a")
+        await pilot.pause()
+        assert table.row_count == 3
+        await pilot.press("slash", *"prem", "enter")
+        await pilot.pause()
+        assert table.row_count == 1
+
+
+async def test_editing_an_item_with_a_bad_date_explains_and_keeps_the_text(
+    make_app, workspace: Workspace  # noqa: ANN001
+) -> None:
+    workspace.items.add(Item(text="Planifier la démo"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i", "e")
+        await pilot.pause()
+        app.screen.query_one("#item-due", Input).value = "31/02"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ItemEditorScreen)
+        assert "31/02" in str(app.screen.query_one("#item-error").render())
+        app.screen.query_one("#item-due", Input).value = "vendredi"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ItemEditorScreen)
+        assert workspace.items.get(1).due_date.isoformat() == "2026-12-04"
+
+
+async def test_a_conflicting_save_shows_both_versions(tmp_path: Path, make_app, workspace: Workspace) -> None:  # noqa: ANN001
+    workspace.items.add(Item(text="Version d'origine"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i", "e")
+        await pilot.pause()
+        other = open_workspace(tmp_path / "workspace.db", author="Bob")
+        theirs = other.items.get(1)
+        other.items.save(theirs.model_copy(update={"text": "Version de Bob"}))
+        other.close()
+        area = app.screen.query_one(TextArea)
+        area.text = "Ma version"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        shown = " ".join(str(s.render()) for s in app.screen.query(".conflict-side"))
+        assert "Version de Bob" in shown and "Ma version" in shown
+        assert workspace.items.get(1).text == "Version de Bob"
+        await pilot.press("m")
+        await pilot.pause()
+        assert workspace.items.get(1).text == "Ma version"
+        history = [h.new for h in workspace.audit.history("items", 1)]
+        assert "Version de Bob" in history and "Ma version" in history
+
+
+async def test_help_lists_every_active_binding(make_app) -> None:  # noqa: ANN001
+    app = make_app()
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        below = app.screen
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-keys").render())
+        for active in below.active_bindings.values():
+            assert active.binding.description in text
+        for binding_id in ("go.today", "capture", "inbox.triage", "inbox.delete", "quit"):
+            assert binding_id in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is below
+
+
+async def test_the_chosen_theme_is_remembered(tmp_path: Path, make_app) -> None:  # noqa: ANN001
+    app = make_app('author = "Camille"\n')
+    async with app.run_test() as pilot:
+        app.theme = "textual-light"
+        await pilot.pause()
+    saved = tomllib.loads((tmp_path / "config.toml").read_text(encoding="utf-8"))
+    assert saved["theme"] == "textual-light" and saved["author"] == "Camille"
+    again = make_app()
+    async with again.run_test() as pilot:
+        assert again.theme == "textual-light"
+
+
+async def test_invalid_settings_are_reported_and_the_file_left_alone(tmp_path: Path, make_app) -> None:  # noqa: ANN001
+    text = 'author = "Camille"\nlanguage = 12\n'
+    app = make_app(text)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert any("config.toml:2" in m for m in messages(app))
+        app.theme = "textual-light"
+        await pilot.pause()
+    assert (tmp_path / "config.toml").read_text(encoding="utf-8") == text
+
+
+async def test_the_keymap_rebinds_keys_and_warns_about_unknown_ids(make_app) -> None:  # noqa: ANN001
+    app = make_app('[keymap]\ncapture = "ctrl+k"\n"go.inbox" = "b"\nnope = "x"\n')
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert any("nope" in m for m in messages(app))
+        await pilot.press("b")
+        await pilot.pause()
+        assert app.current_mode == "inbox"
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert isinstance(app.screen, CaptureScreen)
+
+
+async def test_another_sessions_commit_refreshes_the_screen(tmp_path: Path, make_app) -> None:  # noqa: ANN001
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        assert app.screen.query_one(DataTable).row_count == 0
+        other = open_workspace(tmp_path / "workspace.db")
+        other.items.add(Item(text="capturé depuis le shell"))
+        other.close()
+        await pilot.pause(1.5)
+        assert app.screen.query_one(DataTable).row_count == 1
+
+
+async def test_read_only_workspace_shows_a_banner_and_refuses_capture(
+    tmp_path: Path, make_app  # noqa: ANN001
+) -> None:
+    ws = open_workspace(tmp_path / "workspace.db", read_only=True)
+    app = make_app(ws=ws)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.screen.query(".read-only-banner")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert not isinstance(app.screen, CaptureScreen)
+        assert any("lecture seule" in m for m in messages(app))
+    ws.close()
+
+
+async def test_english_on_request(make_app) -> None:  # noqa: ANN001
+    set_language("en")
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert "Inbox" in str(app.screen.query_one(".tile-title").render())
+        assert "Quick capture" in [b.binding.description for b in app.screen.active_bindings.values()]
+
+
+async def test_every_screen_fits_80_by_24(make_app, workspace: Workspace) -> None:  # noqa: ANN001
+    for n in range(30):
+        workspace.items.add(Item(text=f"action {n} " + "très long texte " * 10, kind=ItemKind.ACTION,
+                                 due_date="2026-11-20", owner="Marie Dupont"))  # fmt: skip
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in "12345i":
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen.query_one("Footer").region.bottom == 24
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        box = app.screen.query_one("#capture-box").region
+        assert box.right <= 80 and box.bottom <= 24
+
+
+async def test_an_unexpected_error_is_logged_and_told_in_one_line(
+    make_app, monkeypatch: pytest.MonkeyPatch, isolated_home: Path  # noqa: ANN001
+) -> None:
+    from prodtui.ui.screens.inbox import InboxScreen
+
+    def broken(self: InboxScreen) -> None:
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(InboxScreen, "action_toggle_all", broken)
+    app = make_app()
+    with pytest.raises(RuntimeError):
+        async with app.run_test() as pilot:
+            await pilot.press("i", "a")
+            await pilot.pause()
+    assert app.return_code == 1
+    message = app.crash_message
+    assert "prodtui.log" in message and "Traceback" not in message
+    log = next(isolated_home.rglob("prodtui.log")).read_text(encoding="utf-8")
+    assert "panne simulée" in log and "Traceback" in log
