@@ -85,12 +85,13 @@ class ProdtuiApp(App[int]):
 
     # -- start-up ---------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self._apply_keymap()
-        self.switch_mode("today")
+        # Awaited, so the drafts dialog below lands on the Today screen's stack.
+        await self.switch_mode("today")
         if self.settings_problem:
             path, line, detail = self.settings_problem
             where = f"{path}:{line}" if line else str(path)
@@ -100,7 +101,7 @@ class ProdtuiApp(App[int]):
         if self.workspace.read_only:
             self.notify(t("workspace.read_only_banner"), severity="warning")
         self.set_interval(WATCH_INTERVAL, self._watch_workspace)
-        self.call_after_refresh(self._offer_drafts)
+        self._offer_drafts()
 
     def _apply_keymap(self) -> None:
         known = set(binding_ids())

@@ -1,0 +1,1 @@
+"""Import and export: Markdown, Gherkin, JUnit XML, CSV, JSON."""

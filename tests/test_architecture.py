@@ -1,0 +1,33 @@
+"""The layers of DESIGN.md §4 are checked, not hoped for."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_import_linter_contracts_are_kept() -> None:
+    command = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
+    result = subprocess.run(
+        [command, "--config", str(ROOT / "pyproject.toml")],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 kept, 0 broken" in result.stdout
+
+
+def test_shell_commands_do_not_import_textual() -> None:
+    # `prodtui capture` from the shell must stay quick: no UI framework on that path.
+    code = (
+        "import sys; from prodtui import cli; cli.build_parser(); "
+        "from prodtui.domain import capture; from prodtui.store import open_workspace; "
+        "print(sorted(m for m in sys.modules if m.startswith('textual')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

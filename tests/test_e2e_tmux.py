@@ -1,0 +1,152 @@
+"""The installed `prodtui` in a real terminal (tmux): capture, quit, kill -9, SIGHUP."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from prodtui.store import open_workspace
+
+pytestmark = pytest.mark.e2e
+
+PRODTUI = Path(sys.executable).parent / "prodtui"
+
+if shutil.which("tmux") is None:
+    if os.environ.get("PRODTUI_REQUIRE_TMUX"):
+        raise RuntimeError("tmux is required for the end-to-end tests (apt-get install -y tmux)")
+    pytest.skip("tmux is not installed", allow_module_level=True)
+
+
+class Terminal:
+    """One tmux server of our own, one window running a shell command."""
+
+    def __init__(self, home: Path) -> None:
+        self.socket = f"prodtui-test-{uuid.uuid4().hex[:8]}"
+        self.home = home
+
+    def tmux(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, "-f", "/dev/null", *args],
+            capture_output=True, text=True, timeout=10,
+        )  # fmt: skip
+        return result.stdout
+
+    def start(self, command: str, *, width: int = 100, height: int = 30) -> None:
+        env = (
+            f"env -i HOME={self.home} PATH={PRODTUI.parent}:/usr/bin:/bin TERM=xterm-256color "
+            f"LANG=C.UTF-8 USER=testeur "
+        )
+        self.tmux("new-session", "-d", "-s", "main", "-x", str(width), "-y", str(height),
+                  f"sh -c '{env}{command}; echo PRODTUI-EXITED $?; sleep 60'")  # fmt: skip
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-J", "-t", "main")
+
+    def wait_for(self, text: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; screen was:\n{self.screen()}")
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "main", *keys)
+
+    def type(self, text: str) -> None:
+        self.tmux("send-keys", "-t", "main", "-l", text)
+
+    def app_pid(self) -> int:
+        shell = int(self.tmux("display", "-p", "-t", "main", "#{pane_pid}").strip())
+        result = subprocess.run(["pgrep", "-P", str(shell), "-f", "prodtui"],
+                                capture_output=True, text=True)  # fmt: skip
+        return int(result.stdout.split()[0])
+
+    def kill_server(self) -> None:
+        self.tmux("kill-server")
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    home = tmp_path / "home"
+    home.mkdir()
+    term = Terminal(home)
+    yield term
+    term.kill_server()
+
+
+def test_capture_quit_and_read_back(terminal: Terminal, tmp_path: Path) -> None:
+    db = tmp_path / "ws.db"
+    terminal.start(f"{PRODTUI} --db {db}")
+    terminal.wait_for("Boîte de réception")
+    terminal.keys("C-n")
+    terminal.wait_for("Capture rapide")
+    terminal.type("+ envoyer le compte-rendu au métier @lea demain #US-7")
+    terminal.wait_for("US-7")
+    terminal.keys("Enter")
+    terminal.wait_for("Capturé")
+    terminal.keys("C-q")
+    screen = terminal.wait_for("PRODTUI-EXITED 0")
+    # Back on the normal screen, not the application's alternate one.
+    assert terminal.tmux("display", "-p", "-t", "main", "#{alternate_on}").strip() == "0"
+    assert "Traceback" not in screen
+    ws = open_workspace(db)
+    [item] = ws.items.inbox()
+    assert item.text == "envoyer le compte-rendu au métier @lea demain #US-7"
+    assert item.kind.value == "action" and item.story_key == "US-7"
+    ws.close()
+
+
+@pytest.mark.parametrize("how", ["kill -9", "SIGHUP"])
+def test_typed_text_survives_a_kill(terminal: Terminal, tmp_path: Path, how: str) -> None:
+    db = tmp_path / "ws.db"
+    terminal.start(f"{PRODTUI} --db {db}")
+    terminal.wait_for("Boîte de réception")
+    terminal.keys("C-n")
+    terminal.wait_for("Capture rapide")
+    terminal.type("! la préprod ne répond plus depuis ce matin")
+    terminal.wait_for("ce matin")
+    time.sleep(1.0)  # the draft is written a quarter of a second after the last key
+    pid = terminal.app_pid()
+    os.kill(pid, signal.SIGKILL if how == "kill -9" else signal.SIGHUP)
+    terminal.wait_for("PRODTUI-EXITED")
+    terminal.kill_server()
+
+    again = Terminal(terminal.home)
+    try:
+        again.start(f"{PRODTUI} --db {db}")
+        again.wait_for("brouillon")
+        again.keys("Enter")
+        screen = again.wait_for("la préprod ne répond plus depuis ce matin")
+        assert "Capture rapide" in screen
+        again.keys("Enter")
+        again.wait_for("Capturé")
+        again.keys("C-q")
+        again.wait_for("PRODTUI-EXITED 0")
+    finally:
+        again.kill_server()
+    ws = open_workspace(db)
+    assert [i.text for i in ws.items.inbox()] == ["la préprod ne répond plus depuis ce matin"]
+    assert ws.drafts.all() == []
+    ws.close()
+
+
+def test_refused_file_prints_one_line_and_leaves_the_terminal_clean(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    bad = tmp_path / "notes.db"
+    bad.write_text("pas une base\n", encoding="utf-8")
+    terminal.start(f"{PRODTUI} --db {bad}")
+    screen = terminal.wait_for("PRODTUI-EXITED 2")
+    assert "n'est pas un espace de travail prodtui" in screen
+    assert "Traceback" not in screen

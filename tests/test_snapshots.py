@@ -1,0 +1,36 @@
+"""A few snapshots of the shell; Pilot tests carry the behaviour, these catch layout drift."""
+
+from __future__ import annotations
+
+from prodtui.domain.items import Item, ItemKind
+from prodtui.store import Workspace
+
+
+def fill(workspace: Workspace) -> None:
+    workspace.meta.set("name", "Démarches simplifiées")
+    workspace.items.add(Item(text="Relancer l'hébergeur pour le certificat", kind=ItemKind.ACTION,
+                             owner="Inès Moreau", due_date="2026-11-25"))  # fmt: skip
+    workspace.items.add(Item(text="On garde FranceConnect comme seul mode de connexion",
+                             kind=ItemKind.DECISION))  # fmt: skip
+    workspace.items.add(Item(text="Qui signe la décision d'homologation ?", kind=ItemKind.QUESTION,
+                             story_key="US-12"))  # fmt: skip
+
+
+def test_today_at_80_by_24(snap_compare, make_app, workspace: Workspace) -> None:
+    fill(workspace)
+    assert snap_compare(make_app(), terminal_size=(80, 24))
+
+
+def test_inbox(snap_compare, make_app, workspace: Workspace) -> None:
+    fill(workspace)
+    assert snap_compare(make_app(), press=["i"], terminal_size=(100, 30))
+
+
+def test_capture_overlay(snap_compare, make_app, workspace: Workspace) -> None:
+    fill(workspace)
+    keys = ["i", "ctrl+n", *"+ relire la note @ines vendredi #US-3"]
+    assert snap_compare(make_app(), press=keys, terminal_size=(100, 30))
+
+
+def test_help(snap_compare, make_app, workspace: Workspace) -> None:
+    assert snap_compare(make_app(), press=["i", "f1"], terminal_size=(100, 40))
