@@ -45,4 +45,6 @@ class Item(Record):
         return f"#{self.id}"
 
     def is_late(self, today: date) -> bool:
-        return self.status is ItemStatus.OPEN and self.due_date is not None and self.due_date < today
+        return (
+            self.status is ItemStatus.OPEN and self.due_date is not None and self.due_date < today
+        )

@@ -96,7 +96,9 @@ class Repository(Generic[RecordT]):
         with self.ws.transaction() as db:
             record = self.get(record_id)
             db.execute(f"DELETE FROM {self.table} WHERE id = ?", [record_id])
-            self.ws.audit.record(self.table, record_id, DELETED, _summary(record.model_dump(mode="json")), None)
+            self.ws.audit.record(
+                self.table, record_id, DELETED, _summary(record.model_dump(mode="json")), None
+            )
         return record
 
 

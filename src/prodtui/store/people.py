@@ -13,7 +13,9 @@ class PeopleRepository(Repository[Person]):
 
     def add(self, person: Person) -> Person:
         if not person.position:
-            row = self.ws.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM people").fetchone()
+            row = self.ws.conn.execute(
+                "SELECT coalesce(max(position), 0) + 1 FROM people"
+            ).fetchone()
             person = person.model_copy(update={"position": row[0]})
         return self._insert(person)
 
