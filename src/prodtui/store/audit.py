@@ -16,7 +16,7 @@ class AuditRepository:
         self.ws = workspace
 
     def record(self, entity: str, entity_id: int | None, field: str, old: Any, new: Any) -> None:
-        self.ws.db.execute(
+        self.ws.conn.execute(
             "INSERT INTO audit_log (at, author, entity, entity_id, field, old, new)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [now(), self.ws.author, entity, entity_id, field, to_text(old), to_text(new)],
@@ -26,7 +26,7 @@ class AuditRepository:
         self, entity: str, entity_id: int, *, limit: int = 100, before_id: int | None = None
     ) -> list[AuditEntry]:
         """The newest changes of one row first, one page at a time."""
-        rows = self.ws.db.query(
+        rows = self.ws.rows(
             "SELECT * FROM audit_log WHERE entity = ? AND entity_id = ? AND id < ?"
             " ORDER BY id DESC LIMIT ?",
             [entity, entity_id, before_id if before_id is not None else 2**62, limit],

@@ -10,6 +10,8 @@ from prodtui.domain.base import Record
 from prodtui.domain.errors import ConflictError, NotFoundError
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from prodtui.store.workspace import Workspace
 
 RecordT = TypeVar("RecordT", bound=Record)
@@ -40,7 +42,10 @@ class Repository(Generic[RecordT]):
 
     def __init__(self, workspace: Workspace) -> None:
         self.ws = workspace
-        self.db = workspace.db
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        return self.ws.db
 
     def get(self, record_id: int) -> RecordT:
         row = self._row(record_id)
@@ -49,7 +54,7 @@ class Repository(Generic[RecordT]):
         return self.model.model_validate(row)
 
     def _row(self, record_id: int) -> dict[str, Any] | None:
-        rows = list(self.db.query(f"SELECT * FROM {self.table} WHERE id = ?", [record_id]))
+        rows = self.ws.rows(f"SELECT * FROM {self.table} WHERE id = ?", [record_id])
         return rows[0] if rows else None
 
     def _fields(self, record: RecordT) -> dict[str, Any]:

@@ -28,7 +28,7 @@ class DraftRepository:
             )
 
     def get(self, key: str) -> Draft | None:
-        rows = list(self.ws.db.query("SELECT * FROM drafts WHERE key = ?", [key]))
+        rows = self.ws.rows("SELECT * FROM drafts WHERE key = ?", [key])
         return Draft.model_validate(rows[0]) if rows else None
 
     def discard(self, key: str) -> None:
@@ -40,5 +40,5 @@ class DraftRepository:
     def all(self) -> list[Draft]:
         return [
             Draft.model_validate(row)
-            for row in self.ws.db.query("SELECT * FROM drafts ORDER BY updated_at DESC")
+            for row in self.ws.rows("SELECT * FROM drafts ORDER BY updated_at DESC")
         ]

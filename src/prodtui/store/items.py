@@ -54,7 +54,7 @@ class ItemRepository(Repository[Item]):
     ) -> list[Item]:
         """Captures, newest first, one page at a time; `text` filters on words."""
         where, params = self._filter(inbox_only, text)
-        rows = self.db.query(
+        rows = self.ws.rows(
             f"SELECT * FROM items {where} ORDER BY id DESC LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
@@ -81,7 +81,7 @@ class ItemRepository(Repository[Item]):
         return self.search(inbox_only=True, limit=limit, offset=offset)
 
     def open_blockers(self, *, limit: int = 200) -> list[Item]:
-        rows = self.db.query(
+        rows = self.ws.rows(
             "SELECT * FROM items WHERE status = 'open' AND kind = 'blocker' ORDER BY id LIMIT ?",
             [limit],
         )
@@ -94,7 +94,7 @@ class ItemRepository(Repository[Item]):
 
     def open_actions_due(self, day: date) -> list[Item]:
         """Open actions due on or before `day`."""
-        rows = self.db.query(
+        rows = self.ws.rows(
             "SELECT * FROM items WHERE status = 'open' AND kind = 'action'"
             " AND due_date IS NOT NULL AND due_date <= ? ORDER BY due_date, id LIMIT 200",
             [day.isoformat()],

@@ -24,7 +24,7 @@ class PeopleRepository(Repository[Person]):
 
     def all(self, *, active_only: bool = False) -> list[Person]:
         where = "WHERE active = 1" if active_only else ""
-        rows = self.db.query(f"SELECT * FROM people {where} ORDER BY position, id")
+        rows = self.ws.rows(f"SELECT * FROM people {where} ORDER BY position, id")
         return [Person.model_validate(row) for row in rows]
 
     def match(self, handle: str) -> Person | None:

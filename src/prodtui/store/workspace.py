@@ -5,17 +5,17 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from prodtui.domain.errors import ReadOnlyWorkspaceError, WorkspaceError
 from prodtui.store.migrations import LATEST_VERSION, migrate
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from prodtui.store.audit import AuditRepository
     from prodtui.store.drafts import DraftRepository
     from prodtui.store.items import ItemRepository
@@ -32,10 +32,22 @@ class Workspace:
     def __init__(self, path: Path, conn: sqlite3.Connection, *, read_only: bool, author: str):
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self.read_only = read_only
         self.author = author
         self._seen_data_version = self.data_version()
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """The sqlite-utils view of the connection, imported on first use: reads on the
+        start-up path go through `rows`, keeping sqlite-utils off the first paint."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn, execute_plugins=False)
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:

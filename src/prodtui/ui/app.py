@@ -104,6 +104,8 @@ class ProdtuiApp(App[int]):
         self._offer_drafts()
 
     def _apply_keymap(self) -> None:
+        if not self.settings.keymap:
+            return  # checking ids imports every screen: not worth it on the common path
         known = set(binding_ids())
         unknown = sorted(set(self.settings.keymap) - known)
         if unknown:
