@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from prodtui.config import load_settings
 from prodtui.i18n import set_language
 from prodtui.store import Workspace, open_workspace
+
+if TYPE_CHECKING:
+    from prodtui.ui.app import ProdtuiApp
 
 # A Friday: "vendredi" then means a week later, "demain" a Saturday.
 TODAY = date(2026, 11, 27)

@@ -11,16 +11,18 @@ from textual.widgets import DataTable, Input, TextArea
 from prodtui.domain.items import Item, ItemKind, ItemStatus
 from prodtui.i18n import set_language
 from prodtui.store import Workspace, open_workspace
+from prodtui.ui.app import ProdtuiApp
 from prodtui.ui.screens.capture import CaptureScreen
 from prodtui.ui.screens.help import HelpScreen
 from prodtui.ui.screens.item_editor import ItemEditorScreen
+from tests.conftest import AppFactory
 
 
-def messages(app) -> list[str]:  # noqa: ANN001
+def messages(app: ProdtuiApp) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-async def test_number_keys_and_i_reach_every_screen(make_app) -> None:  # noqa: ANN001
+async def test_number_keys_and_i_reach_every_screen(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test() as pilot:
         assert app.current_mode == "today"
@@ -34,7 +36,7 @@ async def test_number_keys_and_i_reach_every_screen(make_app) -> None:  # noqa: 
         assert "Bientôt" in str(app.screen.query_one(".coming-text").render())
 
 
-async def test_the_palette_goes_to_a_screen_by_name(make_app) -> None:  # noqa: ANN001
+async def test_the_palette_goes_to_a_screen_by_name(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.press("ctrl+p")
@@ -46,7 +48,9 @@ async def test_the_palette_goes_to_a_screen_by_name(make_app) -> None:  # noqa: 
         assert app.current_mode == "security"
 
 
-async def test_capture_saves_and_returns_to_the_same_place(make_app, workspace: Workspace) -> None:  # noqa: ANN001
+async def test_capture_saves_and_returns_to_the_same_place(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.press("i")
@@ -69,7 +73,7 @@ async def test_capture_saves_and_returns_to_the_same_place(make_app, workspace: 
 
 
 async def test_capture_from_inside_an_editor_keeps_text_focus_and_cursor(
-    make_app, workspace: Workspace  # noqa: ANN001
+    make_app: AppFactory, workspace: Workspace
 ) -> None:
     workspace.items.add(Item(text="Relire la note de cadrage"))
     app = make_app()
@@ -97,7 +101,9 @@ async def test_capture_from_inside_an_editor_keeps_text_focus_and_cursor(
         assert [i.kind for i in workspace.items.inbox()] == [ItemKind.BLOCKER, ItemKind.NOTE]
 
 
-async def test_escape_keeps_the_capture_as_a_draft(make_app, workspace: Workspace) -> None:  # noqa: ANN001
+async def test_escape_keeps_the_capture_as_a_draft(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.press("ctrl+n")
@@ -116,7 +122,7 @@ async def test_escape_keeps_the_capture_as_a_draft(make_app, workspace: Workspac
         assert workspace.drafts.get("capture") is None
 
 
-async def test_typing_writes_a_draft_before_anything_is_saved(tmp_path: Path, make_app) -> None:  # noqa: ANN001
+async def test_typing_writes_a_draft_before_anything_is_saved(tmp_path: Path, make_app) -> None:
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.press("ctrl+n")
@@ -128,7 +134,9 @@ async def test_typing_writes_a_draft_before_anything_is_saved(tmp_path: Path, ma
         other.close()
 
 
-async def test_drafts_left_by_a_crash_are_offered_back(make_app, workspace: Workspace) -> None:  # noqa: ANN001
+async def test_drafts_left_by_a_crash_are_offered_back(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
     workspace.drafts.save("capture", "+ rappeler le RSSI", "Capture rapide")
     app = make_app()
     async with app.run_test() as pilot:
@@ -140,7 +148,7 @@ async def test_drafts_left_by_a_crash_are_offered_back(make_app, workspace: Work
         assert app.screen.query_one(Input).value == "+ rappeler le RSSI"
 
 
-async def test_inbox_triage_keys(make_app, workspace: Workspace) -> None:  # noqa: ANN001
+async def test_inbox_triage_keys(make_app: AppFactory, workspace: Workspace) -> None:
     for text in ("premier", "deuxième", "troisième"):
         workspace.items.add(Item(text=text))
     app = make_app()
@@ -173,7 +181,7 @@ async def test_inbox_triage_keys(make_app, workspace: Workspace) -> None:  # noq
 
 
 async def test_editing_an_item_with_a_bad_date_explains_and_keeps_the_text(
-    make_app, workspace: Workspace  # noqa: ANN001
+    make_app: AppFactory, workspace: Workspace
 ) -> None:
     workspace.items.add(Item(text="Planifier la démo"))
     app = make_app()
@@ -192,7 +200,9 @@ async def test_editing_an_item_with_a_bad_date_explains_and_keeps_the_text(
         assert workspace.items.get(1).due_date.isoformat() == "2026-12-04"
 
 
-async def test_a_conflicting_save_shows_both_versions(tmp_path: Path, make_app, workspace: Workspace) -> None:  # noqa: ANN001
+async def test_a_conflicting_save_shows_both_versions(
+    tmp_path: Path, make_app, workspace: Workspace
+) -> None:
     workspace.items.add(Item(text="Version d'origine"))
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -216,7 +226,7 @@ async def test_a_conflicting_save_shows_both_versions(tmp_path: Path, make_app, 
         assert "Version de Bob" in history and "Ma version" in history
 
 
-async def test_help_lists_every_active_binding(make_app) -> None:  # noqa: ANN001
+async def test_help_lists_every_active_binding(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 50)) as pilot:
         await pilot.press("i")
@@ -235,7 +245,7 @@ async def test_help_lists_every_active_binding(make_app) -> None:  # noqa: ANN00
         assert app.screen is below
 
 
-async def test_the_chosen_theme_is_remembered(tmp_path: Path, make_app) -> None:  # noqa: ANN001
+async def test_the_chosen_theme_is_remembered(tmp_path: Path, make_app) -> None:
     app = make_app('author = "Camille"\n')
     async with app.run_test() as pilot:
         app.theme = "textual-light"
@@ -247,7 +257,9 @@ async def test_the_chosen_theme_is_remembered(tmp_path: Path, make_app) -> None:
         assert again.theme == "textual-light"
 
 
-async def test_invalid_settings_are_reported_and_the_file_left_alone(tmp_path: Path, make_app) -> None:  # noqa: ANN001
+async def test_invalid_settings_are_reported_and_the_file_left_alone(
+    tmp_path: Path, make_app
+) -> None:
     text = 'author = "Camille"\nlanguage = 12\n'
     app = make_app(text)
     async with app.run_test() as pilot:
@@ -258,7 +270,7 @@ async def test_invalid_settings_are_reported_and_the_file_left_alone(tmp_path: P
     assert (tmp_path / "config.toml").read_text(encoding="utf-8") == text
 
 
-async def test_the_keymap_rebinds_keys_and_warns_about_unknown_ids(make_app) -> None:  # noqa: ANN001
+async def test_the_keymap_rebinds_keys_and_warns_about_unknown_ids(make_app: AppFactory) -> None:
     app = make_app('[keymap]\ncapture = "ctrl+k"\n"go.inbox" = "b"\nnope = "x"\n')
     async with app.run_test() as pilot:
         await pilot.pause()
@@ -271,7 +283,7 @@ async def test_the_keymap_rebinds_keys_and_warns_about_unknown_ids(make_app) -> 
         assert isinstance(app.screen, CaptureScreen)
 
 
-async def test_another_sessions_commit_refreshes_the_screen(tmp_path: Path, make_app) -> None:  # noqa: ANN001
+async def test_another_sessions_commit_refreshes_the_screen(tmp_path: Path, make_app) -> None:
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.press("i")
@@ -285,7 +297,7 @@ async def test_another_sessions_commit_refreshes_the_screen(tmp_path: Path, make
 
 
 async def test_read_only_workspace_shows_a_banner_and_refuses_capture(
-    tmp_path: Path, make_app  # noqa: ANN001
+    tmp_path: Path, make_app
 ) -> None:
     ws = open_workspace(tmp_path / "workspace.db", read_only=True)
     app = make_app(ws=ws)
@@ -299,19 +311,23 @@ async def test_read_only_workspace_shows_a_banner_and_refuses_capture(
     ws.close()
 
 
-async def test_english_on_request(make_app) -> None:  # noqa: ANN001
+async def test_english_on_request(make_app: AppFactory) -> None:
     set_language("en")
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.pause()
         assert "Inbox" in str(app.screen.query_one(".tile-title").render())
-        assert "Quick capture" in [b.binding.description for b in app.screen.active_bindings.values()]
+        assert "Quick capture" in [
+            b.binding.description for b in app.screen.active_bindings.values()
+        ]
 
 
-async def test_every_screen_fits_80_by_24(make_app, workspace: Workspace) -> None:  # noqa: ANN001
+async def test_every_screen_fits_80_by_24(make_app: AppFactory, workspace: Workspace) -> None:
     for n in range(30):
-        workspace.items.add(Item(text=f"action {n} " + "très long texte " * 10, kind=ItemKind.ACTION,
-                                 due_date="2026-11-20", owner="Marie Dupont"))  # fmt: skip
+        text = f"action {n} " + "très long texte " * 10
+        workspace.items.add(
+            Item(text=text, kind=ItemKind.ACTION, due_date="2026-11-20", owner="Marie Dupont")
+        )
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         for key in "12345i":
@@ -325,7 +341,7 @@ async def test_every_screen_fits_80_by_24(make_app, workspace: Workspace) -> Non
 
 
 async def test_an_unexpected_error_is_logged_and_told_in_one_line(
-    make_app, monkeypatch: pytest.MonkeyPatch, isolated_home: Path  # noqa: ANN001
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch, isolated_home: Path
 ) -> None:
     from prodtui.ui.screens.inbox import InboxScreen
 
@@ -343,3 +359,13 @@ async def test_an_unexpected_error_is_logged_and_told_in_one_line(
     assert "prodtui.log" in message and "Traceback" not in message
     log = next(isolated_home.rglob("prodtui.log")).read_text(encoding="utf-8")
     assert "panne simulée" in log and "Traceback" in log
+
+
+async def test_quitting_right_after_typing_keeps_the_text(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+n", *"+ dernière idée", "ctrl+q")
+        await pilot.pause()
+    assert workspace.drafts.get("capture").content == "+ dernière idée"

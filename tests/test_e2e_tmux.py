@@ -141,6 +141,24 @@ def test_typed_text_survives_a_kill(terminal: Terminal, tmp_path: Path, how: str
     ws.close()
 
 
+def test_sigterm_restores_the_terminal_and_keeps_unsaved_text(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    db = tmp_path / "ws.db"
+    terminal.start(f"{PRODTUI} --db {db}")
+    terminal.wait_for("Boîte de réception")
+    terminal.keys("C-n")
+    terminal.wait_for("Capture rapide")
+    terminal.type("+ tapé juste avant l'arrêt")
+    terminal.wait_for("avant l'arrêt")
+    os.kill(terminal.app_pid(), signal.SIGTERM)  # at once: still within the debounce window
+    terminal.wait_for("PRODTUI-EXITED 0")
+    assert terminal.tmux("display", "-p", "-t", "main", "#{alternate_on}").strip() == "0"
+    ws = open_workspace(db)
+    assert ws.drafts.get("capture").content == "+ tapé juste avant l'arrêt"
+    ws.close()
+
+
 def test_refused_file_prints_one_line_and_leaves_the_terminal_clean(
     terminal: Terminal, tmp_path: Path
 ) -> None:

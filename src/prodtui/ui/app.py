@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -101,7 +104,35 @@ class ProdtuiApp(App[int]):
         if self.workspace.read_only:
             self.notify(t("workspace.read_only_banner"), severity="warning")
         self.set_interval(WATCH_INTERVAL, self._watch_workspace)
+        self._handle_signals()
         self._offer_drafts()
+
+    def _handle_signals(self) -> None:
+        """SIGTERM and SIGHUP (a dropped SSH link) quit cleanly: drafts written, terminal
+        restored. SIGKILL cannot be caught; drafts already written cover it."""
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self._quit_now)
+
+    def _quit_now(self) -> None:
+        self.flush_drafts()
+        self.exit(0)
+
+    def flush_drafts(self) -> None:
+        """Write what editors still hold in their debounce window."""
+        from prodtui.ui.widgets.drafts import DraftInput, DraftTextArea
+
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                for editor in screen.query(DraftInput).results():
+                    editor.draft.flush_if_pending()
+                for area in screen.query(DraftTextArea).results():
+                    area.draft.flush_if_pending()
+
+    async def action_quit(self) -> None:
+        self.flush_drafts()
+        self.exit(0)
 
     def _apply_keymap(self) -> None:
         if not self.settings.keymap:

@@ -42,6 +42,10 @@ class DraftWriter:
         else:
             drafts.discard(self.key)
 
+    def flush_if_pending(self) -> None:
+        if self.enabled and self._timer is not None:
+            self.flush()
+
     def discard(self) -> None:
         """The text was saved for real (or thrown away on purpose): forget the draft."""
         if self._timer is not None:
