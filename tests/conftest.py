@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +12,9 @@ import pytest
 from prodtui.config import load_settings
 from prodtui.i18n import set_language
 from prodtui.store import Workspace, open_workspace
+
+if TYPE_CHECKING:
+    from prodtui.ui.app import ProdtuiApp
 
 if TYPE_CHECKING:
     from prodtui.ui.app import ProdtuiApp
@@ -43,8 +46,11 @@ def workspace(tmp_path: Path) -> Iterator[Workspace]:
     ws.close()
 
 
+AppFactory = Callable[..., "ProdtuiApp"]
+
+
 @pytest.fixture
-def make_app(tmp_path: Path, workspace: Workspace):
+def make_app(tmp_path: Path, workspace: Workspace) -> AppFactory:
     """Build the app on the test workspace, a pinned date and a settings file in tmp_path."""
     from prodtui.ui.app import ProdtuiApp
 

@@ -270,10 +270,11 @@ class SampleCampaign(SampleModel):
             and self.end_offset < self.start_offset
         ):
             raise ValueError("end_offset is before start_offset")
-        if self.executions and (self.tester is None or self.day_offset is None):
-            missing = [e for e in self.executions if e.tester is None or e.day_offset is None]
-            if missing:
-                raise ValueError("executions need a tester and a day, or campaign defaults")
+        for execution in self.executions:
+            if (execution.tester or self.tester) is None:
+                raise ValueError(f"execution of TC-{execution.case}: no tester, and no default")
+            if execution.day_offset is None and self.day_offset is None:
+                raise ValueError(f"execution of TC-{execution.case}: no day, and no default")
         return self
 
 
@@ -358,7 +359,7 @@ class DemoWorkspace(SampleModel):
     measure_status: list[SampleMeasureStatus] = []
     risks: list[SampleRisk] = []
     health_reviews: list[SampleHealthReview] = []
-    homologation: SampleHomologation = SampleHomologation()
+    homologation: SampleHomologation = Field(default_factory=SampleHomologation)
 
     @model_validator(mode="after")
     def _references(self) -> DemoWorkspace:

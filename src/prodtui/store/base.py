@@ -67,7 +67,7 @@ class Repository(Generic[RecordT]):
             row["id"] = record.id
         with self.ws.transaction() as db:
             record_id = db[self.table].insert(row).last_pk
-            self.ws.audit.record(self.table, record_id, CREATED, None, _summary(row))
+            self.ws.audit.record(self.table, record_id, CREATED, None, audit_summary(row))
         return self.get(int(record_id))
 
     def _update(self, record: RecordT) -> RecordT:
@@ -102,12 +102,13 @@ class Repository(Generic[RecordT]):
             record = self.get(record_id)
             db.execute(f"DELETE FROM {self.table} WHERE id = ?", [record_id])
             self.ws.audit.record(
-                self.table, record_id, DELETED, _summary(record.model_dump(mode="json")), None
+                self.table, record_id, DELETED, audit_summary(record.model_dump(mode="json")), None
             )
         return record
 
 
-def _summary(row: dict[str, Any]) -> str:
+def audit_summary(row: dict[str, Any]) -> str:
+    """How a whole record is written in the audit log when it is created or deleted."""
     return json.dumps(
         {k: v for k, v in row.items() if k not in BOOKKEEPING and v not in (None, "")},
         ensure_ascii=False,
