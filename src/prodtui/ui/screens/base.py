@@ -25,7 +25,8 @@ class NavBar(Static):
                 "inbox": "i"}  # fmt: skip
         parts = []
         for mode, key in keys.items():
-            label = f" {key} {escape(t(f'nav.{mode}'))} "
+            name = t("nav.inbox_short") if mode == "inbox" else t(f"nav.{mode}")
+            label = f" {key} {escape(name)} "
             parts.append(f"[reverse b]{label}[/]" if mode == current else label)
         super().__init__(" ".join(parts), classes="nav-bar")
 

@@ -53,7 +53,8 @@ class CaptureScreen(ModalScreen[str | None]):
         parsed = parse_capture(line, self.today)
         parts = [t(f"kind.{parsed.kind.value}")]
         if parsed.owner:
-            parts.append(f"@{parsed.owner}")
+            person = self.app.workspace.people.match(parsed.owner)  # type: ignore[attr-defined]
+            parts.append(f"@{person.name if person else parsed.owner}")
         if parsed.due_date:
             parts.append(t("capture.due", day=format_day(parsed.due_date, short=True)))
         if parsed.story_key:

@@ -16,6 +16,10 @@ PAGE = 500
 KINDS = list(ItemKind)
 
 
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 class InboxScreen(WorkspaceScreen):
     mode_name = "inbox"
 
@@ -25,8 +29,8 @@ class InboxScreen(WorkspaceScreen):
         Binding("x", "toggle_done", "inbox.key.done", id="inbox.done"),
         Binding("t", "triage", "inbox.key.triage", id="inbox.triage"),
         Binding("d", "delete", "inbox.key.delete", id="inbox.delete"),
-        Binding("u", "undo", "inbox.key.undo", id="inbox.undo"),
-        Binding("a", "toggle_all", "inbox.key.all", id="inbox.all"),
+        Binding("u", "undo", "inbox.key.undo", show=False, id="inbox.undo"),
+        Binding("a", "toggle_all", "inbox.key.all", show=False, id="inbox.all"),
         Binding("slash", "filter", "key.filter", id="inbox.filter"),
     ]
 
@@ -41,10 +45,11 @@ class InboxScreen(WorkspaceScreen):
         table: DataTable[str] = DataTable(id="inbox-table", cursor_type="row", zebra_stripes=True)
         table.add_column(t("inbox.col.key"), key="key", width=6)
         table.add_column(t("inbox.col.kind"), key="kind", width=10)
+        # Text last: long lines run off the right edge instead of pushing columns away.
+        table.add_column(t("inbox.col.status"), key="status", width=4)
+        table.add_column(t("inbox.col.due"), key="due", width=12)
+        table.add_column(t("inbox.col.owner"), key="owner", width=16)
         table.add_column(t("inbox.col.text"), key="text")
-        table.add_column(t("inbox.col.owner"), key="owner", width=14)
-        table.add_column(t("inbox.col.due"), key="due", width=11)
-        table.add_column(t("inbox.col.status"), key="status", width=8)
         yield table
         yield Static(t("inbox.empty"), id="inbox-empty", classes="hidden")
 
@@ -79,12 +84,12 @@ class InboxScreen(WorkspaceScreen):
             table.add_row(
                 item.key,
                 t(f"kind.{item.kind.value}"),
-                item.text,
-                item.owner or "",
+                "✓" if item.status is ItemStatus.DONE else "",
                 (("⚠ " if late else "") + format_day(item.due_date, short=True))
                 if item.due_date
                 else "",
-                "✓" if item.status is ItemStatus.DONE else "",
+                _fit(item.owner or "", 16),
+                item.text,
                 key=str(item.id),
             )
         title = t("inbox.title_all" if self.show_all else "inbox.title", count=total)

@@ -6,7 +6,7 @@ from datetime import date
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
@@ -34,7 +34,7 @@ class ItemEditorScreen(ModalScreen[Item | None]):
     def compose(self) -> ComposeResult:
         item = self.item
         draft = self.app.workspace.drafts.get(self.draft_key)  # type: ignore[attr-defined]
-        with Vertical(classes="dialog wide", id="item-editor"):
+        with VerticalScroll(classes="dialog wide", id="item-editor"):
             yield Static(t("editor.title", key=item.key), classes="dialog-title")
             if draft and draft.content != item.text:
                 yield Static(t("editor.draft_restored"), classes="dialog-warning")
