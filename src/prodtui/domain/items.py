@@ -39,6 +39,19 @@ class Item(Record):
     triaged: bool = False
     source: str = "tui"
     resolved_at: datetime | None = None
+    raised_on: date | None = None
+    """The day it was raised (a stand-up day); the day of capture by default."""
+    resolved_on: date | None = None
+
+    def is_open_on(self, day: date) -> bool:
+        """Raised on or before `day` and not resolved before it: shown on that day."""
+        if self.raised_on is None or self.raised_on > day:
+            return False
+        return self.resolved_on is None or self.resolved_on > day
+
+    def age_on(self, day: date) -> int:
+        """Days since it was raised, as seen on `day`."""
+        return (day - self.raised_on).days if self.raised_on else 0
 
     @property
     def key(self) -> str:

@@ -159,14 +159,13 @@ class SampleStandupEntry(SampleModel):
     person: Name
     yesterday: str = ""
     today: str = ""
-    blockers: str = ""
     mood: int | None = Field(default=None, ge=1, le=5)
     absent: bool = False
 
     @model_validator(mode="after")
     def _absent_is_empty(self) -> SampleStandupEntry:
-        if self.absent and (self.yesterday or self.today or self.blockers or self.mood):
-            raise ValueError("an absent person has no yesterday, today, blockers or mood")
+        if self.absent and (self.yesterday or self.today or self.mood):
+            raise ValueError("an absent person has no yesterday, today or mood")
         return self
 
 

@@ -369,6 +369,8 @@ class _DemoBuilder:
                     triaged=capture.triaged,
                     source=capture.source,
                     resolved_at=resolved,
+                    raised_on=created.date(),
+                    resolved_on=resolved.date() if resolved else None,
                 )
             )
             assert item.id is not None
@@ -388,7 +390,6 @@ class _DemoBuilder:
                     "person_id": self.people[entry.person],
                     "yesterday": entry.yesterday,
                     "today": entry.today,
-                    "blockers": entry.blockers,
                     "mood": entry.mood,
                     "absent": int(entry.absent),
                 }
@@ -956,6 +957,8 @@ class _LargeGenerator:
                     "triaged": int(i < inbox_from),
                     "source": "tui",
                     "resolved_at": resolved,
+                    "raised_on": day.isoformat(),
+                    "resolved_on": resolved[:10] if resolved else None,
                 }
                 | _stamps(created)
             )
@@ -982,7 +985,6 @@ class _LargeGenerator:
                     "person_id": p + 1,
                     "yesterday": "",
                     "today": "",
-                    "blockers": "",
                     "mood": None,
                     "absent": 1,
                 }
@@ -991,7 +993,6 @@ class _LargeGenerator:
                     entry |= {
                         "yesterday": f"{rng.choice(DONE_VERBS)} {rng.choice(SUBJECTS)} (US-{near})",
                         "today": f"{rng.choice(TODO_VERBS)} {rng.choice(SUBJECTS)}",
-                        "blockers": rng.choice(BLOCKERS) if rng.random() < 0.08 else "",
                         "mood": rng.choices((1, 2, 3, 4, 5), (2, 8, 25, 45, 20))[0],
                         "absent": 0,
                     }

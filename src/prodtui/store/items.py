@@ -14,9 +14,13 @@ class ItemRepository(Repository[Item]):
     model = Item
 
     def add(self, item: Item) -> Item:
+        if item.raised_on is None:
+            item = item.model_copy(update={"raised_on": date.today()})
         return self._insert(item)
 
-    def capture(self, parsed: ParsedCapture, *, source: str = "tui") -> Item:
+    def capture(
+        self, parsed: ParsedCapture, *, source: str = "tui", day: date | None = None
+    ) -> Item:
         """Store a parsed quick-capture line; `@handle` is resolved against the team."""
         owner = parsed.owner
         if owner and (person := self.ws.people.match(owner)):
@@ -28,18 +32,31 @@ class ItemRepository(Repository[Item]):
             due_date=parsed.due_date,
             story_key=parsed.story_key,
             source=source,
+            raised_on=day or date.today(),
         )
         return self._insert(item)
 
     def save(self, item: Item) -> Item:
+        # Keep the resolution dates in step with the status, whoever changed it.
+        if item.status is ItemStatus.DONE and item.resolved_on is None:
+            item = item.model_copy(
+                update={
+                    "resolved_on": date.today(),
+                    "resolved_at": datetime.now().replace(microsecond=0),
+                }
+            )
+        elif item.status is ItemStatus.OPEN and item.resolved_on is not None:
+            item = item.model_copy(update={"resolved_on": None, "resolved_at": None})
         return self._update(item)
 
-    def set_done(self, item: Item, done: bool) -> Item:
+    def set_done(self, item: Item, done: bool, *, day: date | None = None) -> Item:
+        """Close (or reopen) an item; `day` is when it was resolved, today by default."""
         update = {
             "status": ItemStatus.DONE if done else ItemStatus.OPEN,
             "resolved_at": datetime.now().replace(microsecond=0) if done else None,
+            "resolved_on": (day or date.today()) if done else None,
         }
-        return self._update(item.model_copy(update=update))
+        return self._update(item.model_copy(update=update))  # type: ignore[arg-type]
 
     def delete(self, item_id: int) -> Item:
         """Delete and return the item, so the caller can offer to undo."""
@@ -79,6 +96,10 @@ class ItemRepository(Repository[Item]):
 
     def inbox(self, *, limit: int = 200, offset: int = 0) -> list[Item]:
         return self.search(inbox_only=True, limit=limit, offset=offset)
+
+    def owned_by(self, owner: str) -> list[Item]:
+        rows = self.ws.rows("SELECT * FROM items WHERE owner = ? ORDER BY id", [owner])
+        return [Item.model_validate(row) for row in rows]
 
     def open_blockers(self, *, limit: int = 200) -> list[Item]:
         rows = self.ws.rows(

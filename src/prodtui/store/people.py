@@ -20,7 +20,26 @@ class PeopleRepository(Repository[Person]):
         return self._insert(person)
 
     def save(self, person: Person) -> Person:
-        return self._update(person)
+        """Save; a new name is carried to the items that named the person."""
+        with self.ws.transaction():
+            before = self.get(person.id) if person.id is not None else None
+            saved = self._update(person)
+            if before is not None and before.name != saved.name:
+                for item in self.ws.items.owned_by(before.name):
+                    self.ws.items.save(item.model_copy(update={"owner": saved.name}))
+        return saved
+
+    def move(self, person: Person, offset: int) -> list[Person]:
+        """Move a person up (-1) or down (+1) in the stand-up order; returns the new order."""
+        with self.ws.transaction():
+            people = self.all()
+            index = next(i for i, p in enumerate(people) if p.id == person.id)
+            target = min(max(index + offset, 0), len(people) - 1)
+            people.insert(target, people.pop(index))
+            for position, member in enumerate(people, start=1):
+                if member.position != position:
+                    self._update(member.model_copy(update={"position": position}))
+        return self.all()
 
     def all(self, *, active_only: bool = False) -> list[Person]:
         where = "WHERE active = 1" if active_only else ""

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from prodtui.store.items import ItemRepository
     from prodtui.store.meta import MetaRepository
     from prodtui.store.people import PeopleRepository
+    from prodtui.store.standups import StandupRepository
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -105,6 +106,12 @@ class Workspace:
         from prodtui.store.audit import AuditRepository
 
         return AuditRepository(self)
+
+    @cached_property
+    def standups(self) -> StandupRepository:
+        from prodtui.store.standups import StandupRepository
+
+        return StandupRepository(self)
 
     @cached_property
     def meta(self) -> MetaRepository:
