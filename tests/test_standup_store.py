@@ -54,8 +54,11 @@ def test_blockers_are_listed_under_their_person(workspace: Workspace, team: list
     workspace.standups.raise_blocker(MONDAY, team[1], "Maquettes pas validées")
     day = workspace.standups.day(MONDAY)
     by_name = {p.person.name: [b.text for b in p.blockers] for p in day.people}
-    assert by_name == {"Léa Martin": [], "Karim Benali": ["Maquettes pas validées"],
-                       "Sophie Durand": []}  # fmt: skip
+    assert by_name == {
+        "Léa Martin": [],
+        "Karim Benali": ["Maquettes pas validées"],
+        "Sophie Durand": [],
+    }
 
 
 def test_yesterday_is_suggested_from_the_last_today(
@@ -102,12 +105,13 @@ def test_an_inactive_person_still_shows_on_days_they_spoke(
 def test_decisions_and_actions_of_the_day(workspace: Workspace, team: list[Person]) -> None:
     items = workspace.items
     items.add(Item(text="On livre jeudi", kind=ItemKind.DECISION, raised_on=MONDAY))
-    items.add(Item(text="Écrire le CR", kind=ItemKind.ACTION, raised_on=MONDAY, owner="Léa Martin",
-                   due_date=MONDAY + timedelta(days=1)))  # fmt: skip
-    late = items.add(Item(text="Relancer la DSI", kind=ItemKind.ACTION,
-                          raised_on=MONDAY - timedelta(days=7), due_date=MONDAY - timedelta(1)))  # fmt: skip
-    items.add(Item(text="Ancienne décision", kind=ItemKind.DECISION,
-                   raised_on=MONDAY - timedelta(days=1)))  # fmt: skip
+    tuesday, last_week = MONDAY + timedelta(days=1), MONDAY - timedelta(days=7)
+    action = ItemKind.ACTION
+    items.add(Item(text="Écrire le CR", kind=action, raised_on=MONDAY, due_date=tuesday))
+    late = items.add(
+        Item(text="Relancer la DSI", kind=action, raised_on=last_week, due_date=last_week)
+    )
+    items.add(Item(text="Ancienne décision", kind=ItemKind.DECISION, raised_on=last_week))
     day = workspace.standups.day(MONDAY)
     assert [d.text for d in day.decisions] == ["On livre jeudi"]
     assert [a.text for a in day.actions] == ["Relancer la DSI", "Écrire le CR"]
@@ -127,7 +131,7 @@ def test_reordering_the_team(workspace: Workspace, team: list[Person]) -> None:
     order = workspace.people.move(team[2], -1)
     assert [p.name for p in order] == ["Léa Martin", "Sophie Durand", "Karim Benali"]
     order = workspace.people.move(order[0], -5)
-    assert [p.name for p in order][0] == "Léa Martin"
+    assert order[0].name == "Léa Martin"
     order = workspace.people.move(order[0], +2)
     assert [p.name for p in order] == ["Sophie Durand", "Karim Benali", "Léa Martin"]
 
@@ -144,12 +148,16 @@ def test_mood_trend_is_per_week_without_names(workspace: Workspace, team: list[P
 def test_history_search(workspace: Workspace, team: list[Person]) -> None:
     repo = workspace.standups
     repo.save_entry(MONDAY, StandupEntry(person_id=team[0].id, today="Corriger le PDF d'export"))
-    repo.save_entry(MONDAY + timedelta(1), StandupEntry(person_id=team[1].id,
-                                                         yesterday="Atelier export 50%"))  # fmt: skip
+    karim = StandupEntry(person_id=team[1].id, yesterday="Atelier export 50%")
+    repo.save_entry(MONDAY + timedelta(1), karim)
     repo.raise_blocker(MONDAY, team[1], "Export bloqué par le proxy")
     hits = repo.search("export")
-    assert [(h.day, h.person, h.field) for h in hits][0] == (MONDAY + timedelta(1), "Karim Benali",
-                                                              "yesterday")  # fmt: skip
+    newest = hits[0]
+    assert (newest.day, newest.person, newest.field) == (
+        MONDAY + timedelta(1),
+        "Karim Benali",
+        "yesterday",
+    )
     assert len(hits) == 3
     assert [h.field for h in repo.search("export", person=team[1])] == ["yesterday", "blocker"]
     assert len(repo.search("export", end=MONDAY)) == 2
@@ -191,18 +199,25 @@ def test_migration_turns_typed_blockers_into_items(tmp_path: Path) -> None:
         conn.execute(statement)
     conn.execute("PRAGMA user_version = 1")
     stamp = "2026-11-20T09:30:00.000"
-    conn.execute("INSERT INTO people (name, created_at, updated_at) VALUES ('Léa', ?, ?)",
-                 [stamp, stamp])  # fmt: skip
-    conn.execute("INSERT INTO standups (day, created_at, updated_at) VALUES ('2026-11-20', ?, ?)",
-                 [stamp, stamp])  # fmt: skip
+    conn.execute(
+        "INSERT INTO people (name, created_at, updated_at) VALUES ('Léa', ?, ?)", [stamp, stamp]
+    )
+    conn.execute(
+        "INSERT INTO standups (day, created_at, updated_at) VALUES ('2026-11-20', ?, ?)",
+        [stamp, stamp],
+    )
     conn.execute(
         "INSERT INTO standup_entries (standup_id, person_id, today, blockers, created_at,"
-        " updated_at) VALUES (1, 1, 'Tests', 'VPN en panne', ?, ?)", [stamp, stamp],
-    )  # fmt: skip
+        " updated_at) VALUES (1, 1, 'Tests', 'VPN en panne', ?, ?)",
+        [stamp, stamp],
+    )
     conn.close()
     ws = open_workspace(path)
     [blocker] = ws.standups.blockers_on(date(2026, 11, 25))
-    assert (blocker.text, blocker.owner, blocker.raised_on) == ("VPN en panne", "Léa",
-                                                                date(2026, 11, 20))  # fmt: skip
+    assert (blocker.text, blocker.owner, blocker.raised_on) == (
+        "VPN en panne",
+        "Léa",
+        date(2026, 11, 20),
+    )
     assert ws.standups.day(date(2026, 11, 20)).people[0].entry.today == "Tests"
     ws.close()
