@@ -26,8 +26,14 @@ async def test_number_keys_and_i_reach_every_screen(make_app: AppFactory) -> Non
     app = make_app()
     async with app.run_test() as pilot:
         assert app.current_mode == "today"
-        for key, mode in [("2", "standup"), ("3", "stories"), ("4", "recette"),
-                          ("5", "security"), ("i", "inbox"), ("1", "today")]:  # fmt: skip
+        for key, mode in [
+            ("2", "standup"),
+            ("3", "stories"),
+            ("4", "recette"),
+            ("5", "security"),
+            ("i", "inbox"),
+            ("1", "today"),
+        ]:
             await pilot.press(key)
             await pilot.pause()
             assert app.current_mode == mode

@@ -114,3 +114,25 @@ def test_markers_always_give_their_kind(marker: str, rest: str) -> None:
 @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)))
 def test_iso_dates_round_trip(day: date) -> None:
     assert parse_capture(f"+ échéance {day.isoformat()}", TODAY).due_date == day
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-20", date(2026, 11, 20)),
+        ("20/11", date(2026, 11, 20)),
+        ("15/12", date(2025, 12, 15)),  # in the future this year: last year's
+        ("3/2/2024", date(2024, 2, 3)),
+        ("hier", date(2026, 11, 26)),
+        ("aujourd'hui", TODAY),
+        ("lundi", date(2026, 11, 23)),
+        ("vendredi", TODAY),
+        ("31/02", None),
+        ("n'importe quoi", None),
+        ("", None),
+    ],
+)
+def test_days_looked_back_at(text: str, expected: date | None) -> None:
+    from prodtui.domain.capture import parse_day
+
+    assert parse_day(text, TODAY) == expected

@@ -89,8 +89,14 @@ def test_the_sample_files_validate_and_refer_to_each_other() -> None:
     assert {p.role for p in demo.people} >= {"dev", "design", "metier", "rssi", "product", "other"}
     assert len(demo.stories) >= 25
     assert {i.kind for i in demo.items} == {
-        "note", "action", "blocker", "decision", "question", "idea", "risk"
-    }  # fmt: skip
+        "note",
+        "action",
+        "blocker",
+        "decision",
+        "question",
+        "idea",
+        "risk",
+    }
     assert [s.key for s in steps.steps][:2] == ["strategie", "contexte"]
     assert {"analyse_risque", "audit", "plan_action", "dossier", "commission", "decision"} <= {
         s.key for s in steps.steps
@@ -138,16 +144,22 @@ def test_every_acceptance_criterion_is_valid_french_gherkin() -> None:
     ("text", "expected"),
     [
         ('[meta]\nname = "x"\n', "people: Field required"),
-        ('[meta]\nname = "x"\nservice = "y"\nnom = 1\n[[people]]\nname = "A"\nrole = "dev"\n',
-         "meta.nom: Extra inputs are not permitted"),
-        ('[meta]\nname = "x"\nservice = "y"\n[[people]]\nname = "A"\nrole = "chef"\n',
-         "people[0].role"),
-        ('[meta]\nname = "x"\nservice = "y"\n[[people]]\nname = "A"\nrole = "dev"\n'
-         '[[items]]\nkind = "action"\ntext = "t"\nday_offset = -1\nowner = "Zoé"\n',
-         "items[0]: unknown person 'Zoé'"),
+        (
+            '[meta]\nname = "x"\nservice = "y"\nnom = 1\n[[people]]\nname = "A"\nrole = "dev"\n',
+            "meta.nom: Extra inputs are not permitted",
+        ),
+        (
+            '[meta]\nname = "x"\nservice = "y"\n[[people]]\nname = "A"\nrole = "chef"\n',
+            "people[0].role",
+        ),
+        (
+            '[meta]\nname = "x"\nservice = "y"\n[[people]]\nname = "A"\nrole = "dev"\n'
+            '[[items]]\nkind = "action"\ntext = "t"\nday_offset = -1\nowner = "Zoé"\n',
+            "items[0]: unknown person 'Zoé'",
+        ),
         ("[meta\n", "line 1"),
     ],
-)  # fmt: skip
+)
 def test_a_bad_sample_file_says_what_is_wrong_and_where(text: str, expected: str) -> None:
     with pytest.raises(SampleDataError) as caught:
         parse_sample(DemoWorkspace, text, "demo.toml")
@@ -160,8 +172,11 @@ def test_a_measure_code_must_match_its_category() -> None:
     with pytest.raises(SampleDataError, match="should start with GOUV-"):
         parse_sample(MeasureReferential, text, "measures.toml")
     with pytest.raises(SampleDataError, match="given more than once"):
-        parse_sample(HomologationReferential, "[[steps]]\nkey = 'a'\ntitle = 't'\n"
-                     "description = 'd'\n" * 2, "homologation_steps.toml")  # fmt: skip
+        parse_sample(
+            HomologationReferential,
+            "[[steps]]\nkey = 'a'\ntitle = 't'\ndescription = 'd'\n" * 2,
+            "homologation_steps.toml",
+        )
 
 
 def test_a_demo_naming_an_unknown_measure_is_refused() -> None:
@@ -228,8 +243,12 @@ def test_the_demo_always_looks_current(tmp_path: Path, today: date) -> None:
         path, "SELECT name FROM sprints WHERE start_date <= ? AND end_date >= ?", (iso, iso)
     )
     assert len(current) == 1
-    running = query(path, "SELECT name FROM campaigns WHERE state = 'in_progress'"
-                    " AND start_date <= ? AND end_date >= ?", (iso, iso))  # fmt: skip
+    running = query(
+        path,
+        "SELECT name FROM campaigns WHERE state = 'in_progress'"
+        " AND start_date <= ? AND end_date >= ?",
+        (iso, iso),
+    )
     assert running == [("Recette v1.5",)]
     ws = open_workspace(path)
     try:
@@ -341,9 +360,21 @@ def test_the_large_generator_writes_the_counts_it_promises(tmp_path: Path) -> No
     counts = filled_tables(path)
     assert sorted(name for name, n in counts.items() if n == 0) == ["drafts"]
     expected = large_counts(SMALL)
-    for table in ("people", "standups", "standup_entries", "sprints", "epics", "campaigns",
-                  "stories", "test_cases", "executions", "items", "audit_log", "health_reviews",
-                  "risks"):  # fmt: skip
+    for table in (
+        "people",
+        "standups",
+        "standup_entries",
+        "sprints",
+        "epics",
+        "campaigns",
+        "stories",
+        "test_cases",
+        "executions",
+        "items",
+        "audit_log",
+        "health_reviews",
+        "risks",
+    ):
         assert counts[table] == getattr(expected, table), table
     assert counts["measures"] == len(load_measures().measures)
     assert_sound(path)

@@ -36,8 +36,10 @@ class Terminal:
     def tmux(self, *args: str) -> str:
         result = subprocess.run(
             ["tmux", "-L", self.socket, "-f", "/dev/null", *args],
-            capture_output=True, text=True, timeout=10,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
         return result.stdout
 
     def start(self, command: str, *, width: int = 100, height: int = 30) -> None:
@@ -45,8 +47,17 @@ class Terminal:
             f"env -i HOME={self.home} PATH={PRODTUI.parent}:/usr/bin:/bin TERM=xterm-256color "
             f"LANG=C.UTF-8 USER=testeur "
         )
-        self.tmux("new-session", "-d", "-s", "main", "-x", str(width), "-y", str(height),
-                  f"sh -c '{env}{command}; echo PRODTUI-EXITED $?; sleep 60'")  # fmt: skip
+        self.tmux(
+            "new-session",
+            "-d",
+            "-s",
+            "main",
+            "-x",
+            str(width),
+            "-y",
+            str(height),
+            f"sh -c '{env}{command}; echo PRODTUI-EXITED $?; sleep 60'",
+        )
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-J", "-t", "main")
@@ -68,8 +79,9 @@ class Terminal:
 
     def app_pid(self) -> int:
         shell = int(self.tmux("display", "-p", "-t", "main", "#{pane_pid}").strip())
-        result = subprocess.run(["pgrep", "-P", str(shell), "-f", "prodtui"],
-                                capture_output=True, text=True)  # fmt: skip
+        result = subprocess.run(
+            ["pgrep", "-P", str(shell), "-f", "prodtui"], capture_output=True, text=True
+        )
         return int(result.stdout.split()[0])
 
     def kill_server(self) -> None:

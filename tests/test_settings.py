@@ -56,8 +56,13 @@ def test_an_unknown_setting_is_reported(tmp_path: Path) -> None:
 
 def test_save_then_load_round_trips_and_leaves_no_temporary_file(tmp_path: Path) -> None:
     path = tmp_path / "dir" / "config.toml"
-    settings = Settings(author="Léa", language="en", theme="nord", keymap={"help": "f2"},
-                        default_workspace=Path("/srv/ws.db"))  # fmt: skip
+    settings = Settings(
+        author="Léa",
+        language="en",
+        theme="nord",
+        keymap={"help": "f2"},
+        default_workspace=Path("/srv/ws.db"),
+    )
     save_settings(settings, path)
     assert load_settings(path).settings == settings
     assert [p.name for p in path.parent.iterdir()] == ["config.toml"]

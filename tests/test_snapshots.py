@@ -8,12 +8,22 @@ from prodtui.store import Workspace
 
 def fill(workspace: Workspace) -> None:
     workspace.meta.set("name", "Démarches simplifiées")
-    workspace.items.add(Item(text="Relancer l'hébergeur pour le certificat", kind=ItemKind.ACTION,
-                             owner="Inès Moreau", due_date="2026-11-25"))  # fmt: skip
-    workspace.items.add(Item(text="On garde FranceConnect comme seul mode de connexion",
-                             kind=ItemKind.DECISION))  # fmt: skip
-    workspace.items.add(Item(text="Qui signe la décision d'homologation ?", kind=ItemKind.QUESTION,
-                             story_key="US-12"))  # fmt: skip
+    workspace.items.add(
+        Item(
+            text="Relancer l'hébergeur pour le certificat",
+            kind=ItemKind.ACTION,
+            owner="Inès Moreau",
+            due_date="2026-11-25",
+        )
+    )
+    workspace.items.add(
+        Item(text="On garde FranceConnect comme seul mode de connexion", kind=ItemKind.DECISION)
+    )
+    workspace.items.add(
+        Item(
+            text="Qui signe la décision d'homologation ?", kind=ItemKind.QUESTION, story_key="US-12"
+        )
+    )
 
 
 def test_today_at_80_by_24(snap_compare, make_app, workspace: Workspace) -> None:

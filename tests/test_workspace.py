@@ -154,9 +154,14 @@ def test_executions_are_append_only(workspace) -> None:
             {"number": 1, "title": "t", "created_at": stamp, "updated_at": stamp}
         )
         db["executions"].insert(
-            {"campaign_id": 1, "case_id": 1, "status": "pass", "case_snapshot": "{}",
-             "created_at": stamp}
-        )  # fmt: skip
+            {
+                "campaign_id": 1,
+                "case_id": 1,
+                "status": "pass",
+                "case_snapshot": "{}",
+                "created_at": stamp,
+            }
+        )
     with pytest.raises(sqlite3.IntegrityError), workspace.transaction():
         db.execute("UPDATE executions SET status = 'fail'")
     with pytest.raises(sqlite3.IntegrityError), workspace.transaction():

@@ -20,17 +20,25 @@ def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     # On subcommands the defaults are suppressed so `prodtui --db X capture …` keeps X.
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument(
-        "--db", type=Path, default=default, metavar="PATH",
+        "--db",
+        type=Path,
+        default=default,
+        metavar="PATH",
         help="workspace file (default: $PRODTUI_DB, then the settings, then the user data dir)",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--config", type=Path, default=default, metavar="PATH",
+        "--config",
+        type=Path,
+        default=default,
+        metavar="PATH",
         help="settings file (default: $PRODTUI_CONFIG, then the user config dir)",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--lang", choices=["fr", "en"], default=default,
+        "--lang",
+        choices=["fr", "en"],
+        default=default,
         help="language of the interface (default: from the settings, else fr)",
-    )  # fmt: skip
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,9 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="open (or write) a demo workspace")
     _common_options(demo, suppress=True)
     demo.add_argument("--size", choices=["small", "large"], default="small")
-    demo.add_argument("--out", type=Path, metavar="PATH",
-                      help="write the demo workspace to PATH and exit")  # fmt: skip
+    demo.add_argument(
+        "--out", type=Path, metavar="PATH", help="write the demo workspace to PATH and exit"
+    )
     demo.add_argument("--seed", type=int, default=1, help="seed of the large workspace")
+
+    export = commands.add_parser("export", help="export part of the workspace")
+    exports = export.add_subparsers(dest="what", metavar="WHAT", required=True)
+    standup = exports.add_parser("standup", help="a day's stand-up summary")
+    _common_options(standup, suppress=True)
+    standup.add_argument("--date", metavar="DAY", help="2026-11-27, 27/11, hier… (default: today)")
+    standup.add_argument("--format", choices=["md", "json"], default="md")
+    standup.add_argument("--out", type=Path, metavar="PATH", help="write to PATH, not stdout")
 
     backup = commands.add_parser("backup", help="copy the workspace safely, even while in use")
     _common_options(backup, suppress=True)
@@ -73,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
             return _demo(args, loaded, cfg_path)
         if args.command == "backup":
             return _backup(args, loaded)
+        if args.command == "export":
+            return _export(args, loaded)
         return _run_tui(_workspace_file(args, loaded), loaded, cfg_path, read_only=args.read_only)
     except ProdtuiError as error:
         print(f"prodtui: {error_message(error)}", file=sys.stderr)
@@ -157,6 +176,34 @@ def _demo(args: argparse.Namespace, loaded: LoadedSettings, cfg_path: Path) -> i
         for companion in (old, Path(f"{old}-wal"), Path(f"{old}-shm")):
             companion.unlink(missing_ok=True)
     return _run_tui(path, loaded, cfg_path, read_only=False)
+
+
+def _export(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from prodtui.domain.capture import parse_day
+    from prodtui.exchange.standup import standup_json, standup_markdown
+
+    _warn_settings(loaded)
+    day = date.today()
+    if args.date:
+        parsed = parse_day(args.date, day)
+        if parsed is None:
+            print(f"prodtui: {t('standup.bad_date', value=args.date)}", file=sys.stderr)
+            return EXIT_USAGE
+        day = parsed
+    workspace = _open(_workspace_file(args, loaded), loaded)
+    try:
+        standup = workspace.standups.day(day)
+    finally:
+        workspace.close()
+    text = standup_json(standup) if args.format == "json" else standup_markdown(standup)
+    if args.out:
+        from prodtui.exchange.files import write_new_text
+
+        write_new_text(args.out.expanduser(), text)
+        print(args.out)
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def _backup(args: argparse.Namespace, loaded: LoadedSettings) -> int:

@@ -25,7 +25,8 @@ class Settings(BaseModel):
     keymap: dict[str, str] = {}
     """Binding id to keys, for instance `{ "capture" = "ctrl+k" }`."""
     default_workspace: Path | None = None
-    standup_order: list[str] = []
+    standup_timebox_seconds: int = Field(90, ge=10, le=3600)
+    """Speaking time per person in the stand-up timer."""
 
 
 class SettingsProblem(NamedTuple):

@@ -59,6 +59,9 @@ def format_day(day: date, *, short: bool = False) -> str:
         return t("date.short", weekday=weekdays[day.weekday()][:3], day=day.day, month=day.month)
     months = t("date.months").split(",")
     return t(
-        "date.long", weekday=weekdays[day.weekday()], day=day.day,
-        month=months[day.month - 1], year=day.year,
-    )  # fmt: skip
+        "date.long",
+        weekday=weekdays[day.weekday()],
+        day=day.day,
+        month=months[day.month - 1],
+        year=day.year,
+    )

@@ -44,15 +44,31 @@ KIND_WORDS: dict[str, ItemKind] = {
 }
 
 WEEKDAYS: dict[str, int] = {
-    "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5,
-    "dimanche": 6, "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3,
-    "friday": 4, "saturday": 5, "sunday": 6,
-}  # fmt: skip
+    "lundi": 0,
+    "mardi": 1,
+    "mercredi": 2,
+    "jeudi": 3,
+    "vendredi": 4,
+    "samedi": 5,
+    "dimanche": 6,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+}
 
 RELATIVE_DAYS: dict[str, int] = {
-    "aujourd'hui": 0, "aujourdhui": 0, "today": 0, "demain": 1, "tomorrow": 1,
+    "aujourd'hui": 0,
+    "aujourdhui": 0,
+    "today": 0,
+    "demain": 1,
+    "tomorrow": 1,
     "apres-demain": 2,
-}  # fmt: skip
+}
+
 
 _KIND_WORD = re.compile(r"^\s*([^\W\d_]+)\s*:\s*", re.UNICODE)
 _OWNER = re.compile(r"(?<![\w@])@([^\W\d_][\w.\-']*)", re.UNICODE)
@@ -114,6 +130,31 @@ def parse_due_date(text: str, today: date) -> date | None:
     """A due date typed alone in a form field (`vendredi`, `2026-12-05`, `05/12`)."""
     found, _ = _find_due_date(clean_line(text), today)
     return found
+
+
+PAST_DAYS: dict[str, int] = {"hier": 1, "yesterday": 1, "avant-hier": 2}
+
+
+def parse_day(text: str, today: date) -> date | None:
+    """A day looked back at (stand-up history): `2026-11-20`, `20/11`, `20/11/2026`,
+    `hier`, `lundi` (the last one). Without a year, the latest such day up to today."""
+    text = clean_line(text)
+    folded = fold(text)
+    if folded in PAST_DAYS:
+        return today - timedelta(days=PAST_DAYS[folded])
+    if folded in WEEKDAYS:
+        return today - timedelta(days=(today.weekday() - WEEKDAYS[folded]) % 7)
+    if match := _FRENCH.fullmatch(text):
+        day, month = int(match.group(1)), int(match.group(2))
+        if match.group(3):
+            return _safe_date(int(match.group(3)), month, day)
+        found = _safe_date(today.year, month, day)
+        if found and found > today:
+            found = _safe_date(today.year - 1, month, day)
+        return found
+    if _ISO.fullmatch(text) or folded in RELATIVE_DAYS:
+        return parse_due_date(text, today)
+    return None
 
 
 def _find_due_date(text: str, today: date) -> tuple[date | None, list[str]]:

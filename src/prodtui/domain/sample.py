@@ -33,7 +33,7 @@ Importance = Literal["high", "medium", "low"]
 CampaignState = Literal["planned", "in_progress", "finished", "archived"]
 ExecutionStatus = Literal[
     "pass", "fail", "blocked", "skipped", "not_testable", "settled", "not_run"
-]  # fmt: skip
+]
 RiskCriterion = Literal["availability", "integrity", "confidentiality", "traceability"]
 StepState = Literal["todo", "in_progress", "done"]
 Opinion = Literal["favourable", "reservations", "unfavourable"]

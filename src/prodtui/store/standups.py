@@ -137,9 +137,15 @@ class StandupRepository(Repository[Standup]):
 
     def raise_blocker(self, day: date, person: Person, text: str) -> Item:
         return self.ws.items.add(
-            Item(kind=ItemKind.BLOCKER, text=text, owner=person.name, raised_on=day,
-                 triaged=True, source="standup")
-        )  # fmt: skip
+            Item(
+                kind=ItemKind.BLOCKER,
+                text=text,
+                owner=person.name,
+                raised_on=day,
+                triaged=True,
+                source="standup",
+            )
+        )
 
     def resolve(self, blocker: Item, day: date) -> Item:
         return self.ws.items.set_done(blocker, True, day=day)
@@ -205,13 +211,20 @@ class StandupRepository(Repository[Standup]):
             for field in ("yesterday", "today"):
                 value = row[field]
                 if value and all(w in value.casefold() for w in words or [""]):
-                    hits.append(StandupHit(day=row["day"], person=row["person"], field=field,
-                                           text=value))  # fmt: skip
+                    hits.append(
+                        StandupHit(day=row["day"], person=row["person"], field=field, text=value)
+                    )
         for item in self._items(
             " AND ".join(item_where) + " ORDER BY raised_on DESC, id DESC", item_params
         )[:limit]:
             assert item.raised_on is not None
-            hits.append(StandupHit(day=item.raised_on, person=item.owner or "",
-                                   field=item.kind.value, text=item.text))  # fmt: skip
+            hits.append(
+                StandupHit(
+                    day=item.raised_on,
+                    person=item.owner or "",
+                    field=item.kind.value,
+                    text=item.text,
+                )
+            )
         hits.sort(key=lambda hit: hit.day, reverse=True)
         return hits[:limit]

@@ -145,9 +145,11 @@ def open_workspace(
     try:
         if read_only:
             conn = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                isolation_level=None, check_same_thread=False,
-            )  # fmt: skip
+                f"{path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+            )
         else:
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -48,7 +48,7 @@ class ProdtuiApp(App[int]):
     TITLE = "prodtui"
     MODES = {
         "today": _lazy("today", "TodayScreen"),
-        "standup": _lazy("coming", "StandupScreen"),
+        "standup": _lazy("standup", "StandupScreen"),
         "stories": _lazy("coming", "StoriesScreen"),
         "recette": _lazy("coming", "RecetteScreen"),
         "security": _lazy("coming", "SecurityScreen"),
@@ -265,7 +265,21 @@ def binding_ids() -> list[str]:
     from importlib import import_module
 
     ids = [b.id for b in ProdtuiApp.BINDINGS if isinstance(b, Binding) and b.id]
-    for module in ("today", "coming", "inbox", "capture", "item_editor", "help", "drafts"):
+    modules = (
+        "today",
+        "coming",
+        "inbox",
+        "capture",
+        "item_editor",
+        "help",
+        "drafts",
+        "dialogs",
+        "standup",
+        "standup_entry",
+        "standup_search",
+        "team",
+    )
+    for module in modules:
         loaded = import_module(f"prodtui.ui.screens.{module}")
         for value in vars(loaded).values():
             if isinstance(value, type) and issubclass(value, Screen):

@@ -21,8 +21,14 @@ class NavBar(Static):
     """The screens and their keys, the current one highlighted."""
 
     def __init__(self, current: str) -> None:
-        keys = {"today": "1", "standup": "2", "stories": "3", "recette": "4", "security": "5",
-                "inbox": "i"}  # fmt: skip
+        keys = {
+            "today": "1",
+            "standup": "2",
+            "stories": "3",
+            "recette": "4",
+            "security": "5",
+            "inbox": "i",
+        }
         parts = []
         for mode, key in keys.items():
             name = t("nav.inbox_short") if mode == "inbox" else t(f"nav.{mode}")

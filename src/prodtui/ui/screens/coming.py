@@ -20,10 +20,6 @@ class ComingScreen(WorkspaceScreen):
             yield Static(t("coming.meanwhile"), classes="coming-hint")
 
 
-class StandupScreen(ComingScreen):
-    name_key = mode_name = "standup"
-
-
 class StoriesScreen(ComingScreen):
     name_key = mode_name = "stories"
 

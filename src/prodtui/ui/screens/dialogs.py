@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from prodtui.i18n import t
 from prodtui.ui.keys import translate_bindings
@@ -30,6 +32,51 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """One line asked of the user. `check` returns an error message, or None if the value
+    is fine; the dialog stays open until it is, or until `escape`."""
+
+    BINDINGS = [Binding("escape", "cancel", "key.cancel", id="prompt.cancel")]
+
+    def __init__(
+        self,
+        title: str,
+        value: str = "",
+        *,
+        placeholder: str = "",
+        hint: str = "",
+        check: Callable[[str], str | None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.placeholder = placeholder
+        self.hint = hint
+        self.check = check
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield Input(
+                self.value, placeholder=self.placeholder, id="prompt-input", max_length=10_000
+            )
+            yield Static("", id="prompt-error", classes="dialog-error")
+            yield Static(self.hint or t("prompt.hint"), classes="dialog-hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        problem = self.check(value) if self.check else None
+        if problem:
+            self.query_one("#prompt-error", Static).update(problem)
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class ConflictScreen(ModalScreen[str]):

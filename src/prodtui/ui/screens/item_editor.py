@@ -41,8 +41,10 @@ class ItemEditorScreen(ModalScreen[Item | None]):
             yield Label(t("editor.kind"))
             yield Select(
                 [(t(f"kind.{kind.value}"), kind) for kind in ItemKind],
-                value=item.kind, allow_blank=False, id="item-kind",
-            )  # fmt: skip
+                value=item.kind,
+                allow_blank=False,
+                id="item-kind",
+            )
             yield Label(t("editor.text"))
             yield DraftTextArea(
                 draft.content if draft else item.text,
@@ -59,8 +61,9 @@ class ItemEditorScreen(ModalScreen[Item | None]):
                     yield Label(t("editor.due"))
                     yield Input(
                         item.due_date.isoformat() if item.due_date else "",
-                        placeholder=t("editor.due_placeholder"), id="item-due",
-                    )  # fmt: skip
+                        placeholder=t("editor.due_placeholder"),
+                        id="item-due",
+                    )
                 with Vertical():
                     yield Label(t("editor.story"))
                     yield Input(item.story_key or "", placeholder="US-12", id="item-story")

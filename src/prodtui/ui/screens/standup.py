@@ -1,0 +1,425 @@
+"""The daily stand-up: one day, a row per person, carried blockers, decisions and actions."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Sparkline, Static
+
+from prodtui.domain.capture import parse_day
+from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.items import Item, ItemStatus
+from prodtui.domain.standup import (
+    PersonDay,
+    StandupDay,
+    StandupTimer,
+    clock,
+    mood_symbol,
+    next_workday,
+    previous_workday,
+)
+from prodtui.i18n import error_message, format_day, t
+from prodtui.ui.screens.base import WorkspaceScreen
+from prodtui.ui.screens.dialogs import PromptScreen
+
+# Columns before the two text columns: name, mood, absent, blockers, and cell padding.
+FIXED_WIDTH = 18 + 3 + 4 + 4 + 12
+
+
+def fit(text: str, width: int) -> str:
+    """One line of at most `width` cells, with an ellipsis when cut."""
+    line = " / ".join(part.strip() for part in text.splitlines() if part.strip())
+    return line if len(line) <= width else line[: max(width - 1, 0)] + "…"
+
+
+class StandupScreen(WorkspaceScreen):
+    mode_name = "standup"
+
+    BINDINGS = [
+        Binding("e", "edit", "key.edit", id="standup.edit"),
+        Binding("plus", "mood(1)", "standup.key.mood_up", show=False, id="standup.mood_up"),
+        Binding("minus", "mood(-1)", "standup.key.mood_down", show=False, id="standup.mood_down"),
+        Binding("a", "absent", "standup.key.absent", id="standup.absent"),
+        Binding("b", "blocker", "standup.key.blocker", id="standup.blocker"),
+        Binding("r", "resolve", "standup.key.resolve", id="standup.resolve"),
+        Binding("left_square_bracket", "day(-1)", "standup.key.previous", id="standup.previous"),
+        Binding("right_square_bracket", "day(1)", "standup.key.next", id="standup.next"),
+        Binding("t", "today", "standup.key.today", show=False, id="standup.today"),
+        Binding("g", "goto", "standup.key.goto", show=False, id="standup.goto"),
+        Binding("s", "timer", "standup.key.timer", id="standup.timer"),
+        Binding("v", "next_speaker", "standup.key.next_speaker", id="standup.next_speaker"),
+        Binding("c", "copy", "standup.key.copy", id="standup.copy"),
+        Binding("w", "write", "standup.key.write", show=False, id="standup.write"),
+        Binding("slash", "search", "standup.key.search", show=False, id="standup.search"),
+        Binding("p", "team", "standup.key.team", show=False, id="standup.team"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day: date = date.today()
+        self.data: StandupDay | None = None
+        self.timer: StandupTimer | None = None
+        self.now: Callable[[], float] = time.monotonic
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="standup-bar"):
+            yield Static("", id="standup-title")
+            yield Static("", id="standup-timer")
+            yield Static(t("standup.mood_trend"), id="standup-mood-label")
+            yield Sparkline([], id="standup-mood")
+        people: DataTable[str | Text] = DataTable(
+            id="standup-people", cursor_type="row", zebra_stripes=True
+        )
+        yield people
+        with Horizontal(id="standup-lower"):
+            with Vertical():
+                yield Static("", id="standup-blockers-title", classes="section-title")
+                yield DataTable(id="standup-blockers", cursor_type="row")
+            with Vertical():
+                yield Static("", id="standup-items-title", classes="section-title")
+                yield DataTable(id="standup-items", cursor_type="row")
+
+    def on_mount(self) -> None:
+        self.day = self.prodtui.today()
+        self.query_one("#standup-blockers", DataTable).add_columns(
+            t("standup.col.age"), t("standup.col.who"), t("standup.col.blocker")
+        )
+        self.query_one("#standup-items", DataTable).add_columns(
+            t("standup.col.kind"), t("standup.col.due"), t("standup.col.who"), t("standup.col.text")
+        )
+        self.set_interval(1.0, self._tick)
+        self.refresh_data()
+        self.people_table.focus()
+
+    @property
+    def people_table(self) -> DataTable[str | Text]:
+        return self.query_one("#standup-people", DataTable)
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def show_day(self, day: date) -> None:
+        self.day = day
+        self.timer = None
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        if not self.is_mounted:
+            return
+        self.data = self.workspace.standups.day(self.day)
+        self._fill_people()
+        self._fill_lower()
+        self._update_title()
+        self._tick()
+        trend = self.workspace.standups.mood_trend(self.day)
+        self.query_one("#standup-mood", Sparkline).data = trend or [0]
+
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self._fill_people()
+
+    def _fill_people(self) -> None:
+        assert self.data is not None
+        table = self.people_table
+        row = table.cursor_row
+        text_width = max(12, (self.size.width - FIXED_WIDTH) // 2)
+        if not table.columns:
+            table.add_column(t("standup.col.person"), key="person")
+            table.add_column(t("standup.col.mood"), key="mood")
+            table.add_column(t("standup.col.absent"), key="absent")
+            table.add_column(t("standup.col.blockers"), key="blockers")
+            table.add_column(t("standup.col.yesterday"), key="yesterday")
+            table.add_column(t("standup.col.today"), key="today")
+        table.clear()
+        speaking = self.timer.speaker if self.timer and self.timer.started else None
+        for index, person in enumerate(self.data.people):
+            table.add_row(
+                *self._cells(person, text_width, index == speaking), key=str(person.person.id)
+            )
+        if self.data.people:
+            table.move_cursor(row=min(max(row, 0), len(self.data.people) - 1))
+
+    def _cells(self, person: PersonDay, width: int, speaking: bool) -> list[str | Text]:
+        entry = person.entry
+        name = fit(person.person.name, 18)
+        name_cell = Text(("▶ " if speaking else "") + name, style="bold" if speaking else "")
+        if entry is None:
+            yesterday = Text(fit(person.suggested_yesterday, width), style="dim italic")
+            return [name_cell, "", "", self._blocker_count(person), yesterday, ""]
+        if entry.absent:
+            return [Text(name, style="dim"), "", t("standup.absent_mark"), "", "", ""]
+        return [
+            name_cell,
+            mood_symbol(entry.mood) if entry.mood else "",
+            "",
+            self._blocker_count(person),
+            fit(entry.yesterday, width),
+            fit(entry.today, width),
+        ]
+
+    @staticmethod
+    def _blocker_count(person: PersonDay) -> str | Text:
+        count = len(person.blockers)
+        return Text(f"!{count}", style="bold red") if count else ""
+
+    def _fill_lower(self) -> None:
+        assert self.data is not None
+        blockers = self.query_one("#standup-blockers", DataTable)
+        blockers.clear()
+        for blocker in self.data.blockers:
+            age = blocker.age_on(self.day)
+            blockers.add_row(
+                Text(t("standup.age", days=age), style="bold" if age >= 3 else ""),
+                fit(blocker.owner or "", 16),
+                blocker.text,
+                key=str(blocker.id),
+            )
+        self.query_one("#standup-blockers-title", Static).update(
+            t("standup.blockers_title", count=len(self.data.blockers))
+        )
+        items = self.query_one("#standup-items", DataTable)
+        items.clear()
+        for item in [*self.data.decisions, *self.data.actions]:
+            items.add_row(*self._item_cells(item), key=str(item.id))
+        self.query_one("#standup-items-title", Static).update(
+            t(
+                "standup.items_title",
+                decisions=len(self.data.decisions),
+                actions=len(self.data.actions),
+            )
+        )
+
+    def _item_cells(self, item: Item) -> list[str | Text]:
+        due: str | Text = format_day(item.due_date, short=True) if item.due_date else ""
+        if item.is_late(self.day):
+            due = Text(f"⚠ {due}", style="bold red")
+        done = item.status is ItemStatus.DONE
+        kind = t(f"kind.{item.kind.value}") + (" ✓" if done else "")
+        return [kind, due, fit(item.owner or "", 16), item.text]
+
+    def _update_title(self) -> None:
+        assert self.data is not None
+        today = self.prodtui.today()
+        when = format_day(self.day)
+        if self.day == today:
+            when += " · " + t("standup.is_today")
+        spoke = sum(1 for p in self.data.people if p.entry is not None and not p.absent)
+        title = t(
+            "standup.title",
+            day=when,
+            spoke=spoke,
+            total=len(self.data.people),
+            absent=len(self.data.absent),
+        )
+        self.query_one("#standup-title", Static).update(title)
+
+    def _tick(self) -> None:
+        label = self.query_one("#standup-timer", Static)
+        if self.timer is None or not self.timer.started:
+            label.update(t("standup.timer_idle"))
+            label.remove_class("over")
+            return
+        now = self.now()
+        speaker = self.data.people[self.timer.speaker].person.name if self.data else ""
+        label.update(
+            t(
+                "standup.timer",
+                total=clock(self.timer.total(now)),
+                who=speaker,
+                speaker=clock(self.timer.speaker_time(now)),
+                box=clock(self.timer.timebox),
+            )
+            + ("" if self.timer.running else " ⏸")
+        )
+        label.set_class(self.timer.over_timebox(now), "over")
+
+    # -- the selected person -----------------------------------------------------------------
+
+    def selected_person(self) -> PersonDay | None:
+        if self.data is None or not self.data.people:
+            return None
+        return self.data.people[min(self.people_table.cursor_row, len(self.data.people) - 1)]
+
+    def action_edit(self) -> None:
+        person = self.selected_person()
+        if person is None:
+            self.notify(t("standup.no_team"), severity="warning")
+            return
+        self.open_editor(person)
+
+    def open_editor(self, person: PersonDay) -> None:
+        from prodtui.ui.screens.standup_entry import EntryEditorScreen
+
+        def after(move: int | None) -> None:
+            self.refresh_data()
+            if move and self.data:
+                row = self.people_table.cursor_row + move
+                if 0 <= row < len(self.data.people):
+                    self.people_table.move_cursor(row=row)
+                    self.open_editor(self.data.people[row])
+
+        self.app.push_screen(EntryEditorScreen(person, self.day), after)
+
+    @on(DataTable.RowSelected, "#standup-people")
+    def _row_selected(self) -> None:
+        self.action_edit()
+
+    def _save(self, person: PersonDay, **changes: object) -> None:
+        entry = person.draft_entry().model_copy(update=changes)
+        try:
+            self.workspace.standups.save_entry(self.day, entry)
+        except ProdtuiError as error:
+            self.notify(error_message(error), severity="error")
+        self.refresh_data()
+
+    def action_mood(self, step: int) -> None:
+        if person := self.selected_person():
+            current = person.entry.mood if person.entry and person.entry.mood else 3 - step
+            self._save(person, mood=min(max(current + step, 1), 5), absent=False)
+
+    def action_absent(self) -> None:
+        if person := self.selected_person():
+            self._save(person, absent=not person.absent)
+
+    def action_blocker(self) -> None:
+        person = self.selected_person()
+        if person is None:
+            return
+
+        def raised(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                self.workspace.standups.raise_blocker(self.day, person.person, text)
+            except (ProdtuiError, ValueError) as error:
+                self.notify(error_message(error), severity="error")
+            self.refresh_data()
+
+        self.app.push_screen(
+            PromptScreen(
+                t("standup.new_blocker", name=person.person.name),
+                check=lambda v: None if v else t("editor.empty_text"),
+            ),
+            raised,
+        )
+
+    def action_resolve(self) -> None:
+        if self.data is None or not self.data.blockers:
+            self.notify(t("standup.no_blocker"))
+            return
+        table = self.query_one("#standup-blockers", DataTable)
+        blocker = self.data.blockers[min(table.cursor_row, len(self.data.blockers) - 1)]
+        if not table.has_focus:
+            # From the people list: the selected person's oldest blocker.
+            person = self.selected_person()
+            if person is None or not person.blockers:
+                self.notify(t("standup.no_blocker_for"), severity="warning")
+                return
+            blocker = person.blockers[0]
+        try:
+            self.workspace.standups.resolve(blocker, self.day)
+        except ProdtuiError as error:
+            self.notify(error_message(error), severity="error")
+        else:
+            self.notify(
+                t("standup.resolved", text=fit(blocker.text, 50), days=blocker.age_on(self.day))
+            )
+        self.refresh_data()
+
+    # -- days --------------------------------------------------------------------------------
+
+    def action_day(self, step: int) -> None:
+        self.show_day(next_workday(self.day) if step > 0 else previous_workday(self.day))
+
+    def action_today(self) -> None:
+        self.show_day(self.prodtui.today())
+
+    def action_goto(self) -> None:
+        today = self.prodtui.today()
+
+        def check(value: str) -> str | None:
+            return None if parse_day(value, today) else t("standup.bad_date", value=value)
+
+        def chosen(value: str | None) -> None:
+            if value and (day := parse_day(value, today)):
+                self.show_day(day)
+
+        self.app.push_screen(
+            PromptScreen(
+                t("standup.goto_title"),
+                self.day.isoformat(),
+                hint=t("standup.goto_hint"),
+                check=check,
+            ),
+            chosen,
+        )
+
+    def action_search(self) -> None:
+        from prodtui.ui.screens.standup_search import StandupSearchScreen
+
+        def chosen(day: date | None) -> None:
+            if day is not None:
+                self.show_day(day)
+
+        self.app.push_screen(StandupSearchScreen(), chosen)
+
+    def action_team(self) -> None:
+        from prodtui.ui.screens.team import TeamScreen
+
+        self.app.push_screen(TeamScreen(), lambda _: self.refresh_data())
+
+    # -- timer -------------------------------------------------------------------------------
+
+    def action_timer(self) -> None:
+        if self.data is None or not self.data.people:
+            return
+        if self.timer is None:
+            timebox = self.prodtui.settings.standup_timebox_seconds
+            self.timer = StandupTimer(len(self.data.people), timebox)
+            self.timer.set_speaker(self.people_table.cursor_row, self.now())
+        self.timer.toggle(self.now())
+        self._fill_people()
+        self._tick()
+
+    def action_next_speaker(self) -> None:
+        if self.timer is None:
+            self.action_timer()
+            return
+        self.timer.next_speaker(self.now())
+        self.people_table.move_cursor(row=self.timer.speaker)
+        self._fill_people()
+        self._tick()
+
+    # -- sharing -----------------------------------------------------------------------------
+
+    def summary(self) -> str:
+        from prodtui.exchange.standup import standup_markdown
+
+        return standup_markdown(self.workspace.standups.day(self.day))
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.summary())
+        self.notify(t("standup.copied"))
+
+    def action_write(self) -> None:
+        from prodtui.exchange.files import write_new_text
+
+        def write(value: str | None) -> None:
+            if not value:
+                return
+            try:
+                path = write_new_text(Path(value).expanduser(), self.summary())
+            except ProdtuiError as error:
+                self.notify(error_message(error), severity="error")
+                return
+            self.notify(t("standup.written", path=str(path)))
+
+        default = Path.home() / f"standup-{self.day.isoformat()}.md"
+        self.app.push_screen(PromptScreen(t("standup.write_title"), str(default)), write)

@@ -1,0 +1,97 @@
+"""Search past stand-ups by text, person and dates; `enter` opens the day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Select, Static
+
+from prodtui.domain.capture import parse_day
+from prodtui.i18n import format_day, t
+from prodtui.ui.keys import translate_bindings
+
+RESULTS = 100
+
+
+class StandupSearchScreen(ModalScreen[date | None]):
+    BINDINGS = [Binding("escape", "close", "key.close", id="standup_search.close")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hits: list[date] = []
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        people = self.app.workspace.people.all()  # type: ignore[attr-defined]
+        with Vertical(classes="dialog wide", id="standup-search"):
+            yield Static(t("standup.search_title"), classes="dialog-title")
+            yield Input(placeholder=t("standup.search_placeholder"), id="search-text")
+            with Horizontal(classes="fields"):
+                yield Select(
+                    [(p.name, p.id) for p in people],
+                    prompt=t("standup.search_anyone"),
+                    id="search-person",
+                )
+                yield Input(placeholder=t("standup.search_from"), id="search-from")
+                yield Input(placeholder=t("standup.search_to"), id="search-to")
+            yield Static("", id="search-status", classes="dialog-hint")
+            table: DataTable[str] = DataTable(id="search-results", cursor_type="row")
+            table.add_columns(t("standup.col.day"), t("standup.col.who"), t("standup.col.text"))
+            yield table
+
+    def on_mount(self) -> None:
+        self.query_one("#search-text", Input).focus()
+        self.search()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def search(self) -> None:
+        workspace = self.app.workspace  # type: ignore[attr-defined]
+        today = self.app.today()  # type: ignore[attr-defined]
+        status = self.query_one("#search-status", Static)
+        bounds: list[date | None] = []
+        for field in ("#search-from", "#search-to"):
+            text = self.query_one(field, Input).value.strip()
+            day = parse_day(text, today) if text else None
+            if text and day is None:
+                status.update(t("standup.bad_date", value=text))
+                return
+            bounds.append(day)
+        person_id = self.query_one("#search-person", Select).value
+        person = workspace.people.get(person_id) if isinstance(person_id, int) else None
+        hits = workspace.standups.search(
+            self.query_one("#search-text", Input).value,
+            person=person,
+            start=bounds[0],
+            end=bounds[1],
+            limit=RESULTS,
+        )
+        table = self.query_one("#search-results", DataTable)
+        table.clear()
+        self.hits = []
+        for hit in hits:
+            label = t(f"standup.field.{hit.field}")
+            text = " / ".join(line for line in hit.text.splitlines() if line.strip())
+            table.add_row(
+                format_day(hit.day, short=True) + f" {hit.day.year}",
+                hit.person,
+                f"{label} : {text}" if label else text,
+            )
+            self.hits.append(hit.day)
+        status.update(t("standup.search_count", count=len(hits)))
+
+    @on(Input.Submitted)
+    def _to_results(self) -> None:
+        self.query_one("#search-results", DataTable).focus()
+
+    @on(DataTable.RowSelected, "#search-results")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        self.dismiss(self.hits[event.cursor_row])
+
+    def action_close(self) -> None:
+        self.dismiss(None)

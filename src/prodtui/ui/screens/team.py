@@ -1,0 +1,132 @@
+"""The team: add, rename, reorder (the stand-up order), change role, deactivate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.people import Person, Role
+from prodtui.i18n import error_message, t
+from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.dialogs import PromptScreen
+
+if TYPE_CHECKING:
+    from prodtui.store.people import PeopleRepository
+
+ROLES = list(Role)
+
+
+class TeamScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("n", "add", "team.key.add", id="team.add"),
+        Binding("e", "rename", "team.key.rename", id="team.rename"),
+        Binding("o", "role", "team.key.role", id="team.role"),
+        Binding("x", "active", "team.key.active", id="team.active"),
+        Binding("shift+up", "move(-1)", "team.key.up", id="team.up"),
+        Binding("shift+down", "move(1)", "team.key.down", id="team.down"),
+        Binding("escape", "close", "key.close", id="team.close"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.people: list[Person] = []
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="team-box"):
+            yield Static(t("team.title"), classes="dialog-title")
+            table: DataTable[str] = DataTable(id="team-table", cursor_type="row")
+            table.add_columns(
+                t("team.col.position"), t("team.col.name"), t("team.col.role"), t("team.col.active")
+            )
+            yield table
+            yield Static(t("team.hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(DataTable).focus()
+
+    @property
+    def repo(self) -> PeopleRepository:
+        return self.app.workspace.people  # type: ignore[attr-defined, no-any-return]
+
+    def reload(self, select: int | None = None) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        self.people = self.repo.all()
+        table.clear()
+        for index, person in enumerate(self.people, start=1):
+            table.add_row(
+                str(index),
+                person.name,
+                t(f"role.{person.role.value}"),
+                "✓" if person.active else "—",
+            )
+        if select is not None:
+            row = next((i for i, p in enumerate(self.people) if p.id == select), row)
+        if self.people:
+            table.move_cursor(row=min(row, len(self.people) - 1))
+
+    def selected(self) -> Person | None:
+        if not self.people:
+            return None
+        return self.people[min(self.query_one(DataTable).cursor_row, len(self.people) - 1)]
+
+    def _write(self, action: Callable[..., object], *args: object) -> None:
+        try:
+            result = action(*args)
+        except (ProdtuiError, ValueError) as error:
+            self.notify(error_message(error), severity="error")
+            return
+        self.reload(select=result.id if isinstance(result, Person) else None)
+
+    @staticmethod
+    def _check_name(value: str) -> str | None:
+        return None if value.strip() else t("team.empty_name")
+
+    def action_add(self) -> None:
+        def added(name: str | None) -> None:
+            if name:
+                self._write(self.repo.add, Person(name=name))
+
+        self.app.push_screen(PromptScreen(t("team.add_title"), check=self._check_name), added)
+
+    def action_rename(self) -> None:
+        person = self.selected()
+        if person is None:
+            return
+
+        def renamed(name: str | None) -> None:
+            if name and name != person.name:
+                self._write(self.repo.save, person.model_copy(update={"name": name}))
+
+        self.app.push_screen(
+            PromptScreen(t("team.rename_title"), person.name, check=self._check_name), renamed
+        )
+
+    def action_role(self) -> None:
+        if person := self.selected():
+            role = ROLES[(ROLES.index(person.role) + 1) % len(ROLES)]
+            self._write(self.repo.save, person.model_copy(update={"role": role}))
+
+    def action_active(self) -> None:
+        if person := self.selected():
+            self._write(self.repo.save, person.model_copy(update={"active": not person.active}))
+
+    def action_move(self, offset: int) -> None:
+        if person := self.selected():
+            try:
+                self.repo.move(person, offset)
+            except ProdtuiError as error:
+                self.notify(error_message(error), severity="error")
+            self.reload(select=person.id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
