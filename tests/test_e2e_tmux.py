@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -88,6 +89,22 @@ class Terminal:
         self.tmux("kill-server")
 
 
+def wait_for_draft(db: Path, content: str, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT content FROM drafts WHERE key = 'capture'").fetchone()
+        except sqlite3.OperationalError:
+            row = None
+        finally:
+            conn.close()
+        if row and row[0] == content:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the draft {content!r} never reached {db}")
+
+
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
     home = tmp_path / "home"
@@ -128,7 +145,9 @@ def test_typed_text_survives_a_kill(terminal: Terminal, tmp_path: Path, how: str
     terminal.wait_for("Capture rapide")
     terminal.type("! la préprod ne répond plus depuis ce matin")
     terminal.wait_for("ce matin")
-    time.sleep(1.0)  # the draft is written a quarter of a second after the last key
+    # The draft is written a quarter of a second after the last key; wait until it is in
+    # the file (another process reading it, as after a crash), then kill.
+    wait_for_draft(db, "! la préprod ne répond plus depuis ce matin")
     pid = terminal.app_pid()
     os.kill(pid, signal.SIGKILL if how == "kill -9" else signal.SIGHUP)
     terminal.wait_for("PRODTUI-EXITED")
