@@ -45,11 +45,28 @@ def t(key: str, /, **params: Any) -> str:
 
 
 def error_message(error: Exception) -> str:
-    """A user-facing message for a ProdtuiError (key and parameters), else its text."""
+    """A user-facing message for a ProdtuiError (key and parameters), a validation error,
+    else the error's text."""
     key = getattr(error, "key", None)
     if key:
         return t(key, **getattr(error, "params", {}))
+    if callable(getattr(error, "errors", None)):  # pydantic's ValidationError
+        return " ".join(_validation_problem(problem) for problem in error.errors())
     return str(error)
+
+
+def _validation_problem(problem: Any) -> str:
+    field = ".".join(str(part) for part in problem.get("loc", ())) or "?"
+    label = catalogue(_current).get(f"field.{field}", field)
+    context = problem.get("ctx") or {}
+    kind = problem.get("type", "")
+    if kind == "string_too_long":
+        return t("error.too_long", field=label, max=context.get("max_length"))
+    if kind == "string_too_short":
+        return t("error.empty", field=label)
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return t("error.out_of_range", field=label)
+    return t("error.invalid", field=label, detail=problem.get("msg", ""))
 
 
 def format_day(day: date, *, short: bool = False) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -16,3 +17,7 @@ class Record(BaseModel):
     created_at: datetime | None = None
     updated_at: datetime | None = None
     version: int = 0
+
+    def edit(self, **changes: Any) -> Self:
+        """A copy with `changes`, validated like user input (`model_copy` does not validate)."""
+        return self.model_validate(self.model_dump() | changes)

@@ -58,7 +58,10 @@ class Repository(Generic[RecordT]):
         return rows[0] if rows else None
 
     def _fields(self, record: RecordT) -> dict[str, Any]:
-        return record.model_dump(mode="json", exclude=set(BOOKKEEPING))
+        # Validated again here: a model built with model_copy(update=...) skipped validation,
+        # and nothing invalid may reach the file.
+        checked = self.model.model_validate(record.model_dump())
+        return checked.model_dump(mode="json", exclude=set(BOOKKEEPING))
 
     def _insert(self, record: RecordT, *, keep_id: bool = False) -> RecordT:
         stamp = now()

@@ -207,7 +207,7 @@ class ProdtuiApp(App[int]):
             return
         parsed = parse_capture(line, self.today())
         try:
-            item = self.workspace.items.capture(parsed)
+            item = self.workspace.items.capture(parsed, day=self.today())
             self.workspace.drafts.discard("capture")
         except ProdtuiError as error:
             self.notify(error_message(error), severity="error")

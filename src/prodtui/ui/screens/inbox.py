@@ -124,7 +124,7 @@ class InboxScreen(WorkspaceScreen):
             if change == "done":
                 self.workspace.items.set_done(item, item.status is ItemStatus.OPEN)
             else:
-                self.workspace.items.save(item.model_copy(update=update))
+                self.workspace.items.save(item.edit(**update))
         except ProdtuiError as error:
             self.notify(error_message(error), severity="error")
         self.refresh_data()

@@ -93,19 +93,17 @@ class ItemEditorScreen(ModalScreen[Item | None]):
         done = self.query_one("#item-done", Checkbox).value
         story = self.query_one("#item-story", Input).value.strip().upper() or None
         try:
-            return self.item.model_copy(
-                update={
-                    "kind": self.query_one("#item-kind", Select).value,
-                    "text": text,
-                    "owner": self.query_one("#item-owner", Input).value.strip() or None,
-                    "due_date": due,
-                    "story_key": story,
-                    "status": ItemStatus.DONE if done else ItemStatus.OPEN,
-                    "triaged": self.query_one("#item-triaged", Checkbox).value,
-                }
+            return self.item.edit(
+                kind=self.query_one("#item-kind", Select).value,
+                text=text,
+                owner=self.query_one("#item-owner", Input).value.strip() or None,
+                due_date=due,
+                story_key=story,
+                status=ItemStatus.DONE if done else ItemStatus.OPEN,
+                triaged=self.query_one("#item-triaged", Checkbox).value,
             )
         except ValueError as problem:
-            error.update(str(problem))
+            error.update(error_message(problem))
             return None
 
     def action_save(self) -> None:
@@ -138,7 +136,7 @@ class ItemEditorScreen(ModalScreen[Item | None]):
         def chosen(choice: str | None) -> None:
             if choice == "mine":
                 # Mine wins: saved on top of their version, which stays in the audit log.
-                self.item = mine.model_copy(update={"version": theirs.version})
+                self.item = mine.edit(version=theirs.version)
                 self.action_save()
             else:
                 self.query_one("#item-text", DraftTextArea).draft.discard()

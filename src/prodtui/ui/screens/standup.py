@@ -272,10 +272,10 @@ class StandupScreen(WorkspaceScreen):
         self.action_edit()
 
     def _save(self, person: PersonDay, **changes: object) -> None:
-        entry = person.draft_entry().model_copy(update=changes)
         try:
+            entry = person.draft_entry().edit(**changes)
             self.workspace.standups.save_entry(self.day, entry)
-        except ProdtuiError as error:
+        except (ProdtuiError, ValueError) as error:
             self.notify(error_message(error), severity="error")
         self.refresh_data()
 

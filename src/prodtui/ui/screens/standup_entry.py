@@ -103,13 +103,11 @@ class EntryEditorScreen(ModalScreen[int | None]):
 
     def _edited(self) -> StandupEntry:
         mood = self.query_one("#entry-mood", Select).value
-        return self.entry.model_copy(
-            update={
-                "yesterday": self.query_one("#entry-yesterday", DraftTextArea).text.strip(),
-                "today": self.query_one("#entry-today", DraftTextArea).text.strip(),
-                "mood": mood if isinstance(mood, int) else None,
-                "absent": self.query_one("#entry-absent", Checkbox).value,
-            }
+        return self.entry.edit(
+            yesterday=self.query_one("#entry-yesterday", DraftTextArea).text.strip(),
+            today=self.query_one("#entry-today", DraftTextArea).text.strip(),
+            mood=mood if isinstance(mood, int) else None,
+            absent=self.query_one("#entry-absent", Checkbox).value,
         )
 
     def _discard_drafts(self) -> None:
@@ -123,7 +121,7 @@ class EntryEditorScreen(ModalScreen[int | None]):
         try:
             edited = self._edited()
         except ValueError as problem:
-            error.update(str(problem))
+            error.update(error_message(problem))
             return
         blocker = clean_line(self.query_one(DraftInput).value)
         try:

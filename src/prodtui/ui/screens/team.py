@@ -79,9 +79,9 @@ class TeamScreen(ModalScreen[None]):
             return None
         return self.people[min(self.query_one(DataTable).cursor_row, len(self.people) - 1)]
 
-    def _write(self, action: Callable[..., object], *args: object) -> None:
+    def _write(self, action: Callable[[], object]) -> None:
         try:
-            result = action(*args)
+            result = action()
         except (ProdtuiError, ValueError) as error:
             self.notify(error_message(error), severity="error")
             return
@@ -94,7 +94,7 @@ class TeamScreen(ModalScreen[None]):
     def action_add(self) -> None:
         def added(name: str | None) -> None:
             if name:
-                self._write(self.repo.add, Person(name=name))
+                self._write(lambda: self.repo.add(Person(name=name)))
 
         self.app.push_screen(PromptScreen(t("team.add_title"), check=self._check_name), added)
 
@@ -105,7 +105,7 @@ class TeamScreen(ModalScreen[None]):
 
         def renamed(name: str | None) -> None:
             if name and name != person.name:
-                self._write(self.repo.save, person.model_copy(update={"name": name}))
+                self._write(lambda: self.repo.save(person.edit(name=name)))
 
         self.app.push_screen(
             PromptScreen(t("team.rename_title"), person.name, check=self._check_name), renamed
@@ -114,11 +114,11 @@ class TeamScreen(ModalScreen[None]):
     def action_role(self) -> None:
         if person := self.selected():
             role = ROLES[(ROLES.index(person.role) + 1) % len(ROLES)]
-            self._write(self.repo.save, person.model_copy(update={"role": role}))
+            self._write(lambda: self.repo.save(person.edit(role=role)))
 
     def action_active(self) -> None:
         if person := self.selected():
-            self._write(self.repo.save, person.model_copy(update={"active": not person.active}))
+            self._write(lambda: self.repo.save(person.edit(active=not person.active)))
 
     def action_move(self, offset: int) -> None:
         if person := self.selected():
