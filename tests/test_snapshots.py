@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from prodtui.domain.items import Item, ItemKind
+from prodtui.domain.people import Person, Role
+from prodtui.domain.standup import StandupEntry
 from prodtui.store import Workspace
+from tests.conftest import TODAY, AppFactory
 
 
 def fill(workspace: Workspace) -> None:
@@ -26,21 +31,44 @@ def fill(workspace: Workspace) -> None:
     )
 
 
-def test_today_at_80_by_24(snap_compare, make_app, workspace: Workspace) -> None:
+def test_today_at_80_by_24(snap_compare, make_app: AppFactory, workspace: Workspace) -> None:
     fill(workspace)
     assert snap_compare(make_app(), terminal_size=(80, 24))
 
 
-def test_inbox(snap_compare, make_app, workspace: Workspace) -> None:
+def test_inbox(snap_compare, make_app: AppFactory, workspace: Workspace) -> None:
     fill(workspace)
     assert snap_compare(make_app(), press=["i"], terminal_size=(100, 30))
 
 
-def test_capture_overlay(snap_compare, make_app, workspace: Workspace) -> None:
+def test_capture_overlay(snap_compare, make_app: AppFactory, workspace: Workspace) -> None:
     fill(workspace)
     keys = ["i", "ctrl+n", *"+ relire la note @ines vendredi #US-3"]
     assert snap_compare(make_app(), press=keys, terminal_size=(100, 30))
 
 
-def test_help(snap_compare, make_app, workspace: Workspace) -> None:
+def test_help(snap_compare, make_app: AppFactory, workspace: Workspace) -> None:
     assert snap_compare(make_app(), press=["i", "f1"], terminal_size=(100, 40))
+
+
+def test_standup(snap_compare, make_app: AppFactory, workspace: Workspace) -> None:
+    people = [
+        workspace.people.add(Person(name=name, role=Role.DEV))
+        for name in ("Inès Moreau", "Karim Benali", "Sophie Durand")
+    ]
+    repo = workspace.standups
+    repo.save_entry(
+        TODAY - timedelta(days=1), StandupEntry(person_id=people[1].id, today="Maquettes")
+    )
+    repo.save_entry(
+        TODAY,
+        StandupEntry(
+            person_id=people[0].id, yesterday="Revue de code", today="Recette du parcours", mood=4
+        ),
+    )
+    repo.save_entry(TODAY, StandupEntry(person_id=people[2].id, absent=True))
+    repo.raise_blocker(TODAY - timedelta(days=2), people[0], "Pas d'accès à la préprod")
+    workspace.items.add(
+        Item(text="On garde le parcours actuel", kind=ItemKind.DECISION, raised_on=TODAY)
+    )
+    assert snap_compare(make_app(), press=["2"], terminal_size=(100, 30))
