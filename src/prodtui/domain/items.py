@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from prodtui.domain.base import Record
+from prodtui.domain.base import CleanText, Record
 
 MAX_TEXT = 10_000
 
@@ -31,7 +31,7 @@ class Item(Record):
     """One capture. `triaged` is False while it waits in the inbox."""
 
     kind: ItemKind = ItemKind.NOTE
-    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    text: CleanText = Field(min_length=1, max_length=MAX_TEXT)
     status: ItemStatus = ItemStatus.OPEN
     owner: str | None = None
     due_date: date | None = None

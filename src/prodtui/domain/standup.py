@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel, Field
 
-from prodtui.domain.base import Record
+from prodtui.domain.base import CleanText, Record
 from prodtui.domain.items import MAX_TEXT, Item
 from prodtui.domain.people import Person
 
@@ -20,14 +20,14 @@ def mood_symbol(mood: int | None) -> str:
 
 class Standup(Record):
     day: date
-    notes: str = Field("", max_length=MAX_TEXT)
+    notes: CleanText = Field("", max_length=MAX_TEXT)
 
 
 class StandupEntry(Record):
     standup_id: int | None = None
     person_id: int
-    yesterday: str = Field("", max_length=MAX_TEXT)
-    today: str = Field("", max_length=MAX_TEXT)
+    yesterday: CleanText = Field("", max_length=MAX_TEXT)
+    today: CleanText = Field("", max_length=MAX_TEXT)
     mood: int | None = Field(None, ge=1, le=5)
     absent: bool = False
 

@@ -211,13 +211,7 @@ class StandupScreen(WorkspaceScreen):
         if self.day == today:
             when += " · " + t("standup.is_today")
         spoke = sum(1 for p in self.data.people if p.entry is not None and not p.absent)
-        title = t(
-            "standup.title",
-            day=when,
-            spoke=spoke,
-            total=len(self.data.people),
-            absent=len(self.data.absent),
-        )
+        title = t("standup.title", day=when, spoke=spoke, total=len(self.data.people))
         self.query_one("#standup-title", Static).update(title)
 
     def _tick(self) -> None:
