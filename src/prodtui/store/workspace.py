@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from prodtui.store.meta import MetaRepository
     from prodtui.store.people import PeopleRepository
     from prodtui.store.standups import StandupRepository
+    from prodtui.store.stories import EpicRepository, SprintRepository, StoryRepository
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -112,6 +113,24 @@ class Workspace:
         from prodtui.store.standups import StandupRepository
 
         return StandupRepository(self)
+
+    @cached_property
+    def stories(self) -> StoryRepository:
+        from prodtui.store.stories import StoryRepository
+
+        return StoryRepository(self)
+
+    @cached_property
+    def epics(self) -> EpicRepository:
+        from prodtui.store.stories import EpicRepository
+
+        return EpicRepository(self)
+
+    @cached_property
+    def sprints(self) -> SprintRepository:
+        from prodtui.store.stories import SprintRepository
+
+        return SprintRepository(self)
 
     @cached_property
     def meta(self) -> MetaRepository:

@@ -1,0 +1,222 @@
+"""The backlog: stories in rank order, read page by page; epics and sprints."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from prodtui.domain.items import Item
+from prodtui.domain.stories import Epic, Priority, Sprint, Story, StoryStatus
+from prodtui.store.base import Repository
+
+if TYPE_CHECKING:
+    pass
+
+RANK_STEP = 1000
+
+
+class StoryFilter(BaseModel):
+    text: str = ""
+    status: StoryStatus | None = None
+    priority: Priority | None = None
+    epic_id: int | None = None
+    sprint_id: int | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        for word in self.text.split():
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            like = f"%{escaped}%"
+            if word.upper().startswith("US-") and word[3:].isdigit():
+                clauses.append("number = ?")
+                params.append(int(word[3:]))
+                continue
+            clauses.append(
+                "(title LIKE ? ESCAPE '\\' OR persona LIKE ? ESCAPE '\\'"
+                " OR want LIKE ? ESCAPE '\\' OR so_that LIKE ? ESCAPE '\\')"
+            )
+            params += [like] * 4
+        for column in ("status", "priority", "epic_id", "sprint_id"):
+            value = getattr(self, column)
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value.value if hasattr(value, "value") else value)
+        return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    @property
+    def active(self) -> bool:
+        return bool(self.text.strip()) or any(
+            getattr(self, c) is not None for c in ("status", "priority", "epic_id", "sprint_id")
+        )
+
+
+class SprintLoad(BaseModel):
+    sprint: Sprint
+    committed: int
+    done: int
+    stories: int
+
+
+class StoryRepository(Repository[Story]):
+    table = "stories"
+    model = Story
+
+    def add(self, story: Story) -> Story:
+        """A new story gets the next number and goes to the bottom of the backlog."""
+        with self.ws.transaction():
+            number, rank = self.ws.conn.execute(
+                "SELECT coalesce(max(number), 0) + 1, coalesce(max(rank), 0) + ? FROM stories",
+                [RANK_STEP],
+            ).fetchone()
+            return self._insert(story.edit(number=number, rank=rank))
+
+    def save(self, story: Story) -> Story:
+        return self._update(story)
+
+    def by_key(self, key: str) -> Story | None:
+        text = key.strip().upper().removeprefix("#")
+        if not (text.startswith("US-") and text[3:].isdigit()):
+            return None
+        rows = self.ws.rows("SELECT * FROM stories WHERE number = ?", [int(text[3:])])
+        return Story.model_validate(rows[0]) if rows else None
+
+    def set_status(self, story: Story, status: StoryStatus, *, reason: str = "") -> Story:
+        """Change the status; a reason (a Definition of Ready overridden) goes to the audit log."""
+        with self.ws.transaction():
+            saved = self._update(story.edit(status=status))
+            if reason:
+                self.ws.audit.record("stories", story.id, "status_reason", None, reason)
+        return saved
+
+    # -- the ordered list, page by page ---------------------------------------------------
+
+    def count(self, where: StoryFilter | None = None) -> int:
+        clause, params = (where or StoryFilter()).where()
+        return int(
+            self.ws.conn.execute(f"SELECT count(*) FROM stories {clause}", params).fetchone()[0]
+        )
+
+    def page(
+        self, where: StoryFilter | None = None, *, offset: int = 0, limit: int = 100
+    ) -> list[Story]:
+        clause, params = (where or StoryFilter()).where()
+        rows = self.ws.rows(
+            f"SELECT * FROM stories {clause} ORDER BY rank, id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [Story.model_validate(row) for row in rows]
+
+    def position(self, story_id: int, where: StoryFilter | None = None) -> int | None:
+        """Where a story sits in the (filtered) order, or None if the filter hides it."""
+        clause, params = (where or StoryFilter()).where()
+        rows = self.ws.rows(
+            f"SELECT rn FROM (SELECT id, row_number() OVER (ORDER BY rank, id) - 1 AS rn"
+            f" FROM stories {clause}) WHERE id = ?",
+            [*params, story_id],
+        )
+        return int(rows[0]["rn"]) if rows else None
+
+    def move(self, story: Story, where: StoryFilter | None, step: int) -> None:
+        """Move up (-1) or down (+1) past the neighbour visible under the same filter, or to
+        the very top (`step` <= -2) or bottom (`step` >= 2) of the whole backlog."""
+        assert story.id is not None
+        with self.ws.transaction():
+            current = self.get(story.id)
+            if step <= -2 or step >= 2:
+                edge = self.ws.conn.execute("SELECT min(rank), max(rank) FROM stories").fetchone()
+                rank = edge[0] - RANK_STEP if step < 0 else edge[1] + RANK_STEP
+                self._update(current.edit(rank=rank))
+                return
+            index = self.position(story.id, where)
+            if index is None:
+                return
+            neighbours = self.page(where, offset=index + step, limit=1) if index + step >= 0 else []
+            if not neighbours:
+                return
+            other = neighbours[0]
+            # Ranks are unique: swapping them keeps every other story where it was.
+            self._update(current.edit(rank=other.rank))
+            self._update(other.edit(rank=current.rank))
+
+    # -- what surrounds a story -------------------------------------------------------------
+
+    def linked_items(self, story: Story, limit: int = 50) -> list[Item]:
+        rows = self.ws.rows(
+            "SELECT * FROM items WHERE story_key = ? ORDER BY id DESC LIMIT ?", [story.key, limit]
+        )
+        return [Item.model_validate(row) for row in rows]
+
+    def open_blockers(self, story: Story) -> int:
+        return int(
+            self.ws.conn.execute(
+                "SELECT count(*) FROM items WHERE story_key = ? AND kind = 'blocker'"
+                " AND status = 'open'",
+                [story.key],
+            ).fetchone()[0]
+        )
+
+    def personas(self, limit: int = 200) -> list[str]:
+        rows = self.ws.rows(
+            "SELECT persona, count(*) AS n FROM stories WHERE persona <> ''"
+            " GROUP BY persona ORDER BY n DESC LIMIT ?",
+            [limit],
+        )
+        return [row["persona"] for row in rows]
+
+
+class EpicRepository(Repository[Epic]):
+    table = "epics"
+    model = Epic
+
+    def add(self, epic: Epic) -> Epic:
+        return self._insert(epic)
+
+    def save(self, epic: Epic) -> Epic:
+        return self._update(epic)
+
+    def all(self) -> list[Epic]:
+        return [Epic.model_validate(r) for r in self.ws.rows("SELECT * FROM epics ORDER BY id")]
+
+    def named(self, title: str) -> Epic | None:
+        rows = self.ws.rows("SELECT * FROM epics WHERE lower(title) = lower(?)", [title.strip()])
+        return Epic.model_validate(rows[0]) if rows else None
+
+
+class SprintRepository(Repository[Sprint]):
+    table = "sprints"
+    model = Sprint
+
+    def add(self, sprint: Sprint) -> Sprint:
+        return self._insert(sprint)
+
+    def save(self, sprint: Sprint) -> Sprint:
+        return self._update(sprint)
+
+    def all(self) -> list[Sprint]:
+        rows = self.ws.rows("SELECT * FROM sprints ORDER BY start_date DESC, id DESC")
+        return [Sprint.model_validate(r) for r in rows]
+
+    def named(self, name: str) -> Sprint | None:
+        rows = self.ws.rows("SELECT * FROM sprints WHERE lower(name) = lower(?)", [name.strip()])
+        return Sprint.model_validate(rows[0]) if rows else None
+
+    def loads(self) -> list[SprintLoad]:
+        """Committed and done points of each sprint, newest first."""
+        rows = self.ws.rows(
+            "SELECT sprint_id, coalesce(sum(points), 0) AS committed,"
+            " coalesce(sum(CASE WHEN status = 'done' THEN points END), 0) AS done,"
+            " count(*) AS n FROM stories WHERE sprint_id IS NOT NULL AND status <> 'abandoned'"
+            " GROUP BY sprint_id"
+        )
+        by_sprint = {row["sprint_id"]: row for row in rows}
+        loads = []
+        for sprint in self.all():
+            row = by_sprint.get(sprint.id, {"committed": 0, "done": 0, "n": 0})
+            loads.append(
+                SprintLoad(
+                    sprint=sprint, committed=row["committed"], done=row["done"], stories=row["n"]
+                )
+            )
+        return loads
