@@ -59,16 +59,29 @@ def test_filters_combine_and_count(workspace: Workspace, backlog: list[Story]) -
 def test_reordering_under_a_filter_is_persisted(workspace: Workspace, backlog: list[Story]) -> None:
     repo = workspace.stories
     must = StoryFilter(priority=Priority.MUST)
-    repo.move(backlog[2], must, -1)  # US-3 above US-1, the only visible neighbour
-    assert keys(repo.page()) == ["US-3", "US-2", "US-1", "US-4"]
+    repo.move(backlog[2], must, -1)  # US-3 just above US-1, its only visible neighbour
+    assert keys(repo.page()) == ["US-3", "US-1", "US-2", "US-4"]
     repo.move(repo.get(backlog[3].id), None, -2)  # to the top
-    assert keys(repo.page()) == ["US-4", "US-3", "US-2", "US-1"]
+    assert keys(repo.page()) == ["US-4", "US-3", "US-1", "US-2"]
     repo.move(repo.get(backlog[3].id), None, 2)  # to the bottom
-    assert keys(repo.page()) == ["US-3", "US-2", "US-1", "US-4"]
+    assert keys(repo.page()) == ["US-3", "US-1", "US-2", "US-4"]
     repo.move(repo.get(backlog[2].id), None, -1)  # already first: nothing moves
-    assert keys(repo.page()) == ["US-3", "US-2", "US-1", "US-4"]
-    assert repo.position(backlog[0].id) == 2
+    assert keys(repo.page()) == ["US-3", "US-1", "US-2", "US-4"]
+    repo.move(repo.get(backlog[2].id), must, 1)  # below US-1, before US-2
+    assert keys(repo.page()) == ["US-1", "US-3", "US-2", "US-4"]
+    assert repo.position(backlog[0].id) == 0
     assert repo.position(backlog[1].id, must) is None
+
+
+def test_ranks_too_close_are_spread_out_before_a_move(
+    workspace: Workspace, backlog: list[Story]
+) -> None:
+    repo = workspace.stories
+    first = repo.get(backlog[0].id)
+    repo.save(repo.get(backlog[1].id).edit(rank=first.rank + 1e-9))
+    repo.move(repo.get(backlog[2].id), None, -1)  # between US-1 and US-2: no room left
+    assert keys(repo.page()) == ["US-1", "US-3", "US-2", "US-4"]
+    assert len({s.rank for s in repo.page()}) == 4
 
 
 def test_pages(workspace: Workspace) -> None:

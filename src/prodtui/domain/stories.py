@@ -80,7 +80,8 @@ class Story(Record):
     points: int | None = None
     epic_id: int | None = None
     sprint_id: int | None = None
-    rank: int = 0
+    rank: float = 0
+    """Backlog order; a move puts a story halfway between its new neighbours."""
 
     @field_validator("points")
     @classmethod

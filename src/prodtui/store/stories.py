@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     pass
 
 RANK_STEP = 1000
+MIN_GAP = 1e-6
 
 
 class StoryFilter(BaseModel):
@@ -119,26 +120,57 @@ class StoryRepository(Repository[Story]):
         return int(rows[0]["rn"]) if rows else None
 
     def move(self, story: Story, where: StoryFilter | None, step: int) -> None:
-        """Move up (-1) or down (+1) past the neighbour visible under the same filter, or to
-        the very top (`step` <= -2) or bottom (`step` >= 2) of the whole backlog."""
+        """Move past the neighbour visible under the same filter (-1 up, +1 down), or to the
+        very top (`step` <= -2) or bottom (`step` >= 2) of the whole backlog. Only the moved
+        story changes: it takes a rank halfway between its new neighbours."""
         assert story.id is not None
         with self.ws.transaction():
             current = self.get(story.id)
+            low, high = self.ws.conn.execute("SELECT min(rank), max(rank) FROM stories").fetchone()
             if step <= -2 or step >= 2:
-                edge = self.ws.conn.execute("SELECT min(rank), max(rank) FROM stories").fetchone()
-                rank = edge[0] - RANK_STEP if step < 0 else edge[1] + RANK_STEP
-                self._update(current.edit(rank=rank))
+                rank = low - RANK_STEP if step < 0 else high + RANK_STEP
+                if rank != current.rank:
+                    self._update(current.edit(rank=rank))
                 return
             index = self.position(story.id, where)
-            if index is None:
+            if index is None or index + step < 0:
                 return
-            neighbours = self.page(where, offset=index + step, limit=1) if index + step >= 0 else []
+            neighbours = self.page(where, offset=index + step, limit=1)
             if not neighbours:
                 return
             other = neighbours[0]
-            # Ranks are unique: swapping them keeps every other story where it was.
-            self._update(current.edit(rank=other.rank))
-            self._update(other.edit(rank=current.rank))
+            if step < 0:
+                before = self._rank_next(other.rank, below=True)
+                rank = other.rank - RANK_STEP if before is None else (before + other.rank) / 2
+                gap = other.rank - (before if before is not None else rank)
+            else:
+                after = self._rank_next(other.rank, below=False)
+                rank = other.rank + RANK_STEP if after is None else (other.rank + after) / 2
+                gap = (after if after is not None else rank) - other.rank
+            if gap < MIN_GAP:
+                self._spread_ranks()
+                self.move(current, where, step)
+                return
+            self._update(current.edit(rank=rank))
+
+    def _rank_next(self, rank: float, *, below: bool) -> float | None:
+        query = (
+            "SELECT max(rank) FROM stories WHERE rank < ?"
+            if below
+            else "SELECT min(rank) FROM stories WHERE rank > ?"
+        )
+        value = self.ws.conn.execute(query, [rank]).fetchone()[0]
+        return None if value is None else float(value)
+
+    def _spread_ranks(self) -> None:
+        """Ranks halved too often: space them out again, keeping the order (one audit row)."""
+        self.ws.conn.execute(
+            "UPDATE stories SET rank = (SELECT (n.rn + 1) * ? FROM (SELECT id,"
+            " row_number() OVER (ORDER BY rank, id) - 1 AS rn FROM stories) AS n"
+            " WHERE n.id = stories.id)",
+            [RANK_STEP],
+        )
+        self.ws.audit.record("stories", None, "rank", None, "(spread)")
 
     # -- what surrounds a story -------------------------------------------------------------
 

@@ -49,7 +49,7 @@ class ProdtuiApp(App[int]):
     MODES = {
         "today": _lazy("today", "TodayScreen"),
         "standup": _lazy("standup", "StandupScreen"),
-        "stories": _lazy("coming", "StoriesScreen"),
+        "stories": _lazy("stories", "StoriesScreen"),
         "recette": _lazy("coming", "RecetteScreen"),
         "security": _lazy("coming", "SecurityScreen"),
         "inbox": _lazy("inbox", "InboxScreen"),
@@ -262,25 +262,14 @@ class ProdtuiApp(App[int]):
 
 def binding_ids() -> list[str]:
     """Every binding id the keymap may name, from the app and all its screens."""
+    import pkgutil
     from importlib import import_module
 
+    from prodtui.ui import screens
+
     ids = [b.id for b in ProdtuiApp.BINDINGS if isinstance(b, Binding) and b.id]
-    modules = (
-        "today",
-        "coming",
-        "inbox",
-        "capture",
-        "item_editor",
-        "help",
-        "drafts",
-        "dialogs",
-        "standup",
-        "standup_entry",
-        "standup_search",
-        "team",
-    )
-    for module in modules:
-        loaded = import_module(f"prodtui.ui.screens.{module}")
+    for module in pkgutil.iter_modules(screens.__path__):
+        loaded = import_module(f"prodtui.ui.screens.{module.name}")
         for value in vars(loaded).values():
             if isinstance(value, type) and issubclass(value, Screen):
                 ids += [b.id for b in value.BINDINGS if isinstance(b, Binding) and b.id]

@@ -20,10 +20,6 @@ class ComingScreen(WorkspaceScreen):
             yield Static(t("coming.meanwhile"), classes="coming-hint")
 
 
-class StoriesScreen(ComingScreen):
-    name_key = mode_name = "stories"
-
-
 class RecetteScreen(ComingScreen):
     name_key = mode_name = "recette"
 

@@ -1,0 +1,335 @@
+"""The backlog: ordered, filterable, read page by page, beside the selected story."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Input, Static
+
+from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.stories import Story, StoryStatus, definition_of_ready
+from prodtui.i18n import error_message, t
+from prodtui.store.stories import StoryFilter
+from prodtui.ui.screens.base import WorkspaceScreen
+from prodtui.ui.widgets.lazy_table import Cell, Column, LazyTable
+
+# Below this width the story preview gives its room to the list.
+PREVIEW_MIN_WIDTH = 110
+
+
+def status_label(status: StoryStatus) -> str:
+    return t(f"story.status.{status.value}")
+
+
+class StoriesScreen(WorkspaceScreen):
+    mode_name = "stories"
+
+    BINDINGS = [
+        Binding("n", "new", "story.key.new", id="stories.new"),
+        Binding("e", "edit", "key.edit", id="stories.edit"),
+        Binding("slash", "filter", "key.filter", id="stories.filter"),
+        Binding("f", "filters", "story.key.filters", id="stories.filters"),
+        Binding("s", "status", "story.key.status", id="stories.status"),
+        Binding("shift+up", "move(-1)", "story.key.up", id="stories.up"),
+        Binding("shift+down", "move(1)", "story.key.down", id="stories.down"),
+        Binding("shift+home", "move(-2)", "story.key.top", show=False, id="stories.top"),
+        Binding("shift+end", "move(2)", "story.key.bottom", show=False, id="stories.bottom"),
+        Binding("h", "history", "story.key.history", show=False, id="stories.history"),
+        Binding("m", "plan", "story.key.plan", id="stories.plan"),
+        Binding("x", "exchange", "story.key.exchange", show=False, id="stories.exchange"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter = StoryFilter()
+        self.epics: dict[int, str] = {}
+        self.sprints: dict[int, str] = {}
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="stories-title", classes="screen-title")
+        yield Input(
+            placeholder=t("story.filter_placeholder"), id="stories-filter", classes="hidden"
+        )
+        with Horizontal(id="stories-body"):
+            with Vertical(id="stories-list"):
+                yield Static("", id="stories-header")
+                yield LazyTable(
+                    [
+                        Column(t("story.col.key"), 7),
+                        Column(t("story.col.title")),
+                        Column(t("story.col.status"), 11),
+                        Column(t("story.col.priority"), 6),
+                        Column(t("story.col.points"), 3),
+                        Column(t("story.col.epic"), 14),
+                        Column(t("story.col.sprint"), 10),
+                    ],
+                    count=lambda: self.workspace.stories.count(self.filter),
+                    fetch=lambda offset, limit: self.workspace.stories.page(
+                        self.filter, offset=offset, limit=limit
+                    ),
+                    cells=self._cells,
+                    id="stories-table",
+                )
+            with VerticalScroll(id="stories-preview"):
+                yield Static("", id="stories-preview-text")
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+        self.table.focus()
+
+    @property
+    def table(self) -> LazyTable[Story]:
+        return self.query_one("#stories-table", LazyTable)
+
+    # -- rows ---------------------------------------------------------------------------------
+
+    def _cells(self, story: Story) -> list[Cell]:
+        done = story.status in (StoryStatus.DONE, StoryStatus.ABANDONED)
+        return [
+            Text(story.key, style="dim" if done else "bold"),
+            Text(story.title, style="dim" if done else ""),
+            status_label(story.status),
+            t(f"story.priority_short.{story.priority.value}") if story.priority else "",
+            "" if story.points is None else str(story.points),
+            self.epics.get(story.epic_id or -1, ""),
+            self.sprints.get(story.sprint_id or -1, ""),
+        ]
+
+    def selected(self) -> Story | None:
+        """The story under the cursor, as stored now (the page may be older)."""
+        story = self.table.item(self.table.cursor)
+        if story is None or story.id is None:
+            return None
+        try:
+            return self.workspace.stories.get(story.id)
+        except ProdtuiError:
+            return None
+
+    def refresh_data(self, select: int | None = None) -> None:
+        """Reload from the workspace, keeping the cursor on the same story (or on `select`)."""
+        if not self.is_mounted:
+            return
+        current = self.selected()
+        self.epics = {e.id: e.title for e in self.workspace.epics.all() if e.id is not None}
+        self.sprints = {s.id: s.name for s in self.workspace.sprints.all() if s.id is not None}
+        story_id = select if select is not None else (current.id if current else None)
+        index = self.workspace.stories.position(story_id, self.filter) if story_id else None
+        self.table.reload(cursor=index if index is not None else self.table.cursor)
+        self._update_title()
+        self._update_header()
+
+    def _update_title(self) -> None:
+        total = self.table.row_count
+        parts = [t("story.title", count=total)]
+        if self.filter.active:
+            parts.append(t("story.filtered", what=self._describe_filter()))
+        self.query_one("#stories-title", Static).update(" · ".join(parts))
+
+    def _describe_filter(self) -> str:
+        f = self.filter
+        parts = []
+        if f.text.strip():
+            parts.append(f"« {f.text.strip()} »")
+        if f.status:
+            parts.append(status_label(f.status))
+        if f.priority:
+            parts.append(t(f"story.priority.{f.priority.value}"))
+        if f.epic_id is not None:
+            parts.append(self.epics.get(f.epic_id, "?"))
+        if f.sprint_id is not None:
+            parts.append(self.sprints.get(f.sprint_id, "?"))
+        return ", ".join(parts)
+
+    def _update_header(self) -> None:
+        table = self.table
+        self.query_one("#stories-header", Static).update(table.header(max(table.size.width, 40)))
+
+    def on_resize(self) -> None:
+        self.query_one("#stories-preview").display = self.size.width >= PREVIEW_MIN_WIDTH
+        self.call_after_refresh(self._update_header)
+
+    @on(LazyTable.Highlighted, "#stories-table")
+    def _show_preview(self) -> None:
+        self.call_after_refresh(self._preview)
+
+    def _preview(self) -> None:
+        story = self.selected()
+        target = self.query_one("#stories-preview-text", Static)
+        if story is None:
+            target.update(t("story.empty"))
+            return
+        from prodtui.exchange.gherkin import check_gherkin
+
+        check = check_gherkin(story.acceptance)
+        blockers = self.workspace.stories.open_blockers(story)
+        lines = [f"[b]{story.key}[/b] {escape(story.title)}", ""]
+        if story.persona or story.want or story.so_that:
+            lines.append(
+                escape(
+                    t(
+                        "story.form",
+                        persona=story.persona or "…",
+                        want=story.want or "…",
+                        so_that=story.so_that or "…",
+                    )
+                )
+            )
+            lines.append("")
+        lines.append(f"{t('story.col.status')} : {status_label(story.status)}")
+        lines.append("")
+        lines.append(f"[b]{t('story.dor_title')}[/b]")
+        for check_point in definition_of_ready(
+            story, valid_scenarios=len(check.scenarios) if check.ok else 0, open_blockers=blockers
+        ):
+            mark = "[green]✓[/]" if check_point.ok else "[red]✗[/]"
+            lines.append(f" {mark} {t(check_point.key)}")
+        lines.append("")
+        if check.errors:
+            lines.append(f"[b]{t('story.gherkin_errors')}[/b]")
+            lines += [
+                f" {t('story.line', line=e.line)} : {escape(e.message)}" for e in check.errors[:5]
+            ]
+        else:
+            lines.append(t("story.scenarios", count=len(check.scenarios)))
+        items = self.workspace.stories.linked_items(story, limit=8)
+        if items:
+            lines += ["", f"[b]{t('story.linked')}[/b]"]
+            lines += [
+                f" {item.key} {t(f'kind.{item.kind.value}')} : {escape(item.text[:60])}"
+                for item in items
+            ]
+        target.update("\n".join(lines))
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def action_new(self) -> None:
+        self._open_editor(None)
+
+    def action_edit(self) -> None:
+        if story := self.selected():
+            self._open_editor(story)
+
+    @on(LazyTable.Selected, "#stories-table")
+    def _selected(self) -> None:
+        self.action_edit()
+
+    def _open_editor(self, story: Story | None) -> None:
+        from prodtui.ui.screens.story_editor import StoryEditorScreen
+
+        def done(saved: Story | None) -> None:
+            self.refresh_data(select=saved.id if saved else None)
+
+        self.app.push_screen(StoryEditorScreen(story), done)
+
+    def action_filter(self) -> None:
+        field = self.query_one("#stories-filter", Input)
+        field.remove_class("hidden")
+        field.focus()
+
+    @on(Input.Changed, "#stories-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter = self.filter.model_copy(update={"text": event.value})
+        self.refresh_data()
+
+    @on(Input.Submitted, "#stories-filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    def key_escape(self) -> None:
+        field = self.query_one("#stories-filter", Input)
+        if field.has_focus:
+            if not field.value:
+                field.add_class("hidden")
+            self.table.focus()
+
+    def action_filters(self) -> None:
+        from prodtui.ui.screens.story_dialogs import FilterScreen
+
+        def chosen(result: StoryFilter | None) -> None:
+            if result is not None:
+                text = self.filter.text
+                self.filter = result.model_copy(update={"text": text})
+                self.refresh_data()
+
+        self.app.push_screen(FilterScreen(self.filter), chosen)
+
+    def action_move(self, step: int) -> None:
+        story = self.selected()
+        if story is None:
+            return
+        try:
+            self.workspace.stories.move(story, self.filter, step)
+        except ProdtuiError as error:
+            self.notify(error_message(error), severity="error")
+        self.refresh_data(select=story.id)
+
+    def action_status(self) -> None:
+        from prodtui.ui.screens.story_dialogs import StatusScreen
+
+        story = self.selected()
+        if story is None:
+            return
+
+        def chosen(status: StoryStatus | None) -> None:
+            if status is None or status is story.status:
+                return
+            unmet = self._unmet_readiness(story) if status is StoryStatus.READY else []
+            if not unmet:
+                self._set_status(story, status, "")
+                return
+            from prodtui.ui.screens.dialogs import PromptScreen
+
+            def reason(text: str | None) -> None:
+                if text:
+                    self._set_status(story, status, text)
+
+            self.app.push_screen(
+                PromptScreen(
+                    t("story.dor_reason_title", unmet=", ".join(t(k) for k in unmet)),
+                    hint=t("story.dor_reason_hint"),
+                    check=lambda v: None if v.strip() else t("story.dor_reason_needed"),
+                ),
+                reason,
+            )
+
+        self.app.push_screen(StatusScreen(story.status), chosen)
+
+    def _unmet_readiness(self, story: Story) -> list[str]:
+        from prodtui.exchange.gherkin import check_gherkin
+
+        check = check_gherkin(story.acceptance)
+        checks = definition_of_ready(
+            story,
+            valid_scenarios=len(check.scenarios) if check.ok else 0,
+            open_blockers=self.workspace.stories.open_blockers(story),
+        )
+        return [c.key for c in checks if not c.ok]
+
+    def _set_status(self, story: Story, status: StoryStatus, reason: str) -> None:
+        try:
+            self.workspace.stories.set_status(story, status, reason=reason)
+        except ProdtuiError as error:
+            self.notify(error_message(error), severity="error")
+        else:
+            self.notify(t("story.status_set", key=story.key, status=status_label(status)))
+        self.refresh_data(select=story.id)
+
+    def action_history(self) -> None:
+        from prodtui.ui.screens.story_dialogs import HistoryScreen
+
+        if story := self.selected():
+            self.app.push_screen(HistoryScreen(story))
+
+    def action_plan(self) -> None:
+        from prodtui.ui.screens.story_dialogs import PlanScreen
+
+        self.app.push_screen(PlanScreen(), lambda _: self.refresh_data())
+
+    def action_exchange(self) -> None:
+        from prodtui.ui.screens.story_dialogs import ExchangeScreen
+
+        self.app.push_screen(ExchangeScreen(), lambda _: self.refresh_data())

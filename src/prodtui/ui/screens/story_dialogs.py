@@ -1,0 +1,320 @@
+"""Dialogs of the backlog: filters, status, history, epics and sprints, import and export."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from prodtui.domain.capture import parse_day
+from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.stories import WORKFLOW, Epic, Priority, Sprint, Story, StoryStatus
+from prodtui.i18n import error_message, format_day, t
+from prodtui.store.stories import StoryFilter
+from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.dialogs import PromptScreen
+
+
+class _Dialog(ModalScreen[Any]):
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+
+    @property
+    def workspace(self) -> Any:
+        return self.app.workspace  # type: ignore[attr-defined]
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class StatusScreen(_Dialog):
+    """The workflow; returns the chosen status."""
+
+    BINDINGS = [Binding("escape", "close", "key.cancel", id="story_status.close")]
+
+    def __init__(self, current: StoryStatus) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(t("story.status_title"), classes="dialog-title")
+            yield OptionList(
+                *[
+                    Option(
+                        ("▶ " if s is self.current else "  ") + t(f"story.status.{s.value}"),
+                        id=s.value,
+                    )
+                    for s in WORKFLOW
+                ],
+                id="status-options",
+            )
+            yield Static(t("prompt.hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = WORKFLOW.index(self.current)
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(StoryStatus(event.option.id))
+
+
+class FilterScreen(_Dialog):
+    """Status, priority, epic and sprint filters; `ctrl+s` applies, `ctrl+r` clears."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "apply", "story.key.apply", priority=True, id="story_filter.apply"),
+        Binding("ctrl+r", "clear", "story.key.clear", priority=True, id="story_filter.clear"),
+        Binding("escape", "close", "key.cancel", id="story_filter.close"),
+    ]
+
+    def __init__(self, current: StoryFilter) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        f = self.current
+        with Vertical(classes="dialog"):
+            yield Static(t("story.filters_title"), classes="dialog-title")
+            yield Select(
+                [(t(f"story.status.{s.value}"), s) for s in WORKFLOW],
+                value=f.status or Select.NULL,
+                prompt=t("story.any_status"),
+                id="f-status",
+            )
+            yield Select(
+                [(t(f"story.priority.{p.value}"), p) for p in Priority],
+                value=f.priority or Select.NULL,
+                prompt=t("story.any_priority"),
+                id="f-priority",
+            )
+            yield Select(
+                [(e.title, e.id) for e in self.workspace.epics.all()],
+                value=f.epic_id or Select.NULL,
+                prompt=t("story.any_epic"),
+                id="f-epic",
+            )
+            yield Select(
+                [(s.name, s.id) for s in self.workspace.sprints.all()],
+                value=f.sprint_id or Select.NULL,
+                prompt=t("story.any_sprint"),
+                id="f-sprint",
+            )
+            yield Static(t("story.filters_hint"), classes="dialog-hint")
+
+    def _value(self, selector: str) -> Any:
+        value = self.query_one(selector, Select).value
+        return None if value is Select.NULL else value
+
+    def action_apply(self) -> None:
+        self.dismiss(
+            StoryFilter(
+                status=self._value("#f-status"),
+                priority=self._value("#f-priority"),
+                epic_id=self._value("#f-epic"),
+                sprint_id=self._value("#f-sprint"),
+            )
+        )
+
+    def action_clear(self) -> None:
+        self.dismiss(StoryFilter())
+
+
+class HistoryScreen(_Dialog):
+    """The story's changes, newest first, from the audit log."""
+
+    BINDINGS = [Binding("escape", "close", "key.close", id="story_history.close")]
+
+    def __init__(self, story: Story) -> None:
+        super().__init__()
+        self.story = story
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(t("story.history_title", key=self.story.key), classes="dialog-title")
+            table: DataTable[str] = DataTable(id="history-table", cursor_type="row")
+            table.add_columns(
+                t("story.col.when"), t("story.col.who"), t("story.col.field"), t("story.col.change")
+            )
+            assert self.story.id is not None
+            for entry in self.workspace.audit.history("stories", self.story.id, limit=200):
+                change = (
+                    entry.new or "" if entry.old is None else f"{entry.old} → {entry.new or ''}"
+                )
+                table.add_row(
+                    entry.at.strftime("%d/%m/%Y %H:%M"),
+                    entry.author,
+                    entry.field,
+                    " ".join(change.split())[:120],
+                )
+            yield table
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+
+
+class PlanScreen(_Dialog):
+    """Epics, and sprints with committed points against capacity."""
+
+    BINDINGS = [
+        Binding("n", "add", "story.key.add", id="plan.add"),
+        Binding("e", "edit", "key.edit", id="plan.edit"),
+        Binding("escape", "close", "key.close", id="plan.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="plan-box"):
+            yield Static(t("story.plan_title"), classes="dialog-title")
+            yield Label(t("story.epics"))
+            epics: DataTable[str] = DataTable(id="plan-epics", cursor_type="row")
+            epics.add_columns(t("story.col.epic"), t("story.col.description"))
+            yield epics
+            yield Label(t("story.sprints"))
+            sprints: DataTable[str] = DataTable(id="plan-sprints", cursor_type="row")
+            sprints.add_columns(
+                t("story.col.sprint"),
+                t("story.col.dates"),
+                t("story.col.load"),
+                t("story.col.done"),
+            )
+            yield sprints
+            yield Static(t("story.plan_hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#plan-epics", DataTable).focus()
+
+    def reload(self) -> None:
+        self.epics: list[Epic] = self.workspace.epics.all()
+        table = self.query_one("#plan-epics", DataTable)
+        table.clear()
+        for epic in self.epics:
+            table.add_row(epic.title, " ".join(epic.description.split())[:60])
+        self.loads = self.workspace.sprints.loads()
+        table = self.query_one("#plan-sprints", DataTable)
+        table.clear()
+        for load in self.loads:
+            sprint = load.sprint
+            over = load.committed > sprint.capacity > 0
+            mark = " ⚠" if over else ""
+            start, end = (format_day(d, short=True) for d in (sprint.start_date, sprint.end_date))
+            table.add_row(
+                sprint.name,
+                f"{start} → {end}",
+                t("story.load", committed=load.committed, capacity=sprint.capacity) + mark,
+                t("story.done_points", done=load.done, stories=load.stories),
+            )
+
+    def _sprints_focused(self) -> bool:
+        return self.query_one("#plan-sprints", DataTable).has_focus
+
+    def action_add(self) -> None:
+        if self._sprints_focused():
+            self.app.push_screen(SprintFormScreen(None), lambda _: self.reload())
+            return
+
+        def added(title: str | None) -> None:
+            if title:
+                self._write(lambda: self.workspace.epics.add(Epic(title=title)))
+
+        self.app.push_screen(PromptScreen(t("story.epic_new"), check=_not_empty), added)
+
+    def action_edit(self) -> None:
+        if self._sprints_focused():
+            table = self.query_one("#plan-sprints", DataTable)
+            if self.loads:
+                sprint = self.loads[min(table.cursor_row, len(self.loads) - 1)].sprint
+                self.app.push_screen(SprintFormScreen(sprint), lambda _: self.reload())
+            return
+        table = self.query_one("#plan-epics", DataTable)
+        if not self.epics:
+            return
+        epic = self.epics[min(table.cursor_row, len(self.epics) - 1)]
+
+        def renamed(title: str | None) -> None:
+            if title:
+                self._write(lambda: self.workspace.epics.save(epic.edit(title=title)))
+
+        self.app.push_screen(
+            PromptScreen(t("story.epic_rename"), epic.title, check=_not_empty), renamed
+        )
+
+    def _write(self, action: Any) -> None:
+        try:
+            action()
+        except (ProdtuiError, ValueError) as error:
+            self.notify(error_message(error), severity="error")
+        self.reload()
+
+
+def _not_empty(value: str) -> str | None:
+    return None if value.strip() else t("editor.empty_text")
+
+
+class SprintFormScreen(_Dialog):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", priority=True, id="sprint_form.save"),
+        Binding("escape", "close", "key.cancel", id="sprint_form.close"),
+    ]
+
+    def __init__(self, sprint: Sprint | None) -> None:
+        super().__init__()
+        self.sprint = sprint
+
+    def compose(self) -> ComposeResult:
+        s = self.sprint
+        with Vertical(classes="dialog"):
+            yield Static(t("story.sprint_form"), classes="dialog-title")
+            with Horizontal(classes="fields"):
+                with Vertical():
+                    yield Label(t("story.col.sprint"))
+                    yield Input(s.name if s else "", id="sprint-name")
+                with Vertical():
+                    yield Label(t("story.capacity"))
+                    yield Input(str(s.capacity) if s else "", id="sprint-capacity", type="integer")
+            with Horizontal(classes="fields"):
+                with Vertical():
+                    yield Label(t("story.start"))
+                    yield Input(s.start_date.isoformat() if s else "", id="sprint-start")
+                with Vertical():
+                    yield Label(t("story.end"))
+                    yield Input(s.end_date.isoformat() if s else "", id="sprint-end")
+            yield Static("", id="sprint-error", classes="dialog-error")
+            yield Static(t("story.sprint_hint"), classes="dialog-hint")
+
+    def action_save(self) -> None:
+        error = self.query_one("#sprint-error", Static)
+        today = self.app.today()  # type: ignore[attr-defined]
+        days: list[date] = []
+        for selector in ("#sprint-start", "#sprint-end"):
+            text = self.query_one(selector, Input).value.strip()
+            day = parse_day(text, today) if text else None
+            if day is None:
+                error.update(t("standup.bad_date", value=text))
+                return
+            days.append(day)
+        capacity = self.query_one("#sprint-capacity", Input).value.strip() or "0"
+        values = {
+            "name": self.query_one("#sprint-name", Input).value.strip(),
+            "start_date": days[0],
+            "end_date": days[1],
+            "capacity": int(capacity),
+        }
+        try:
+            if self.sprint is None:
+                self.workspace.sprints.add(Sprint(**values))
+            else:
+                self.workspace.sprints.save(self.sprint.edit(**values))
+        except (ProdtuiError, ValueError) as problem:
+            error.update(escape(error_message(problem)))
+            return
+        self.dismiss(None)

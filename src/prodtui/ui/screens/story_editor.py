@@ -1,0 +1,297 @@
+"""Writing one story: the user-story form, Markdown description, Gherkin criteria checked
+as they are typed, MoSCoW priority, points, epic and sprint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.suggester import SuggestFromList
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Label, Markdown, Select, Static
+
+from prodtui.domain.errors import ConflictError, ProdtuiError
+from prodtui.domain.stories import FIBONACCI, Priority, Story
+from prodtui.i18n import error_message, language, t
+from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.dialogs import ConflictScreen
+from prodtui.ui.widgets.drafts import DraftInput, DraftTextArea
+
+CHECK_DELAY = 0.3
+
+
+class StoryEditorScreen(Screen[Story | None]):
+    """Dismissed with the saved story, or None when left without saving."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", priority=True, id="story_editor.save"),
+        Binding("escape", "leave", "key.close", id="story_editor.leave"),
+        Binding(
+            "ctrl+t", "template", "story.key.template", priority=True, id="story_editor.template"
+        ),
+        Binding("ctrl+r", "preview", "story.key.preview", priority=True, id="story_editor.preview"),
+    ]
+
+    def __init__(self, story: Story | None) -> None:
+        super().__init__()
+        self.story = story
+        self.prefix = f"story:{story.id if story else 'new'}"
+        self._check_timer: Timer | None = None
+        translate_bindings(self)
+
+    @property
+    def workspace(self) -> Any:
+        return self.app.workspace  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        story = self.story or Story(title="…")
+        drafts = self.workspace.drafts
+
+        def initial(field: str, saved: str) -> str:
+            draft = drafts.get(f"{self.prefix}:{field}")
+            return draft.content if draft else saved
+
+        label = t("story.editor_title", key=story.key if self.story else t("story.new"))
+        epics = [(e.title, e.id) for e in self.workspace.epics.all()]
+        sprints = [(s.name, s.id) for s in self.workspace.sprints.all()]
+        yield Header()
+        with VerticalScroll(id="story-editor"):
+            yield Static(label, classes="screen-title")
+            yield Label(t("story.field.title"))
+            yield DraftInput(
+                f"{self.prefix}:title",
+                label,
+                id="story-title",
+                max_length=300,
+                value=initial("title", self.story.title if self.story else ""),
+            )
+            with Horizontal(classes="fields"):
+                with Vertical():
+                    yield Label(t("story.field.persona"))
+                    yield Input(
+                        story.persona if self.story else "",
+                        id="story-persona",
+                        suggester=SuggestFromList(
+                            self.workspace.stories.personas(), case_sensitive=False
+                        ),
+                    )
+                with Vertical():
+                    yield Label(t("story.field.want"))
+                    yield DraftInput(
+                        f"{self.prefix}:want",
+                        label,
+                        id="story-want",
+                        value=initial("want", story.want if self.story else ""),
+                    )
+                with Vertical():
+                    yield Label(t("story.field.so_that"))
+                    yield DraftInput(
+                        f"{self.prefix}:so_that",
+                        label,
+                        id="story-so-that",
+                        value=initial("so_that", story.so_that if self.story else ""),
+                    )
+            with Horizontal(classes="fields"):
+                yield Select(
+                    [(t(f"story.priority.{p.value}"), p) for p in Priority],
+                    value=story.priority or Select.NULL,
+                    prompt=t("story.field.priority"),
+                    id="story-priority",
+                )
+                yield Select(
+                    [(str(p), p) for p in FIBONACCI],
+                    value=story.points if story.points is not None else Select.NULL,
+                    prompt=t("story.field.points"),
+                    id="story-points",
+                )
+                yield Select(
+                    epics,
+                    value=story.epic_id or Select.NULL,
+                    prompt=t("story.field.epic"),
+                    id="story-epic",
+                )
+                yield Select(
+                    sprints,
+                    value=story.sprint_id or Select.NULL,
+                    prompt=t("story.field.sprint"),
+                    id="story-sprint",
+                )
+            with Horizontal(id="story-texts"):
+                with Vertical():
+                    yield Label(t("story.field.description"))
+                    yield DraftTextArea(
+                        initial("description", story.description if self.story else ""),
+                        draft_key=f"{self.prefix}:description",
+                        draft_label=label,
+                        id="story-description",
+                        soft_wrap=True,
+                    )
+                    yield Markdown("", id="story-markdown", classes="hidden")
+                with Vertical():
+                    yield Label(t("story.field.acceptance"))
+                    yield DraftTextArea(
+                        initial("acceptance", story.acceptance if self.story else ""),
+                        draft_key=f"{self.prefix}:acceptance",
+                        draft_label=label,
+                        id="story-acceptance",
+                        soft_wrap=False,
+                    )
+                    yield Static("", id="story-gherkin")
+            yield Static("", id="story-error", classes="dialog-error")
+            yield Static(t("story.editor_hint"), classes="dialog-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#story-title", Input).focus()
+        self._check()
+
+    # -- Gherkin, checked as typed --------------------------------------------------------
+
+    def on_text_area_changed(self, event: DraftTextArea.Changed) -> None:
+        if event.text_area.id == "story-acceptance":
+            if self._check_timer is not None:
+                self._check_timer.stop()
+            self._check_timer = self.set_timer(CHECK_DELAY, self._check)
+        elif event.text_area.id == "story-description":
+            markdown = self.query_one("#story-markdown", Markdown)
+            if markdown.display:
+                markdown.update(event.text_area.text)
+
+    def _check(self) -> None:
+        from prodtui.exchange.gherkin import check_gherkin
+
+        text = self.query_one("#story-acceptance", DraftTextArea).text
+        result = check_gherkin(text, default_language=language())
+        status = self.query_one("#story-gherkin", Static)
+        if result.errors:
+            first = result.errors[0]
+            status.update(
+                t(
+                    "story.gherkin_error",
+                    line=first.line,
+                    message=first.message,
+                    more=len(result.errors) - 1,
+                )
+            )
+            status.set_classes("gherkin-bad")
+        elif result.scenarios:
+            status.update(t("story.scenarios", count=len(result.scenarios)))
+            status.set_classes("gherkin-ok")
+        else:
+            status.update(t("story.no_scenario"))
+            status.set_classes("")
+
+    def action_template(self) -> None:
+        from prodtui.exchange.gherkin import scenario_template
+
+        area = self.query_one("#story-acceptance", DraftTextArea)
+        area.focus()
+        text = area.text
+        prefix = (
+            "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
+        )
+        area.move_cursor(area.document.end)
+        area.insert(prefix + scenario_template(language()))
+
+    def action_preview(self) -> None:
+        markdown = self.query_one("#story-markdown", Markdown)
+        area = self.query_one("#story-description", DraftTextArea)
+        showing = not markdown.display
+        markdown.display = showing
+        area.display = not showing
+        if showing:
+            markdown.update(area.text)
+
+    # -- saving -----------------------------------------------------------------------------
+
+    def _value(self, selector: str) -> Any:
+        value = self.query_one(selector, Select).value
+        return None if value is Select.NULL else value
+
+    def _edited(self) -> Story:
+        base = self.story or Story(title="x")
+        return base.edit(
+            title=self.query_one("#story-title", Input).value.strip(),
+            persona=self.query_one("#story-persona", Input).value.strip(),
+            want=self.query_one("#story-want", Input).value.strip(),
+            so_that=self.query_one("#story-so-that", Input).value.strip(),
+            description=self.query_one("#story-description", DraftTextArea).text,
+            acceptance=self.query_one("#story-acceptance", DraftTextArea).text,
+            priority=self._value("#story-priority"),
+            points=self._value("#story-points"),
+            epic_id=self._value("#story-epic"),
+            sprint_id=self._value("#story-sprint"),
+        )
+
+    def _changed(self) -> bool:
+        try:
+            edited = self._edited()
+        except ValueError:
+            return True
+        return self.story is None or edited != self.story
+
+    def action_save(self) -> None:
+        error = self.query_one("#story-error", Static)
+        try:
+            edited = self._edited()
+            saved = (
+                self.workspace.stories.add(edited)
+                if self.story is None
+                else self.workspace.stories.save(edited)
+            )
+        except ConflictError as conflict:
+            self._resolve(conflict)
+            return
+        except (ProdtuiError, ValueError) as problem:
+            error.update(error_message(problem))
+            return
+        self._forget_drafts()
+        self.notify(t("story.saved", key=saved.key))
+        self.dismiss(saved)
+
+    def _forget_drafts(self) -> None:
+        for widget in self.query(DraftInput):
+            widget.draft.discard()
+        for area in self.query(DraftTextArea):
+            area.draft.discard()
+
+    def _resolve(self, conflict: ConflictError) -> None:
+        mine, theirs = conflict.mine, conflict.theirs
+
+        def shown(story: Story) -> dict[str, str]:
+            return {
+                t("story.field.title"): story.title,
+                t("story.field.persona"): story.persona,
+                t("story.field.want"): story.want,
+                t("story.field.so_that"): story.so_that,
+                t("story.field.description"): story.description[:200],
+                t("story.field.acceptance"): story.acceptance[:200],
+                t("story.field.points"): str(story.points or ""),
+            }
+
+        def chosen(choice: str | None) -> None:
+            if choice == "mine":
+                self.story = theirs  # the form still holds my text: saved over theirs
+                self.action_save()
+            else:
+                self._forget_drafts()
+                self.dismiss(theirs)
+
+        self.app.push_screen(ConflictScreen(shown(mine), shown(theirs)), chosen)
+
+    def action_leave(self) -> None:
+        if not self._changed():
+            self._forget_drafts()
+            self.dismiss(None)
+            return
+        from prodtui.ui.screens.dialogs import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self._forget_drafts()
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(t("story.discard_question")), answered)

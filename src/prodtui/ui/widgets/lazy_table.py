@@ -1,0 +1,189 @@
+"""A table that renders only the lines on screen and fetches its rows page by page.
+
+Ten thousand stories scroll and filter without building ten thousand widgets or rows:
+the source is asked for a count and for pages of rows, on demand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+PAGE = 100
+Cell = str | Text
+RowT = TypeVar("RowT")
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    width: int | None = None
+    """Cells; None for the one column that takes the remaining width."""
+
+
+class LazyTable(ScrollView, Generic[RowT], can_focus=True):
+    DEFAULT_CSS = """
+    LazyTable { height: 1fr; }
+    LazyTable > .lazy-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    LazyTable:blur > .lazy-table--cursor {
+        background: $block-cursor-blurred-background;
+        text-style: none;
+    }
+    LazyTable > .lazy-table--header { text-style: bold; color: $text-accent; }
+    """
+    COMPONENT_CLASSES = {"lazy-table--cursor", "lazy-table--header"}
+    BINDINGS = [
+        Binding("up", "cursor(-1)", show=False),
+        Binding("down", "cursor(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("home", "edge(-1)", show=False),
+        Binding("end", "edge(1)", show=False),
+        Binding("enter", "select", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0, init=False)
+
+    class Highlighted(Message):
+        def __init__(self, table: LazyTable[Any], index: int) -> None:
+            super().__init__()
+            self.table = table
+            self.index = index
+
+        @property
+        def control(self) -> LazyTable[Any]:
+            return self.table
+
+    class Selected(Highlighted):
+        pass
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        count: Callable[[], int],
+        fetch: Callable[[int, int], list[RowT]],
+        cells: Callable[[RowT], Sequence[Cell]],
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.columns = list(columns)
+        self._count_source = count
+        self._fetch = fetch
+        self._cells = cells
+        self.row_count = 0
+        self._pages: dict[int, list[RowT]] = {}
+
+    # -- data ---------------------------------------------------------------------------------
+
+    def reload(self, cursor: int | None = None) -> None:
+        """Forget fetched pages and count again; keep (or move) the cursor."""
+        self._pages.clear()
+        self.row_count = self._count_source()
+        self.virtual_size = Size(self.size.width, self.row_count)
+        target = self.cursor if cursor is None else cursor
+        self.set_reactive(LazyTable.cursor, max(0, min(target, self.row_count - 1)))
+        self._keep_visible()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.cursor))
+
+    def item(self, index: int) -> RowT | None:
+        """The row object at `index`, fetched with its page if needed."""
+        if not 0 <= index < self.row_count:
+            return None
+        page = index // PAGE
+        if page not in self._pages:
+            self._pages[page] = self._fetch(page * PAGE, PAGE)
+        rows = self._pages[page]
+        offset = index - page * PAGE
+        return rows[offset] if offset < len(rows) else None
+
+    # -- drawing ------------------------------------------------------------------------------
+
+    def widths(self, total: int) -> list[int]:
+        fixed = sum(c.width or 0 for c in self.columns) + len(self.columns)
+        return [c.width if c.width is not None else max(total - fixed, 8) for c in self.columns]
+
+    def format(self, cells: Sequence[Cell], width: int) -> Text:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        for cell, size in zip(cells, self.widths(width), strict=False):
+            text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
+            text = (
+                Text(" ".join(text.plain.split()), style=text.style) if "\n" in text.plain else text
+            )
+            text.truncate(size, overflow="ellipsis", pad=True)
+            line.append_text(text)
+            line.append(" ")
+        return line
+
+    def header(self, width: int) -> Text:
+        text = self.format([c.label for c in self.columns], width)
+        text.stylize(self.get_component_rich_style("lazy-table--header"))
+        return text
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        index = self.scroll_offset.y + y
+        row = self.item(index)
+        base = self.rich_style
+        if row is None:
+            return Strip.blank(width, base)
+        text = self.format(self._cells(row), width)
+        style: Style = base
+        if index == self.cursor:
+            style = base + self.get_component_rich_style("lazy-table--cursor")
+        text.stylize_before(style)
+        text.truncate(width, pad=True)
+        segments = list(text.render(self.app.console))
+        return Strip(Segment.apply_style(segments, None), width).crop(0, width)
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self.row_count)
+        self.refresh()
+
+    # -- moving -------------------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._keep_visible()
+        self.refresh()
+        self.post_message(self.Highlighted(self, new))
+
+    def _keep_visible(self) -> None:
+        height = max(self.size.height, 1)
+        top = self.scroll_offset.y
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False)
+
+    def move_to(self, index: int) -> None:
+        if self.row_count:
+            self.cursor = max(0, min(index, self.row_count - 1))
+
+    def action_cursor(self, step: int) -> None:
+        self.move_to(self.cursor + step)
+
+    def action_page(self, step: int) -> None:
+        self.move_to(self.cursor + step * max(self.size.height - 1, 1))
+
+    def action_edge(self, step: int) -> None:
+        self.move_to(0 if step < 0 else self.row_count - 1)
+
+    def action_select(self) -> None:
+        if self.row_count:
+            self.post_message(self.Selected(self, self.cursor))

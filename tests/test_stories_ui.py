@@ -1,0 +1,253 @@
+"""The backlog and the story editor driven with the real keys."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.widgets import OptionList, Select, TextArea
+
+from prodtui.domain.stories import Epic, Priority, Sprint, Story, StoryStatus
+from prodtui.store import Workspace
+from prodtui.ui.screens.dialogs import ConfirmScreen, PromptScreen
+from prodtui.ui.screens.stories import StoriesScreen
+from prodtui.ui.screens.story_editor import StoryEditorScreen
+from tests.conftest import AppFactory
+
+GOOD_CRITERIA = """\
+Scénario: Dépôt complet
+  Étant donné un aidant connecté
+  Quand il envoie sa demande
+  Alors il reçoit un accusé de réception
+"""
+
+
+@pytest.fixture
+def backlog(workspace: Workspace) -> list[Story]:
+    epic = workspace.epics.add(Epic(title="Dépôt"))
+    workspace.sprints.add(
+        Sprint(
+            name="Sprint 12", start_date=date(2026, 11, 23), end_date=date(2026, 12, 4), capacity=10
+        )
+    )
+    return [
+        workspace.stories.add(Story(title=title, epic_id=epic.id, priority=Priority.MUST))
+        for title in ("Déposer une demande", "Joindre un justificatif", "Suivre sa demande")
+    ]
+
+
+async def open_stories(pilot) -> StoriesScreen:
+    await pilot.press("3")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, StoriesScreen)
+    return screen
+
+
+async def test_writing_a_story_end_to_end(make_app: AppFactory, workspace: Workspace) -> None:
+    workspace.epics.add(Epic(title="Suivi"))
+    app = make_app()
+    async with app.run_test(size=(140, 50)) as pilot:
+        screen = await open_stories(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, StoryEditorScreen)
+        await pilot.press(*"Recevoir un rappel avant l'échéance", "tab")
+        await pilot.press(
+            *"aidant", "tab", *"recevoir un SMS", "tab", *"ne pas oublier mon dossier"
+        )
+        editor.query_one("#story-points", Select).value = 3
+        editor.query_one("#story-priority", Select).value = Priority.SHOULD
+        area = editor.query_one("#story-acceptance", TextArea)
+        area.focus()
+        await pilot.press("ctrl+t")
+        await pilot.pause(0.5)
+        assert "Scénario" in area.text
+        assert "✓" in str(editor.query_one("#story-gherkin").render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.table.row_count == 1
+    [story] = workspace.stories.page()
+    assert (story.key, story.title, story.persona, story.want, story.so_that) == (
+        "US-1",
+        "Recevoir un rappel avant l'échéance",
+        "aidant",
+        "recevoir un SMS",
+        "ne pas oublier mon dossier",
+    )
+    assert (story.points, story.priority) == (3, Priority.SHOULD)
+    assert story.acceptance.startswith("Scénario")
+    assert workspace.drafts.all() == []
+
+
+async def test_gherkin_errors_are_shown_with_their_line(
+    make_app: AppFactory, workspace: Workspace, backlog: list[Story]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 50)) as pilot:
+        await open_stories(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        area = app.screen.query_one("#story-acceptance", TextArea)
+        area.text = GOOD_CRITERIA + "  Quandd il se trompe\n"
+        await pilot.pause(0.6)
+        status = str(app.screen.query_one("#story-gherkin").render())
+        assert "5" in status and "✗" in status
+        area.text = GOOD_CRITERIA
+        await pilot.pause(0.6)
+        assert "✓ 1" in str(app.screen.query_one("#story-gherkin").render())
+
+
+async def test_leaving_with_unsaved_changes_asks(
+    make_app: AppFactory, workspace: Workspace, backlog: list[Story]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 50)) as pilot:
+        screen = await open_stories(pilot)
+        await pilot.press("e", "end", *" (v2)", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, StoryEditorScreen), "stays in the editor"
+        await pilot.press("escape", "o")
+        await pilot.pause()
+        assert app.screen is screen
+    assert workspace.stories.get(backlog[0].id).title == "Déposer une demande"
+
+
+async def test_reordering_with_the_keys_is_persisted(
+    make_app: AppFactory, workspace: Workspace, backlog: list[Story]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 50)) as pilot:
+        screen = await open_stories(pilot)
+        await pilot.press("end", "shift+up")  # US-3 above US-2
+        await pilot.pause()
+        assert screen.selected().key == "US-3"
+        await pilot.press("shift+home")
+        await pilot.pause()
+        assert screen.table.cursor == 0
+        await pilot.press("down", "shift+end")
+        await pilot.pause()
+    assert [s.key for s in workspace.stories.page()] == ["US-3", "US-2", "US-1"]
+
+
+async def test_filters_are_kept_while_moving(
+    make_app: AppFactory, workspace: Workspace, backlog: list[Story]
+) -> None:
+    workspace.stories.save(workspace.stories.get(backlog[1].id).edit(priority=Priority.COULD))
+    app = make_app()
+    async with app.run_test(size=(140, 50)) as pilot:
+        screen = await open_stories(pilot)
+        await pilot.press("slash", *"demande", "enter")
+        await pilot.pause()
+        assert screen.table.row_count == 2
+        await pilot.press("down", "shift+up")
+        await pilot.pause()
+        assert screen.table.row_count == 2 and screen.filter.text == "demande"
+        await pilot.press("2", "3")
+        await pilot.pause()
+        assert screen.table.row_count == 2, "the filter survives leaving the screen"
+    assert [s.key for s in workspace.stories.page()] == ["US-3", "US-1", "US-2"]  # US-2 untouched
+
+
+async def test_ready_with_an_unmet_definition_asks_for_a_reason(
+    make_app: AppFactory, workspace: Workspace, backlog: list[Story]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 50)) as pilot:
+        await open_stories(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        options.highlighted = 2  # Prête
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen), "a reason is required"
+        await pilot.press(*"demande du COMEX", "enter")
+        await pilot.pause()
+    story = workspace.stories.get(backlog[0].id)
+    assert story.status is StoryStatus.READY
+    reasons = [
+        h.new for h in workspace.audit.history("stories", story.id) if h.field == "status_reason"
+    ]
+    assert reasons == ["demande du COMEX"]
+
+
+async def test_ready_story_needs_no_reason(
+    make_app: AppFactory, workspace: Workspace, backlog: list[Story]
+) -> None:
+    workspace.stories.save(
+        workspace.stories.get(backlog[0].id).edit(
+            persona="aidant", want="déposer", so_that="souffler", points=5, acceptance=GOOD_CRITERIA
+        )
+    )
+    app = make_app()
+    async with app.run_test(size=(140, 50)) as pilot:
+        await open_stories(pilot)
+        preview = str(app.screen.query_one("#stories-preview-text").render())
+        assert preview.count("✓") >= 5
+        await pilot.press("s")
+        await pilot.pause()
+        app.screen.query_one(OptionList).highlighted = 2
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StoriesScreen)
+    assert workspace.stories.get(backlog[0].id).status is StoryStatus.READY
+
+
+async def test_sprint_view_shows_load_against_capacity(
+    make_app: AppFactory, workspace: Workspace, backlog: list[Story]
+) -> None:
+    sprint = workspace.sprints.all()[0]
+    for story, points in zip(backlog, (5, 8), strict=False):
+        workspace.stories.save(
+            workspace.stories.get(story.id).edit(sprint_id=sprint.id, points=points)
+        )
+    app = make_app()
+    async with app.run_test(size=(140, 50)) as pilot:
+        await open_stories(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        table = app.screen.query_one("#plan-sprints")
+        assert "13 / 10 pts ⚠" in str(table.get_row_at(0)[2])
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"Paiements", "enter")
+        await pilot.pause()
+    assert [e.title for e in workspace.epics.all()] == ["Dépôt", "Paiements"]
+
+
+async def test_ten_thousand_stories_scroll_without_building_rows(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    stamp = "2026-11-27T09:00:00.000"
+    with workspace.transaction() as db:
+        db["stories"].insert_all(
+            {
+                "number": n,
+                "title": f"Story {n}",
+                "rank": n * 1000,
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+            for n in range(1, 10_001)
+        )
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_stories(pilot)
+        table = screen.table
+        assert table.row_count == 10_000
+        await pilot.press("end")
+        await pilot.pause()
+        assert screen.selected().key == "US-10000"
+        assert len(table._pages) <= 3, "only the pages on screen were fetched"
+        await pilot.press("slash", *"99", "enter")
+        await pilot.pause()
+        assert table.row_count == workspace.stories.count(screen.filter)
