@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prodtui import __version__
-from prodtui.config import LoadedSettings, load_settings
-from prodtui.domain.errors import ProdtuiError
 from prodtui.i18n import error_message, set_language, t
 from prodtui.paths import config_path, demo_dir, workspace_path
+
+if TYPE_CHECKING:
+    from prodtui.config import LoadedSettings
 
 EXIT_USAGE = 2
 
@@ -79,6 +82,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Start-up allocates many long-lived objects (Textual, pydantic schemas): collecting
+    # garbage meanwhile is wasted time. The app turns collection back on once drawn.
+    gc.disable()
+    try:
+        return _main(argv)
+    finally:
+        gc.enable()
+
+
+def _main(argv: list[str] | None) -> int:
+    from prodtui.config import load_settings
+    from prodtui.domain.errors import ProdtuiError
+
     args = build_parser().parse_args(argv)
     cfg_path = config_path(args.config)
     loaded = load_settings(cfg_path)

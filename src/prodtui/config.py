@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 Language = Literal["fr", "en"]
@@ -69,6 +66,11 @@ def load_settings(path: Path) -> LoadedSettings:
 
 def save_settings(settings: Settings, path: Path) -> None:
     """Write atomically: a crash mid-write leaves the old file, never half a file."""
+    import os
+    import tempfile
+
+    import tomli_w  # only needed when writing: kept off the start-up path
+
     path.parent.mkdir(parents=True, exist_ok=True)
     data: dict[str, Any] = settings.model_dump(mode="json", exclude_none=True)
     fd, temporary = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import signal
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -46,6 +47,8 @@ SCREENS_IN_ORDER = ("today", "standup", "stories", "recette", "security")
 class ProdtuiApp(App[int]):
     CSS_PATH = [styles_dir() / "app.tcss"]
     TITLE = "prodtui"
+    # Straight into Today: no blank default screen to build and restyle first.
+    DEFAULT_MODE = "today"
     MODES = {
         "today": _lazy("today", "TodayScreen"),
         "standup": _lazy("standup", "StandupScreen"),
@@ -88,13 +91,11 @@ class ProdtuiApp(App[int]):
 
     # -- start-up ---------------------------------------------------------------------------
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self._apply_keymap()
-        # Awaited, so the drafts dialog below lands on the Today screen's stack.
-        await self.switch_mode("today")
         if self.settings_problem:
             path, line, detail = self.settings_problem
             where = f"{path}:{line}" if line else str(path)
@@ -105,6 +106,13 @@ class ProdtuiApp(App[int]):
             self.notify(t("workspace.read_only_banner"), severity="warning")
         self.set_interval(WATCH_INTERVAL, self._watch_workspace)
         self._handle_signals()
+        self.call_after_refresh(self._started)
+
+    def _started(self) -> None:
+        """The first screen is drawn: collect garbage again, offer drafts back."""
+        if not gc.isenabled():  # started from the command line (see cli.main)
+            gc.freeze()
+            gc.enable()
         self._offer_drafts()
 
     def _handle_signals(self) -> None:
@@ -223,6 +231,10 @@ class ProdtuiApp(App[int]):
     def _watch_workspace(self) -> None:
         if self.workspace.changed_elsewhere():
             self.refresh_screen_data()
+
+    def data_generation(self) -> tuple[int, int]:
+        """Changes by other sessions and by this one: equal values mean nothing to reload."""
+        return self.workspace.data_version(), self.workspace.conn.total_changes
 
     def refresh_screen_data(self) -> None:
         """Ask the visible screens to reload what they show."""

@@ -44,6 +44,7 @@ class WorkspaceScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        self._generation: tuple[int, int] | None = None
         translate_bindings(self)
 
     @property
@@ -69,7 +70,11 @@ class WorkspaceScreen(Screen[None]):
         yield from ()
 
     def on_screen_resume(self) -> None:
-        self.refresh_data()
+        # Coming back to a screen costs a restyle already; reload only if something changed.
+        generation = self.prodtui.data_generation()
+        if generation != self._generation:
+            self._generation = generation
+            self.refresh_data()
 
     def refresh_data(self) -> None:
         """Reload what the screen shows from the workspace."""

@@ -40,16 +40,14 @@ class CaptureScreen(ModalScreen[str | None]):
                 id="capture-input",
                 max_length=10_000,
             )
-            yield Static("", id="capture-preview")
+            yield Static(self._preview_text(draft.content if draft else ""), id="capture-preview")
             yield Static(t("capture.syntax"), classes="dialog-hint")
 
-    def on_mount(self) -> None:
-        self._preview(self.query_one("#capture-input", Input).value)
-
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._preview(event.value)
+        for preview in self.query("#capture-preview").results(Static):
+            preview.update(self._preview_text(event.value))
 
-    def _preview(self, line: str) -> None:
+    def _preview_text(self, line: str) -> str:
         parsed = parse_capture(line, self.today)
         parts = [t(f"kind.{parsed.kind.value}")]
         if parsed.owner:
@@ -60,7 +58,7 @@ class CaptureScreen(ModalScreen[str | None]):
         if parsed.story_key:
             parts.append(parsed.story_key)
         parts += [t(problem) for problem in parsed.problems]
-        self.query_one("#capture-preview", Static).update(" · ".join(parts))
+        return " · ".join(parts)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

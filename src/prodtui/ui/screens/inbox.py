@@ -54,7 +54,6 @@ class InboxScreen(WorkspaceScreen):
         yield Static(t("inbox.empty"), id="inbox-empty", classes="hidden")
 
     def on_mount(self) -> None:
-        self.refresh_data()
         self.query_one(DataTable).focus()
 
     @property

@@ -96,7 +96,6 @@ class StandupScreen(WorkspaceScreen):
             t("standup.col.kind"), t("standup.col.due"), t("standup.col.who"), t("standup.col.text")
         )
         self.set_interval(1.0, self._tick)
-        self.refresh_data()
         self.people_table.focus()
 
     @property

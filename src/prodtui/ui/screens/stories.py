@@ -78,7 +78,6 @@ class StoriesScreen(WorkspaceScreen):
                 yield Static("", id="stories-preview-text")
 
     def on_mount(self) -> None:
-        self.refresh_data()
         self.table.focus()
 
     @property

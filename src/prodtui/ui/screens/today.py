@@ -31,9 +31,6 @@ class TodayScreen(WorkspaceScreen):
                 yield Static(t("today.coming_title"), classes="tile-title")
                 yield Static(t("today.coming"), classes="coming-text")
 
-    def on_mount(self) -> None:
-        self.refresh_data()
-
     def refresh_data(self) -> None:
         if not self.is_mounted:
             return
