@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from textual.widgets import OptionList, Select, TextArea
+from textual.widgets import Input, OptionList, Select, TextArea
 
 from prodtui.domain.stories import Epic, Priority, Sprint, Story, StoryStatus
 from prodtui.store import Workspace
@@ -251,3 +251,42 @@ async def test_ten_thousand_stories_scroll_without_building_rows(
         await pilot.press("slash", *"99", "enter")
         await pilot.pause()
         assert table.row_count == workspace.stories.count(screen.filter)
+
+
+async def test_export_then_import_from_the_screen(
+    make_app: AppFactory,
+    workspace: Workspace,
+    backlog: list[Story],
+    tmp_path,
+    isolated_home,
+) -> None:
+    from prodtui.store import open_workspace
+
+    app = make_app()
+    async with app.run_test(size=(140, 50)) as pilot:
+        await open_stories(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")  # CSV
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(tmp_path / "backlog.csv")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "3 stories" in str(app.screen.query_one("#exchange-status").render())
+    assert (tmp_path / "backlog.csv").read_text(encoding="utf-8").startswith("key,title")
+
+    other = open_workspace(tmp_path / "other.db")
+    other_app = make_app(ws=other)
+    async with other_app.run_test(size=(140, 50)) as pilot:
+        await open_stories(pilot)
+        await pilot.press("x", "up", "enter")  # import (the last choice)
+        await pilot.pause()
+        other_app.screen.query_one(Input).value = str(tmp_path / "backlog.csv")
+        await pilot.press("enter")
+        await other_app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "3 story" in str(other_app.screen.query_one("#exchange-status").render())
+    assert [s.title for s in other.stories.page()] == [s.title for s in backlog]
+    assert [e.title for e in other.epics.all()] == ["Dépôt"]
+    other.close()

@@ -75,6 +75,32 @@ def build_parser() -> argparse.ArgumentParser:
     standup.add_argument("--format", choices=["md", "json"], default="md")
     standup.add_argument("--out", type=Path, metavar="PATH", help="write to PATH, not stdout")
 
+    stories = exports.add_parser("stories", help="the backlog as .feature files, Markdown or CSV")
+    _common_options(stories, suppress=True)
+    stories.add_argument("--format", choices=["feature", "md", "csv"], default="feature")
+    stories.add_argument(
+        "--out",
+        type=Path,
+        metavar="PATH",
+        required=True,
+        help="a folder for .feature files, else a file",
+    )
+
+    import_ = commands.add_parser("import", help="import into the workspace")
+    imports = import_.add_subparsers(dest="what", metavar="WHAT", required=True)
+    import_stories = imports.add_parser("stories", help="stories from CSV or .feature files")
+    _common_options(import_stories, suppress=True)
+    import_stories.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help=".csv or .feature files, or folders of .feature files",
+    )
+    import_stories.add_argument(
+        "--keep-valid", action="store_true", help="import the valid records even if some are not"
+    )
+
     backup = commands.add_parser("backup", help="copy the workspace safely, even while in use")
     _common_options(backup, suppress=True)
     backup.add_argument("--out", type=Path, metavar="PATH")
@@ -106,8 +132,12 @@ def _main(argv: list[str] | None) -> int:
             return _demo(args, loaded, cfg_path)
         if args.command == "backup":
             return _backup(args, loaded)
+        if args.command == "export" and args.what == "stories":
+            return _export_stories(args, loaded)
         if args.command == "export":
             return _export(args, loaded)
+        if args.command == "import":
+            return _import_stories(args, loaded)
         return _run_tui(_workspace_file(args, loaded), loaded, cfg_path, read_only=args.read_only)
     except ProdtuiError as error:
         print(f"prodtui: {error_message(error)}", file=sys.stderr)
@@ -219,6 +249,43 @@ def _export(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         print(args.out)
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _export_stories(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from prodtui.exchange.story_exports import write_stories
+
+    workspace = _open(_workspace_file(args, loaded), loaded)
+    try:
+        written = write_stories(workspace, args.format, args.out.expanduser())
+    finally:
+        workspace.close()
+    print(t("story.exported", count=written, path=str(args.out)))
+    return 0
+
+
+def _import_stories(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from prodtui.exchange.story_exports import read_story_files
+    from prodtui.store.stories import ImportRefused
+
+    result = read_story_files([p.expanduser() for p in args.paths])
+    for problem in result.problems:
+        print(f"{problem.position}: {problem.message}", file=sys.stderr)
+    records = result.stories if args.keep_valid else result.importable
+    if result.problems and not args.keep_valid:
+        print(f"prodtui: {t('story.import_nothing', count=len(result.problems))}", file=sys.stderr)
+        return EXIT_USAGE
+    workspace = _open(_workspace_file(args, loaded), loaded)
+    try:
+        outcome = workspace.stories.import_stories(records, keep_valid=args.keep_valid)
+    except ImportRefused as refused:
+        for problem in refused.problems:
+            print(f"{problem.position}: {problem.message}", file=sys.stderr)
+        print(f"prodtui: {t('story.import_nothing', count=len(refused.problems))}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        workspace.close()
+    print(t("story.imported", created=len(outcome.created), updated=len(outcome.updated)))
     return 0
 
 

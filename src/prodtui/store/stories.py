@@ -6,8 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.items import Item
 from prodtui.domain.stories import Epic, Priority, Sprint, Story, StoryStatus
+from prodtui.exchange.story_import import ImportedStory, ImportProblem
+from prodtui.i18n import t
 from prodtui.store.base import Repository
 
 if TYPE_CHECKING:
@@ -53,6 +56,20 @@ class StoryFilter(BaseModel):
         )
 
 
+class ImportOutcome(BaseModel):
+    created: list[str] = []
+    updated: list[str] = []
+    skipped: list[str] = []
+
+
+class ImportRefused(ProdtuiError):
+    """The import names things the workspace cannot take: nothing was written."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__("story.import_refused", count=len(problems))
+        self.problems = problems
+
+
 class SprintLoad(BaseModel):
     sprint: Sprint
     committed: int
@@ -65,12 +82,16 @@ class StoryRepository(Repository[Story]):
     model = Story
 
     def add(self, story: Story) -> Story:
-        """A new story gets the next number and goes to the bottom of the backlog."""
+        """A new story goes to the bottom of the backlog with its own number if it brings a
+        free one (an import), else the next number."""
         with self.ws.transaction():
-            number, rank = self.ws.conn.execute(
+            following, rank = self.ws.conn.execute(
                 "SELECT coalesce(max(number), 0) + 1, coalesce(max(rank), 0) + ? FROM stories",
                 [RANK_STEP],
             ).fetchone()
+            number = story.number
+            if number is None or self.by_key(f"US-{number}") is not None:
+                number = following
             return self._insert(story.edit(number=number, rank=rank))
 
     def save(self, story: Story) -> Story:
@@ -171,6 +192,60 @@ class StoryRepository(Repository[Story]):
             [RANK_STEP],
         )
         self.ws.audit.record("stories", None, "rank", None, "(spread)")
+
+    # -- import ----------------------------------------------------------------------------
+
+    def import_stories(
+        self, imported: list[ImportedStory], *, keep_valid: bool = False
+    ) -> ImportOutcome:
+        """Write imported stories in one transaction: a known `US-n` is updated, others are
+        created at the bottom in file order; epics are created by name, sprints must exist.
+        A record naming an unknown sprint refuses the whole import (ImportRefused, nothing
+        written), or is left out when `keep_valid`."""
+        problems = [
+            ImportProblem(
+                position=record.position,
+                message=t("story.import_unknown_sprint", name=record.sprint_name),
+            )
+            for record in imported
+            if record.sprint_name and self.ws.sprints.named(record.sprint_name) is None
+        ]
+        if problems and not keep_valid:
+            raise ImportRefused(problems)
+        refused = {problem.position for problem in problems}
+        imported = [record for record in imported if record.position not in refused]
+        outcome = ImportOutcome(skipped=[problem.position for problem in problems])
+        with self.ws.transaction():
+            for record in imported:
+                values = record.story.model_dump(
+                    exclude={
+                        "id",
+                        "created_at",
+                        "updated_at",
+                        "version",
+                        "rank",
+                        "number",
+                        "epic_id",
+                        "sprint_id",
+                    }
+                )
+                if record.epic_name:
+                    epic = self.ws.epics.named(record.epic_name) or self.ws.epics.add(
+                        Epic(title=record.epic_name)
+                    )
+                    values["epic_id"] = epic.id
+                if record.sprint_name:
+                    sprint = self.ws.sprints.named(record.sprint_name)
+                    values["sprint_id"] = sprint.id if sprint else None
+                number = record.story.number
+                existing = self.by_key(f"US-{number}") if number is not None else None
+                if existing is not None:
+                    self._update(existing.edit(**values))
+                    outcome.updated.append(existing.key)
+                else:
+                    created = self.add(Story.model_validate(values | {"number": number}))
+                    outcome.created.append(created.key)
+        return outcome
 
     # -- what surrounds a story -------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from rich.markup import escape
@@ -318,3 +319,111 @@ class SprintFormScreen(_Dialog):
             error.update(escape(error_message(problem)))
             return
         self.dismiss(None)
+
+
+class ExchangeScreen(_Dialog):
+    """Export the backlog (.feature folder, Markdown, CSV) or import CSV / .feature files.
+    Files are written and parsed in a worker thread; the workspace is touched on the main
+    thread only, in one transaction."""
+
+    BINDINGS = [Binding("escape", "close", "key.close", id="story_exchange.close")]
+
+    CHOICES = ("feature", "md", "csv", "import")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(t("story.exchange_title"), classes="dialog-title")
+            yield OptionList(*[Option(t(f"story.exchange.{c}"), id=c) for c in self.CHOICES])
+            yield Static("", id="exchange-status", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        choice = event.option.id or ""
+        home = Path.home()
+        default = {
+            "feature": home / "backlog-features",
+            "md": home / "backlog.md",
+            "csv": home / "backlog.csv",
+            "import": home / "backlog.csv",
+        }[choice]
+        title = t("story.exchange_path_import" if choice == "import" else "story.exchange_path")
+
+        def chosen(value: str | None) -> None:
+            if value:
+                path = Path(value).expanduser()
+                if choice == "import":
+                    self._import(path)
+                else:
+                    self._export(choice, path)
+
+        self.app.push_screen(PromptScreen(title, str(default)), chosen)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#exchange-status", Static).update(text)
+
+    def _export(self, fmt: str, path: Path) -> None:
+        from prodtui.exchange.story_exports import all_stories, write_story_files
+
+        self._status(t("story.exchange_working"))
+        backlog = all_stories(self.workspace)  # read here: the connection stays on this thread
+
+        def work() -> int:
+            return write_story_files(fmt, path, *backlog)
+
+        worker = self.run_worker(work, thread=True, exclusive=True, name="export")
+        self._watch(worker, lambda count: t("story.exported", count=count, path=str(path)))
+
+    def _import(self, path: Path) -> None:
+        from prodtui.exchange.story_exports import read_story_files
+
+        self._status(t("story.exchange_working"))
+        worker = self.run_worker(lambda: read_story_files([path]), thread=True, name="import")
+        self._watch(worker, None)
+
+    def _watch(self, worker: Any, message: Any) -> None:
+        self._pending = (worker, message)
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        from textual.worker import WorkerState
+
+        worker, message = getattr(self, "_pending", (None, None))
+        if event.worker is not worker or event.state not in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+        ):
+            return
+        if event.state is WorkerState.ERROR:
+            self._status(escape(error_message(worker.error)))
+            return
+        if message is not None:
+            self._status(escape(message(worker.result)))
+            return
+        self._write_import(worker.result)
+
+    def _write_import(self, result: Any) -> None:
+        from prodtui.store.stories import ImportRefused
+
+        if result.problems:
+            lines = [f"{p.position} : {p.message}" for p in result.problems[:12]]
+            self._status(
+                escape(
+                    t("story.import_nothing_ui", count=len(result.problems))
+                    + "\n"
+                    + "\n".join(lines)
+                )
+            )
+            return
+        try:
+            outcome = self.workspace.stories.import_stories(result.importable)
+        except ImportRefused as refused:
+            lines = [f"{p.position} : {p.message}" for p in refused.problems[:12]]
+            self._status(escape(error_message(refused) + "\n" + "\n".join(lines)))
+            return
+        except ProdtuiError as error:
+            self._status(escape(error_message(error)))
+            return
+        self._status(
+            t("story.imported", created=len(outcome.created), updated=len(outcome.updated))
+        )

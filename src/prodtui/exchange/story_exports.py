@@ -1,0 +1,67 @@
+"""Stories to and from files, for the shell command and the screen alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.stories import Epic, Sprint, Story
+from prodtui.exchange.files import write_new_text
+from prodtui.exchange.stories_csv import parse_stories_csv, stories_to_csv
+from prodtui.exchange.stories_feature import export_features, parse_feature
+from prodtui.exchange.stories_markdown import stories_markdown
+from prodtui.exchange.story_import import ImportProblem, StoryImport
+from prodtui.i18n import language
+
+if TYPE_CHECKING:
+    from prodtui.store.workspace import Workspace
+
+PAGE = 500
+
+
+def all_stories(workspace: Workspace) -> tuple[list[Story], dict[int, Epic], dict[int, Sprint]]:
+    """The whole backlog in order, read page by page, with its epics and sprints."""
+    stories: list[Story] = []
+    while page := workspace.stories.page(offset=len(stories), limit=PAGE):
+        stories += page
+    epics = {e.id: e for e in workspace.epics.all() if e.id is not None}
+    sprints = {s.id: s for s in workspace.sprints.all() if s.id is not None}
+    return stories, epics, sprints
+
+
+def write_stories(workspace: Workspace, fmt: str, out: Path) -> int:
+    """Export in `fmt` (feature, md, csv); returns how many stories were written."""
+    return write_story_files(fmt, out, *all_stories(workspace))
+
+
+def write_story_files(
+    fmt: str, out: Path, stories: list[Story], epics: dict[int, Epic], sprints: dict[int, Sprint]
+) -> int:
+    """The file-writing half of an export: no workspace, so it may run in a worker thread."""
+    if fmt == "feature":
+        export_features(stories, epics, out, language=language())
+    elif fmt == "md":
+        write_new_text(out, stories_markdown(stories, epics, sprints))
+    elif fmt == "csv":
+        write_new_text(out, stories_to_csv(stories, epics, sprints))
+    else:
+        raise ProdtuiError("story.unknown_format", format=fmt)
+    return len(stories)
+
+
+def read_story_files(paths: list[Path]) -> StoryImport:
+    """Parse .csv and .feature files (folders are searched for .feature files)."""
+    results: list[StoryImport] = []
+    for path in paths:
+        files = sorted(path.rglob("*.feature")) if path.is_dir() else [path]
+        for file in files:
+            try:
+                text = file.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError) as error:
+                problem = ImportProblem(position=str(file), message=str(error))
+                results.append(StoryImport(problems=[problem]))
+                continue
+            parse = parse_stories_csv if file.suffix.lower() == ".csv" else parse_feature
+            results.append(parse(text, file.name))
+    return StoryImport.merged(results)
