@@ -15,7 +15,7 @@ from prodtui.ui.app import ProdtuiApp
 from prodtui.ui.screens.capture import CaptureScreen
 from prodtui.ui.screens.help import HelpScreen
 from prodtui.ui.screens.item_editor import ItemEditorScreen
-from tests.conftest import AppFactory
+from tests.conftest import TODAY, AppFactory
 
 
 def messages(app: ProdtuiApp) -> list[str]:
@@ -375,3 +375,37 @@ async def test_quitting_right_after_typing_keeps_the_text(
         await pilot.press("ctrl+n", *"+ dernière idée", "ctrl+q")
         await pilot.pause()
     assert workspace.drafts.get("capture").content == "+ dernière idée"
+
+
+async def test_story_and_standup_drafts_reopen_their_editor(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    from prodtui.domain.people import Person
+    from prodtui.domain.stories import Story
+    from prodtui.ui.screens.standup_entry import EntryEditorScreen
+    from prodtui.ui.screens.story_editor import StoryEditorScreen
+
+    person = workspace.people.add(Person(name="Léa"))
+    workspace.drafts.save(f"standup:2026-11-27:{person.id}:today", "Recette du dépôt", "Léa")
+    app = make_app()
+    async with app.run_test(size=(140, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, EntryEditorScreen)
+        assert app.screen.query_one("#entry-today", TextArea).text == "Recette du dépôt"
+        await pilot.press("escape")
+        await pilot.pause()
+    assert workspace.standups.day(TODAY).people[0].entry.today == "Recette du dépôt"
+
+    story = workspace.stories.add(Story(title="Déposer"))
+    workspace.drafts.save(f"story:{story.id}:acceptance", "Scénario: à moitié écrit", "US-1")
+    app = make_app()
+    async with app.run_test(size=(140, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, StoryEditorScreen)
+        assert (
+            app.screen.query_one("#story-acceptance", TextArea).text == "Scénario: à moitié écrit"
+        )

@@ -72,3 +72,25 @@ def test_standup(snap_compare, make_app: AppFactory, workspace: Workspace) -> No
         Item(text="On garde le parcours actuel", kind=ItemKind.DECISION, raised_on=TODAY)
     )
     assert snap_compare(make_app(), press=["2"], terminal_size=(100, 30))
+
+
+def test_stories(snap_compare, make_app: AppFactory, workspace: Workspace) -> None:
+    from prodtui.domain.stories import Epic, Priority, Story, StoryStatus
+
+    epic = workspace.epics.add(Epic(title="Dépôt de demande"))
+    workspace.stories.add(
+        Story(
+            title="Déposer une demande de répit",
+            persona="aidant",
+            want="déposer en ligne",
+            so_that="ne plus envoyer de papier",
+            points=5,
+            priority=Priority.MUST,
+            epic_id=epic.id,
+            status=StoryStatus.READY,
+            acceptance="Scénario: Dépôt\\n  Étant donné un aidant\\n  Quand il dépose\\n"
+            "  Alors il reçoit un accusé\\n",
+        )
+    )
+    workspace.stories.add(Story(title="Joindre un justificatif", priority=Priority.SHOULD))
+    assert snap_compare(make_app(), press=["3"], terminal_size=(120, 30))

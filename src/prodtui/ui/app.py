@@ -159,18 +159,46 @@ class ProdtuiApp(App[int]):
             self.push_screen(DraftsScreen(drafts), self._restore_draft)
 
     def _restore_draft(self, key: str | None) -> None:
-        if key == "capture":
-            self.action_capture()
-        elif key and key.startswith("item:"):
-            from prodtui.ui.screens.item_editor import ItemEditorScreen
+        """Reopen the editor a draft belongs to; the editor picks the draft text up."""
+        if not key:
+            return
+        kind, _, rest = key.partition(":")
+        try:
+            if kind == "capture":
+                self.action_capture()
+            elif kind == "item":
+                from prodtui.ui.screens.item_editor import ItemEditorScreen
 
-            item_id = int(key.split(":")[1])
-            try:
-                item = self.workspace.items.get(item_id)
-            except ProdtuiError as error:
-                self.notify(error_message(error), severity="error")
-                return
-            self.push_screen(ItemEditorScreen(item))
+                self.push_screen(
+                    ItemEditorScreen(self.workspace.items.get(int(rest.split(":")[0])))
+                )
+            elif kind == "story":
+                self.call_after_refresh(self._reopen_story, rest.split(":")[0])
+            elif kind == "standup":
+                day, person_id, _field = rest.split(":")
+                self.call_after_refresh(
+                    self._reopen_standup, date.fromisoformat(day), int(person_id)
+                )
+        except (ProdtuiError, ValueError) as error:
+            self.notify(error_message(error), severity="error")
+
+    async def _reopen_story(self, story_id: str) -> None:
+        from prodtui.ui.screens.story_editor import StoryEditorScreen
+
+        story = None if story_id == "new" else self.workspace.stories.get(int(story_id))
+        await self.switch_mode("stories")
+        self.push_screen(StoryEditorScreen(story))
+
+    async def _reopen_standup(self, day: date, person_id: int) -> None:
+        from prodtui.ui.screens.standup import StandupScreen
+
+        await self.switch_mode("standup")
+        screen = self.screen
+        if isinstance(screen, StandupScreen):
+            screen.show_day(day)
+            for person in screen.data.people if screen.data else []:
+                if person.person.id == person_id:
+                    screen.open_editor(person)
 
     # -- settings ---------------------------------------------------------------------------
 

@@ -56,7 +56,6 @@ class StoriesScreen(WorkspaceScreen):
         )
         with Horizontal(id="stories-body"):
             with Vertical(id="stories-list"):
-                yield Static("", id="stories-header")
                 yield LazyTable(
                     [
                         Column(t("story.col.key"), 7),
@@ -119,7 +118,6 @@ class StoriesScreen(WorkspaceScreen):
         index = self.workspace.stories.position(story_id, self.filter) if story_id else None
         self.table.reload(cursor=index if index is not None else self.table.cursor)
         self._update_title()
-        self._update_header()
 
     def _update_title(self) -> None:
         total = self.table.row_count
@@ -143,13 +141,8 @@ class StoriesScreen(WorkspaceScreen):
             parts.append(self.sprints.get(f.sprint_id, "?"))
         return ", ".join(parts)
 
-    def _update_header(self) -> None:
-        table = self.table
-        self.query_one("#stories-header", Static).update(table.header(max(table.size.width, 40)))
-
     def on_resize(self) -> None:
         self.query_one("#stories-preview").display = self.size.width >= PREVIEW_MIN_WIDTH
-        self.call_after_refresh(self._update_header)
 
     @on(LazyTable.Highlighted, "#stories-table")
     def _show_preview(self) -> None:

@@ -34,7 +34,7 @@ class Column:
 
 class LazyTable(ScrollView, Generic[RowT], can_focus=True):
     DEFAULT_CSS = """
-    LazyTable { height: 1fr; }
+    LazyTable { height: 1fr; overflow-x: hidden; }
     LazyTable > .lazy-table--cursor {
         background: $block-cursor-background;
         color: $block-cursor-foreground;
@@ -95,7 +95,7 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True):
         """Forget fetched pages and count again; keep (or move) the cursor."""
         self._pages.clear()
         self.row_count = self._count_source()
-        self.virtual_size = Size(self.size.width, self.row_count)
+        self.virtual_size = Size(self.size.width, self.row_count + 1)
         target = self.cursor if cursor is None else cursor
         self.set_reactive(LazyTable.cursor, max(0, min(target, self.row_count - 1)))
         self._keep_visible()
@@ -137,8 +137,12 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True):
         return text
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        if y == 0:  # the header stays put while the rows scroll under it
+            header = self.header(width)
+            header.truncate(width, pad=True)
+            return Strip(list(header.render(self.app.console)), width).crop(0, width)
+        index = self.scroll_offset.y + y - 1
         row = self.item(index)
         base = self.rich_style
         if row is None:
@@ -153,7 +157,7 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True):
         return Strip(Segment.apply_style(segments, None), width).crop(0, width)
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, self.row_count)
+        self.virtual_size = Size(self.size.width, self.row_count + 1)
         self.refresh()
 
     # -- moving -------------------------------------------------------------------------------
@@ -164,7 +168,7 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True):
         self.post_message(self.Highlighted(self, new))
 
     def _keep_visible(self) -> None:
-        height = max(self.size.height, 1)
+        height = max(self.scrollable_content_region.height - 1, 1)  # minus the header line
         top = self.scroll_offset.y
         if self.cursor < top:
             self.scroll_to(y=self.cursor, animate=False)
@@ -179,7 +183,7 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True):
         self.move_to(self.cursor + step)
 
     def action_page(self, step: int) -> None:
-        self.move_to(self.cursor + step * max(self.size.height - 1, 1))
+        self.move_to(self.cursor + step * max(self.scrollable_content_region.height - 2, 1))
 
     def action_edge(self, step: int) -> None:
         self.move_to(0 if step < 0 else self.row_count - 1)
