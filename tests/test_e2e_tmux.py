@@ -156,10 +156,10 @@ def test_typed_text_survives_a_kill(terminal: Terminal, tmp_path: Path, how: str
     again = Terminal(terminal.home)
     try:
         again.start(f"{PRODTUI} --db {db}")
-        again.wait_for("brouillon")
+        again.wait_for("Entrée : reprendre")  # the drafts dialog
         again.keys("Enter")
-        screen = again.wait_for("la préprod ne répond plus depuis ce matin")
-        assert "Capture rapide" in screen
+        screen = again.wait_for("Échap : garder en brouillon")  # the capture overlay
+        assert "la préprod ne répond plus depuis ce matin" in screen
         again.keys("Enter")
         again.wait_for("Capturé")
         again.keys("C-q")

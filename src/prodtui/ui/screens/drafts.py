@@ -41,7 +41,8 @@ class DraftsScreen(ModalScreen[str | None]):
         return Option(f"{draft.label or draft.key}: {preview}", id=draft.key)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        if self.is_current:  # a second enter while closing must not close it twice
+            self.dismiss(event.option.id)
 
     def action_discard(self) -> None:
         options = self.query_one(OptionList)
