@@ -7,10 +7,14 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_the_wheel_ships_styles_sample_data_locales_and_migrations(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [
             sys.executable,
@@ -21,21 +25,25 @@ def test_the_wheel_ships_styles_sample_data_locales_and_migrations(tmp_path: Pat
             "--no-build-isolation",
             "--quiet",
             "-w",
-            str(tmp_path),
+            str(out),
             str(ROOT),
         ],
         check=True,
         capture_output=True,
         timeout=300,
     )
-    [wheel] = tmp_path.glob("prodtui-*.whl")
+    [built] = out.glob("prodtui-*.whl")
+    return built
+
+
+def test_the_wheel_ships_styles_sample_data_locales_and_migrations(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in (
         "prodtui/styles/app.tcss",
         "prodtui/sample_data/demo.toml",
         "prodtui/sample_data/measures.toml",
-        "prodtui/locales/fr.toml",
-        "prodtui/locales/en.toml",
+        "prodtui/locales/fr.py",
+        "prodtui/locales/en.py",
         "prodtui/store/migrations/0001_workspace.sql",
     ):
         assert expected in names
@@ -43,25 +51,9 @@ def test_the_wheel_ships_styles_sample_data_locales_and_migrations(tmp_path: Pat
     assert "prodtui = prodtui.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
-def test_an_installed_wheel_finds_its_files_outside_the_source_tree(tmp_path: Path) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "--quiet",
-            "-w",
-            str(tmp_path),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    [wheel] = tmp_path.glob("prodtui-*.whl")
+def test_an_installed_wheel_finds_its_files_outside_the_source_tree(
+    wheel: Path, tmp_path: Path
+) -> None:
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)  # a pure-Python wheel installs by unpacking
     code = (

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date
 from functools import cache
-from importlib.resources import files
+from importlib import import_module
 from typing import Any
 
 LANGUAGES = ("fr", "en")
@@ -14,19 +13,8 @@ _current = "fr"
 
 @cache
 def catalogue(language: str) -> dict[str, str]:
-    text = (files("prodtui") / "locales" / f"{language}.toml").read_text(encoding="utf-8")
-    return _flatten(tomllib.loads(text))
-
-
-def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    flat: dict[str, str] = {}
-    for key, value in table.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat |= _flatten(value, f"{name}.")
-        else:
-            flat[name] = str(value)
-    return flat
+    module = import_module(f"prodtui.locales.{language if language in LANGUAGES else 'fr'}")
+    return module.MESSAGES  # type: ignore[no-any-return]
 
 
 def set_language(language: str) -> None:

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Input, Static
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.items import Item, ItemKind, ItemStatus
 from prodtui.i18n import error_message, format_day, t
+from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import WorkspaceScreen
 
 PAGE = 500
@@ -21,6 +22,8 @@ def _fit(text: str, width: int) -> str:
 
 
 class InboxScreen(WorkspaceScreen):
+    CSS_PATH = styles_dir() / "inbox.tcss"
+
     mode_name = "inbox"
 
     BINDINGS = [

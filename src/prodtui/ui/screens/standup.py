@@ -27,6 +27,7 @@ from prodtui.domain.standup import (
     previous_workday,
 )
 from prodtui.i18n import error_message, format_day, t
+from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.screens.dialogs import PromptScreen
 
@@ -41,6 +42,8 @@ def fit(text: str, width: int) -> str:
 
 
 class StandupScreen(WorkspaceScreen):
+    CSS_PATH = styles_dir() / "standup.tcss"
+
     mode_name = "standup"
 
     BINDINGS = [

@@ -18,12 +18,15 @@ from prodtui.domain.capture import clean_line
 from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.standup import MOOD_SYMBOLS, PersonDay, StandupEntry
 from prodtui.i18n import error_message, format_day, t
+from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import ConflictScreen
 from prodtui.ui.widgets.drafts import DraftInput, DraftTextArea
 
 
 class EntryEditorScreen(ModalScreen[int | None]):
+    CSS_PATH = styles_dir() / "standup.tcss"
+
     """Dismissed with +1 / -1 to go on to the next / previous person, None to stop."""
 
     BINDINGS = [

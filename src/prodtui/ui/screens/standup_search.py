@@ -13,12 +13,15 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from prodtui.domain.capture import parse_day
 from prodtui.i18n import format_day, t
+from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 
 RESULTS = 100
 
 
 class StandupSearchScreen(ModalScreen[date | None]):
+    CSS_PATH = styles_dir() / "standup.tcss"
+
     BINDINGS = [Binding("escape", "close", "key.close", id="standup_search.close")]
 
     def __init__(self) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.stories import Story, StoryStatus, definition_of_ready
 from prodtui.i18n import error_message, t
+from prodtui.resources import styles_dir
 from prodtui.store.stories import StoryFilter
 from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.widgets.lazy_table import Cell, Column, LazyTable
@@ -26,6 +27,8 @@ def status_label(status: StoryStatus) -> str:
 
 
 class StoriesScreen(WorkspaceScreen):
+    CSS_PATH = styles_dir() / "stories.tcss"
+
     mode_name = "stories"
 
     BINDINGS = [

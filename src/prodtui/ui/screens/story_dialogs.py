@@ -18,12 +18,16 @@ from prodtui.domain.capture import parse_day
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.stories import WORKFLOW, Epic, Priority, Sprint, Story, StoryStatus
 from prodtui.i18n import error_message, format_day, t
+from prodtui.resources import styles_dir
 from prodtui.store.stories import StoryFilter
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import PromptScreen
+from prodtui.ui.widgets.fields import select_value
 
 
 class _Dialog(ModalScreen[Any]):
+    CSS_PATH = styles_dir() / "stories.tcss"
+
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
@@ -113,8 +117,7 @@ class FilterScreen(_Dialog):
             yield Static(t("story.filters_hint"), classes="dialog-hint")
 
     def _value(self, selector: str) -> Any:
-        value = self.query_one(selector, Select).value
-        return None if value is Select.NULL else value
+        return select_value(self.query_one(selector, Select))
 
     def action_apply(self) -> None:
         self.dismiss(

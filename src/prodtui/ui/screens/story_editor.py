@@ -16,14 +16,18 @@ from textual.widgets import Footer, Header, Input, Label, Markdown, Select, Stat
 from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.stories import FIBONACCI, Priority, Story
 from prodtui.i18n import error_message, language, t
+from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import ConflictScreen
 from prodtui.ui.widgets.drafts import DraftInput, DraftTextArea
+from prodtui.ui.widgets.fields import select_value
 
 CHECK_DELAY = 0.3
 
 
 class StoryEditorScreen(Screen[Story | None]):
+    CSS_PATH = styles_dir() / "stories.tcss"
+
     """Dismissed with the saved story, or None when left without saving."""
 
     BINDINGS = [
@@ -208,8 +212,7 @@ class StoryEditorScreen(Screen[Story | None]):
     # -- saving -----------------------------------------------------------------------------
 
     def _value(self, selector: str) -> Any:
-        value = self.query_one(selector, Select).value
-        return None if value is Select.NULL else value
+        return select_value(self.query_one(selector, Select))
 
     def _edited(self) -> Story:
         base = self.story or Story(title="x")

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Static
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.people import Person, Role
 from prodtui.i18n import error_message, t
+from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import PromptScreen
 
@@ -24,6 +25,8 @@ ROLES = list(Role)
 
 
 class TeamScreen(ModalScreen[None]):
+    CSS_PATH = styles_dir() / "standup.tcss"
+
     BINDINGS = [
         Binding("n", "add", "team.key.add", id="team.add"),
         Binding("e", "rename", "team.key.rename", id="team.rename"),
