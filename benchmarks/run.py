@@ -1,0 +1,754 @@
+#!/usr/bin/env python3
+"""prodtui against a bare Textual app, in the same run, on the large workspace (DESIGN.md §10).
+
+    /work/venv/bin/python benchmarks/run.py            # 11 rounds, about 4 minutes
+    /work/venv/bin/python benchmarks/run.py --quick    # 3 rounds, a smoke run
+
+Every figure comes from `../shared/tools/first_paint.py`, which starts a command in a
+private tmux server and polls the screen until a marker appears. Each round runs the bare
+app and prodtui one launch each, alternating which goes first, so the machine's drift
+hits both alike; the figures are medians over the rounds and the ratios are ratios of
+medians. Results go to benchmarks/out/results.json and a Markdown table to stdout.
+
+Stdlib only. Needs tmux.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parent
+OUT = BENCH_DIR / "out"
+LARGE_DB = OUT / "large.db"
+LARGE_INFO = OUT / "large.json"  # how long the generation took, kept for later runs
+RESULTS = OUT / "results.json"
+DEFAULT_HARNESS = REPO.parent / "shared" / "tools" / "first_paint.py"
+BARE_APP = BENCH_DIR / "bare_app.py"
+
+# Markers are regexes (the harness runs with --regex). Each one was chosen from
+# `first_paint.py --trace` / `--dump-screen`; see benchmarks/README.md.
+#
+# The bare app draws Header + Static first and its Footer (bindings) one frame later:
+# the screen is complete once the footer's "^p palette" is there.
+BARE_FIRST_FRAME = re.escape("Hello, bare Textual app")
+BARE_COMPLETE = re.escape("^p palette")
+# prodtui's Today screen first shows its text, data included, then ~25 ms later the
+# tile borders and the header icon: complete once the inbox tile has its border and count.
+PRODTUI_FIRST_FRAME = re.escape("capture(s) à trier")
+PRODTUI_COMPLETE = r"│ \d+ capture\(s\) à trier"
+# The palette's command list (not only its input) is drawn.
+BARE_PALETTE = re.escape("Quit the application")
+PRODTUI_PALETTE = re.escape("Quitter prodtui")
+# The footer always says "Capture rapide": the overlay is recognised by its placeholder.
+CAPTURE_OVERLAY = re.escape("+ action @qui vendredi")
+INBOX_SCREEN = re.escape("Boîte de réception :")  # title of the inbox screen, with its count
+# The stand-up screen: its title ("… — 0/15 ont parlé") and, further down, the title of
+# its blockers table, both drawn once the day's data is in.
+STANDUP_SCREEN = r"(?s)\d+/\d+ ont parlé.*Bloquants ouverts ce jour \(\d+\)"
+CAPTURED = re.escape("Capturé")  # title of the toast shown once the capture is saved
+CAPTURE_TEXT = "+ bench capture @bob demain"
+
+WIDTH, HEIGHT = 120, 40
+KEY_DELAY = 0.5  # idle time after first paint, and between the steps of a sequence
+HOLD = 0.5  # idle time after first paint before VmHWM is read, in the first-paint runs
+KEY_REPS = 3  # keystroke measurements per launch where a key undoes the other
+GIVE_UP_AFTER = 2  # failures in a row before a measurement is skipped for the other rounds
+
+
+# -- measurements ---------------------------------------------------------------------------
+
+
+@dataclass
+class Metric:
+    """One figure: samples over the rounds, for one app."""
+
+    name: str
+    unit: str = "ms"
+    samples: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.samples) if self.samples else None
+
+    def summary(self) -> dict[str, Any]:
+        values = self.samples
+        return {
+            "unit": self.unit,
+            "n": len(values),
+            "median": _round(self.median),
+            "min": _round(min(values)) if values else None,
+            "max": _round(max(values)) if values else None,
+            "p90": _round(_percentile(values, 90)) if values else None,
+            "samples": [_round(v) for v in values],
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _round3(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = (len(ordered) - 1) * pct / 100
+    low = int(index)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (index - low)
+
+
+@dataclass
+class Bench:
+    args: argparse.Namespace
+    prodtui: list[str]
+    bare: list[str]
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    launches: int = 0
+    failures: dict[str, int] = field(default_factory=dict)  # in a row, per measurement
+
+    def gave_up(self, name: str) -> bool:
+        """After two failures in a row (usually a marker the app no longer shows), the
+        measurement is skipped: each failure costs a whole timeout."""
+        return self.failures.get(name, 0) >= GIVE_UP_AFTER
+
+    def outcome(self, name: str, ok: bool) -> None:
+        self.failures[name] = 0 if ok else self.failures.get(name, 0) + 1
+        if self.gave_up(name):
+            self.warn(f"{name}: failed {GIVE_UP_AFTER} times in a row, skipped from now on")
+
+    def metric(self, name: str, unit: str = "ms") -> Metric:
+        return self.metrics.setdefault(name, Metric(name, unit))
+
+    def add(self, name: str, value: float | None, unit: str = "ms") -> None:
+        metric = self.metric(name, unit)
+        if value is not None:
+            metric.samples.append(value)
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+        print(f"  warning: {message}", file=sys.stderr, flush=True)
+
+
+def harness(bench: Bench, label: str, command: list[str], extra: list[str]) -> dict[str, Any]:
+    """One launch through first_paint.py; returns its raw result for that launch."""
+    args = bench.args
+    with tempfile.TemporaryDirectory(prefix="bench-json-") as folder:
+        out = Path(folder) / "run.json"
+        argv = [
+            sys.executable, str(args.harness), "--runs", "1", "--warmup", "0", "--regex",
+            "--width", str(WIDTH), "--height", str(HEIGHT), "--timeout", str(args.timeout),
+            "--quiet", "--json", str(out), *extra, "--", *command,
+        ]  # fmt: skip
+        bench.launches += 1
+        proc = subprocess.run(argv, capture_output=True, text=True, check=False)
+        if not out.exists():
+            bench.warn(f"{label}: harness failed ({proc.returncode}): {proc.stderr.strip()}")
+            return {}
+        result: dict[str, Any] = json.loads(out.read_text())["results"][0]
+    if "error" in result:
+        bench.warn(f"{label}: {result['error']}")
+        if args.verbose and result.get("screen"):
+            print(result["screen"], file=sys.stderr)
+    for message in result.get("warnings", []):
+        bench.warn(f"{label}: {message}")
+    return result
+
+
+def first_paint(bench: Bench, app: str, command: list[str], complete: str, first: str) -> None:
+    name = f"first paint {app}"
+    if bench.gave_up(name):
+        return
+    result = harness(
+        bench,
+        name,
+        command,
+        ["--marker", complete, "--milestone", first, "--hold", str(HOLD)],
+    )
+    bench.outcome(name, "paint_ms" in result)
+    bench.add(f"paint.{app}", result.get("paint_ms"))
+    bench.add(f"first_frame.{app}", (result.get("milestones_ms") or {}).get(first))
+    hwm = result.get("hwm_kb")
+    bench.add(f"hwm.{app}", hwm / 1024 if hwm else None, "MB")
+    rss = result.get("rss_at_paint_kb")
+    bench.add(f"rss_at_paint.{app}", rss / 1024 if rss else None, "MB")
+    bench.add(f"cpu_at_paint.{app}", result.get("cpu_at_paint_ms"))
+
+
+def keyed(
+    bench: Bench,
+    name: str,
+    command: list[str],
+    marker: str,
+    keys: str,
+    after: str,
+    reset: str | None = None,
+) -> None:
+    """Keys sent after first paint; with `reset`, the first press and the later ones
+    (after the reset keys undid the first) are kept apart: the first may import and
+    compose what the later ones reuse."""
+    if bench.gave_up(name):
+        return
+    extra = ["--marker", marker, "--keys", keys, "--after-marker", after]
+    extra += ["--key-delay", str(KEY_DELAY)]
+    if reset:
+        extra += ["--reset-keys", reset, "--key-reps", str(KEY_REPS)]
+    result = harness(bench, name, command, extra)
+    latencies: list[float] = result.get("key_ms_all") or []
+    bench.outcome(name, bool(latencies) and "error" not in result)
+    if latencies:
+        bench.add(f"{name}.first", latencies[0])
+        if reset and len(latencies) > 1:
+            bench.add(f"{name}.again", statistics.median(latencies[1:]))
+    elif result:
+        bench.add(f"{name}.first", None)
+
+
+# -- a sequence of keys in one launch (quick capture step by step) --------------------------
+
+
+def load_harness(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("first_paint", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@dataclass
+class Step:
+    name: str
+    keys: list[str]
+    after: str
+    literal: bool = False
+
+
+def sequence(
+    bench: Bench, fp: ModuleType, name: str, command: list[str], marker: str, steps: list[Step]
+) -> None:
+    """Several timed steps in one launch, each from its keys to its marker, with the
+    harness's own building blocks (the command line sends only one set of keys).
+
+    Same clock and same gate as first_paint.py: the command is exec'd from a shell
+    that waits on a FIFO, in a clean environment and a fresh HOME."""
+    if bench.gave_up(name):
+        return
+    ok = False
+    args = fp.parse_args(
+        ["--marker", marker, "--regex", "--width", str(WIDTH), "--height", str(HEIGHT),
+         "--timeout", str(bench.args.timeout), "--", *command]
+    )  # fmt: skip
+    tm = fp.Tmux(f"bench-{os.getpid()}-{uuid.uuid4().hex[:6]}")
+    home = tempfile.mkdtemp(prefix="bench-home-")
+    gate_dir = tempfile.mkdtemp(prefix="bench-gate-")
+    session = f"bench-{uuid.uuid4().hex[:8]}"
+    pid: int | None = None
+    bench.launches += 1
+    try:
+        tm.start()
+        fifo = os.path.join(gate_dir, "gate")
+        os.mkfifo(fifo)
+        env = " ".join(shlex.quote(f"{k}={v}") for k, v in fp.build_env(home, args).items())
+        line = " ".join(shlex.quote(c) for c in command)
+        gate = f"read _ < {shlex.quote(fifo)}; cd {shlex.quote(home)} && exec env -i {env} {line}"
+        tm.cmd("new-session", "-d", "-s", session, "-x", str(WIDTH), "-y", str(HEIGHT),
+               "sh -c " + shlex.quote(gate))  # fmt: skip
+        tm.sessions.append(session)
+        pid = tm.pane_info(session)[0]
+        fd = _open_gate(fifo)
+        start = time.perf_counter()
+        os.write(fd, b"go\n")
+        os.close(fd)
+        elapsed, screen, _ = fp.wait_for(
+            tm, session, marker, True, start, bench.args.timeout, args.poll
+        )
+        if elapsed is None:
+            bench.warn(f"{name}: no first paint")
+            return
+        for step in steps:
+            time.sleep(KEY_DELAY)
+            if fp.screen_has(tm.capture(session), step.after, True):
+                bench.warn(f"{name}.{step.name}: marker already on screen before the keys")
+            sent = time.perf_counter()
+            tm.send_keys(session, step.keys, literal=step.literal)
+            elapsed, screen, _ = fp.wait_for(
+                tm, session, step.after, True, sent, bench.args.timeout, args.poll
+            )
+            if elapsed is None:
+                bench.warn(f"{name}.{step.name}: marker not seen")
+                if bench.args.verbose:
+                    print(screen, file=sys.stderr)
+                return
+            bench.add(f"{name}.{step.name}", elapsed * 1000)
+        ok = True
+    except Exception as error:  # internals of the harness, not its interface: may change
+        bench.warn(f"{name}: {type(error).__name__}: {error}")
+    finally:
+        bench.outcome(name, ok)
+        with contextlib.suppress(Exception):
+            tm.kill_session(session)
+        if pid is not None:
+            _make_sure_gone(fp, pid)
+        with contextlib.suppress(Exception):
+            tm.close()
+        shutil.rmtree(home, ignore_errors=True)
+        shutil.rmtree(gate_dir, ignore_errors=True)
+
+
+def _open_gate(fifo: str) -> int:
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:  # no reader yet
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.002)
+
+
+def _make_sure_gone(fp: ModuleType, pid: int) -> None:
+    """Only the process this script started (the pane's pid), as the harness does."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        deadline = time.monotonic() + 1.0
+        while fp.pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if fp.pid_alive(pid):
+            with contextlib.suppress(OSError):
+                os.kill(pid, sig)
+
+
+# -- the workspace --------------------------------------------------------------------------
+
+
+def ensure_large_workspace(prodtui: Path) -> dict[str, Any]:
+    """Generate the large workspace once; later runs reuse it (it is never opened by the
+    app: every measurement works on a copy)."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    info: dict[str, Any] = {}
+    if LARGE_INFO.exists():
+        with contextlib.suppress(ValueError):
+            info = json.loads(LARGE_INFO.read_text())
+    if LARGE_DB.exists() and (stale := _schema_behind(LARGE_DB)):
+        print(f"{LARGE_DB}: {stale}, generating it again", flush=True)
+        LARGE_DB.unlink()
+    if not LARGE_DB.exists():
+        print(f"generating {LARGE_DB} …", flush=True)
+        # Written under another name first: a failed generation leaves no half file.
+        partial = OUT / "large.partial.db"
+        for stale in _companions(LARGE_DB) + _companions(partial):
+            stale.unlink(missing_ok=True)
+        start = time.perf_counter()
+        done = subprocess.run(
+            [str(prodtui), "demo", "--size", "large", "--out", str(partial)],
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
+        if done.returncode != 0:
+            for stale in _companions(partial):
+                stale.unlink(missing_ok=True)
+            raise SystemExit(f"`prodtui demo --size large` failed ({done.returncode})")
+        elapsed = time.perf_counter() - start
+        _checkpoint(partial)  # all in the main file, so that one file can be copied
+        partial.rename(LARGE_DB)
+        info = {
+            "generation_s": round(elapsed, 2),
+            "generated_at": datetime.now().isoformat(timespec="seconds"),
+        }
+        LARGE_INFO.write_text(json.dumps(info, indent=1) + "\n")
+    info["path"] = str(LARGE_DB)
+    info["size_mb"] = round(LARGE_DB.stat().st_size / 2**20, 1)
+    info["counts"] = table_counts(LARGE_DB)
+    return info
+
+
+def _schema_behind(path: Path) -> str:
+    """Why the workspace is older than the source's migrations (opening it would migrate
+    it inside the measured start-up), or "" when it is not."""
+    migrations = REPO / "src" / "prodtui" / "store" / "migrations"
+    numbers = [int(p.name.split("_", 1)[0]) for p in migrations.glob("[0-9]*_*.sql")]
+    if not numbers:
+        return ""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.DatabaseError as error:
+        return f"unreadable ({error})"
+    finally:
+        conn.close()
+    return f"schema {version} < {max(numbers)}" if version < max(numbers) else ""
+
+
+def table_counts(path: Path) -> dict[str, int]:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        names = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
+        return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+    finally:
+        conn.close()
+
+
+def _checkpoint(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()  # the last connection gone, SQLite removes the -wal and -shm files
+
+
+def _companions(path: Path) -> list[Path]:
+    return [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+
+
+def fresh_copy(name: str) -> Path:
+    """A copy of the large workspace the app may write to (quick capture does)."""
+    target = OUT / name
+    for stale in _companions(target):
+        stale.unlink(missing_ok=True)
+    shutil.copyfile(LARGE_DB, target)
+    return target
+
+
+# -- the run --------------------------------------------------------------------------------
+
+
+def alternate(round_no: int, *pair: Callable[[], None]) -> None:
+    """Both, the bare app first on even rounds and last on odd ones."""
+    for run in pair if round_no % 2 == 0 else reversed(pair):
+        run()
+
+
+def one_round(bench: Bench, fp: ModuleType | None, round_no: int) -> None:
+    prodtui, bare = bench.prodtui, bench.bare
+    # Opening a workspace creates its -wal and -shm files but changes no row here.
+    work = OUT / "work.db"
+    on_work = [*prodtui, "--db", str(work)]
+    alternate(
+        round_no,
+        lambda: first_paint(bench, "bare", bare, BARE_COMPLETE, BARE_FIRST_FRAME),
+        lambda: first_paint(bench, "prodtui", on_work, PRODTUI_COMPLETE, PRODTUI_FIRST_FRAME),
+    )
+    alternate(
+        round_no,
+        lambda: keyed(bench, "palette.bare", bare, BARE_COMPLETE, "C-p", BARE_PALETTE, "Escape"),
+        lambda: keyed(
+            bench, "palette.prodtui", on_work, PRODTUI_COMPLETE, "C-p", PRODTUI_PALETTE, "Escape"
+        ),
+    )
+    keyed(bench, "switch.inbox", on_work, PRODTUI_COMPLETE, "i", INBOX_SCREEN, "1")
+    keyed(bench, "switch.standup", on_work, PRODTUI_COMPLETE, "2", STANDUP_SCREEN, "1")
+    # Quick capture writes: a fresh copy for each launch.
+    capture_db = fresh_copy("capture.db")
+    keyed(
+        bench,
+        "capture.all_at_once",
+        [*prodtui, "--db", str(capture_db)],
+        PRODTUI_COMPLETE,
+        f"C-n {shlex.quote(CAPTURE_TEXT)} Enter",
+        CAPTURED,
+    )
+    if fp is not None:
+        capture_db = fresh_copy("capture.db")
+        typed, last = CAPTURE_TEXT[:-1], CAPTURE_TEXT[-1]
+        sequence(
+            bench,
+            fp,
+            "capture",
+            [*prodtui, "--db", str(capture_db)],
+            PRODTUI_COMPLETE,
+            [
+                Step("open", ["C-n"], CAPTURE_OVERLAY),
+                Step("type_line", [typed], re.escape(typed.lstrip("+ ")), literal=True),
+                Step("one_key", [last], re.escape(CAPTURE_TEXT.lstrip("+ ")), literal=True),
+                Step("enter_to_saved", ["Enter"], CAPTURED),
+            ],
+        )
+
+
+# -- report ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    figure: str
+    bare: str | None
+    prodtui: str
+    target: str
+    ratio: float | None = None
+    verdict: str = ""
+
+
+def _ms(metric: Metric | None) -> str:
+    if metric is None or metric.median is None:
+        return "n/a"
+    if len(metric.samples) < 3:
+        return f"{metric.median:.0f}"
+    return f"{metric.median:.0f} (p90 {_percentile(metric.samples, 90):.0f})"
+
+
+def _ratio(bench: Bench, name: str) -> float | None:
+    bare = bench.metrics.get(f"{name}.bare")
+    prodtui = bench.metrics.get(f"{name}.prodtui")
+    if not bare or not prodtui or not bare.median or prodtui.median is None:
+        return None
+    return prodtui.median / bare.median
+
+
+def _verdict(ok: bool | None) -> str:
+    return "" if ok is None else ("met" if ok else "**missed**")
+
+
+def build_rows(bench: Bench) -> list[Row]:
+    m = bench.metrics.get
+    rows: list[Row] = []
+
+    def ratio_row(figure: str, name: str, target: str, limit: float | None, mb: bool = False):
+        ratio = _ratio(bench, name)
+        fmt: Callable[[Metric | None], str] = _mb if mb else _ms
+        ok = None if ratio is None or limit is None else ratio <= limit
+        rows.append(
+            Row(figure, fmt(m(f"{name}.bare")), fmt(m(f"{name}.prodtui")), target, ratio,
+                _verdict(ok))
+        )  # fmt: skip
+
+    def abs_row(figure: str, name: str, target: str, limit: float | None):
+        metric = m(name)
+        median = metric.median if metric else None
+        ok = None if median is None or limit is None else median < limit
+        rows.append(Row(figure, None, _ms(metric), target, None, _verdict(ok)))
+
+    ratio_row("first paint, screen complete (ms)", "paint", "≤ 1.5 × bare", 1.5)
+    ratio_row("first frame drawn (before footer / borders) (ms)", "first_frame", "—", None)
+    ratio_row("peak memory VmHWM (MB)", "hwm", "≤ 2 × bare", 2.0, mb=True)
+    ratio_row("ctrl+p → palette list, first (ms)", "palette.first", "—", None)
+    ratio_row("ctrl+p → palette list, again (ms)", "palette.again", "—", None)
+    abs_row("switch screen `i` → inbox, first visit (ms)", "switch.inbox.first", "< 100 ms", 100)
+    abs_row("switch screen `i` → inbox, again (ms)", "switch.inbox.again", "< 100 ms", 100)
+    abs_row(
+        "switch screen `2` → stand-up, first visit (ms)", "switch.standup.first", "< 100 ms", 100
+    )
+    abs_row("switch screen `2` → stand-up, again (ms)", "switch.standup.again", "< 100 ms", 100)
+    abs_row("ctrl+n → capture overlay (ms)", "capture.open", "—", None)
+    abs_row("one key typed → echoed in the capture line", "capture.one_key", "< 50 ms", 50)
+    abs_row("quick capture: Enter → saved (toast)", "capture.enter_to_saved", "< 50 ms", 50)
+    abs_row(
+        "quick capture: ctrl+n, 27 chars, Enter sent at once → saved",
+        "capture.all_at_once.first",
+        "—",
+        None,
+    )
+    return rows
+
+
+def rekey_palette(bench: Bench) -> None:
+    """palette.<app>.<first|again> → palette.<first|again>.<app>, as `_ratio` expects."""
+    for app in ("bare", "prodtui"):
+        for when in ("first", "again"):
+            metric = bench.metrics.pop(f"palette.{app}.{when}", None)
+            if metric is not None:
+                metric.name = f"palette.{when}.{app}"
+                bench.metrics[metric.name] = metric
+
+
+def _mb(metric: Metric | None) -> str:
+    if metric is None or metric.median is None:
+        return "n/a"
+    return f"{metric.median:.1f}"
+
+
+def markdown(rows: list[Row]) -> str:
+    lines = [
+        "| figure | bare app | prodtui | × bare | target | |",
+        "| --- | ---: | ---: | ---: | --- | --- |",
+    ]
+    for row in rows:
+        ratio = f"{row.ratio:.2f}" if row.ratio is not None else ""
+        bare = row.bare if row.bare is not None else ""
+        lines.append(
+            f"| {row.figure} | {bare} | {row.prodtui} | {ratio} | {row.target} | {row.verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def environment() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "date": datetime.now().isoformat(timespec="seconds"),
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "platform": sys.platform,
+    }
+    for package in ("textual", "rich", "prodtui"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            info[package] = metadata.version(package)
+    with contextlib.suppress(OSError):
+        info["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        head = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "--", "src", "styles"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        info["git"] = head + (" + uncommitted changes in src/ or styles/" if dirty else "")
+    return info
+
+
+# -- main -----------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=11, help="rounds (default 11)")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 3 rounds")
+    parser.add_argument("--harness", type=Path, default=DEFAULT_HARNESS,
+                        help=f"first_paint.py (default {DEFAULT_HARNESS})")  # fmt: skip
+    parser.add_argument("--prodtui", type=Path, default=None,
+                        help="prodtui command (default: beside this Python, or PATH)")  # fmt: skip
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per wait")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results file (JSON)")
+    parser.add_argument("--verbose", action="store_true", help="print screens on errors")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.rounds = 3
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    return args
+
+
+def find_prodtui(given: Path | None) -> Path:
+    if given is not None:
+        return given.resolve()
+    beside = Path(sys.executable).parent / "prodtui"
+    if beside.exists():
+        return beside
+    found = shutil.which("prodtui")
+    if found is None:
+        raise SystemExit("prodtui not found: install the package or pass --prodtui")
+    return Path(found)
+
+
+@contextlib.contextmanager
+def working_copy() -> Iterator[Path]:
+    path = fresh_copy("work.db")
+    try:
+        yield path
+    finally:
+        for name in ("work.db", "capture.db"):
+            for stale in _companions(OUT / name):
+                stale.unlink(missing_ok=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if shutil.which("tmux") is None:
+        print("tmux not found (apt-get install -y tmux)", file=sys.stderr)
+        return 2
+    if not args.harness.exists():
+        print(f"harness not found: {args.harness} (pass --harness)", file=sys.stderr)
+        return 2
+    prodtui = find_prodtui(args.prodtui)
+    workspace = ensure_large_workspace(prodtui)
+    bench = Bench(args, prodtui=[str(prodtui)], bare=[sys.executable, str(BARE_APP)])
+    fp: ModuleType | None
+    try:
+        fp = load_harness(args.harness)
+    except Exception as error:  # the step-by-step capture is skipped, the rest runs
+        bench.warn(f"cannot load {args.harness} as a module ({error}): step timings skipped")
+        fp = None
+    started = time.perf_counter()
+    with working_copy():
+        for round_no in range(args.rounds):
+            print(f"round {round_no + 1}/{args.rounds} …", flush=True)
+            one_round(bench, fp, round_no)
+    duration = time.perf_counter() - started
+    rekey_palette(bench)
+    rows = build_rows(bench)
+    table = markdown(rows)
+    report = {
+        "environment": environment(),
+        "settings": {
+            "rounds": args.rounds,
+            "size": f"{WIDTH}x{HEIGHT}",
+            "harness": str(args.harness),
+            "bare": bench.bare,
+            "prodtui": bench.prodtui,
+            "key_delay_s": KEY_DELAY,
+            "hold_s": HOLD,
+            "key_reps": KEY_REPS,
+            "markers": {
+                "bare_complete": BARE_COMPLETE,
+                "bare_first_frame": BARE_FIRST_FRAME,
+                "prodtui_complete": PRODTUI_COMPLETE,
+                "prodtui_first_frame": PRODTUI_FIRST_FRAME,
+                "bare_palette": BARE_PALETTE,
+                "prodtui_palette": PRODTUI_PALETTE,
+                "capture_overlay": CAPTURE_OVERLAY,
+                "inbox": INBOX_SCREEN,
+                "standup": STANDUP_SCREEN,
+                "captured": CAPTURED,
+            },
+        },
+        "workspace": workspace,
+        "duration_s": round(duration, 1),
+        "launches": bench.launches,
+        "metrics": {name: metric.summary() for name, metric in sorted(bench.metrics.items())},
+        "ratios": {
+            name: _round3(_ratio(bench, name))
+            for name in ("paint", "first_frame", "hwm", "palette.first", "palette.again")
+        },
+        "table": [row.__dict__ for row in rows],
+        "warnings": bench.warnings,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    env = report["environment"]
+    print()
+    print(
+        f"{args.rounds} rounds, {bench.launches} launches, {duration:.0f} s; "
+        f"{env.get('cpus')} CPUs, Python {env.get('python')}, Textual {env.get('textual')}; "
+        f"medians (p90 when n ≥ 3); {WIDTH}x{HEIGHT}"
+    )
+    print()
+    print(table)
+    print()
+    if bench.warnings:
+        print(f"{len(bench.warnings)} warning(s), see {args.out}")
+    print(f"results: {args.out}")
+    return 0 if not bench.warnings else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
