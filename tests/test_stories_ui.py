@@ -290,3 +290,17 @@ async def test_export_then_import_from_the_screen(
     assert [s.title for s in other.stories.page()] == [s.title for s in backlog]
     assert [e.title for e in other.epics.all()] == ["Dépôt"]
     other.close()
+
+
+async def test_markup_like_text_is_shown_as_typed(
+    make_app: AppFactory, workspace: Workspace, backlog: list[Story]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 50)) as pilot:
+        screen = await open_stories(pilot)
+        await pilot.press("slash", *"[b]x[/", "enter")
+        await pilot.pause()
+        assert "[b]x[/" in str(screen.query_one("#stories-title").render())
+        await pilot.press("ctrl+n", *"+ [red]texte[/red] @x", "enter")
+        await pilot.pause()
+    assert workspace.items.inbox()[0].text == "[red]texte[/red] @x"

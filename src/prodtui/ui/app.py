@@ -121,11 +121,7 @@ class ProdtuiApp(App[int]):
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGHUP):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signum, self._quit_now)
-
-    def _quit_now(self) -> None:
-        self.flush_drafts()
-        self.exit(0)
+                loop.add_signal_handler(signum, self.action_quit)
 
     def flush_drafts(self) -> None:
         """Write what editors still hold in their debounce window."""
@@ -138,7 +134,8 @@ class ProdtuiApp(App[int]):
                 for area in screen.query(DraftTextArea).results():
                     area.draft.flush_if_pending()
 
-    async def action_quit(self) -> None:
+    def action_quit(self) -> None:  # type: ignore[override]
+        """Quit with nothing lost: text still in a debounce window is written first."""
         self.flush_drafts()
         self.exit(0)
 
@@ -251,7 +248,7 @@ class ProdtuiApp(App[int]):
             return
         for problem in parsed.problems:
             self.notify(t(problem), severity="warning")
-        self.notify(describe_item(item), title=t("capture.saved"))
+        self.notify(describe_item(item), title=t("capture.saved"), markup=False)
         self.refresh_screen_data()
 
     # -- other sessions ---------------------------------------------------------------------

@@ -40,7 +40,11 @@ class CaptureScreen(ModalScreen[str | None]):
                 id="capture-input",
                 max_length=10_000,
             )
-            yield Static(self._preview_text(draft.content if draft else ""), id="capture-preview")
+            yield Static(
+                self._preview_text(draft.content if draft else ""),
+                id="capture-preview",
+                markup=False,
+            )
             yield Static(t("capture.syntax"), classes="dialog-hint")
 
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -63,7 +63,7 @@ class PromptScreen(ModalScreen[str | None]):
             yield Input(
                 self.value, placeholder=self.placeholder, id="prompt-input", max_length=10_000
             )
-            yield Static("", id="prompt-error", classes="dialog-error")
+            yield Static("", id="prompt-error", classes="dialog-error", markup=False)
             yield Static(self.hint or t("prompt.hint"), classes="dialog-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

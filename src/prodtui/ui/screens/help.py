@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from prodtui.i18n import t
+from prodtui.i18n import catalogue, language, t
 from prodtui.ui.keys import translate_bindings
 
 
@@ -25,28 +25,42 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog wide", id="help-box"):
             yield Static(t("help.title"), classes="dialog-title")
             yield Static(self._keys_text(), id="help-keys")
-            yield Static(t("help.keymap_hint"), classes="dialog-hint")
+            yield Static(t("help.keymap_hint"), classes="dialog-hint", markup=False)
 
     def _keys_text(self) -> str:
-        screen_lines: list[str] = []
-        global_lines: list[str] = []
-        seen: set[tuple[str, str]] = set()
+        """Our bindings (they have ids, the keymap can change them) by screen and global;
+        then the widgets' own moving keys, in one compact block."""
+        # One line per action: its keys and binding ids side by side (f1, ? → help).
+        grouped: dict[tuple[bool, str, str], tuple[list[str], list[str]]] = {}
+        moving: list[str] = []
         for _key, active in self.below.active_bindings.items():
             binding: Binding = active.binding
             description = binding.description or binding.action
-            if (description, binding.action) in seen and not binding.show:
+            key = self.app.get_key_display(binding)
+            if not binding.id:
+                label = catalogue(language()).get(f"textual.{description}", description)
+                moving.append(f"[b]{escape(key)}[/b] {escape(label)}")
                 continue
-            seen.add((description, binding.action))
-            line = (
-                f"  [b]{escape(self.app.get_key_display(binding)):>10}[/b]  {escape(description)}"
-                f"  [dim]{escape(binding.id or '')}[/dim]"
+            group = grouped.setdefault(
+                (active.node is self.app, description, binding.action), ([], [])
             )
-            (global_lines if active.node is self.app else screen_lines).append(line)
+            group[0].append(key)
+            group[1].append(binding.id)
+        screen_lines: list[str] = []
+        global_lines: list[str] = []
+        for (is_global, description, _action), (keys, ids) in grouped.items():
+            line = (
+                f"  [b]{escape(', '.join(keys)):>10}[/b]  {escape(description)}"
+                f"  [dim]{escape(' / '.join(ids))}[/dim]"
+            )
+            (global_lines if is_global else screen_lines).append(line)
         lines = []
         if screen_lines:
             lines += [f"[b]{escape(t('help.this_screen'))}[/b]", *screen_lines, ""]
         lines += [f"[b]{escape(t('help.everywhere'))}[/b]", *global_lines]
         lines += [f"  [b]{'ctrl+p':>10}[/b]  {escape(t('help.palette'))}"]
+        if moving:
+            lines += ["", f"[b]{escape(t('help.moving'))}[/b]", "  " + " · ".join(moving)]
         return "\n".join(lines)
 
     def action_close(self) -> None:

@@ -70,7 +70,7 @@ class ItemEditorScreen(ModalScreen[Item | None]):
             with Horizontal(classes="fields"):
                 yield Checkbox(t("editor.done"), item.status is ItemStatus.DONE, id="item-done")
                 yield Checkbox(t("editor.triaged"), item.triaged, id="item-triaged")
-            yield Static("", id="item-error", classes="dialog-error")
+            yield Static("", id="item-error", classes="dialog-error", markup=False)
             yield Static(t("editor.hint"), classes="dialog-hint")
 
     def on_mount(self) -> None:

@@ -325,7 +325,8 @@ class StandupScreen(WorkspaceScreen):
             self.notify(error_message(error), severity="error")
         else:
             self.notify(
-                t("standup.resolved", text=fit(blocker.text, 50), days=blocker.age_on(self.day))
+                t("standup.resolved", text=fit(blocker.text, 50), days=blocker.age_on(self.day)),
+                markup=False,
             )
         self.refresh_data()
 

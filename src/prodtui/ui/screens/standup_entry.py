@@ -93,7 +93,7 @@ class EntryEditorScreen(ModalScreen[int | None]):
                 id="entry-blocker",
                 placeholder=t("standup.blocker_placeholder"),
             )
-            yield Static("", id="entry-error", classes="dialog-error")
+            yield Static("", id="entry-error", classes="dialog-error", markup=False)
             yield Static(t("standup.entry_hint"), classes="dialog-hint")
 
     def on_mount(self) -> None:

@@ -42,7 +42,7 @@ class StandupSearchScreen(ModalScreen[date | None]):
                 )
                 yield Input(placeholder=t("standup.search_from"), id="search-from")
                 yield Input(placeholder=t("standup.search_to"), id="search-to")
-            yield Static("", id="search-status", classes="dialog-hint")
+            yield Static("", id="search-status", classes="dialog-hint", markup=False)
             table: DataTable[str] = DataTable(id="search-results", cursor_type="row")
             table.add_columns(t("standup.col.day"), t("standup.col.who"), t("standup.col.text"))
             yield table

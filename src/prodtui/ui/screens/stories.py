@@ -53,7 +53,7 @@ class StoriesScreen(WorkspaceScreen):
         self.sprints: dict[int, str] = {}
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="stories-title", classes="screen-title")
+        yield Static("", id="stories-title", classes="screen-title", markup=False)
         yield Input(
             placeholder=t("story.filter_placeholder"), id="stories-filter", classes="hidden"
         )

@@ -292,7 +292,7 @@ class SprintFormScreen(_Dialog):
                 with Vertical():
                     yield Label(t("story.end"))
                     yield Input(s.end_date.isoformat() if s else "", id="sprint-end")
-            yield Static("", id="sprint-error", classes="dialog-error")
+            yield Static("", id="sprint-error", classes="dialog-error", markup=False)
             yield Static(t("story.sprint_hint"), classes="dialog-hint")
 
     def action_save(self) -> None:
@@ -319,7 +319,7 @@ class SprintFormScreen(_Dialog):
             else:
                 self.workspace.sprints.save(self.sprint.edit(**values))
         except (ProdtuiError, ValueError) as problem:
-            error.update(escape(error_message(problem)))
+            error.update(error_message(problem))
             return
         self.dismiss(None)
 
@@ -337,7 +337,7 @@ class ExchangeScreen(_Dialog):
         with Vertical(classes="dialog"):
             yield Static(t("story.exchange_title"), classes="dialog-title")
             yield OptionList(*[Option(t(f"story.exchange.{c}"), id=c) for c in self.CHOICES])
-            yield Static("", id="exchange-status", classes="dialog-hint")
+            yield Static("", id="exchange-status", classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -398,10 +398,10 @@ class ExchangeScreen(_Dialog):
         ):
             return
         if event.state is WorkerState.ERROR:
-            self._status(escape(error_message(worker.error)))
+            self._status(error_message(worker.error))
             return
         if message is not None:
-            self._status(escape(message(worker.result)))
+            self._status(message(worker.result))
             return
         self._write_import(worker.result)
 
@@ -422,10 +422,10 @@ class ExchangeScreen(_Dialog):
             outcome = self.workspace.stories.import_stories(result.importable)
         except ImportRefused as refused:
             lines = [f"{p.position} : {p.message}" for p in refused.problems[:12]]
-            self._status(escape(error_message(refused) + "\n" + "\n".join(lines)))
+            self._status(error_message(refused) + "\n" + "\n".join(lines))
             return
         except ProdtuiError as error:
-            self._status(escape(error_message(error)))
+            self._status(error_message(error))
             return
         self._status(
             t("story.imported", created=len(outcome.created), updated=len(outcome.updated))

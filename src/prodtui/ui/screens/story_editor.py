@@ -144,7 +144,7 @@ class StoryEditorScreen(Screen[Story | None]):
                         soft_wrap=False,
                     )
                     yield Static("", id="story-gherkin")
-            yield Static("", id="story-error", classes="dialog-error")
+            yield Static("", id="story-error", classes="dialog-error", markup=False)
             yield Static(t("story.editor_hint"), classes="dialog-hint")
         yield Footer()
 
