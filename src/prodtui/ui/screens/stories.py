@@ -61,7 +61,7 @@ class StoriesScreen(WorkspaceScreen):
             with Vertical(id="stories-list"):
                 yield LazyTable(
                     [
-                        Column(t("story.col.key"), 7),
+                        Column(t("story.col.key"), 8),
                         Column(t("story.col.title")),
                         Column(t("story.col.status"), 11),
                         Column(t("story.col.priority"), 6),
