@@ -69,9 +69,9 @@ class Repository(Generic[RecordT]):
         if keep_id and record.id is not None:
             row["id"] = record.id
         with self.ws.transaction() as db:
-            record_id = db[self.table].insert(row).last_pk
+            record_id = db.table(self.table).insert(row).last_pk
             self.ws.audit.record(self.table, record_id, CREATED, None, audit_summary(row))
-        return self.get(int(record_id))
+        return self.get(int(record_id))  # type: ignore[arg-type]
 
     def _update(self, record: RecordT) -> RecordT:
         """Save `record` if nobody saved it since it was read; else raise ConflictError."""

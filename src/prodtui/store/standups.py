@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -105,7 +106,7 @@ class StandupRepository(Repository[Standup]):
             [iso, iso],
         )
 
-    def _items(self, where: str, params: list[str]) -> list[Item]:
+    def _items(self, where: str, params: Sequence[object]) -> list[Item]:
         rows = self.ws.rows(f"SELECT * FROM items WHERE {where} LIMIT {LIST_LIMIT}", params)
         return [Item.model_validate(row) for row in rows]
 
@@ -175,8 +176,10 @@ class StandupRepository(Repository[Standup]):
         limit: int = 100,
     ) -> list[StandupHit]:
         """Past entries and stand-up items matching all words, newest first."""
-        entry_where, entry_params = ["1 = 1"], []
-        item_where, item_params = ["kind IN ('blocker', 'decision', 'action')"], []
+        entry_where: list[str] = ["1 = 1"]
+        entry_params: list[object] = []
+        item_where: list[str] = ["kind IN ('blocker', 'decision', 'action')"]
+        item_params: list[object] = []
         for word in text.split():
             like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             entry_where.append("(e.yesterday LIKE ? ESCAPE '\\' OR e.today LIKE ? ESCAPE '\\')")
