@@ -101,6 +101,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep-valid", action="store_true", help="import the valid records even if some are not"
     )
 
+    import_junit = imports.add_parser(
+        "junit", help="results of an automated suite (JUnit XML) into a campaign"
+    )
+    _common_options(import_junit, suppress=True)
+    import_junit.add_argument("file", type=Path, metavar="FILE", help="the JUnit XML report")
+    import_junit.add_argument(
+        "--campaign", required=True, metavar="NAME", help="the campaign that receives the results"
+    )
+    import_junit.add_argument(
+        "--keep-valid",
+        action="store_true",
+        help="import the valid results even if some name unknown cases",
+    )
+
     backup = commands.add_parser("backup", help="copy the workspace safely, even while in use")
     _common_options(backup, suppress=True)
     backup.add_argument("--out", type=Path, metavar="PATH")
@@ -136,6 +150,8 @@ def _main(argv: list[str] | None) -> int:
             return _export_stories(args, loaded)
         if args.command == "export":
             return _export(args, loaded)
+        if args.command == "import" and args.what == "junit":
+            return _import_junit(args, loaded)
         if args.command == "import":
             return _import_stories(args, loaded)
         return _run_tui(_workspace_file(args, loaded), loaded, cfg_path, read_only=args.read_only)
@@ -287,6 +303,16 @@ def _import_stories(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         workspace.close()
     print(t("story.imported", created=len(outcome.created), updated=len(outcome.updated)))
     return 0
+
+
+def _import_junit(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from prodtui.store.junit_import import run_import_junit
+
+    workspace = _open(_workspace_file(args, loaded), loaded)
+    try:
+        return run_import_junit(args, workspace)
+    finally:
+        workspace.close()
 
 
 def _backup(args: argparse.Namespace, loaded: LoadedSettings) -> int:

@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     from prodtui.store.items import ItemRepository
     from prodtui.store.meta import MetaRepository
     from prodtui.store.people import PeopleRepository
+    from prodtui.store.recette import (
+        CampaignRepository,
+        CommandRunRepository,
+        ExecutionRepository,
+        TestCaseRepository,
+    )
     from prodtui.store.standups import StandupRepository
     from prodtui.store.stories import EpicRepository, SprintRepository, StoryRepository
 
@@ -131,6 +137,30 @@ class Workspace:
         from prodtui.store.stories import SprintRepository
 
         return SprintRepository(self)
+
+    @cached_property
+    def campaigns(self) -> CampaignRepository:
+        from prodtui.store.recette import CampaignRepository
+
+        return CampaignRepository(self)
+
+    @cached_property
+    def test_cases(self) -> TestCaseRepository:
+        from prodtui.store.recette import TestCaseRepository
+
+        return TestCaseRepository(self)
+
+    @cached_property
+    def executions(self) -> ExecutionRepository:
+        from prodtui.store.recette import ExecutionRepository
+
+        return ExecutionRepository(self)
+
+    @cached_property
+    def command_runs(self) -> CommandRunRepository:
+        from prodtui.store.recette import CommandRunRepository
+
+        return CommandRunRepository(self)
 
     @cached_property
     def meta(self) -> MetaRepository:

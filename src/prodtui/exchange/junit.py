@@ -1,0 +1,260 @@
+"""JUnit XML reports of automated suites, read safely, and `prodtui import junit`.
+
+A report comes from a command the user runs, possibly on a branch someone else wrote: it is
+untrusted input. It is parsed by defusedxml's expat parser before junitparser sees it:
+no DTD, no entity declaration (the "billion laughs"), no external reference (`file:///`,
+`http://`) is accepted; an oversized, truncated or malformed file is refused with one line
+saying where. Parsing needs no workspace, so the screen can run it in a worker thread.
+
+Mapping of a `<testcase>`: a key `TC-12` in a `<property>` value, the test's name or its
+classname names that case; otherwise the result goes to the automated case of that test
+(`classname::name`), created on its first import. `<failure>` → fail, `<error>` → blocked
+(their message as comment), `<skipped>` → not run, nothing → pass; `time` → duration.
+"""
+
+from __future__ import annotations
+
+import math
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+from xml.parsers.expat import errors as expat_errors
+
+import junitparser
+from defusedxml.ElementTree import DefusedXMLParser
+from pydantic import BaseModel
+
+from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.recette import CASE_KEY, AutomatedResult, ExecutionStatus, case_number
+from prodtui.i18n import language
+
+if TYPE_CHECKING:
+
+    pass
+
+MAX_BYTES = 50 * 1024 * 1024
+"""Far above any real report (10,000 tests with tracebacks weigh a few MB)."""
+MAX_NAME = 1_000
+MAX_COMMENT = 4_000
+
+_TRUNCATED = {
+    expat_errors.codes[expat_errors.XML_ERROR_NO_ELEMENTS],
+    expat_errors.codes[expat_errors.XML_ERROR_UNCLOSED_TOKEN],
+    expat_errors.codes[expat_errors.XML_ERROR_PARTIAL_CHAR],
+    expat_errors.codes[expat_errors.XML_ERROR_UNCLOSED_CDATA_SECTION],
+}
+
+
+class JUnitReport(BaseModel):
+    path: str
+    results: list[AutomatedResult]
+
+    def counts(self) -> dict[ExecutionStatus, int]:
+        counts = dict.fromkeys(ExecutionStatus, 0)
+        for result in self.results:
+            counts[result.status] += 1
+        return counts
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def read_junit(path: Path) -> JUnitReport:
+    """Read and parse the report at `path`; ProdtuiError (junit.*) when it is refused."""
+    label = str(path)
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise ProdtuiError(
+            "junit.unreadable", path=label, reason=error.strerror or str(error)
+        ) from error
+    if not stat.S_ISREG(info.st_mode):  # a folder, a FIFO or /dev/zero: never read
+        raise ProdtuiError("junit.not_a_file", path=label)
+    if info.st_size > MAX_BYTES:
+        raise _too_big(label, info.st_size)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)  # the file may have grown since stat()
+    except OSError as error:
+        raise ProdtuiError(
+            "junit.unreadable", path=label, reason=error.strerror or str(error)
+        ) from error
+    if len(data) > MAX_BYTES:
+        raise _too_big(label, len(data))
+    return parse_junit(data, label)
+
+
+def _too_big(label: str, size: int) -> ProdtuiError:
+    megabytes = f"{size / 1_048_576:.1f}"
+    if language() == "fr":
+        megabytes = megabytes.replace(".", ",")
+    return ProdtuiError("junit.too_big", path=label, size=megabytes, limit=MAX_BYTES // 1_048_576)
+
+
+class _GuardedParser(DefusedXMLParser):  # type: ignore[misc]
+    """defusedxml's expat parser, refusing with a message that says what was found and
+    where: a DTD at its end, an entity declaration or external reference at once."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__(
+            target=TreeBuilder(), forbid_dtd=False, forbid_entities=True, forbid_external=True
+        )
+        self.label = label
+        self.parser.StartDoctypeDeclHandler = self._doctype_start
+        self.parser.EndDoctypeDeclHandler = self._doctype_end
+
+    def _line(self) -> int:
+        return int(self.parser.CurrentLineNumber)
+
+    def _external(self, target: str | None) -> ProdtuiError:
+        return ProdtuiError(
+            "junit.external_entity", path=self.label, line=self._line(), target=target or "?"
+        )
+
+    def _doctype_start(self, name: str, sysid: str | None, pubid: str | None, _: int) -> None:
+        if sysid or pubid:  # an external DTD: refused before expat could look for it
+            raise self._external(sysid or pubid)
+
+    def _doctype_end(self) -> None:
+        # Reached only when the DTD declared no entity (those are refused on the spot).
+        raise ProdtuiError("junit.dtd", path=self.label, line=self._line())
+
+    def defused_entity_decl(
+        self,
+        name: str,
+        is_parameter_entity: bool,
+        value: str | None,
+        base: str | None,
+        sysid: str | None,
+        pubid: str | None,
+        notation_name: str | None,
+    ) -> None:
+        if sysid or pubid:
+            raise self._external(sysid or pubid)
+        raise ProdtuiError("junit.entities", path=self.label, line=self._line(), name=name)
+
+    def defused_unparsed_entity_decl(
+        self,
+        name: str,
+        base: str | None,
+        sysid: str | None,
+        pubid: str | None,
+        notation_name: str | None,
+    ) -> None:
+        raise self._external(sysid or pubid)
+
+    def defused_external_entity_ref_handler(
+        self, context: str | None, base: str | None, sysid: str | None, pubid: str | None
+    ) -> None:
+        raise self._external(sysid or pubid)
+
+
+def parse_xml(data: bytes, label: str) -> Element:
+    """The root element of `data`, parsed without DTD, entities or external references."""
+    if not _looks_like_xml(data):
+        raise ProdtuiError("junit.not_xml", path=label)
+    parser = _GuardedParser(label)
+    try:
+        parser.feed(data)
+        return parser.close()  # type: ignore[no-any-return]
+    except ParseError as error:
+        line, column = getattr(error, "position", (0, 0))
+        code = getattr(error, "code", None)
+        if code in _TRUNCATED:
+            raise ProdtuiError(
+                "junit.truncated", path=label, line=line, column=column + 1
+            ) from None
+        detail = expat_errors.messages.get(code, str(error)) if code else str(error)
+        raise ProdtuiError(
+            "junit.malformed", path=label, line=line, column=column + 1, detail=detail
+        ) from None
+    except RecursionError:  # pragma: no cover - expat and the tree builder do not recurse
+        raise ProdtuiError(
+            "junit.malformed", path=label, line="?", column="?", detail="nesting too deep"
+        ) from None
+
+
+def _looks_like_xml(data: bytes) -> bool:
+    """XML starts with `<` (after a byte order mark and blanks); an empty file is left to
+    the parser, which says it ends too early."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: expat reads it
+        return True
+    text = data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    return not text or text.startswith(b"<")
+
+
+def parse_junit(data: bytes, label: str = "JUnit") -> JUnitReport:
+    root = parse_xml(data, label)
+    tag = root.tag if isinstance(root.tag, str) else "?"
+    if tag not in ("testsuites", "testsuite"):
+        raise ProdtuiError("junit.not_junit", path=label, root=tag[:80])
+    # junitparser's own check of the shape; it takes ElementTree elements, whatever its
+    # annotation says.
+    junitparser.JUnitXml.fromroot(root)  # type: ignore[arg-type]
+    # Every <testcase>, however deeply suites nest, without recursion.
+    results = [
+        _result(junitparser.TestCase.fromelem(element), index, label)
+        for index, element in enumerate(root.iter("testcase"), start=1)
+    ]
+    if not results:
+        raise ProdtuiError("junit.empty", path=label)
+    return JUnitReport(path=label, results=results)
+
+
+def _result(case: junitparser.TestCase, index: int, label: str) -> AutomatedResult:
+    name = _clip(case.name or "", MAX_NAME) or f"testcase {index}"
+    classname = _clip(case.classname or "", MAX_NAME)
+    outcomes = case.result
+    status, comment = ExecutionStatus.PASS, ""
+    for kind, mapped in (
+        (junitparser.Failure, ExecutionStatus.FAIL),
+        (junitparser.Error, ExecutionStatus.BLOCKED),
+        (junitparser.Skipped, ExecutionStatus.NOT_RUN),
+    ):
+        found = [outcome for outcome in outcomes if isinstance(outcome, kind)]
+        if found:
+            status, comment = mapped, _message(found[0])
+            break
+    return AutomatedResult(
+        position=f"{Path(label).name}: testcase {index} ({classname}::{name})",
+        name=name,
+        classname=classname,
+        case_number=_named_case(case, name, classname),
+        status=status,
+        comment=comment,
+        duration_s=_seconds(case),
+    )
+
+
+def _named_case(case: junitparser.TestCase, name: str, classname: str) -> int | None:
+    """A property whose value is a key wins, then a key in the name, then in the classname."""
+    for prop in case._elem.iterfind("properties/property"):
+        value = (prop.get("value") or "").strip()
+        if CASE_KEY.fullmatch(value):
+            return case_number(value)
+    return case_number(name) or case_number(classname)
+
+
+def _message(outcome: Any) -> str:
+    """The result's message, else the last line of its text (a traceback ends with the
+    error), else its type."""
+    message = (outcome.message or "").strip()
+    if not message:
+        lines = [line.strip() for line in (outcome.text or "").splitlines() if line.strip()]
+        message = lines[-1] if lines else (outcome.type or "")
+    return _clip(message, MAX_COMMENT)
+
+
+def _seconds(case: junitparser.TestCase) -> float | None:
+    try:
+        seconds = case.time
+    except (TypeError, ValueError):  # `time="1,5"` or `time="n/a"`: the result still counts
+        return None
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        return None
+    return round(float(seconds), 3)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,601 @@
+"""La recette in the workspace: campaigns, test cases, the append-only execution log and the
+runs of automated suites.
+
+Executions are never updated nor deleted (the schema's triggers refuse it too): a correction
+is a new result. Each result freezes a copy of its case as it was run, and belongs to the
+campaign's current pass. A finished or archived campaign takes no new result.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from prodtui.domain.errors import NotFoundError, ProdtuiError
+from prodtui.domain.recette import (
+    MAX_TITLE,
+    AutomatedResult,
+    Campaign,
+    CampaignState,
+    CommandRun,
+    Execution,
+    ExecutionStatus,
+    RunnerPlan,
+    TestCase,
+    combine,
+    comment_missing,
+    output_tail,
+    rerun_selection,
+)
+from prodtui.exchange.story_import import ImportProblem
+from prodtui.i18n import t
+from prodtui.store.base import Repository, now
+
+if TYPE_CHECKING:
+    from prodtui.store.workspace import Workspace
+
+LOG_PAGE = 100
+
+
+def status_label(status: ExecutionStatus) -> str:
+    return t(f"recette.status.{ExecutionStatus(status).value}")
+
+
+# -- errors -------------------------------------------------------------------------------
+
+
+class CampaignReadOnly(ProdtuiError):
+    def __init__(self, campaign: Campaign) -> None:
+        super().__init__("recette.campaign_read_only", name=campaign.name)
+
+
+class JUnitImportRefused(ProdtuiError):
+    """Results name things the workspace does not have: nothing was written."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__("junit.refused", count=len(problems))
+        self.problems = problems
+
+
+# -- campaigns ----------------------------------------------------------------------------
+
+
+class CampaignRepository(Repository[Campaign]):
+    table = "campaigns"
+    model = Campaign
+
+    def add(self, campaign: Campaign) -> Campaign:
+        with self.ws.transaction():
+            if self._exact(campaign.name) is not None:
+                raise ProdtuiError("recette.campaign_exists", name=campaign.name)
+            # A new campaign starts at its first pass, over every case.
+            return self._insert(campaign.edit(pass_number=1, pass_cases=None))
+
+    def save(self, campaign: Campaign) -> Campaign:
+        """Save edits; a finished or archived campaign only accepts a change of state."""
+        assert campaign.id is not None
+        with self.ws.transaction():
+            stored = self.get(campaign.id)
+            if stored.read_only:
+                mine = self._fields(campaign.edit(state=stored.state))
+                if mine != self._fields(stored):
+                    raise CampaignReadOnly(stored)
+            if campaign.name != stored.name and self._exact(campaign.name) is not None:
+                raise ProdtuiError("recette.campaign_exists", name=campaign.name)
+            return self._update(campaign)
+
+    def set_state(self, campaign: Campaign, state: CampaignState) -> Campaign:
+        """Any move is allowed (reopening a campaign closed by mistake too): each is audited."""
+        return self._update(campaign.edit(state=state))
+
+    def all(self) -> list[Campaign]:
+        """Running campaigns first, then planned, then the others newest first."""
+        rows = self.ws.rows(
+            "SELECT * FROM campaigns ORDER BY CASE state WHEN 'in_progress' THEN 0"
+            " WHEN 'planned' THEN 1 WHEN 'finished' THEN 2 ELSE 3 END,"
+            " coalesce(start_date, substr(created_at, 1, 10)) DESC, id DESC"
+        )
+        return [Campaign.model_validate(row) for row in rows]
+
+    def named(self, name: str) -> Campaign | None:
+        """By exact name, else by the only name equal to it regardless of case."""
+        exact = self._exact(name.strip())
+        if exact is not None:
+            return exact
+        rows = self.ws.rows(
+            "SELECT * FROM campaigns WHERE lower(name) = lower(?) LIMIT 2", [name.strip()]
+        )
+        return Campaign.model_validate(rows[0]) if len(rows) == 1 else None
+
+    def _exact(self, name: str) -> Campaign | None:
+        rows = self.ws.rows("SELECT * FROM campaigns WHERE name = ?", [name])
+        return Campaign.model_validate(rows[0]) if rows else None
+
+    def writable(self, campaign: Campaign | int) -> Campaign:
+        """The campaign as stored now, refused if it is read-only (another session may have
+        finished it since it was read)."""
+        campaign_id = campaign if isinstance(campaign, int) else campaign.id
+        assert campaign_id is not None
+        stored = self.get(campaign_id)
+        if stored.read_only:
+            raise CampaignReadOnly(stored)
+        return stored
+
+    def scope(self, campaign: Campaign) -> list[int]:
+        """The case ids of the current pass in run order (by number)."""
+        ids = TestCaseRepository(self.ws).ids()
+        if campaign.pass_cases is None:
+            return ids
+        wanted = set(campaign.pass_cases)
+        return [case_id for case_id in ids if case_id in wanted]
+
+    def start_pass(self, campaign: Campaign, case_ids: list[int] | None) -> Campaign:
+        """Start the next pass over `case_ids` (None: every case)."""
+        with self.ws.transaction():
+            stored = self.writable(campaign)
+            if case_ids is not None and not case_ids:
+                raise ProdtuiError("recette.nothing_to_rerun", name=stored.name)
+            return self._update(
+                campaign.edit(pass_number=stored.pass_number + 1, pass_cases=case_ids)
+            )
+
+    def rerun_failed(self, campaign: Campaign) -> Campaign:
+        """ "Re-run failed only": the next pass replays the cases whose latest result in the
+        campaign is a failure or a block."""
+        with self.ws.transaction():
+            stored = self.writable(campaign)
+            latest = ExecutionRepository(self.ws).latest_per_case(stored)
+            statuses = {case_id: e.status for case_id, e in latest.items()}
+            selection = rerun_selection(TestCaseRepository(self.ws).ids(), statuses)
+            return self.start_pass(campaign, selection)
+
+
+# -- test cases ---------------------------------------------------------------------------
+
+
+class TestCaseRepository(Repository[TestCase]):
+    __test__ = False  # not a pytest class, whatever its name
+
+    table = "test_cases"
+    model = TestCase
+
+    def add(self, case: TestCase) -> TestCase:
+        """A new case takes its own number if it brings a free one, else the next."""
+        with self.ws.transaction():
+            following = self.ws.conn.execute(
+                "SELECT coalesce(max(number), 0) + 1 FROM test_cases"
+            ).fetchone()[0]
+            number = case.number
+            if number is None or self.by_number(number) is not None:
+                number = following
+            return self._insert(case.edit(number=number))
+
+    def save(self, case: TestCase) -> TestCase:
+        return self._update(case)
+
+    def delete(self, case: TestCase) -> TestCase:
+        """Only a case never run: the log keeps pointing at the others."""
+        assert case.id is not None
+        with self.ws.transaction():
+            used = self.ws.conn.execute(
+                "SELECT 1 FROM executions WHERE case_id = ? LIMIT 1", [case.id]
+            ).fetchone()
+            if used:
+                raise ProdtuiError("recette.case_has_results", case=case.key)
+            return self._delete(case.id)
+
+    def by_number(self, number: int) -> TestCase | None:
+        rows = self.ws.rows("SELECT * FROM test_cases WHERE number = ?", [number])
+        return TestCase.model_validate(rows[0]) if rows else None
+
+    def by_key(self, key: str) -> TestCase | None:
+        text = key.strip().upper().removeprefix("#")
+        if not (text.startswith("TC-") and text[3:].isdigit()):
+            return None
+        return self.by_number(int(text[3:]))
+
+    def by_automation_key(self, automation_key: str) -> TestCase | None:
+        rows = self.ws.rows("SELECT * FROM test_cases WHERE automation_key = ?", [automation_key])
+        return TestCase.model_validate(rows[0]) if rows else None
+
+    def by_numbers(self, numbers: set[int]) -> dict[int, TestCase]:
+        found: dict[int, TestCase] = {}
+        wanted = sorted(numbers)
+        for start in range(0, len(wanted), 500):  # stays under SQLite's variable limit
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for row in self.ws.rows(f"SELECT * FROM test_cases WHERE number IN ({marks})", chunk):
+                case = TestCase.model_validate(row)
+                found[case.number] = case  # type: ignore[index]
+        return found
+
+    def ids(self) -> list[int]:
+        """Every case id in run order (by number)."""
+        return [row[0] for row in self.ws.conn.execute("SELECT id FROM test_cases ORDER BY number")]
+
+    def count(self, story_id: int | None = None) -> int:
+        clause, params = _story_clause(story_id)
+        return int(
+            self.ws.conn.execute(f"SELECT count(*) FROM test_cases {clause}", params).fetchone()[0]
+        )
+
+    def page(
+        self, *, story_id: int | None = None, offset: int = 0, limit: int = 100
+    ) -> list[TestCase]:
+        clause, params = _story_clause(story_id)
+        rows = self.ws.rows(
+            f"SELECT * FROM test_cases {clause} ORDER BY number LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [TestCase.model_validate(row) for row in rows]
+
+
+def _story_clause(story_id: int | None) -> tuple[str, list[Any]]:
+    return ("WHERE story_id = ?", [story_id]) if story_id is not None else ("", [])
+
+
+# -- the execution log --------------------------------------------------------------------
+
+
+class ExecutionFilter(BaseModel):
+    """What the log shows; every field narrows it. Dates are days, both ends included."""
+
+    campaign_id: int | None = None
+    status: ExecutionStatus | None = None
+    case_id: int | None = None
+    story_id: int | None = None
+    """The story the case is linked to now."""
+    tester: str | None = None
+    start: date | None = None
+    end: date | None = None
+    automated: bool | None = None
+    pass_number: int | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        for column in ("campaign_id", "status", "case_id", "tester", "pass_number"):
+            value = getattr(self, column)
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value.value if isinstance(value, ExecutionStatus) else value)
+        if self.automated is not None:
+            clauses.append("automated = ?")
+            params.append(int(self.automated))
+        if self.story_id is not None:
+            clauses.append("case_id IN (SELECT id FROM test_cases WHERE story_id = ?)")
+            params.append(self.story_id)
+        # Timestamps are ISO text: a day range compares as text, from midnight to midnight.
+        if self.start is not None:
+            clauses.append("created_at >= ?")
+            params.append(self.start.isoformat())
+        if self.end is not None:
+            clauses.append("created_at < ?")
+            params.append((self.end + timedelta(days=1)).isoformat())
+        return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _execution(row: dict[str, Any]) -> Execution:
+    return Execution.model_validate(row, context={"stored": True})
+
+
+class AutomatedImport(BaseModel):
+    """What an import of automated results wrote."""
+
+    campaign: str
+    pass_number: int
+    recorded: int
+    counts: dict[ExecutionStatus, int]
+    linked: list[str]
+    """Cases the report named by their key."""
+    created: list[str]
+    """Automated cases created by this import."""
+    reused: list[str]
+    """Automated cases found again from an earlier import."""
+    skipped: list[ImportProblem] = []
+    """Results left out (only when the valid part was kept)."""
+
+    def summary(self) -> str:
+        statuses = ", ".join(
+            t("recette.count", label=status_label(status), count=count)
+            for status, count in self.counts.items()
+            if count
+        )
+        return t(
+            "junit.imported",
+            count=self.recorded,
+            campaign=self.campaign,
+            run=self.pass_number,
+            statuses=statuses or "0",
+            linked=len(self.linked),
+            automated=len(self.created) + len(self.reused),
+            created=len(self.created),
+        )
+
+
+class ExecutionRepository:
+    """The log: rows are added, read page by page, never changed."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.ws = workspace
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def record(
+        self,
+        campaign: Campaign | int,
+        case: TestCase | int,
+        status: ExecutionStatus,
+        comment: str = "",
+        *,
+        tester: str | None = None,
+        duration_s: float | None = None,
+        automated: bool = False,
+    ) -> Execution:
+        """Add one result with a frozen copy of the case as stored now. A planned campaign
+        starts with its first result."""
+        status = ExecutionStatus(status)
+        if comment_missing(status, comment):
+            raise ProdtuiError("recette.comment_required", status=status.value)
+        with self.ws.transaction():
+            stored = self._open_campaign(campaign)
+            case_id = case if isinstance(case, int) else case.id
+            assert case_id is not None
+            fresh = TestCaseRepository(self.ws).get(case_id)
+            return self._append(
+                stored,
+                fresh,
+                status,
+                comment,
+                tester=self.ws.author if tester is None else tester,
+                duration_s=duration_s,
+                automated=automated,
+            )
+
+    def _open_campaign(self, campaign: Campaign | int) -> Campaign:
+        campaigns = CampaignRepository(self.ws)
+        stored = campaigns.writable(campaign)
+        if stored.state is CampaignState.PLANNED:
+            stored = campaigns._update(stored.edit(state=CampaignState.IN_PROGRESS))
+        return stored
+
+    def _append(
+        self,
+        campaign: Campaign,
+        case: TestCase,
+        status: ExecutionStatus,
+        comment: str,
+        *,
+        tester: str,
+        duration_s: float | None,
+        automated: bool,
+    ) -> Execution:
+        assert campaign.id is not None and case.id is not None
+        execution = Execution(
+            campaign_id=campaign.id,
+            case_id=case.id,
+            status=status,
+            comment=comment,
+            tester=tester,
+            duration_s=duration_s,
+            automated=automated,
+            case_snapshot=case.snapshot(),
+            pass_number=campaign.pass_number,
+        )
+        row = execution.model_dump(mode="json", exclude={"id"}) | {"created_at": now()}
+        row["automated"] = int(execution.automated)
+        names = list(row)
+        cursor = self.ws.conn.execute(
+            f"INSERT INTO executions ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            [row[name] for name in names],
+        )
+        return _execution(row | {"id": cursor.lastrowid})
+
+    def import_automated(
+        self,
+        campaign: Campaign | int,
+        results: list[AutomatedResult],
+        *,
+        tester: str | None = None,
+        keep_valid: bool = False,
+    ) -> AutomatedImport:
+        """Write a parsed report in one transaction. A result naming `TC-n` goes to that case;
+        any other to the automated case of its test, created on its first import. Several
+        results for one case make one result (see `combine`). A key the workspace does not
+        know refuses the whole import (JUnitImportRefused), or is left out when
+        `keep_valid`. Any error leaves the workspace as it was."""
+        cases = TestCaseRepository(self.ws)
+        with self.ws.transaction():
+            stored = self._open_campaign(campaign)
+            known = cases.by_numbers({r.case_number for r in results if r.case_number})
+            problems = [
+                ImportProblem(position=r.position, message=t("junit.unknown_case", case=r.key))
+                for r in results
+                if r.case_number is not None and r.case_number not in known
+            ]
+            if problems and not keep_valid:
+                raise JUnitImportRefused(problems)
+            grouped: dict[int, list[AutomatedResult]] = {}
+            chosen: dict[int, TestCase] = {}
+            linked: list[str] = []
+            created: list[str] = []
+            reused: list[str] = []
+            automated: dict[str, TestCase] = {}
+            for result in results:
+                if result.case_number is not None:
+                    case = known.get(result.case_number)
+                    if case is None:
+                        continue
+                    if case.key not in linked:
+                        linked.append(case.key)
+                else:
+                    case = automated.get(result.automation_key)
+                    if case is None:
+                        case = cases.by_automation_key(result.automation_key)
+                        if case is None:
+                            case = cases.add(_automated_case(result))
+                            created.append(case.key)
+                        else:
+                            reused.append(case.key)
+                        automated[result.automation_key] = case
+                assert case.id is not None
+                grouped.setdefault(case.id, []).append(result)
+                chosen[case.id] = case
+            counts = dict.fromkeys(ExecutionStatus, 0)
+            who = self.ws.author if tester is None else tester
+            for case_id, group in grouped.items():
+                status, comment, duration = combine(group)
+                if comment_missing(status, comment):
+                    comment = t("junit.no_message")
+                self._append(
+                    stored,
+                    chosen[case_id],
+                    status,
+                    comment,
+                    tester=who,
+                    duration_s=duration,
+                    automated=True,
+                )
+                counts[status] += 1
+        return AutomatedImport(
+            campaign=stored.name,
+            pass_number=stored.pass_number,
+            recorded=len(grouped),
+            counts=counts,
+            linked=linked,
+            created=created,
+            reused=reused,
+            skipped=problems,
+        )
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def get(self, execution_id: int) -> Execution:
+        rows = self.ws.rows("SELECT * FROM executions WHERE id = ?", [execution_id])
+        if not rows:
+            raise NotFoundError("executions", execution_id)
+        return _execution(rows[0])
+
+    def count(self, where: ExecutionFilter | None = None) -> int:
+        clause, params = (where or ExecutionFilter()).where()
+        return int(
+            self.ws.conn.execute(f"SELECT count(*) FROM executions {clause}", params).fetchone()[0]
+        )
+
+    def log(
+        self, where: ExecutionFilter | None = None, limit: int = LOG_PAGE, offset: int = 0
+    ) -> list[Execution]:
+        """One page of the log, newest first."""
+        clause, params = (where or ExecutionFilter()).where()
+        rows = self.ws.rows(
+            f"SELECT * FROM executions {clause} ORDER BY id DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [_execution(row) for row in rows]
+
+    def latest_per_case(
+        self, campaign: Campaign | int, pass_number: int | None = None
+    ) -> dict[int, Execution]:
+        """Each case's latest result in the campaign (in one pass when `pass_number`)."""
+        campaign_id = campaign if isinstance(campaign, int) else campaign.id
+        extra, params = ("AND pass_number = ?", [pass_number]) if pass_number else ("", [])
+        rows = self.ws.rows(
+            "SELECT * FROM executions WHERE id IN (SELECT max(id) FROM executions"
+            f" WHERE campaign_id = ? {extra} GROUP BY case_id)",
+            [campaign_id, *params],
+        )
+        return {row["case_id"]: _execution(row) for row in rows}
+
+    def history(
+        self, case: TestCase | int, limit: int = LOG_PAGE, offset: int = 0
+    ) -> list[Execution]:
+        """A case's results across campaigns, newest first."""
+        case_id = case if isinstance(case, int) else case.id
+        return self.log(ExecutionFilter(case_id=case_id), limit=limit, offset=offset)
+
+    def plan(self, campaign: Campaign) -> RunnerPlan:
+        """The current pass of `campaign` as the guided runner walks it."""
+        scope = CampaignRepository(self.ws).scope(campaign)
+        latest = self.latest_per_case(campaign, pass_number=campaign.pass_number)
+        return RunnerPlan(
+            pass_number=campaign.pass_number,
+            scope=scope,
+            results={case_id: e.status for case_id, e in latest.items()},
+        )
+
+
+def _automated_case(result: AutomatedResult) -> TestCase:
+    title = (result.name or result.automation_key)[:MAX_TITLE]
+    return TestCase(
+        title=title,
+        steps=t("junit.case_steps", test=result.automation_key),
+        automated=True,
+        automation_key=result.automation_key,
+    )
+
+
+# -- runs of the automated suite ----------------------------------------------------------
+
+
+class CommandRunRepository:
+    def __init__(self, workspace: Workspace) -> None:
+        self.ws = workspace
+
+    def start(self, campaign: Campaign | int, command: str) -> CommandRun:
+        """Stored as it starts, so a run cut short (the app killed) still shows."""
+        with self.ws.transaction():
+            stored = CampaignRepository(self.ws).writable(campaign)
+            run = CommandRun(campaign_id=stored.id or 0, command=command, started_at=now())
+            cursor = self.ws.conn.execute(
+                "INSERT INTO command_runs (campaign_id, command, started_at) VALUES (?, ?, ?)",
+                # The text of `now()`, as every other timestamp of the workspace.
+                [run.campaign_id, run.command, now()],
+            )
+            return self.get(int(cursor.lastrowid or 0))
+
+    def finish(self, run: CommandRun, exit_code: int | None, output: str) -> CommandRun:
+        """Close a run once: its end, exit code (None if it was stopped) and output tail."""
+        assert run.id is not None
+        with self.ws.transaction():
+            cursor = self.ws.conn.execute(
+                "UPDATE command_runs SET ended_at = ?, exit_code = ?, output_tail = ?"
+                " WHERE id = ? AND ended_at IS NULL",
+                [now(), exit_code, output_tail(output), run.id],
+            )
+            if cursor.rowcount != 1:
+                raise ProdtuiError("recette.run_already_ended")
+        return self.get(run.id)
+
+    def get(self, run_id: int) -> CommandRun:
+        rows = self.ws.rows("SELECT * FROM command_runs WHERE id = ?", [run_id])
+        if not rows:
+            raise NotFoundError("command_runs", run_id)
+        return CommandRun.model_validate(rows[0])
+
+    def of_campaign(
+        self, campaign: Campaign | int, limit: int = 50, offset: int = 0
+    ) -> list[CommandRun]:
+        """A campaign's runs, newest first."""
+        campaign_id = campaign if isinstance(campaign, int) else campaign.id
+        rows = self.ws.rows(
+            "SELECT * FROM command_runs WHERE campaign_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+            [campaign_id, limit, offset],
+        )
+        return [CommandRun.model_validate(row) for row in rows]
+
+
+class Recette:
+    """The four repositories of this part, for a workspace that does not expose them yet."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.campaigns = CampaignRepository(workspace)
+        self.test_cases = TestCaseRepository(workspace)
+        self.executions = ExecutionRepository(workspace)
+        self.command_runs = CommandRunRepository(workspace)
+
+
+def recette(workspace: Workspace) -> Recette:
+    """The recette repositories of `workspace` (its own properties once it has them)."""
+    return Recette(workspace)
