@@ -94,3 +94,18 @@ def test_stories(snap_compare, make_app: AppFactory, workspace: Workspace) -> No
     )
     workspace.stories.add(Story(title="Joindre un justificatif", priority=Priority.SHOULD))
     assert snap_compare(make_app(), press=["3"], terminal_size=(120, 30))
+
+
+def test_recette_runner(snap_compare, make_app: AppFactory, workspace: Workspace) -> None:
+    from prodtui.domain.recette import Campaign, TestCase
+
+    workspace.test_cases.add(
+        TestCase(
+            title="Déposer une demande complète",
+            steps="1. Se connecter\n2. Remplir\n3. Envoyer",
+            expected="Un accusé de réception s'affiche",
+        )
+    )
+    workspace.test_cases.add(TestCase(title="Joindre un justificatif"))
+    workspace.campaigns.add(Campaign(name="Recette v2", release="2.0"))
+    assert snap_compare(make_app(), press=["4", "r"], terminal_size=(100, 30))

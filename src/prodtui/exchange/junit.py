@@ -30,7 +30,6 @@ from prodtui.domain.recette import CASE_KEY, AutomatedResult, ExecutionStatus, c
 from prodtui.i18n import language
 
 if TYPE_CHECKING:
-
     pass
 
 MAX_BYTES = 50 * 1024 * 1024

@@ -53,7 +53,7 @@ class ProdtuiApp(App[int]):
         "today": _lazy("today", "TodayScreen"),
         "standup": _lazy("standup", "StandupScreen"),
         "stories": _lazy("stories", "StoriesScreen"),
-        "recette": _lazy("coming", "RecetteScreen"),
+        "recette": _lazy("recette", "RecetteScreen"),
         "security": _lazy("coming", "SecurityScreen"),
         "inbox": _lazy("inbox", "InboxScreen"),
     }

@@ -20,9 +20,5 @@ class ComingScreen(WorkspaceScreen):
             yield Static(t("coming.meanwhile"), classes="coming-hint")
 
 
-class RecetteScreen(ComingScreen):
-    name_key = mode_name = "recette"
-
-
 class SecurityScreen(ComingScreen):
     name_key = mode_name = "security"

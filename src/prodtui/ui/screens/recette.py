@@ -1,0 +1,133 @@
+"""La recette: campaigns and their progress; the guided runner opens from here."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.recette import Campaign, CampaignState, TestCase
+from prodtui.i18n import error_message, t
+from prodtui.resources import styles_dir
+from prodtui.ui.screens.base import WorkspaceScreen
+from prodtui.ui.screens.dialogs import PromptScreen
+
+STATES = list(CampaignState)
+
+
+class RecetteScreen(WorkspaceScreen):
+    mode_name = "recette"
+    CSS_PATH = styles_dir() / "recette.tcss"
+
+    BINDINGS = [
+        Binding("r", "run", "recette.key.run", id="recette.run"),
+        Binding("n", "new_campaign", "recette.key.new_campaign", id="recette.new_campaign"),
+        Binding("t", "new_case", "recette.key.new_case", id="recette.new_case"),
+        Binding("R", "rerun_failed", "recette.key.rerun", id="recette.rerun"),
+        Binding("c", "state", "recette.key.state", id="recette.state"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.campaigns: list[Campaign] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="recette-title", classes="screen-title")
+        table: DataTable[str | Text] = DataTable(id="recette-campaigns", cursor_type="row")
+        for key in ("name", "release", "state", "pass", "progress", "rate", "failed"):
+            table.add_column(t(f"recette.col.{key}"), key=key)
+        yield table
+        yield Static(t("recette.hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def refresh_data(self) -> None:
+        if not self.is_mounted:
+            return
+        table = self.query_one("#recette-campaigns", DataTable)
+        row = table.cursor_row
+        self.campaigns = self.workspace.campaigns.all()
+        table.clear()
+        for campaign in self.campaigns:
+            progress = self.workspace.executions.plan(campaign).progress
+            rate = progress.pass_rate
+            failed = progress.counts.get("fail", 0) + progress.counts.get("blocked", 0)
+            table.add_row(
+                campaign.name,
+                campaign.release,
+                t(f"recette.state.{campaign.state.value}"),
+                str(campaign.pass_number),
+                f"{progress.done}/{progress.total}",
+                "—" if rate is None else f"{rate:.0%}",
+                Text(str(failed), style="bold red") if failed else "0",
+                key=str(campaign.id),
+            )
+        if self.campaigns:
+            table.move_cursor(row=min(max(row, 0), len(self.campaigns) - 1))
+        cases = self.workspace.test_cases.count()
+        self.query_one("#recette-title", Static).update(
+            t("recette.title", campaigns=len(self.campaigns), cases=cases)
+        )
+
+    def selected(self) -> Campaign | None:
+        if not self.campaigns:
+            return None
+        row = self.query_one("#recette-campaigns", DataTable).cursor_row
+        return self.campaigns[min(row, len(self.campaigns) - 1)]
+
+    @on(DataTable.RowSelected, "#recette-campaigns")
+    def _open(self) -> None:
+        self.action_run()
+
+    def action_run(self) -> None:
+        from prodtui.ui.screens.runner import RunnerScreen
+
+        campaign = self.selected()
+        if campaign is None:
+            self.notify(t("recette.no_campaign"), severity="warning")
+            return
+        if campaign.read_only:
+            self.notify(t("recette.campaign_read_only", name=campaign.name), severity="warning")
+            return
+        self.app.push_screen(RunnerScreen(campaign), lambda _: self.refresh_data())
+
+    def _write(self, action: object) -> None:
+        try:
+            action()  # type: ignore[operator]
+        except (ProdtuiError, ValueError) as error:
+            self.notify(error_message(error), severity="error")
+        self.refresh_data()
+
+    def action_new_campaign(self) -> None:
+        def created(name: str | None) -> None:
+            if name:
+                self._write(lambda: self.workspace.campaigns.add(Campaign(name=name)))
+
+        self.app.push_screen(
+            PromptScreen(
+                t("recette.new_campaign"), check=lambda v: None if v else t("editor.empty_text")
+            ),
+            created,
+        )
+
+    def action_new_case(self) -> None:
+        from prodtui.ui.screens.runner import CaseFormScreen
+
+        self.app.push_screen(CaseFormScreen(), lambda _: self.refresh_data())
+
+    def action_rerun_failed(self) -> None:
+        if campaign := self.selected():
+            self._write(lambda: self.workspace.campaigns.rerun_failed(campaign))
+
+    def action_state(self) -> None:
+        if campaign := self.selected():
+            state = STATES[(STATES.index(campaign.state) + 1) % len(STATES)]
+            self._write(lambda: self.workspace.campaigns.set_state(campaign, state))
+
+
+def case_text(case: TestCase) -> str:
+    return f"{case.key} {case.title}"

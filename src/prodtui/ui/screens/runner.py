@@ -1,0 +1,195 @@
+"""The guided runner: one case at a time, steps shown large, one key per result."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static, TextArea
+
+from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.recette import Campaign, ExecutionStatus, TestCase, comment_missing
+from prodtui.i18n import error_message, t
+from prodtui.resources import styles_dir
+from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.dialogs import PromptScreen
+
+
+class RunnerScreen(Screen[None]):
+    CSS_PATH = styles_dir() / "recette.tcss"
+    BINDINGS = [
+        Binding("p", "result('pass')", "recette.key.pass", id="runner.pass"),
+        Binding("f", "result('fail')", "recette.key.fail", id="runner.fail"),
+        Binding("b", "result('blocked')", "recette.key.blocked", id="runner.blocked"),
+        Binding("s", "result('skipped')", "recette.key.skipped", id="runner.skipped"),
+        Binding(
+            "x", "result('not_testable')", "recette.key.not_testable", id="runner.not_testable"
+        ),
+        Binding("o", "result('settled')", "recette.key.settled", id="runner.settled"),
+        Binding("right", "skip_ahead", "recette.key.later", show=False, id="runner.later"),
+        Binding("escape", "leave", "recette.key.leave", id="runner.leave"),
+    ]
+
+    def __init__(self, campaign: Campaign) -> None:
+        super().__init__()
+        self.campaign = campaign
+        self.case: TestCase | None = None
+        self.shown_at = time.monotonic()
+        self.now: Callable[[], float] = time.monotonic
+        translate_bindings(self)
+
+    @property
+    def workspace(self) -> Any:
+        return self.app.workspace  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="runner"):
+            yield Static("", id="runner-campaign", classes="screen-title")
+            yield ProgressBar(id="runner-progress", show_eta=False)
+            yield Static("", id="runner-counts")
+            with VerticalScroll(id="runner-case"):
+                yield Static("", id="runner-title")
+                yield Label(t("recette.steps"), classes="section-title")
+                yield Static("", id="runner-steps", markup=False)
+                yield Label(t("recette.expected"), classes="section-title")
+                yield Static("", id="runner-expected", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_next(None)
+
+    def show_next(self, after: int | None) -> None:
+        plan = self.workspace.executions.plan(self.campaign)
+        progress = plan.progress
+        bar = self.query_one("#runner-progress", ProgressBar)
+        bar.update(total=max(progress.total, 1), progress=progress.done)
+        counts = " · ".join(
+            f"{t(f'recette.status.{status.value}')} {count}"
+            for status, count in progress.counts.items()
+            if count
+        )
+        self.query_one("#runner-counts", Static).update(
+            t("recette.progress", done=progress.done, total=progress.total)
+            + (f" — {counts}" if counts else "")
+        )
+        self.query_one("#runner-campaign", Static).update(
+            t(
+                "recette.runner_title",
+                name=escape(self.campaign.name),
+                number=self.campaign.pass_number,
+            )
+        )
+        case_id = plan.next_case(after)
+        if case_id is None:
+            self.case = None
+            self.query_one("#runner-title", Static).update(t("recette.all_done"))
+            self.query_one("#runner-steps", Static).update("")
+            self.query_one("#runner-expected", Static).update("")
+            return
+        self.case = self.workspace.test_cases.get(case_id)
+        self.shown_at = self.now()
+        case = self.case
+        status = plan.results.get(case_id)
+        before = f" [dim]({t(f'recette.status.{status.value}')})[/]" if status else ""
+        self.query_one("#runner-title", Static).update(
+            f"[b]{case.key}[/b] {escape(case.title)}{before}"
+        )
+        self.query_one("#runner-steps", Static).update(case.steps or "—")
+        self.query_one("#runner-expected", Static).update(case.expected or "—")
+
+    def action_result(self, status_name: str) -> None:
+        if self.case is None:
+            return
+        status = ExecutionStatus(status_name)
+        if comment_missing(status, ""):
+
+            def commented(comment: str | None) -> None:
+                if comment:
+                    self._record(status, comment)
+
+            self.app.push_screen(
+                PromptScreen(
+                    t("recette.comment_title", status=t(f"recette.status.{status.value}")),
+                    hint=t("recette.comment_hint"),
+                    check=lambda v: None if v.strip() else t("recette.comment_needed"),
+                ),
+                commented,
+            )
+            return
+        self._record(status, "")
+
+    def _record(self, status: ExecutionStatus, comment: str) -> None:
+        case = self.case
+        assert case is not None and case.id is not None
+        try:
+            self.workspace.executions.record(
+                self.campaign,
+                case,
+                status,
+                comment,
+                tester=self.app.settings.author or None,  # type: ignore[attr-defined]
+                duration_s=round(self.now() - self.shown_at, 1),
+            )
+        except ProdtuiError as error:
+            self.notify(error_message(error), severity="error")
+            return
+        self.campaign = self.workspace.campaigns.get(self.campaign.id)
+        self.show_next(case.id)
+
+    def action_skip_ahead(self) -> None:
+        if self.case is not None:
+            self.show_next(self.case.id)
+
+    def action_leave(self) -> None:
+        self.dismiss(None)
+
+
+class CaseFormScreen(ModalScreen[TestCase | None]):
+    """A manual test case: title, steps, expected result."""
+
+    CSS_PATH = styles_dir() / "recette.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", priority=True, id="case_form.save"),
+        Binding("escape", "close", "key.cancel", id="case_form.close"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(t("recette.new_case"), classes="dialog-title")
+            yield Label(t("recette.case_title"))
+            yield Input(id="case-title", max_length=300)
+            yield Label(t("recette.steps"))
+            yield TextArea(id="case-steps")
+            yield Label(t("recette.expected"))
+            yield TextArea(id="case-expected")
+            yield Static("", id="case-error", classes="dialog-error", markup=False)
+            yield Static(t("recette.case_hint"), classes="dialog-hint")
+
+    def action_save(self) -> None:
+        try:
+            case = self.app.workspace.test_cases.add(  # type: ignore[attr-defined]
+                TestCase(
+                    title=self.query_one("#case-title", Input).value.strip(),
+                    steps=self.query_one("#case-steps", TextArea).text,
+                    expected=self.query_one("#case-expected", TextArea).text,
+                )
+            )
+        except (ProdtuiError, ValueError) as error:
+            self.query_one("#case-error", Static).update(error_message(error))
+            return
+        self.notify(t("recette.case_saved", key=case.key))
+        self.dismiss(case)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,137 @@
+"""The recette screen and the guided runner, driven with the real keys."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from prodtui.domain.recette import Campaign, CampaignState, ExecutionStatus, TestCase
+from prodtui.store import Workspace
+from prodtui.store.recette import ExecutionFilter
+from prodtui.ui.screens.dialogs import PromptScreen
+from prodtui.ui.screens.recette import RecetteScreen
+from prodtui.ui.screens.runner import RunnerScreen
+from tests.conftest import AppFactory
+
+
+@pytest.fixture
+def campaign(workspace: Workspace) -> Campaign:
+    for title in ("Se connecter", "Déposer une demande", "Joindre une pièce", "Suivre sa demande"):
+        workspace.test_cases.add(TestCase(title=title, steps=f"1. {title}", expected="Ça marche"))
+    return workspace.campaigns.add(Campaign(name="Recette v2", release="2.0"))
+
+
+async def open_runner(pilot) -> RunnerScreen:
+    await pilot.press("4")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, RecetteScreen)
+    await pilot.press("r")
+    await pilot.pause()
+    runner = pilot.app.screen
+    assert isinstance(runner, RunnerScreen)
+    return runner
+
+
+async def test_a_full_manual_run_with_the_keys(
+    make_app: AppFactory, workspace: Workspace, campaign: Campaign
+) -> None:
+    app = make_app('author = "Camille Testeuse"\n')
+    async with app.run_test(size=(110, 32)) as pilot:
+        runner = await open_runner(pilot)
+        clock = [100.0]
+        runner.now = lambda: clock[0]
+        runner.show_next(None)
+        assert "TC-1" in str(runner.query_one("#runner-title").render())
+        clock[0] += 42
+        await pilot.press("p")
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen), "a failure needs the actual result"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen), "an empty comment is refused"
+        await pilot.press(*"Le bouton Envoyer ne répond pas", "enter")
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press(*"Pièce refusée par l'antivirus", "enter")
+        await pilot.press("s")
+        await pilot.pause()
+        assert "4 / 4" in str(runner.query_one("#runner-counts").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, RecetteScreen)
+    log = workspace.executions.log(ExecutionFilter(campaign_id=campaign.id), limit=10)
+    assert [(e.case.title, e.status) for e in reversed(log)] == [
+        ("Se connecter", ExecutionStatus.PASS),
+        ("Déposer une demande", ExecutionStatus.FAIL),
+        ("Joindre une pièce", ExecutionStatus.BLOCKED),
+        ("Suivre sa demande", ExecutionStatus.SKIPPED),
+    ]
+    first = log[-1]
+    assert first.tester == "Camille Testeuse" and first.duration_s == 42
+    assert log[-2].comment == "Le bouton Envoyer ne répond pas"
+    assert workspace.campaigns.get(campaign.id).state is CampaignState.IN_PROGRESS
+
+
+async def test_leave_and_resume_where_it_stopped(
+    make_app: AppFactory, workspace: Workspace, campaign: Campaign
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(110, 32)) as pilot:
+        await open_runner(pilot)
+        await pilot.press("p", "p", "escape")
+        await pilot.pause()
+        runner = await open_runner(pilot)
+        assert "TC-3" in str(runner.query_one("#runner-title").render())
+
+
+async def test_rerun_failed_only(
+    make_app: AppFactory, workspace: Workspace, campaign: Campaign
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(110, 32)) as pilot:
+        await open_runner(pilot)
+        await pilot.press("p", "f")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "KO"
+        await pilot.press("enter", "p", "p", "escape")
+        await pilot.pause()
+        await pilot.press("R")
+        await pilot.pause()
+        assert workspace.campaigns.get(campaign.id).pass_number == 2
+        runner = await open_runner(pilot)
+        assert "TC-2" in str(runner.query_one("#runner-title").render())
+        assert "0 / 1" in str(runner.query_one("#runner-counts").render())
+
+
+async def test_new_campaign_and_case_from_the_screen(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        await pilot.press("n", *"Recette v3", "enter")
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press(*"Payer en ligne")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert [c.name for c in workspace.campaigns.all()] == ["Recette v3"]
+    assert workspace.test_cases.by_key("TC-1").title == "Payer en ligne"
+
+
+async def test_a_finished_campaign_cannot_be_run(
+    make_app: AppFactory, workspace: Workspace, campaign: Campaign
+) -> None:
+    workspace.campaigns.set_state(campaign, CampaignState.FINISHED)
+    app = make_app()
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, RecetteScreen)
+    assert workspace.executions.count() == 0
