@@ -135,3 +135,51 @@ async def test_a_finished_campaign_cannot_be_run(
         await pilot.pause()
         assert isinstance(app.screen, RecetteScreen)
     assert workspace.executions.count() == 0
+
+
+async def test_a_failure_reopens_its_story_and_raises_a_blocker(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    from prodtui.domain.items import ItemKind
+    from prodtui.domain.stories import Story, StoryStatus
+    from prodtui.ui.screens.stories import StoriesScreen
+
+    story = workspace.stories.add(Story(title="Payer en ligne", status=StoryStatus.IN_RECETTE))
+    workspace.test_cases.add(TestCase(title="Paiement accepté", story_id=story.id))
+    workspace.campaigns.add(Campaign(name="Recette v4"))
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_runner(pilot)
+        await pilot.press("f", *"Erreur 500 au paiement", "enter", "escape")
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+        assert isinstance(app.screen, StoriesScreen)
+        preview = str(app.screen.query_one("#stories-preview-text").render())
+        assert "TC-1" in preview and "en échec" in preview
+    reopened = workspace.stories.get(story.id)
+    assert reopened.status is StoryStatus.IN_PROGRESS
+    [blocker] = workspace.items.search(inbox_only=False)
+    assert blocker.kind is ItemKind.BLOCKER and blocker.story_key == "US-1"
+    assert "Erreur 500" in blocker.text
+    reasons = [
+        h.new for h in workspace.audit.history("stories", story.id) if h.field == "status_reason"
+    ]
+    assert reasons == ["TC-1 en échec dans « Recette v4 »"]
+
+
+async def test_the_setting_can_keep_stories_as_they_are(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    from prodtui.domain.stories import Story, StoryStatus
+
+    story = workspace.stories.add(Story(title="Payer", status=StoryStatus.IN_RECETTE))
+    workspace.test_cases.add(TestCase(title="Paiement", story_id=story.id))
+    workspace.campaigns.add(Campaign(name="Recette v5"))
+    app = make_app("recette_failure_reopens_story = false\n")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_runner(pilot)
+        await pilot.press("f", *"KO", "enter")
+        await pilot.pause()
+    assert workspace.stories.get(story.id).status is StoryStatus.IN_RECETTE
+    assert workspace.items.count(inbox_only=False) == 0

@@ -24,6 +24,8 @@ class Settings(BaseModel):
     default_workspace: Path | None = None
     standup_timebox_seconds: int = Field(90, ge=10, le=3600)
     """Speaking time per person in the stand-up timer."""
+    recette_failure_reopens_story: bool = True
+    """A failed test case sends its story back to "En cours" and raises a blocker."""
 
 
 class SettingsProblem(NamedTuple):

@@ -468,4 +468,8 @@ MESSAGES: dict[str, str] = {
     "recette.case_title": "Title",
     "recette.case_hint": "Ctrl+S: save · Esc: cancel",
     "recette.case_saved": "{key} saved.",
+    "recette.reopened_reason": "{case} failed in “{campaign}”",
+    "recette.failure_blocker": "{case} failed: {title} — {comment}",
+    "recette.story_reopened": "{case} failed: its story is back “In progress”, a blocker was raised.",
+    "story.latest_results": "Latest acceptance results",
 }

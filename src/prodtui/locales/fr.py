@@ -473,4 +473,8 @@ MESSAGES: dict[str, str] = {
     "recette.case_title": "Titre",
     "recette.case_hint": "Ctrl+S : enregistrer · Échap : annuler",
     "recette.case_saved": "{key} enregistré.",
+    "recette.reopened_reason": "{case} en échec dans « {campaign} »",
+    "recette.failure_blocker": "{case} en échec : {title} — {comment}",
+    "recette.story_reopened": "{case} en échec : sa story repasse « En cours », un bloquant est créé.",
+    "story.latest_results": "Derniers résultats de recette",
 }

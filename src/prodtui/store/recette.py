@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from prodtui.domain.errors import NotFoundError, ProdtuiError
+from prodtui.domain.items import Item, ItemKind
 from prodtui.domain.recette import (
     MAX_TITLE,
     AutomatedResult,
@@ -29,6 +30,7 @@ from prodtui.domain.recette import (
     output_tail,
     rerun_selection,
 )
+from prodtui.domain.stories import StoryStatus
 from prodtui.exchange.story_import import ImportProblem
 from prodtui.i18n import t
 from prodtui.store.base import Repository, now
@@ -333,9 +335,11 @@ class ExecutionRepository:
         tester: str | None = None,
         duration_s: float | None = None,
         automated: bool = False,
+        reopen_story: bool = False,
     ) -> Execution:
         """Add one result with a frozen copy of the case as stored now. A planned campaign
-        starts with its first result."""
+        starts with its first result. With `reopen_story`, a failure sends the case's story
+        back to "En cours" and raises a blocker linked to it, in the same transaction."""
         status = ExecutionStatus(status)
         if comment_missing(status, comment):
             raise ProdtuiError("recette.comment_required", status=status.value)
@@ -344,7 +348,7 @@ class ExecutionRepository:
             case_id = case if isinstance(case, int) else case.id
             assert case_id is not None
             fresh = TestCaseRepository(self.ws).get(case_id)
-            return self._append(
+            execution = self._append(
                 stored,
                 fresh,
                 status,
@@ -353,6 +357,33 @@ class ExecutionRepository:
                 duration_s=duration_s,
                 automated=automated,
             )
+            if reopen_story and status is ExecutionStatus.FAIL and fresh.story_id is not None:
+                self._reopen_story(fresh, comment, stored)
+            return execution
+
+    def _reopen_story(self, case: TestCase, comment: str, campaign: Campaign) -> None:
+        assert case.story_id is not None
+        story = self.ws.stories.get(case.story_id)
+        if story.status is not StoryStatus.IN_PROGRESS:
+            reason = t("recette.reopened_reason", case=case.key, campaign=campaign.name)
+            self.ws.stories.set_status(story, StoryStatus.IN_PROGRESS, reason=reason)
+        self.ws.items.add(
+            Item(
+                kind=ItemKind.BLOCKER,
+                text=t("recette.failure_blocker", case=case.key, title=case.title, comment=comment),
+                owner=self.ws.author,
+                story_key=story.key,
+                triaged=True,
+                source="recette",
+            )
+        )
+
+    def latest_for_story(self, story_id: int, limit: int = 20) -> list[Execution]:
+        """The latest result of each case linked to a story, newest first."""
+        latest: dict[int, Execution] = {}
+        for execution in self.log(ExecutionFilter(story_id=story_id), limit=200):
+            latest.setdefault(execution.case_id, execution)
+        return list(latest.values())[:limit]
 
     def _open_campaign(self, campaign: Campaign | int) -> Campaign:
         campaigns = CampaignRepository(self.ws)

@@ -136,10 +136,13 @@ class RunnerScreen(Screen[None]):
                 comment,
                 tester=self.app.settings.author or None,  # type: ignore[attr-defined]
                 duration_s=round(self.now() - self.shown_at, 1),
+                reopen_story=self.app.settings.recette_failure_reopens_story,  # type: ignore[attr-defined]
             )
         except ProdtuiError as error:
             self.notify(error_message(error), severity="error")
             return
+        if status is ExecutionStatus.FAIL and case.story_id is not None:
+            self.notify(t("recette.story_reopened", case=case.key))
         self.campaign = self.workspace.campaigns.get(self.campaign.id)
         self.show_next(case.id)
 

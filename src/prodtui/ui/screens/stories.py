@@ -190,6 +190,17 @@ class StoriesScreen(WorkspaceScreen):
             ]
         else:
             lines.append(t("story.scenarios", count=len(check.scenarios)))
+        assert story.id is not None
+        results = self.workspace.executions.latest_for_story(story.id, limit=8)
+        if results:
+            lines += ["", f"[b]{t('story.latest_results')}[/b]"]
+            for execution in results:
+                case = execution.case
+                status = t(f"recette.status.{execution.status.value}")
+                mark = "[green]✓[/]" if execution.status.value == "pass" else "[red]✗[/]"
+                if execution.status.value not in ("pass", "fail", "blocked"):
+                    mark = "·"
+                lines.append(f" {mark} {case.key} {escape(case.title[:40])} — {status}")
         items = self.workspace.stories.linked_items(story, limit=8)
         if items:
             lines += ["", f"[b]{t('story.linked')}[/b]"]
