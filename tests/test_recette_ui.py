@@ -183,3 +183,45 @@ async def test_the_setting_can_keep_stories_as_they_are(
         await pilot.pause()
     assert workspace.stories.get(story.id).status is StoryStatus.IN_RECETTE
     assert workspace.items.count(inbox_only=False) == 0
+
+
+async def test_the_execution_log_filters_and_shows_a_case_history(
+    make_app: AppFactory, workspace: Workspace, campaign: Campaign
+) -> None:
+    from prodtui.ui.screens.execution_log import ExecutionLogScreen
+    from prodtui.ui.widgets.lazy_table import LazyTable
+
+    cases = workspace.test_cases.page()
+    other = workspace.campaigns.add(Campaign(name="Recette v1"))
+    workspace.executions.record(other, cases[0], ExecutionStatus.FAIL, "KO en v1")
+    workspace.executions.record(campaign, cases[0], ExecutionStatus.PASS)
+    workspace.executions.record(campaign, cases[1], ExecutionStatus.BLOCKED, "pas d'accès")
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        await pilot.press("l")  # the first campaign listed
+        await pilot.pause()
+        log = app.screen
+        assert isinstance(log, ExecutionLogScreen)
+        table = log.query_one(LazyTable)
+        shown = table.row_count
+        assert shown in (1, 2)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert table.row_count == 3
+        await pilot.press("end", "h")  # the oldest row: TC-1 in v1; its history everywhere
+        await pilot.pause()
+        assert table.row_count == 2
+        await pilot.press("f")
+        await pilot.pause()
+        app.screen.query_one("#lf-case").value = "TC-9"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "TC-9" in str(app.screen.query_one("#lf-error").render())
+        app.screen.query_one("#lf-case").value = ""
+        app.screen.query_one("#lf-tester").value = "Camille"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert table.row_count == 3
+    assert workspace.executions.count() == 3, "reading the log changes nothing"

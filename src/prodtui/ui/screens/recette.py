@@ -28,6 +28,7 @@ class RecetteScreen(WorkspaceScreen):
         Binding("t", "new_case", "recette.key.new_case", id="recette.new_case"),
         Binding("R", "rerun_failed", "recette.key.rerun", id="recette.rerun"),
         Binding("c", "state", "recette.key.state", id="recette.state"),
+        Binding("l", "log", "recette.key.log", id="recette.log"),
     ]
 
     def __init__(self) -> None:
@@ -122,6 +123,14 @@ class RecetteScreen(WorkspaceScreen):
     def action_rerun_failed(self) -> None:
         if campaign := self.selected():
             self._write(lambda: self.workspace.campaigns.rerun_failed(campaign))
+
+    def action_log(self) -> None:
+        from prodtui.store.recette import ExecutionFilter
+        from prodtui.ui.screens.execution_log import ExecutionLogScreen
+
+        campaign = self.selected()
+        where = ExecutionFilter(campaign_id=campaign.id) if campaign else ExecutionFilter()
+        self.app.push_screen(ExecutionLogScreen(where))
 
     def action_state(self) -> None:
         if campaign := self.selected():

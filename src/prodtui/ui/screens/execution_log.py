@@ -1,0 +1,199 @@
+"""The execution log: every result ever recorded, newest first, read page by page.
+It can be filtered and read; nothing in it can be changed from here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Input, Select, Static
+
+from prodtui.domain.capture import parse_day
+from prodtui.domain.recette import Execution, ExecutionStatus
+from prodtui.i18n import t
+from prodtui.resources import styles_dir
+from prodtui.store.recette import ExecutionFilter
+from prodtui.ui.keys import translate_bindings
+from prodtui.ui.widgets.fields import select_value
+from prodtui.ui.widgets.lazy_table import Cell, Column, LazyTable
+
+STATUS_STYLE = {"pass": "green", "fail": "bold red", "blocked": "bold yellow"}
+
+
+class ExecutionLogScreen(Screen[None]):
+    CSS_PATH = styles_dir() / "recette.tcss"
+    BINDINGS = [
+        Binding("f", "filters", "story.key.filters", id="log.filters"),
+        Binding("h", "case_history", "recette.key.case_history", id="log.case_history"),
+        Binding("ctrl+r", "clear", "story.key.clear", id="log.clear"),
+        Binding("escape", "close", "key.close", id="log.close"),
+    ]
+
+    def __init__(self, where: ExecutionFilter | None = None) -> None:
+        super().__init__()
+        self.where = where or ExecutionFilter()
+        translate_bindings(self)
+
+    @property
+    def workspace(self) -> Any:
+        return self.app.workspace  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="log-title", classes="screen-title", markup=False)
+        yield LazyTable(
+            [
+                Column(t("recette.col.when"), 16),
+                Column(t("recette.col.campaign"), 16),
+                Column(t("recette.col.case"), 28),
+                Column(t("recette.col.status"), 12),
+                Column(t("recette.col.tester"), 14),
+                Column(t("recette.col.comment")),
+            ],
+            count=lambda: self.workspace.executions.count(self.where),
+            fetch=lambda offset, limit: self.workspace.executions.log(
+                self.where, limit=limit, offset=offset
+            ),
+            cells=self._cells,
+            id="log-table",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.campaign_names = {c.id: c.name for c in self.workspace.campaigns.all()}
+        self.reload()
+        self.query_one(LazyTable).focus()
+
+    def reload(self) -> None:
+        table: LazyTable[Execution] = self.query_one(LazyTable)
+        table.reload(cursor=0)
+        self.query_one("#log-title", Static).update(
+            t("recette.log_title", count=table.row_count) + self._describe()
+        )
+
+    def _describe(self) -> str:
+        w = self.where
+        parts = []
+        if w.status:
+            parts.append(t(f"recette.status.{w.status.value}"))
+        if w.case_id:
+            parts.append(self.workspace.test_cases.get(w.case_id).key)
+        if w.story_id:
+            parts.append(self.workspace.stories.get(w.story_id).key)
+        if w.tester:
+            parts.append(w.tester)
+        if w.start or w.end:
+            parts.append(f"{w.start or '…'} → {w.end or '…'}")
+        return (" · " + ", ".join(parts)) if parts else ""
+
+    def _cells(self, execution: Execution) -> list[Cell]:
+        case = execution.case
+        status = execution.status.value
+        return [
+            execution.created_at.strftime("%d/%m/%Y %H:%M") if execution.created_at else "",
+            self.campaign_names.get(execution.campaign_id, "?"),
+            f"{case.key} {case.title}",
+            Text(t(f"recette.status.{status}"), style=STATUS_STYLE.get(status, "")),
+            execution.tester,
+            execution.comment,
+        ]
+
+    def action_filters(self) -> None:
+        def chosen(where: ExecutionFilter | None) -> None:
+            if where is not None:
+                self.where = where
+                self.reload()
+
+        self.app.push_screen(LogFilterScreen(self.where), chosen)
+
+    def action_case_history(self) -> None:
+        table: LazyTable[Execution] = self.query_one(LazyTable)
+        execution = table.item(table.cursor)
+        if execution is not None:
+            self.where = ExecutionFilter(case_id=execution.case_id)
+            self.reload()
+
+    def action_clear(self) -> None:
+        self.where = ExecutionFilter()
+        self.reload()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class LogFilterScreen(ModalScreen[ExecutionFilter | None]):
+    CSS_PATH = styles_dir() / "recette.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "apply", "story.key.apply", priority=True, id="log_filter.apply"),
+        Binding("escape", "close", "key.cancel", id="log_filter.close"),
+    ]
+
+    def __init__(self, where: ExecutionFilter) -> None:
+        super().__init__()
+        self.where = where
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        w = self.where
+        with Vertical(classes="dialog wide"):
+            yield Static(t("recette.log_filters"), classes="dialog-title")
+            yield Select(
+                [(t(f"recette.status.{s.value}"), s) for s in ExecutionStatus],
+                value=w.status or Select.NULL,
+                prompt=t("recette.any_status"),
+                id="lf-status",
+            )
+            with Horizontal(classes="fields"):
+                yield Input(placeholder=t("recette.filter_case"), id="lf-case")
+                yield Input(placeholder=t("recette.filter_story"), id="lf-story")
+                yield Input(w.tester or "", placeholder=t("recette.filter_tester"), id="lf-tester")
+            with Horizontal(classes="fields"):
+                yield Input(
+                    w.start.isoformat() if w.start else "",
+                    placeholder=t("standup.search_from"),
+                    id="lf-start",
+                )
+                yield Input(
+                    w.end.isoformat() if w.end else "",
+                    placeholder=t("standup.search_to"),
+                    id="lf-end",
+                )
+            yield Static("", id="lf-error", classes="dialog-error", markup=False)
+            yield Static(t("recette.log_filters_hint"), classes="dialog-hint")
+
+    def action_apply(self) -> None:
+        workspace = self.app.workspace  # type: ignore[attr-defined]
+        today = self.app.today()  # type: ignore[attr-defined]
+        error = self.query_one("#lf-error", Static)
+        values: dict[str, Any] = {"status": select_value(self.query_one("#lf-status", Select))}
+        case_key = self.query_one("#lf-case", Input).value.strip()
+        if case_key:
+            case = workspace.test_cases.by_key(case_key)
+            if case is None:
+                error.update(t("recette.unknown_key", key=case_key))
+                return
+            values["case_id"] = case.id
+        story_key = self.query_one("#lf-story", Input).value.strip()
+        if story_key:
+            story = workspace.stories.by_key(story_key)
+            if story is None:
+                error.update(t("recette.unknown_key", key=story_key))
+                return
+            values["story_id"] = story.id
+        values["tester"] = self.query_one("#lf-tester", Input).value.strip() or None
+        for name, selector in (("start", "#lf-start"), ("end", "#lf-end")):
+            text = self.query_one(selector, Input).value.strip()
+            if text:
+                day = parse_day(text, today)
+                if day is None:
+                    error.update(t("standup.bad_date", value=text))
+                    return
+                values[name] = day
+        self.dismiss(ExecutionFilter(**values))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
