@@ -225,3 +225,82 @@ async def test_the_execution_log_filters_and_shows_a_case_history(
         await pilot.pause()
         assert table.row_count == 3
     assert workspace.executions.count() == 3, "reading the log changes nothing"
+
+
+SUITE = """
+def test_ok():
+    assert True
+
+def test_TC_1_login():
+    assert 1 + 1 == 3
+
+def test_skipped():
+    import pytest
+    pytest.skip("later")
+"""
+
+
+async def run_suite(app, pilot, command: str):
+    from prodtui.ui.screens.automated_run import AutomatedRunScreen
+
+    await pilot.press("4")
+    await pilot.pause()
+    await pilot.press("a")
+    await pilot.pause()
+    app.screen.query_one(Input).value = command
+    await pilot.press("enter")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, AutomatedRunScreen)
+    return screen
+
+
+async def test_an_automated_suite_streams_and_its_report_is_imported(
+    make_app: AppFactory, workspace: Workspace, campaign: Campaign, tmp_path
+) -> None:
+    import sys
+
+    (tmp_path / "test_suite.py").write_text(SUITE, encoding="utf-8")
+    suite = tmp_path / "test_suite.py"
+    command = f"{sys.executable} -m pytest -q -p no:cacheprovider {suite} --junitxml={{report}}"
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await run_suite(app, pilot, command)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.finished
+        assert "1 failed" in "\n".join(screen.query_one("#auto-log").lines)
+        assert "code de sortie 1" in screen.status_text
+    [run] = workspace.command_runs.of_campaign(campaign)
+    assert run.exit_code == 1 and "1 failed" in run.output_tail
+    statuses = {e.case.title: e.status for e in workspace.executions.log(limit=10)}
+    assert statuses["Se connecter"] is ExecutionStatus.FAIL  # TC-1, named in the test
+    assert ExecutionStatus.PASS in statuses.values()
+
+
+async def test_a_missing_command_is_reported(
+    make_app: AppFactory, workspace: Workspace, campaign: Campaign
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await run_suite(app, pilot, "commande-qui-n-existe-pas --junitxml={report}")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "introuvable" in screen.status_text
+    assert workspace.executions.count() == 0
+
+
+async def test_a_hanging_command_can_be_stopped(
+    make_app: AppFactory, workspace: Workspace, campaign: Campaign
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await run_suite(app, pilot, "echo start; sleep 60")
+        await pilot.pause(0.5)
+        assert not screen.finished
+        await pilot.press("k")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.finished and "Arrêtée" in screen.status_text
+    [run] = workspace.command_runs.of_campaign(campaign)
+    assert run.ended_at is not None and "start" in run.output_tail

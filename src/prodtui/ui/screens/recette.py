@@ -29,6 +29,7 @@ class RecetteScreen(WorkspaceScreen):
         Binding("R", "rerun_failed", "recette.key.rerun", id="recette.rerun"),
         Binding("c", "state", "recette.key.state", id="recette.state"),
         Binding("l", "log", "recette.key.log", id="recette.log"),
+        Binding("a", "automated", "recette.key.automated", id="recette.automated"),
     ]
 
     def __init__(self) -> None:
@@ -123,6 +124,35 @@ class RecetteScreen(WorkspaceScreen):
     def action_rerun_failed(self) -> None:
         if campaign := self.selected():
             self._write(lambda: self.workspace.campaigns.rerun_failed(campaign))
+
+    def action_automated(self) -> None:
+        from prodtui.ui.screens.automated_run import AutomatedRunScreen
+
+        campaign = self.selected()
+        if campaign is None:
+            return
+        if campaign.read_only:
+            self.notify(t("recette.campaign_read_only", name=campaign.name), severity="warning")
+            return
+
+        def run(command: str | None) -> None:
+            if not command:
+                return
+            try:
+                saved = self.workspace.campaigns.save(campaign.edit(command=command))
+            except (ProdtuiError, ValueError) as error:
+                self.notify(error_message(error), severity="error")
+                return
+            self.app.push_screen(AutomatedRunScreen(saved), lambda _: self.refresh_data())
+
+        self.app.push_screen(
+            PromptScreen(
+                t("recette.auto_command"),
+                campaign.command or "pytest --junitxml={report}",
+                hint=t("recette.auto_hint"),
+            ),
+            run,
+        )
 
     def action_log(self) -> None:
         from prodtui.store.recette import ExecutionFilter
