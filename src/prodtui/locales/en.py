@@ -132,7 +132,7 @@ MESSAGES: dict[str, str] = {
     "today.more": "… and {count} more",
     "today.age": "{days} d",
     "today.coming_title": "Coming here",
-    "today.coming": "The current sprint, the acceptance campaign and security status will show here as their screens arrive (3 to 5). Today's stand-up is on screen 2.",
+    "today.coming": "The current sprint, the acceptance campaign and security status will show here. Meanwhile: today's stand-up is on screen 2, the backlog on 3, acceptance on 4.",
     "demo.exists": "{path} already exists: choose another file.",
     "demo.large_needs_out": "The large demo workspace is written to a file: add --out PATH.",
     "backup.exists": "{path} already exists: choose another file.",

@@ -137,7 +137,7 @@ MESSAGES: dict[str, str] = {
     "today.more": "… et {count} de plus",
     "today.age": "{days} j",
     "today.coming_title": "Bientôt ici",
-    "today.coming": "Le sprint en cours, la campagne de recette et l'état de la sécurité s'afficheront ici à mesure que leurs écrans arrivent (3 à 5). Le stand-up du jour est sur l'écran 2.",
+    "today.coming": "Le sprint en cours, la campagne de recette et l'état de la sécurité s'afficheront ici. En attendant : le stand-up du jour est sur l'écran 2, le backlog sur le 3, la recette sur le 4.",
     "demo.exists": "{path} existe déjà : choisissez un autre fichier.",
     "demo.large_needs_out": "Le grand espace de démonstration s'écrit dans un fichier : ajoutez --out CHEMIN.",
     "backup.exists": "{path} existe déjà : choisissez un autre fichier.",

@@ -1,0 +1,274 @@
+"""A campaign's report in Markdown, in the interface language: where the recette stands,
+story by story, what failed and why, who tested, what was automated.
+
+`recette_report` is pure (plain data in, text out) so the screen and the shell share it;
+`campaign_report` gathers that data for one campaign through the repositories.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from prodtui.domain.errors import NotFoundError, ProdtuiError
+from prodtui.domain.recette import JUDGED, Campaign, Execution, ExecutionStatus, TestCase, pass_rate
+from prodtui.domain.stories import Story
+from prodtui.exchange.files import write_new_text
+from prodtui.i18n import error_message, t
+
+if TYPE_CHECKING:
+    from prodtui.store.workspace import Workspace
+
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+NO_VALUE = "—"
+
+
+# -- the pure report ----------------------------------------------------------------------
+
+
+def recette_report(
+    campaign: Campaign,
+    cases: Mapping[int, TestCase],
+    latest: Mapping[int, Execution],
+    stories: Mapping[int, Story],
+    *,
+    without_result: int = 0,
+) -> str:
+    """The report of `campaign` from each case's latest result in it (`latest`, by case id).
+    `cases` (by id) and `stories` (by id) give the current titles and story links; a case
+    missing from `cases` is described by the copy frozen in its result. `without_result`
+    counts the cases of the current pass that have no result in the campaign yet."""
+    results = sorted(latest.values(), key=lambda e: _case_of(e, cases).number or 0)
+    lines = [f"# {t('recette.report.title', name=_inline(campaign.name))}", ""]
+    lines += _header(campaign)
+    lines += ["", f"## {t('recette.report.results')}", ""]
+    if results:
+        lines += [_rate_line([e.status for e in results]), ""]
+    else:
+        lines += [t("recette.report.no_result"), ""]
+    lines += _status_table(results, without_result)
+    if not results:
+        return "\n".join(lines) + "\n"
+    lines += _story_section(results, cases, stories)
+    lines += _problem_section(results, cases)
+    lines += _tester_section(results)
+    lines += _automation_section(results)
+    return "\n".join(lines) + "\n"
+
+
+def _header(campaign: Campaign) -> list[str]:
+    fields = [
+        (t("recette.report.release"), _inline(campaign.release) or NO_VALUE),
+        (t("recette.report.state"), t(f"recette.state.{campaign.state.value}")),
+        (t("recette.report.pass"), str(campaign.pass_number)),
+    ]
+    if campaign.start_date or campaign.end_date:
+        span = f"{_day(campaign.start_date)} → {_day(campaign.end_date)}"
+        fields.append((t("recette.report.dates"), span))
+    return [f"- **{label}** {value}" for label, value in fields]
+
+
+def _rate_line(statuses: list[ExecutionStatus]) -> str:
+    rate = pass_rate(statuses)
+    judged = sum(1 for s in statuses if s in JUDGED)
+    passed = statuses.count(ExecutionStatus.PASS)
+    if rate is None:
+        return f"**{t('recette.report.rate', rate=NO_VALUE)}** ({t('recette.report.nothing_judged')})"
+    detail = t("recette.report.rate_detail", passed=passed, judged=judged)
+    return f"**{t('recette.report.rate', rate=_percent(rate))}** ({detail})"
+
+
+def _status_table(results: list[Execution], without_result: int) -> list[str]:
+    counts = dict.fromkeys(ExecutionStatus, 0)
+    for execution in results:
+        counts[execution.status] += 1
+    rows = [[_status(status), str(count)] for status, count in counts.items()]
+    rows.append([t("recette.report.without_result"), str(without_result)])
+    return _table([t("recette.report.col_status"), t("recette.report.col_cases")], rows)
+
+
+def _story_section(
+    results: list[Execution], cases: Mapping[int, TestCase], stories: Mapping[int, Story]
+) -> list[str]:
+    groups: dict[int | None, list[ExecutionStatus]] = {}
+    for execution in results:
+        story_id = _case_of(execution, cases).story_id
+        # A link to a story that no longer exists counts as no link.
+        groups.setdefault(story_id if story_id in stories else None, []).append(execution.status)
+    order = sorted(
+        (story_id for story_id in groups if story_id is not None),
+        key=lambda story_id: stories[story_id].number or 0,
+    )
+    rows = []
+    for story_id in [*order, None] if None in groups else order:
+        statuses = groups[story_id]
+        if story_id is None:
+            key, title = t("recette.report.no_story"), ""
+        else:
+            key, title = stories[story_id].key, stories[story_id].title
+        rate = pass_rate(statuses)
+        rows.append(
+            [
+                key,
+                _cell(title),
+                str(len(statuses)),
+                str(statuses.count(ExecutionStatus.PASS)),
+                str(statuses.count(ExecutionStatus.FAIL)),
+                str(statuses.count(ExecutionStatus.BLOCKED)),
+                _percent(rate) if rate is not None else NO_VALUE,
+            ]
+        )
+    header = [
+        t("recette.report.col_story"),
+        t("recette.report.col_title"),
+        t("recette.report.col_cases"),
+        t("recette.report.col_passed"),
+        t("recette.report.col_failed"),
+        t("recette.report.col_blocked"),
+        t("recette.report.col_rate"),
+    ]
+    return ["", f"## {t('recette.report.by_story')}", "", *_table(header, rows)]
+
+
+def _problem_section(results: list[Execution], cases: Mapping[int, TestCase]) -> list[str]:
+    problems = [
+        e for e in results if e.status in (ExecutionStatus.FAIL, ExecutionStatus.BLOCKED)
+    ]
+    lines = ["", f"## {t('recette.report.problems', count=len(problems))}", ""]
+    if not problems:
+        return [*lines, t("recette.report.no_problem")]
+    for execution in problems:
+        case = _case_of(execution, cases)
+        facts = [
+            _status(execution.status),
+            _inline(execution.tester) or t("recette.report.no_tester"),
+        ]
+        if execution.created_at is not None:
+            facts.append(_day(execution.created_at))
+        lines.append(f"- **{case.key}** {_inline(case.title)} — {' · '.join(facts)}")
+        # The comment (the actual result) is quoted as written, line by line.
+        for line in execution.comment.strip().splitlines() or [""]:
+            lines.append(f"  > {line.rstrip()}".rstrip())
+    return lines
+
+
+def _tester_section(results: list[Execution]) -> list[str]:
+    counts: dict[str, int] = {}
+    for execution in results:
+        name = _inline(execution.tester) or t("recette.report.no_tester")
+        counts[name] = counts.get(name, 0) + 1
+    rows = [
+        [_cell(name), str(count)]
+        for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0].lower()))
+    ]
+    header = [t("recette.report.col_tester"), t("recette.report.col_results")]
+    return ["", f"## {t('recette.report.testers')}", "", *_table(header, rows)]
+
+
+def _automation_section(results: list[Execution]) -> list[str]:
+    rows = []
+    for label, automated in (
+        (t("recette.report.automated"), True),
+        (t("recette.report.manual"), False),
+    ):
+        statuses = [e.status for e in results if e.automated is automated]
+        rate = pass_rate(statuses)
+        rows.append([label, str(len(statuses)), _percent(rate) if rate is not None else NO_VALUE])
+    header = ["", t("recette.report.col_cases"), t("recette.report.col_rate")]
+    return ["", f"## {t('recette.report.automation')}", "", *_table(header, rows)]
+
+
+# -- formatting ---------------------------------------------------------------------------
+
+
+def _case_of(execution: Execution, cases: Mapping[int, TestCase]) -> TestCase:
+    return cases.get(execution.case_id) or execution.case
+
+
+def _status(status: ExecutionStatus) -> str:
+    return t(f"recette.status.{ExecutionStatus(status).value}")
+
+
+def _percent(rate: float) -> str:
+    return t("recette.report.percent", value=f"{rate * 100:.0f}")
+
+
+def _day(value: date | datetime | None) -> str:
+    if value is None:
+        return NO_VALUE
+    return t("recette.report.date", day=value.day, month=value.month, year=value.year)
+
+
+def _inline(text: str) -> str:
+    """User text on one line: a title or a name must not break the Markdown around it."""
+    return " ".join(text.split())
+
+
+def _cell(text: str) -> str:
+    return _inline(text).replace("|", "\\|")
+
+
+def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    return [line(header), line(["---"] * len(header)), *(line(row) for row in rows)]
+
+
+# -- from the workspace -------------------------------------------------------------------
+
+
+def campaign_report(workspace: Workspace, campaign: Campaign) -> str:
+    """The report of `campaign` as stored now: its latest results, and only the cases and
+    stories they name (read in chunks by the repositories, not the whole workspace)."""
+    assert campaign.id is not None
+    latest = workspace.executions.latest_per_case(campaign)
+    numbers = {n for e in latest.values() if isinstance(n := e.case_snapshot.get("number"), int)}
+    cases = {
+        case.id: case
+        for case in workspace.test_cases.by_numbers(numbers).values()
+        if case.id is not None and case.id in latest
+    }
+    stories: dict[int, Story] = {}
+    for story_id in {_case_of(e, cases).story_id for e in latest.values()}:
+        if story_id is None:
+            continue
+        try:
+            stories[story_id] = workspace.stories.get(story_id)
+        except NotFoundError:
+            pass  # reported as "no story"
+    # Case ids only (not rows): which cases of the current pass are still waiting.
+    scope = workspace.campaigns.scope(campaign)
+    without_result = sum(1 for case_id in scope if case_id not in latest)
+    return recette_report(campaign, cases, latest, stories, without_result=without_result)
+
+
+def run_export_recette(args: argparse.Namespace, workspace: Workspace) -> int:
+    """`prodtui export recette --campaign NAME [--out PATH]`: the report on stdout, or in a
+    new file (its path printed); a refusal on one stderr line, exit status 2."""
+    try:
+        campaign = workspace.campaigns.named(args.campaign)
+        if campaign is None:
+            raise ProdtuiError("recette.campaign_unknown", name=args.campaign)
+        text = campaign_report(workspace, campaign)
+        out = getattr(args, "out", None)
+        if out:
+            written = write_new_text(Path(out).expanduser(), text)
+            print(written)
+        else:
+            sys.stdout.write(text)
+    except (ProdtuiError, ValidationError) as error:
+        print(f"prodtui: {error_message(error)}", file=sys.stderr)
+        return EXIT_USAGE
+    except sqlite3.DatabaseError as error:
+        print(f"prodtui: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    return 0
