@@ -133,3 +133,14 @@ def test_invalid_settings_warn_but_capture_still_works(
     assert main(["--config", str(config), "capture", "--db", str(db), "note"]) == 0
     assert "config.toml:1" in capsys.readouterr().err
     assert config.read_text(encoding="utf-8") == "language = \n"
+
+
+def test_export_recette_from_the_shell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from prodtui.store.demo import build_demo_workspace
+
+    db = build_demo_workspace(tmp_path / "demo.db")
+    assert main(["export", "recette", "--db", str(db), "--campaign", "Recette v1.5"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("#") and "Recette v1.5" in out
+    assert main(["export", "recette", "--db", str(db), "--campaign", "Inconnue"]) == 2
+    assert "Inconnue" in capsys.readouterr().err

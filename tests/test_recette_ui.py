@@ -304,3 +304,46 @@ async def test_a_hanging_command_can_be_stopped(
         assert screen.finished and "Arrêtée" in screen.status_text
     [run] = workspace.command_runs.of_campaign(campaign)
     assert run.ended_at is not None and "start" in run.output_tail
+
+
+async def test_cases_generated_from_a_story_then_flagged_when_criteria_change(
+    make_app: AppFactory,
+    workspace: Workspace,
+    tmp_path,
+    monkeypatch,
+) -> None:
+    from prodtui.domain.stories import Story
+
+    criteria = (
+        "Plan du scénario: Dépôt par <canal>\n"
+        "  Étant donné un aidant\n  Quand il dépose par <canal>\n  Alors la demande est reçue\n"
+        "  Exemples:\n    | canal |\n    | web |\n    | courrier |\n"
+    )
+    story = workspace.stories.add(Story(title="Déposer", acceptance=criteria))
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("3", "g")
+        await pilot.pause()
+        titles = [c.title for c in workspace.test_cases.page()]
+        assert len(titles) == 2 and any("web" in title for title in titles)
+        await pilot.press("e")
+        await pilot.pause()
+        area = app.screen.query_one("#story-acceptance")
+        area.text = criteria.replace("la demande est reçue", "un accusé part")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert all(case.needs_review for case in workspace.test_cases.page())
+    assert workspace.stories.get(story.id).acceptance != criteria
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    campaign = workspace.campaigns.add(Campaign(name="Recette v9"))
+    workspace.executions.record(campaign, workspace.test_cases.page()[0], ExecutionStatus.PASS)
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("4", "w")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(tmp_path / "rapport.md")
+        await pilot.press("enter")
+        await pilot.pause()
+    report = (tmp_path / "rapport.md").read_text(encoding="utf-8")
+    assert "Recette v9" in report and "100" in report

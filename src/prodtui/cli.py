@@ -86,6 +86,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="a folder for .feature files, else a file",
     )
 
+    recette_export = exports.add_parser("recette", help="a campaign's report in Markdown")
+    _common_options(recette_export, suppress=True)
+    recette_export.add_argument(
+        "--campaign", required=True, metavar="NAME", help="the campaign to report on"
+    )
+    recette_export.add_argument(
+        "--out", type=Path, metavar="PATH", help="write to a new file PATH, not stdout"
+    )
+
     import_ = commands.add_parser("import", help="import into the workspace")
     imports = import_.add_subparsers(dest="what", metavar="WHAT", required=True)
     import_stories = imports.add_parser("stories", help="stories from CSV or .feature files")
@@ -146,6 +155,8 @@ def _main(argv: list[str] | None) -> int:
             return _demo(args, loaded, cfg_path)
         if args.command == "backup":
             return _backup(args, loaded)
+        if args.command == "export" and args.what == "recette":
+            return _export_recette(args, loaded)
         if args.command == "export" and args.what == "stories":
             return _export_stories(args, loaded)
         if args.command == "export":
@@ -311,6 +322,16 @@ def _import_junit(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     workspace = _open(_workspace_file(args, loaded), loaded)
     try:
         return run_import_junit(args, workspace)
+    finally:
+        workspace.close()
+
+
+def _export_recette(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from prodtui.exchange.recette_report import run_export_recette
+
+    workspace = _open(_workspace_file(args, loaded), loaded)
+    try:
+        return run_export_recette(args, workspace)
     finally:
         workspace.close()
 

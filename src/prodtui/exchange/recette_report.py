@@ -11,6 +11,7 @@ import argparse
 import sqlite3
 import sys
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -81,7 +82,9 @@ def _rate_line(statuses: list[ExecutionStatus]) -> str:
     judged = sum(1 for s in statuses if s in JUDGED)
     passed = statuses.count(ExecutionStatus.PASS)
     if rate is None:
-        return f"**{t('recette.report.rate', rate=NO_VALUE)}** ({t('recette.report.nothing_judged')})"
+        return (
+            f"**{t('recette.report.rate', rate=NO_VALUE)}** ({t('recette.report.nothing_judged')})"
+        )
     detail = t("recette.report.rate_detail", passed=passed, judged=judged)
     return f"**{t('recette.report.rate', rate=_percent(rate))}** ({detail})"
 
@@ -139,9 +142,7 @@ def _story_section(
 
 
 def _problem_section(results: list[Execution], cases: Mapping[int, TestCase]) -> list[str]:
-    problems = [
-        e for e in results if e.status in (ExecutionStatus.FAIL, ExecutionStatus.BLOCKED)
-    ]
+    problems = [e for e in results if e.status in (ExecutionStatus.FAIL, ExecutionStatus.BLOCKED)]
     lines = ["", f"## {t('recette.report.problems', count=len(problems))}", ""]
     if not problems:
         return [*lines, t("recette.report.no_problem")]
@@ -230,6 +231,7 @@ def campaign_report(workspace: Workspace, campaign: Campaign) -> str:
     """The report of `campaign` as stored now: its latest results, and only the cases and
     stories they name (read in chunks by the repositories, not the whole workspace)."""
     assert campaign.id is not None
+    campaign = workspace.campaigns.get(campaign.id)  # its state may have moved since read
     latest = workspace.executions.latest_per_case(campaign)
     numbers = {n for e in latest.values() if isinstance(n := e.case_snapshot.get("number"), int)}
     cases = {
@@ -241,10 +243,8 @@ def campaign_report(workspace: Workspace, campaign: Campaign) -> str:
     for story_id in {_case_of(e, cases).story_id for e in latest.values()}:
         if story_id is None:
             continue
-        try:
+        with suppress(NotFoundError):  # a deleted story: its cases count as "no story"
             stories[story_id] = workspace.stories.get(story_id)
-        except NotFoundError:
-            pass  # reported as "no story"
     # Case ids only (not rows): which cases of the current pass are still waiting.
     scope = workspace.campaigns.scope(campaign)
     without_result = sum(1 for case_id in scope if case_id not in latest)

@@ -30,6 +30,7 @@ class RecetteScreen(WorkspaceScreen):
         Binding("c", "state", "recette.key.state", id="recette.state"),
         Binding("l", "log", "recette.key.log", id="recette.log"),
         Binding("a", "automated", "recette.key.automated", id="recette.automated"),
+        Binding("w", "report", "recette.key.report", id="recette.report"),
     ]
 
     def __init__(self) -> None:
@@ -153,6 +154,31 @@ class RecetteScreen(WorkspaceScreen):
             ),
             run,
         )
+
+    def action_report(self) -> None:
+        from pathlib import Path
+
+        from prodtui.exchange.files import write_new_text
+        from prodtui.exchange.recette_report import campaign_report
+
+        campaign = self.selected()
+        if campaign is None:
+            return
+
+        def write(value: str | None) -> None:
+            if not value:
+                return
+            try:
+                path = write_new_text(
+                    Path(value).expanduser(), campaign_report(self.workspace, campaign)
+                )
+            except ProdtuiError as error:
+                self.notify(error_message(error), severity="error")
+                return
+            self.notify(t("standup.written", path=str(path)), markup=False)
+
+        default = Path.home() / f"recette-{campaign.name.replace(' ', '-')}.md"
+        self.app.push_screen(PromptScreen(t("standup.write_title"), str(default)), write)
 
     def action_log(self) -> None:
         from prodtui.store.recette import ExecutionFilter

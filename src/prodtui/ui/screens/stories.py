@@ -44,6 +44,7 @@ class StoriesScreen(WorkspaceScreen):
         Binding("h", "history", "story.key.history", show=False, id="stories.history"),
         Binding("m", "plan", "story.key.plan", id="stories.plan"),
         Binding("x", "exchange", "story.key.exchange", show=False, id="stories.exchange"),
+        Binding("g", "generate_cases", "story.key.generate", show=False, id="stories.generate"),
     ]
 
     def __init__(self) -> None:
@@ -323,6 +324,19 @@ class StoriesScreen(WorkspaceScreen):
         else:
             self.notify(t("story.status_set", key=story.key, status=status_label(status)))
         self.refresh_data(select=story.id)
+
+    def action_generate_cases(self) -> None:
+        from prodtui.store.recette_cases import generate_cases
+
+        story = self.selected()
+        if story is None:
+            return
+        try:
+            result = generate_cases(self.workspace, story)
+        except (ProdtuiError, ValueError) as error:
+            self.notify(error_message(error), severity="error", markup=False)
+            return
+        self.notify(result.summary(), markup=False)
 
     def action_history(self) -> None:
         from prodtui.ui.screens.story_dialogs import HistoryScreen

@@ -253,7 +253,20 @@ class StoryEditorScreen(Screen[Story | None]):
             return
         self._forget_drafts()
         self.notify(t("story.saved", key=saved.key))
+        if self.story is not None and saved.acceptance != self.story.acceptance:
+            self._flag_cases(saved)
         self.dismiss(saved)
+
+    def _flag_cases(self, story: Story) -> None:
+        """Criteria changed: the test cases generated from them are marked for review."""
+        from prodtui.store.recette_cases import flag_cases_for_review
+
+        try:
+            result = flag_cases_for_review(self.workspace, story)
+        except (ProdtuiError, ValueError):
+            return  # criteria that do not parse flag nothing; the editor already said why
+        if result.to_review:
+            self.notify(result.summary(), markup=False)
 
     def _forget_drafts(self) -> None:
         for widget in self.query(DraftInput):
