@@ -108,19 +108,37 @@ async def test_rerun_failed_only(
 async def test_new_campaign_and_case_from_the_screen(
     make_app: AppFactory, workspace: Workspace
 ) -> None:
+    from prodtui.domain.stories import Story
+
+    workspace.stories.add(Story(title="Payer en ligne"))
     app = make_app()
     async with app.run_test(size=(110, 32)) as pilot:
         await pilot.press("4")
         await pilot.pause()
-        await pilot.press("n", *"Recette v3", "enter")
+        await pilot.press("n", *"Recette v3", "tab", *"3.0", "tab", *"2026-12-01", "ctrl+s")
         await pilot.pause()
         await pilot.press("t")
         await pilot.pause()
         await pilot.press(*"Payer en ligne")
+        app.screen.query_one("#case-story").value = "US-1"
+        app.screen.query_one("#case-tags").value = "paiement, critique"
         await pilot.press("ctrl+s")
         await pilot.pause()
-    assert [c.name for c in workspace.campaigns.all()] == ["Recette v3"]
-    assert workspace.test_cases.by_key("TC-1").title == "Payer en ligne"
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#cf-end").value = "31/02/2026"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "31/02/2026" in str(app.screen.query_one("#cf-error").render())
+    [campaign] = workspace.campaigns.all()
+    assert (campaign.name, campaign.release, str(campaign.start_date)) == (
+        "Recette v3",
+        "3.0",
+        "2026-12-01",
+    )
+    case = workspace.test_cases.by_key("TC-1")
+    assert case.title == "Payer en ligne" and case.story_id == 1
+    assert case.tags == ["paiement", "critique"]
 
 
 async def test_a_finished_campaign_cannot_be_run(

@@ -537,4 +537,9 @@ MESSAGES: dict[str, str] = {
     "recette.cases.summary": "{story}: {created} case(s) created, {updated} updated, {flagged} to review, {disappeared} whose scenario disappeared.",
     "recette.key.report": "Report",
     "story.key.generate": "Generate test cases",
+    "recette.campaign_form": "Campaign",
+    "recette.case_tags": "Tags (comma-separated)",
+    "recette.importance.high": "high importance",
+    "recette.importance.medium": "medium importance",
+    "recette.importance.low": "low importance",
 }

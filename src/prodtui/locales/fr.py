@@ -542,4 +542,9 @@ MESSAGES: dict[str, str] = {
     "recette.cases.summary": "{story} : {created} cas créé(s), {updated} mis à jour, {flagged} à revoir, {disappeared} dont le scénario a disparu.",
     "recette.key.report": "Rapport",
     "story.key.generate": "Générer les cas de test",
+    "recette.campaign_form": "Campagne",
+    "recette.case_tags": "Étiquettes (séparées par des virgules)",
+    "recette.importance.high": "importance haute",
+    "recette.importance.medium": "importance moyenne",
+    "recette.importance.low": "importance basse",
 }

@@ -31,6 +31,7 @@ class RecetteScreen(WorkspaceScreen):
         Binding("l", "log", "recette.key.log", id="recette.log"),
         Binding("a", "automated", "recette.key.automated", id="recette.automated"),
         Binding("w", "report", "recette.key.report", id="recette.report"),
+        Binding("e", "edit_campaign", "key.edit", id="recette.edit"),
     ]
 
     def __init__(self) -> None:
@@ -106,16 +107,15 @@ class RecetteScreen(WorkspaceScreen):
         self.refresh_data()
 
     def action_new_campaign(self) -> None:
-        def created(name: str | None) -> None:
-            if name:
-                self._write(lambda: self.workspace.campaigns.add(Campaign(name=name)))
+        from prodtui.ui.screens.runner import CampaignFormScreen
 
-        self.app.push_screen(
-            PromptScreen(
-                t("recette.new_campaign"), check=lambda v: None if v else t("editor.empty_text")
-            ),
-            created,
-        )
+        self.app.push_screen(CampaignFormScreen(None), lambda _: self.refresh_data())
+
+    def action_edit_campaign(self) -> None:
+        from prodtui.ui.screens.runner import CampaignFormScreen
+
+        if campaign := self.selected():
+            self.app.push_screen(CampaignFormScreen(campaign), lambda _: self.refresh_data())
 
     def action_new_case(self) -> None:
         from prodtui.ui.screens.runner import CaseFormScreen

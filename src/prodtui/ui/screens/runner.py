@@ -9,12 +9,12 @@ from typing import Any
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Label, ProgressBar, Static, TextArea
+from textual.widgets import Footer, Header, Input, Label, ProgressBar, Select, Static, TextArea
 
 from prodtui.domain.errors import ProdtuiError
-from prodtui.domain.recette import Campaign, ExecutionStatus, TestCase, comment_missing
+from prodtui.domain.recette import Campaign, ExecutionStatus, Importance, TestCase, comment_missing
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
@@ -176,16 +176,35 @@ class CaseFormScreen(ModalScreen[TestCase | None]):
             yield TextArea(id="case-steps")
             yield Label(t("recette.expected"))
             yield TextArea(id="case-expected")
+            with Horizontal(classes="fields"):
+                yield Input(placeholder=t("recette.filter_story"), id="case-story")
+                yield Input(placeholder=t("recette.case_tags"), id="case-tags")
+                yield Select(
+                    [(t(f"recette.importance.{i.value}"), i) for i in Importance],
+                    value=Importance.MEDIUM,
+                    allow_blank=False,
+                    id="case-importance",
+                )
             yield Static("", id="case-error", classes="dialog-error", markup=False)
             yield Static(t("recette.case_hint"), classes="dialog-hint")
 
     def action_save(self) -> None:
+        workspace = self.app.workspace  # type: ignore[attr-defined]
+        story_key = self.query_one("#case-story", Input).value.strip()
+        story = workspace.stories.by_key(story_key) if story_key else None
+        if story_key and story is None:
+            self.query_one("#case-error", Static).update(t("recette.unknown_key", key=story_key))
+            return
+        tags = [tag.strip() for tag in self.query_one("#case-tags", Input).value.split(",")]
         try:
-            case = self.app.workspace.test_cases.add(  # type: ignore[attr-defined]
+            case = workspace.test_cases.add(
                 TestCase(
                     title=self.query_one("#case-title", Input).value.strip(),
                     steps=self.query_one("#case-steps", TextArea).text,
                     expected=self.query_one("#case-expected", TextArea).text,
+                    story_id=story.id if story else None,
+                    tags=[tag for tag in tags if tag],
+                    importance=self.query_one("#case-importance", Select).value,
                 )
             )
         except (ProdtuiError, ValueError) as error:
@@ -193,6 +212,85 @@ class CaseFormScreen(ModalScreen[TestCase | None]):
             return
         self.notify(t("recette.case_saved", key=case.key))
         self.dismiss(case)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class CampaignFormScreen(ModalScreen[Campaign | None]):
+    """A campaign's name, target release, sprint and dates."""
+
+    CSS_PATH = styles_dir() / "recette.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", priority=True, id="campaign_form.save"),
+        Binding("escape", "close", "key.cancel", id="campaign_form.close"),
+    ]
+
+    def __init__(self, campaign: Campaign | None) -> None:
+        super().__init__()
+        self.campaign = campaign
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        c = self.campaign
+        sprints = [(s.name, s.id) for s in self.app.workspace.sprints.all()]  # type: ignore[attr-defined]
+        with Vertical(classes="dialog wide"):
+            yield Static(t("recette.campaign_form"), classes="dialog-title")
+            with Horizontal(classes="fields"):
+                yield Input(c.name if c else "", placeholder=t("recette.col.name"), id="cf-name")
+                yield Input(
+                    c.release if c else "", placeholder=t("recette.col.release"), id="cf-release"
+                )
+            with Horizontal(classes="fields"):
+                yield Input(
+                    c.start_date.isoformat() if c and c.start_date else "",
+                    placeholder=t("story.start"),
+                    id="cf-start",
+                )
+                yield Input(
+                    c.end_date.isoformat() if c and c.end_date else "",
+                    placeholder=t("story.end"),
+                    id="cf-end",
+                )
+                yield Select(
+                    sprints,
+                    value=c.sprint_id if c and c.sprint_id else Select.NULL,
+                    prompt=t("story.field.sprint"),
+                    id="cf-sprint",
+                )
+            yield Static("", id="cf-error", classes="dialog-error", markup=False)
+            yield Static(t("story.sprint_hint"), classes="dialog-hint")
+
+    def action_save(self) -> None:
+        from prodtui.domain.capture import parse_day
+        from prodtui.ui.widgets.fields import select_value
+
+        workspace = self.app.workspace  # type: ignore[attr-defined]
+        error = self.query_one("#cf-error", Static)
+        days = {}
+        for name, selector in (("start_date", "#cf-start"), ("end_date", "#cf-end")):
+            text = self.query_one(selector, Input).value.strip()
+            day = parse_day(text, self.app.today()) if text else None  # type: ignore[attr-defined]
+            if text and day is None:
+                error.update(t("standup.bad_date", value=text))
+                return
+            days[name] = day
+        values = {
+            "name": self.query_one("#cf-name", Input).value.strip(),
+            "release": self.query_one("#cf-release", Input).value.strip(),
+            "sprint_id": select_value(self.query_one("#cf-sprint", Select)),
+            **days,
+        }
+        try:
+            saved = (
+                workspace.campaigns.add(Campaign(**values))
+                if self.campaign is None
+                else workspace.campaigns.save(self.campaign.edit(**values))
+            )
+        except (ProdtuiError, ValueError) as problem:
+            error.update(error_message(problem))
+            return
+        self.dismiss(saved)
 
     def action_close(self) -> None:
         self.dismiss(None)
