@@ -365,3 +365,30 @@ async def test_cases_generated_from_a_story_then_flagged_when_criteria_change(
         await pilot.pause()
     report = (tmp_path / "rapport.md").read_text(encoding="utf-8")
     assert "Recette v9" in report and "100" in report
+
+
+async def test_test_cases_are_listed_edited_and_marked_reviewed(
+    make_app: AppFactory, workspace: Workspace, campaign: Campaign
+) -> None:
+    from prodtui.ui.screens.test_cases import TestCasesScreen
+    from prodtui.ui.widgets.lazy_table import LazyTable
+
+    first = workspace.test_cases.page()[0]
+    workspace.test_cases.save(first.edit(needs_review=True))
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("4", "k")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TestCasesScreen)
+        assert screen.query_one(LazyTable).row_count == 4
+        await pilot.press("v")
+        await pilot.pause()
+        assert not workspace.test_cases.get(first.id).needs_review
+        await pilot.press("down", "e")
+        await pilot.pause()
+        app.screen.query_one("#case-title").value = "Déposer une demande complète"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+    assert workspace.test_cases.by_key("TC-2").title == "Déposer une demande complète"

@@ -32,6 +32,7 @@ class RecetteScreen(WorkspaceScreen):
         Binding("a", "automated", "recette.key.automated", id="recette.automated"),
         Binding("w", "report", "recette.key.report", id="recette.report"),
         Binding("e", "edit_campaign", "key.edit", id="recette.edit"),
+        Binding("k", "cases", "recette.key.cases", id="recette.cases"),
     ]
 
     def __init__(self) -> None:
@@ -116,6 +117,11 @@ class RecetteScreen(WorkspaceScreen):
 
         if campaign := self.selected():
             self.app.push_screen(CampaignFormScreen(campaign), lambda _: self.refresh_data())
+
+    def action_cases(self) -> None:
+        from prodtui.ui.screens.test_cases import TestCasesScreen
+
+        self.app.push_screen(TestCasesScreen(), lambda _: self.refresh_data())
 
     def action_new_case(self) -> None:
         from prodtui.ui.screens.runner import CaseFormScreen

@@ -163,25 +163,39 @@ class CaseFormScreen(ModalScreen[TestCase | None]):
         Binding("escape", "close", "key.cancel", id="case_form.close"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, case: TestCase | None = None) -> None:
         super().__init__()
+        self.case = case
         translate_bindings(self)
 
     def compose(self) -> ComposeResult:
+        case = self.case
+        story = None
+        if case is not None and case.story_id is not None:
+            story = self.app.workspace.stories.get(case.story_id)  # type: ignore[attr-defined]
+        title = t("recette.edit_case", key=case.key) if case else t("recette.new_case")
         with Vertical(classes="dialog wide"):
-            yield Static(t("recette.new_case"), classes="dialog-title")
+            yield Static(title, classes="dialog-title")
             yield Label(t("recette.case_title"))
-            yield Input(id="case-title", max_length=300)
+            yield Input(case.title if case else "", id="case-title", max_length=300)
             yield Label(t("recette.steps"))
-            yield TextArea(id="case-steps")
+            yield TextArea(case.steps if case else "", id="case-steps")
             yield Label(t("recette.expected"))
-            yield TextArea(id="case-expected")
+            yield TextArea(case.expected if case else "", id="case-expected")
             with Horizontal(classes="fields"):
-                yield Input(placeholder=t("recette.filter_story"), id="case-story")
-                yield Input(placeholder=t("recette.case_tags"), id="case-tags")
+                yield Input(
+                    story.key if story else "",
+                    placeholder=t("recette.filter_story"),
+                    id="case-story",
+                )
+                yield Input(
+                    ", ".join(case.tags) if case else "",
+                    placeholder=t("recette.case_tags"),
+                    id="case-tags",
+                )
                 yield Select(
                     [(t(f"recette.importance.{i.value}"), i) for i in Importance],
-                    value=Importance.MEDIUM,
+                    value=case.importance if case else Importance.MEDIUM,
                     allow_blank=False,
                     id="case-importance",
                 )
@@ -196,16 +210,19 @@ class CaseFormScreen(ModalScreen[TestCase | None]):
             self.query_one("#case-error", Static).update(t("recette.unknown_key", key=story_key))
             return
         tags = [tag.strip() for tag in self.query_one("#case-tags", Input).value.split(",")]
+        values = {
+            "title": self.query_one("#case-title", Input).value.strip(),
+            "steps": self.query_one("#case-steps", TextArea).text,
+            "expected": self.query_one("#case-expected", TextArea).text,
+            "story_id": story.id if story else None,
+            "tags": [tag for tag in tags if tag],
+            "importance": self.query_one("#case-importance", Select).value,
+        }
         try:
-            case = workspace.test_cases.add(
-                TestCase(
-                    title=self.query_one("#case-title", Input).value.strip(),
-                    steps=self.query_one("#case-steps", TextArea).text,
-                    expected=self.query_one("#case-expected", TextArea).text,
-                    story_id=story.id if story else None,
-                    tags=[tag for tag in tags if tag],
-                    importance=self.query_one("#case-importance", Select).value,
-                )
+            case = (
+                workspace.test_cases.add(TestCase(**values))
+                if self.case is None
+                else workspace.test_cases.save(self.case.edit(**values, needs_review=False))
             )
         except (ProdtuiError, ValueError) as error:
             self.query_one("#case-error", Static).update(error_message(error))
