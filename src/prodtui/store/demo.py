@@ -22,6 +22,7 @@ from typing import Any
 
 from prodtui.domain.items import Item
 from prodtui.domain.people import Person, Role
+from prodtui.domain.recette import CASE_SNAPSHOT_FIELDS
 from prodtui.domain.sample import (
     LARGE_ENTRIES_PER_STANDUP,
     LARGE_WORKDAYS_PER_SPRINT,
@@ -49,19 +50,6 @@ STEPS_FILE = "homologation_steps.toml"
 
 LARGE_TODAY = date(2026, 11, 27)
 RANK_STEP = 1000  # gaps between ranks leave room to move a story without renumbering
-CASE_SNAPSHOT_FIELDS = (
-    "id",
-    "number",
-    "title",
-    "steps",
-    "expected",
-    "story_id",
-    "tags",
-    "importance",
-    "automated",
-    "needs_review",
-    "version",
-)
 
 
 # --- Reading the sample files ----------------------------------------------------------
