@@ -82,6 +82,7 @@ class StandupScreen(WorkspaceScreen):
             id="standup-people", cursor_type="row", zebra_stripes=True
         )
         yield people
+        yield Static(t("standup.no_team"), id="standup-empty")
         with Horizontal(id="standup-lower"):
             with Vertical():
                 yield Static("", id="standup-blockers-title", classes="section-title")
@@ -121,7 +122,10 @@ class StandupScreen(WorkspaceScreen):
         self._update_title()
         self._tick()
         trend = self.workspace.standups.mood_trend(self.day)
-        self.query_one("#standup-mood", Sparkline).data = trend or [0]
+        sparkline = self.query_one("#standup-mood", Sparkline)
+        sparkline.display = bool(trend)  # no mood yet: no bar that would look like one
+        sparkline.data = trend
+        self.query_one("#standup-empty").display = not self.data.people
 
     def on_resize(self) -> None:
         if self.data is not None:
