@@ -37,9 +37,6 @@ async def test_number_keys_and_i_reach_every_screen(make_app: AppFactory) -> Non
             await pilot.press(key)
             await pilot.pause()
             assert app.current_mode == mode
-        await pilot.press("5")
-        await pilot.pause()
-        assert "Bientôt" in str(app.screen.query_one(".coming-text").render())
 
 
 async def test_the_palette_goes_to_a_screen_by_name(make_app: AppFactory) -> None:

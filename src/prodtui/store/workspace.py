@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         ExecutionRepository,
         TestCaseRepository,
     )
+    from prodtui.store.security import MeasureRepository
     from prodtui.store.standups import StandupRepository
     from prodtui.store.stories import EpicRepository, SprintRepository, StoryRepository
 
@@ -161,6 +162,12 @@ class Workspace:
         from prodtui.store.recette import CommandRunRepository
 
         return CommandRunRepository(self)
+
+    @cached_property
+    def measures(self) -> MeasureRepository:
+        from prodtui.store.security import MeasureRepository
+
+        return MeasureRepository(self)
 
     @cached_property
     def meta(self) -> MetaRepository:

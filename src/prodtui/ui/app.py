@@ -54,7 +54,7 @@ class ProdtuiApp(App[int]):
         "standup": _lazy("standup", "StandupScreen"),
         "stories": _lazy("stories", "StoriesScreen"),
         "recette": _lazy("recette", "RecetteScreen"),
-        "security": _lazy("coming", "SecurityScreen"),
+        "security": _lazy("security", "SecurityScreen"),
         "inbox": _lazy("inbox", "InboxScreen"),
     }
     BINDINGS = [
