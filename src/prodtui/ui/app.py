@@ -249,7 +249,8 @@ class ProdtuiApp(App[int]):
         for problem in parsed.problems:
             self.notify(t(problem), severity="warning")
         self.notify(describe_item(item), title=t("capture.saved"), markup=False)
-        self.refresh_screen_data()
+        # Saved: say so first, reload the screens below on the next frame.
+        self.call_after_refresh(self.refresh_screen_data)
 
     # -- other sessions ---------------------------------------------------------------------
 
