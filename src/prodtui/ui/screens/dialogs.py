@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,21 @@ from textual.widgets import Input, Static
 
 from prodtui.i18n import t
 from prodtui.ui.keys import translate_bindings
+
+
+class Dialog(ModalScreen[Any]):
+    """A modal form: bindings translated, the workspace at hand, `close` returns None."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+
+    @property
+    def workspace(self) -> Any:
+        return self.app.workspace  # type: ignore[attr-defined]
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, Static
 
 from prodtui.domain.capture import parse_day
@@ -18,6 +18,7 @@ from prodtui.i18n import t
 from prodtui.resources import styles_dir
 from prodtui.store.recette import ExecutionFilter
 from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.dialogs import Dialog
 from prodtui.ui.widgets.fields import select_value
 from prodtui.ui.widgets.lazy_table import Cell, Column, LazyTable
 
@@ -125,7 +126,7 @@ class ExecutionLogScreen(Screen[None]):
         self.dismiss(None)
 
 
-class LogFilterScreen(ModalScreen[ExecutionFilter | None]):
+class LogFilterScreen(Dialog):
     CSS_PATH = styles_dir() / "recette.tcss"
     BINDINGS = [
         Binding("ctrl+s", "apply", "story.key.apply", priority=True, id="log_filter.apply"),
@@ -135,7 +136,6 @@ class LogFilterScreen(ModalScreen[ExecutionFilter | None]):
     def __init__(self, where: ExecutionFilter) -> None:
         super().__init__()
         self.where = where
-        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         w = self.where
@@ -166,7 +166,7 @@ class LogFilterScreen(ModalScreen[ExecutionFilter | None]):
             yield Static(t("recette.log_filters_hint"), classes="dialog-hint")
 
     def action_apply(self) -> None:
-        workspace = self.app.workspace  # type: ignore[attr-defined]
+        workspace = self.workspace
         today = self.app.today()  # type: ignore[attr-defined]
         error = self.query_one("#lf-error", Static)
         values: dict[str, Any] = {"status": select_value(self.query_one("#lf-status", Select))}
@@ -194,6 +194,3 @@ class LogFilterScreen(ModalScreen[ExecutionFilter | None]):
                     return
                 values[name] = day
         self.dismiss(ExecutionFilter(**values))
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -10,7 +10,7 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, ProgressBar, Select, Static, TextArea
 
 from prodtui.domain.errors import ProdtuiError
@@ -18,7 +18,7 @@ from prodtui.domain.recette import Campaign, ExecutionStatus, Importance, TestCa
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import PromptScreen
+from prodtui.ui.screens.dialogs import Dialog, PromptScreen
 
 
 class RunnerScreen(Screen[None]):
@@ -154,7 +154,7 @@ class RunnerScreen(Screen[None]):
         self.dismiss(None)
 
 
-class CaseFormScreen(ModalScreen[TestCase | None]):
+class CaseFormScreen(Dialog):
     """A manual test case: title, steps, expected result."""
 
     CSS_PATH = styles_dir() / "recette.tcss"
@@ -166,13 +166,12 @@ class CaseFormScreen(ModalScreen[TestCase | None]):
     def __init__(self, case: TestCase | None = None) -> None:
         super().__init__()
         self.case = case
-        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         case = self.case
         story = None
         if case is not None and case.story_id is not None:
-            story = self.app.workspace.stories.get(case.story_id)  # type: ignore[attr-defined]
+            story = self.workspace.stories.get(case.story_id)
         title = t("recette.edit_case", key=case.key) if case else t("recette.new_case")
         with Vertical(classes="dialog wide"):
             yield Static(title, classes="dialog-title")
@@ -203,7 +202,7 @@ class CaseFormScreen(ModalScreen[TestCase | None]):
             yield Static(t("recette.case_hint"), classes="dialog-hint")
 
     def action_save(self) -> None:
-        workspace = self.app.workspace  # type: ignore[attr-defined]
+        workspace = self.workspace
         story_key = self.query_one("#case-story", Input).value.strip()
         story = workspace.stories.by_key(story_key) if story_key else None
         if story_key and story is None:
@@ -230,11 +229,8 @@ class CaseFormScreen(ModalScreen[TestCase | None]):
         self.notify(t("recette.case_saved", key=case.key))
         self.dismiss(case)
 
-    def action_close(self) -> None:
-        self.dismiss(None)
 
-
-class CampaignFormScreen(ModalScreen[Campaign | None]):
+class CampaignFormScreen(Dialog):
     """A campaign's name, target release, sprint and dates."""
 
     CSS_PATH = styles_dir() / "recette.tcss"
@@ -246,11 +242,10 @@ class CampaignFormScreen(ModalScreen[Campaign | None]):
     def __init__(self, campaign: Campaign | None) -> None:
         super().__init__()
         self.campaign = campaign
-        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         c = self.campaign
-        sprints = [(s.name, s.id) for s in self.app.workspace.sprints.all()]  # type: ignore[attr-defined]
+        sprints = [(s.name, s.id) for s in self.workspace.sprints.all()]
         with Vertical(classes="dialog wide"):
             yield Static(t("recette.campaign_form"), classes="dialog-title")
             with Horizontal(classes="fields"):
@@ -282,7 +277,7 @@ class CampaignFormScreen(ModalScreen[Campaign | None]):
         from prodtui.domain.capture import parse_day
         from prodtui.ui.widgets.fields import select_value
 
-        workspace = self.app.workspace  # type: ignore[attr-defined]
+        workspace = self.workspace
         error = self.query_one("#cf-error", Static)
         days = {}
         for name, selector in (("start_date", "#cf-start"), ("end_date", "#cf-end")):
@@ -308,6 +303,3 @@ class CampaignFormScreen(ModalScreen[Campaign | None]):
             error.update(error_message(problem))
             return
         self.dismiss(saved)
-
-    def action_close(self) -> None:
-        self.dismiss(None)

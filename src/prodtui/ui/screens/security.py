@@ -8,7 +8,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
 from prodtui.domain.capture import parse_due_date
@@ -17,9 +16,8 @@ from prodtui.domain.security import CATEGORIES, MeasureEntry, MeasureStatus, nex
 from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.store.security import MeasureFilter, MeasureRepository
-from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.base import WorkspaceScreen
-from prodtui.ui.screens.dialogs import PromptScreen
+from prodtui.ui.screens.dialogs import Dialog, PromptScreen
 
 STATUS_STYLE = {"done": "green", "partial": "yellow", "not_applicable": "dim", "ignored": "red"}
 VALIDITY = {
@@ -181,7 +179,7 @@ class SecurityScreen(WorkspaceScreen):
         self.refresh_data()
 
 
-class MeasureFormScreen(ModalScreen[None]):
+class MeasureFormScreen(Dialog):
     """Owner, due date, how it is done, evidence and comment of one measure."""
 
     CSS_PATH = styles_dir() / "security.tcss"
@@ -193,7 +191,6 @@ class MeasureFormScreen(ModalScreen[None]):
     def __init__(self, entry: MeasureEntry) -> None:
         super().__init__()
         self.entry = entry
-        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         state = self.entry.state
@@ -222,7 +219,7 @@ class MeasureFormScreen(ModalScreen[None]):
             yield Static(t("recette.case_hint"), classes="dialog-hint")
 
     def action_save(self) -> None:
-        workspace = self.app.workspace  # type: ignore[attr-defined]
+        workspace = self.workspace
         error = self.query_one("#mf-error", Static)
         due_text = self.query_one("#mf-due", Input).value.strip()
         due = parse_due_date(due_text, self.app.today()) if due_text else None  # type: ignore[attr-defined]
@@ -242,7 +239,4 @@ class MeasureFormScreen(ModalScreen[None]):
         except (ProdtuiError, ValueError) as problem:
             error.update(error_message(problem))
             return
-        self.dismiss(None)
-
-    def action_close(self) -> None:
         self.dismiss(None)

@@ -10,7 +10,6 @@ from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -18,29 +17,12 @@ from prodtui.domain.capture import parse_day
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.stories import WORKFLOW, Epic, Priority, Sprint, Story, StoryStatus
 from prodtui.i18n import error_message, format_day, t
-from prodtui.resources import styles_dir
 from prodtui.store.stories import StoryFilter
-from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import PromptScreen
+from prodtui.ui.screens.dialogs import Dialog, PromptScreen
 from prodtui.ui.widgets.fields import select_value
 
 
-class _Dialog(ModalScreen[Any]):
-    CSS_PATH = styles_dir() / "stories.tcss"
-
-    def __init__(self) -> None:
-        super().__init__()
-        translate_bindings(self)
-
-    @property
-    def workspace(self) -> Any:
-        return self.app.workspace  # type: ignore[attr-defined]
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-
-class StatusScreen(_Dialog):
+class StatusScreen(Dialog):
     """The workflow; returns the chosen status."""
 
     BINDINGS = [Binding("escape", "close", "key.cancel", id="story_status.close")]
@@ -73,7 +55,7 @@ class StatusScreen(_Dialog):
         self.dismiss(StoryStatus(event.option.id))
 
 
-class FilterScreen(_Dialog):
+class FilterScreen(Dialog):
     """Status, priority, epic and sprint filters; `ctrl+s` applies, `ctrl+r` clears."""
 
     BINDINGS = [
@@ -133,7 +115,7 @@ class FilterScreen(_Dialog):
         self.dismiss(StoryFilter())
 
 
-class HistoryScreen(_Dialog):
+class HistoryScreen(Dialog):
     """The story's changes, newest first, from the audit log."""
 
     BINDINGS = [Binding("escape", "close", "key.close", id="story_history.close")]
@@ -166,7 +148,7 @@ class HistoryScreen(_Dialog):
         self.query_one(DataTable).focus()
 
 
-class PlanScreen(_Dialog):
+class PlanScreen(Dialog):
     """Epics, and sprints with committed points against capacity."""
 
     BINDINGS = [
@@ -264,7 +246,7 @@ def _not_empty(value: str) -> str | None:
     return None if value.strip() else t("editor.empty_text")
 
 
-class SprintFormScreen(_Dialog):
+class SprintFormScreen(Dialog):
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", priority=True, id="sprint_form.save"),
         Binding("escape", "close", "key.cancel", id="sprint_form.close"),
@@ -324,7 +306,7 @@ class SprintFormScreen(_Dialog):
         self.dismiss(None)
 
 
-class ExchangeScreen(_Dialog):
+class ExchangeScreen(Dialog):
     """Export the backlog (.feature folder, Markdown, CSV) or import CSV / .feature files.
     Files are written and parsed in a worker thread; the workspace is touched on the main
     thread only, in one transaction."""
