@@ -11,6 +11,7 @@ from prodtui.config import load_settings
 from prodtui.domain.security import MeasureStatus
 from prodtui.store import Workspace, open_workspace
 from prodtui.store.demo import build_demo_workspace
+from prodtui.store.security import MeasureFilter
 from prodtui.ui.app import ProdtuiApp
 from prodtui.ui.screens.dialogs import PromptScreen
 from prodtui.ui.screens.security import SecurityScreen
@@ -85,3 +86,32 @@ async def test_walking_the_checklist_with_keys(demo: Workspace, tmp_path: Path) 
         await pilot.pause()
     first = demo.measures.entry(code)
     assert first.state.owner == "Inès Garnier" and str(first.state.due_date) == "2026-12-15"
+
+
+async def test_a_measure_planned_in_a_story_shows_on_both_screens(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    from prodtui.ui.screens.stories import StoriesScreen
+
+    unplanned = demo.measures.entries(MeasureFilter(no_plan=True))
+    assert unplanned, "the demo has indispensable measures with no plan"
+    target = unplanned[0]
+    story = demo.stories.page(limit=1)[0]
+    app = app_on(demo, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("5", "p")
+        await pilot.pause()
+        screen = app.screen
+        assert {e.code for e in screen.entries} == {e.code for e in unplanned}
+        screen.query_one(DataTable).move_cursor(row=0)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#mf-story").value = story.key
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert target.code not in {e.code for e in screen.entries}
+        await pilot.press("3")
+        await pilot.pause()
+        assert isinstance(app.screen, StoriesScreen)
+        preview = str(app.screen.query_one("#stories-preview-text").render())
+        assert target.code in preview

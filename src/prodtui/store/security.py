@@ -62,6 +62,10 @@ class MeasureFilter(BaseModel):
     indispensable_not_done: bool = False
     """Indispensable, and neither done nor N/A (Partielle is not done)."""
     no_owner: bool = False
+    no_plan: bool = False
+    """Indispensable, not done, and planned in no story: the roadmap's blind spots."""
+    story_id: int | None = None
+    """The measures a story carries."""
     category: Category | None = None
 
     def where(self, today: date | None) -> tuple[str, dict[str, Any]]:
@@ -79,6 +83,11 @@ class MeasureFilter(BaseModel):
             clauses.append(f"m.indispensable = 1 AND {_OPEN}")
         if self.no_owner:
             clauses.append("(s.owner IS NULL OR trim(s.owner) = '')")
+        if self.no_plan:
+            clauses.append(f"m.indispensable = 1 AND s.story_id IS NULL AND {_OPEN}")
+        if self.story_id is not None:
+            clauses.append("s.story_id = :story_id")
+            params["story_id"] = self.story_id
         if self.category is not None:
             clauses.append("m.category = :category")
             params["category"] = self.category.value

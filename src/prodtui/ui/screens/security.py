@@ -45,6 +45,7 @@ class SecurityScreen(WorkspaceScreen):
             id="security.indispensable",
         ),
         Binding("o", "toggle('no_owner')", "security.key.no_owner", id="security.no_owner"),
+        Binding("p", "toggle('no_plan')", "security.key.no_plan", id="security.no_plan"),
     ]
 
     def __init__(self) -> None:
@@ -76,6 +77,7 @@ class SecurityScreen(WorkspaceScreen):
             else None,
             indispensable_not_done="indispensable" in self.filters,
             no_owner="no_owner" in self.filters,
+            no_plan="no_plan" in self.filters,
         )
 
     def refresh_data(self) -> None:
@@ -212,15 +214,31 @@ class MeasureFormScreen(Dialog):
                         placeholder=t("editor.due_placeholder"),
                         id="mf-due",
                     )
+            yield Label(t("security.field.story"))
+            yield Input(self._story_key(), placeholder="US-12", id="mf-story")
             for field in ("how", "evidence", "comment"):
                 yield Label(t(f"security.field.{field}"))
                 yield Input(getattr(state, field), id=f"mf-{field}")
             yield Static("", id="mf-error", classes="dialog-error", markup=False)
             yield Static(t("recette.case_hint"), classes="dialog-hint")
 
+    def _story_key(self) -> str:
+        story_id = self.entry.state.story_id
+        if story_id is None:
+            return ""
+        try:
+            return str(self.workspace.stories.get(story_id).key)
+        except ProdtuiError:
+            return ""
+
     def action_save(self) -> None:
         workspace = self.workspace
         error = self.query_one("#mf-error", Static)
+        story_key = self.query_one("#mf-story", Input).value.strip()
+        story = workspace.stories.by_key(story_key) if story_key else None
+        if story_key and story is None:
+            error.update(t("recette.unknown_key", key=story_key))
+            return
         due_text = self.query_one("#mf-due", Input).value.strip()
         due = parse_due_date(due_text, self.app.today()) if due_text else None  # type: ignore[attr-defined]
         if due_text and due is None:
@@ -234,6 +252,7 @@ class MeasureFormScreen(Dialog):
                     how=self.query_one("#mf-how", Input).value,
                     evidence=self.query_one("#mf-evidence", Input).value,
                     comment=self.query_one("#mf-comment", Input).value,
+                    story_id=story.id if story else None,
                 )
             )
         except (ProdtuiError, ValueError) as problem:

@@ -202,6 +202,15 @@ class StoriesScreen(WorkspaceScreen):
                 if execution.status.value not in ("pass", "fail", "blocked"):
                     mark = "·"
                 lines.append(f" {mark} {case.key} {escape(case.title[:40])} — {status}")
+        from prodtui.store.security import MeasureFilter
+
+        measures = self.workspace.measures.entries(MeasureFilter(story_id=story.id))
+        if measures:
+            lines += ["", f"[b]{t('story.measures')}[/b]"]
+            lines += [
+                f" {entry.code} {escape(entry.measure.title[:40])} — {t(entry.status.label_key)}"
+                for entry in measures[:8]
+            ]
         items = self.workspace.stories.linked_items(story, limit=8)
         if items:
             lines += ["", f"[b]{t('story.linked')}[/b]"]
