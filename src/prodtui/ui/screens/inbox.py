@@ -12,6 +12,7 @@ from prodtui.domain.items import Item, ItemKind, ItemStatus
 from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import WorkspaceScreen
+from prodtui.ui.widgets.filter_input import FilterInput
 
 PAGE = 500
 KINDS = list(ItemKind)
@@ -44,7 +45,7 @@ class InboxScreen(WorkspaceScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="inbox-title", classes="screen-title")
-        yield Input(placeholder=t("inbox.filter_placeholder"), id="inbox-filter", classes="hidden")
+        yield FilterInput(t("inbox.filter_placeholder"), id="inbox-filter")
         table: DataTable[str] = DataTable(id="inbox-table", cursor_type="row", zebra_stripes=True)
         table.add_column(t("inbox.col.key"), key="key", width=6)
         table.add_column(t("inbox.col.kind"), key="kind", width=10)
@@ -185,21 +186,11 @@ class InboxScreen(WorkspaceScreen):
         self.refresh_data()
 
     def action_filter(self) -> None:
-        field = self.query_one("#inbox-filter", Input)
-        field.remove_class("hidden")
-        field.focus()
+        self.query_one("#inbox-filter", FilterInput).open()
 
     @on(Input.Changed, "#inbox-filter")
     def _filter_changed(self) -> None:
         self.refresh_data()
 
-    @on(Input.Submitted, "#inbox-filter")
-    def _filter_done(self) -> None:
+    def on_filter_input_done(self) -> None:
         self.table.focus()
-
-    def key_escape(self) -> None:
-        field = self.query_one("#inbox-filter", Input)
-        if field.has_focus:
-            if not field.value:
-                field.add_class("hidden")
-            self.table.focus()

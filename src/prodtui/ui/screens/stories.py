@@ -16,6 +16,7 @@ from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.store.stories import StoryFilter
 from prodtui.ui.screens.base import WorkspaceScreen
+from prodtui.ui.widgets.filter_input import FilterInput
 from prodtui.ui.widgets.lazy_table import Cell, Column, LazyTable
 
 # Below this width the story preview gives its room to the list.
@@ -55,9 +56,7 @@ class StoriesScreen(WorkspaceScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="stories-title", classes="screen-title", markup=False)
-        yield Input(
-            placeholder=t("story.filter_placeholder"), id="stories-filter", classes="hidden"
-        )
+        yield FilterInput(t("story.filter_placeholder"), id="stories-filter")
         with Horizontal(id="stories-body"):
             with Vertical(id="stories-list"):
                 yield LazyTable(
@@ -242,25 +241,15 @@ class StoriesScreen(WorkspaceScreen):
         self.app.push_screen(StoryEditorScreen(story), done)
 
     def action_filter(self) -> None:
-        field = self.query_one("#stories-filter", Input)
-        field.remove_class("hidden")
-        field.focus()
+        self.query_one("#stories-filter", FilterInput).open()
 
     @on(Input.Changed, "#stories-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.filter = self.filter.model_copy(update={"text": event.value})
         self.refresh_data()
 
-    @on(Input.Submitted, "#stories-filter")
-    def _filter_done(self) -> None:
+    def on_filter_input_done(self) -> None:
         self.table.focus()
-
-    def key_escape(self) -> None:
-        field = self.query_one("#stories-filter", Input)
-        if field.has_focus:
-            if not field.value:
-                field.add_class("hidden")
-            self.table.focus()
 
     def action_filters(self) -> None:
         from prodtui.ui.screens.story_dialogs import FilterScreen
