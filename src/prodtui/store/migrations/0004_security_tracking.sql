@@ -1,0 +1,1 @@
+-- Security: evidence files, score history, homologation step keys (filled in by the security work).

@@ -1,0 +1,1 @@
+-- Responsibilities (RACI) (filled in by the review work).
