@@ -11,14 +11,27 @@ Renewing takes months, so the countdown warns early:
 - 30 days or less: ``urgent``;
 - the expiry day itself counts as the last valid day (0 days left, ``urgent``); the day
   after, the homologation has ``expired``.
+
+The current decision is the one decided last (the latest ``decided_on``; on the same day,
+the one recorded last). The steps of the homologation come from
+``sample_data/homologation_steps.toml`` and are the workspace's own once loaded: their
+title, status (todo → in progress → done → todo with one key), date and notes are edited
+freely.
 """
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from prodtui.domain.base import CleanText, Record
+from prodtui.domain.items import MAX_TEXT
 
 VALIDITY_MONTHS: tuple[int, ...] = (6, 12, 24, 36)
 
@@ -74,3 +87,77 @@ def countdown(expires_on: date, today: date) -> Countdown:
     else:
         level = ExpiryLevel.OK
     return Countdown(expires_on, days, level)
+
+
+# --- Steps and decisions -----------------------------------------------------------------
+
+MAX_TITLE = 200
+MAX_NAME = 120
+
+Validity = Literal[6, 12, 24, 36]
+Day = date  # the step's field is named `date`, which hides the type inside the class
+
+
+class StepStatus(StrEnum):
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @property
+    def label_key(self) -> str:
+        return f"homologation.step_status.{self.value}"
+
+    def next(self) -> StepStatus:
+        """todo → in_progress → done → todo."""
+        order = tuple(StepStatus)
+        return order[(order.index(self) + 1) % len(order)]
+
+
+class Opinion(StrEnum):
+    FAVOURABLE = "favourable"
+    RESERVATIONS = "reservations"
+    UNFAVOURABLE = "unfavourable"
+
+    @property
+    def label_key(self) -> str:
+        return f"homologation.opinion.{self.value}"
+
+
+def _one_line(value: object) -> object:
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+class HomologationStep(Record):
+    position: int = Field(ge=0)
+    title: CleanText = Field(min_length=1, max_length=MAX_TITLE)
+    status: StepStatus = StepStatus.TODO
+    date: Day | None = None
+    notes: CleanText = Field("", max_length=MAX_TEXT)
+
+    _title_on_one_line = field_validator("title", mode="before")(_one_line)
+
+
+class HomologationDecision(Record):
+    """The approving authority's decision; it is valid until `expires_on`, included."""
+
+    authority_name: CleanText = Field(min_length=1, max_length=MAX_NAME)
+    authority_role: CleanText = Field("", max_length=MAX_TITLE)
+    opinion: Opinion
+    decided_on: date
+    validity_months: Validity
+
+    _names_on_one_line = field_validator("authority_name", "authority_role", mode="before")(
+        _one_line
+    )
+
+    @property
+    def expires_on(self) -> date:
+        return expiry_date(self.decided_on, self.validity_months)
+
+    def countdown(self, today: date) -> Countdown:
+        return countdown(self.expires_on, today)
+
+
+def current_decision(decisions: Iterable[HomologationDecision]) -> HomologationDecision | None:
+    """The decision in force: the latest `decided_on`, then the last recorded that day."""
+    return max(decisions, key=lambda d: (d.decided_on, d.id or 0), default=None)

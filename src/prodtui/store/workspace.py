@@ -27,6 +27,8 @@ if TYPE_CHECKING:
         ExecutionRepository,
         TestCaseRepository,
     )
+    from prodtui.store.homologation import HomologationRepository
+    from prodtui.store.risks import RiskRepository
     from prodtui.store.security import MeasureRepository
     from prodtui.store.standups import StandupRepository
     from prodtui.store.stories import EpicRepository, SprintRepository, StoryRepository
@@ -168,6 +170,18 @@ class Workspace:
         from prodtui.store.security import MeasureRepository
 
         return MeasureRepository(self)
+
+    @cached_property
+    def risks(self) -> RiskRepository:
+        from prodtui.store.risks import RiskRepository
+
+        return RiskRepository(self)
+
+    @cached_property
+    def homologation(self) -> HomologationRepository:
+        from prodtui.store.homologation import HomologationRepository
+
+        return HomologationRepository(self)
 
     @cached_property
     def meta(self) -> MetaRepository:
