@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from prodtui.store.homologation import HomologationRepository
     from prodtui.store.risks import RiskRepository
     from prodtui.store.security import MeasureRepository
+    from prodtui.store.responsibilities import ResponsibilityRepository
+    from prodtui.store.reviews import ReviewRepository
     from prodtui.store.standups import StandupRepository
     from prodtui.store.stories import EpicRepository, SprintRepository, StoryRepository
 
@@ -188,6 +190,18 @@ class Workspace:
         from prodtui.store.meta import MetaRepository
 
         return MetaRepository(self)
+
+    @cached_property
+    def reviews(self) -> ReviewRepository:
+        from prodtui.store.reviews import ReviewRepository
+
+        return ReviewRepository(self)
+
+    @cached_property
+    def responsibilities(self) -> ResponsibilityRepository:
+        from prodtui.store.responsibilities import ResponsibilityRepository
+
+        return ResponsibilityRepository(self)
 
 
 def open_workspace(
