@@ -95,6 +95,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, metavar="PATH", help="write to a new file PATH, not stdout"
     )
 
+    dossier_export = exports.add_parser("dossier", help="the homologation dossier in Markdown")
+    _common_options(dossier_export, suppress=True)
+    dossier_export.add_argument(
+        "--out", type=Path, metavar="PATH", help="write to a new file PATH, not stdout"
+    )
+
+    raci_export = exports.add_parser("raci", help="the responsibilities (RACI) in Markdown")
+    _common_options(raci_export, suppress=True)
+    raci_export.add_argument(
+        "--out", type=Path, metavar="PATH", help="write to a new file PATH, not stdout"
+    )
+
+    json_export = exports.add_parser("json", help="the whole workspace as JSON (to restore)")
+    _common_options(json_export, suppress=True)
+    json_export.add_argument(
+        "--out", type=Path, metavar="PATH", help="write to a new file PATH, not stdout"
+    )
+
     import_ = commands.add_parser("import", help="import into the workspace")
     imports = import_.add_subparsers(dest="what", metavar="WHAT", required=True)
     import_stories = imports.add_parser("stories", help="stories from CSV or .feature files")
@@ -122,6 +140,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep-valid",
         action="store_true",
         help="import the valid results even if some name unknown cases",
+    )
+
+    import_json = imports.add_parser(
+        "json", help="restore a JSON export into a new workspace file (--db NEW)"
+    )
+    _common_options(import_json, suppress=True)
+    import_json.add_argument("file", type=Path, metavar="FILE", help="the JSON export")
+
+    import_measures = imports.add_parser(
+        "measures", help="a referential of security measures (TOML or CSV), all or nothing"
+    )
+    _common_options(import_measures, suppress=True)
+    import_measures.add_argument(
+        "file", type=Path, metavar="FILE", help="a .toml or .csv referential"
     )
 
     backup = commands.add_parser("backup", help="copy the workspace safely, even while in use")
@@ -157,12 +189,20 @@ def _main(argv: list[str] | None) -> int:
             return _backup(args, loaded)
         if args.command == "export" and args.what == "recette":
             return _export_recette(args, loaded)
+        if args.command == "export" and args.what == "dossier":
+            return _export_dossier(args, loaded)
+        if args.command == "export" and args.what in ("raci", "json"):
+            return _export_raci_or_json(args, loaded)
+        if args.command == "import" and args.what == "json":
+            return _import_json(args, loaded)
         if args.command == "export" and args.what == "stories":
             return _export_stories(args, loaded)
         if args.command == "export":
             return _export(args, loaded)
         if args.command == "import" and args.what == "junit":
             return _import_junit(args, loaded)
+        if args.command == "import" and args.what == "measures":
+            return _import_measures(args, loaded)
         if args.command == "import":
             return _import_stories(args, loaded)
         return _run_tui(_workspace_file(args, loaded), loaded, cfg_path, read_only=args.read_only)
@@ -326,6 +366,16 @@ def _import_junit(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         workspace.close()
 
 
+def _import_measures(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from prodtui.store.security import run_import_measures
+
+    workspace = _open(_workspace_file(args, loaded), loaded)
+    try:
+        return run_import_measures(args, workspace)
+    finally:
+        workspace.close()
+
+
 def _export_recette(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     from prodtui.exchange.recette_report import run_export_recette
 
@@ -334,6 +384,34 @@ def _export_recette(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         return run_export_recette(args, workspace)
     finally:
         workspace.close()
+
+
+def _export_dossier(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from prodtui.exchange.dossier import run_export_dossier
+
+    workspace = _open(_workspace_file(args, loaded), loaded)
+    try:
+        return run_export_dossier(args, workspace, date.today())
+    finally:
+        workspace.close()
+
+
+def _export_raci_or_json(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from prodtui.exchange.responsibilities import run_export_raci
+    from prodtui.exchange.workspace_json import run_export_json
+
+    run = run_export_raci if args.what == "raci" else run_export_json
+    workspace = _open(_workspace_file(args, loaded), loaded)
+    try:
+        return run(args, workspace)
+    finally:
+        workspace.close()
+
+
+def _import_json(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    from prodtui.exchange.workspace_json import run_import_json
+
+    return run_import_json(args.file, _workspace_file(args, loaded), author=loaded.settings.author)
 
 
 def _backup(args: argparse.Namespace, loaded: LoadedSettings) -> int:

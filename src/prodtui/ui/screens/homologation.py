@@ -1,0 +1,364 @@
+"""The homologation tracker: the steps, the decision in force and its countdown."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+
+from prodtui.domain.capture import parse_day, parse_due_date
+from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.homologation import (
+    VALIDITY_MONTHS,
+    Countdown,
+    ExpiryLevel,
+    HomologationDecision,
+    HomologationStep,
+    Opinion,
+    StepStatus,
+    expiry_date,
+)
+from prodtui.i18n import error_message, format_day, t
+from prodtui.resources import styles_dir
+from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.dialogs import Dialog, PromptScreen
+from prodtui.ui.widgets.fields import select_value
+
+STEP_STYLE = {StepStatus.DONE: "green", StepStatus.IN_PROGRESS: "yellow", StepStatus.TODO: ""}
+
+
+def days_text(days: int) -> str:
+    return t("homologation.days_one") if abs(days) == 1 else t("homologation.days", n=abs(days))
+
+
+def countdown_text(left: Countdown) -> str:
+    """One line saying how long the homologation is still valid, in the words of its level."""
+    when = format_day(left.expires_on)
+    if left.level is ExpiryLevel.EXPIRED:
+        return t("homologation.countdown.expired", date=when, days=days_text(left.days_left))
+    if left.days_left == 0:
+        return t("homologation.countdown.today", date=when)
+    return t(
+        f"homologation.countdown.{left.level.value}", date=when, days=days_text(left.days_left)
+    )
+
+
+def decision_text(decision: HomologationDecision) -> str:
+    authority = decision.authority_name
+    if decision.authority_role:
+        authority += f", {decision.authority_role}"
+    return t(
+        "homologation.decision_line",
+        day=format_day(decision.decided_on),
+        authority=authority,
+        opinion=t(decision.opinion.label_key),
+        validity=t(f"homologation.validity.{decision.validity_months}"),
+        expires=format_day(decision.expires_on),
+    )
+
+
+class HomologationScreen(Screen[None]):
+    """Pushed from the security screen (`h`)."""
+
+    CSS_PATH = styles_dir() / "homologation.tcss"
+    BINDINGS = [
+        Binding("s", "cycle", "homologation.key.cycle", id="homologation.cycle"),
+        Binding("e", "edit", "key.edit", id="homologation.edit"),
+        Binding("d", "decide", "homologation.key.decide", id="homologation.decide"),
+        Binding("escape", "close", "key.close", id="homologation.close"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.steps: list[HomologationStep] = []
+        translate_bindings(self)
+
+    @property
+    def workspace(self) -> Any:
+        return self.app.workspace  # type: ignore[attr-defined]
+
+    def today(self) -> date:
+        return self.app.today()  # type: ignore[attr-defined,no-any-return]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(t("homologation.title"), classes="screen-title", markup=False)
+        yield Static("", id="hom-countdown", markup=False)
+        yield Static("", id="hom-decision", markup=False)
+        table: DataTable[str | Text] = DataTable(id="hom-steps", cursor_type="row")
+        for key in ("position", "title", "status", "date", "notes"):
+            table.add_column(t(f"homologation.col.{key}"), key=key)
+        yield table
+        yield Static(t("homologation.hint"), classes="dialog-hint", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        repo = self.workspace.homologation
+        # A workspace without steps gets the shipped ones the first time the tracker opens.
+        if not self.workspace.read_only and repo.step_count() == 0:
+            try:
+                added = repo.load_shipped_steps()
+            except ProdtuiError as error:
+                self.notify(error_message(error), severity="error", markup=False)
+            else:
+                if added:
+                    self.notify(t("homologation.steps_loaded", count=added))
+        self.refresh_data()
+        self.query_one(DataTable).focus()
+
+    def refresh_data(self) -> None:
+        if not self.is_mounted:
+            return
+        repo = self.workspace.homologation
+        decision = repo.current_decision()
+        banner = self.query_one("#hom-countdown", Static)
+        for level in ExpiryLevel:
+            banner.remove_class(f"-{level.value}")
+        if decision is None:
+            banner.update(t("homologation.no_decision"))
+            banner.add_class("-none")
+            self.query_one("#hom-decision", Static).update(t("homologation.no_decision_hint"))
+        else:
+            left = decision.countdown(self.today())
+            banner.remove_class("-none")
+            banner.add_class(f"-{left.level.value}")
+            banner.update(f"{t(left.level.label_key).upper()} · {countdown_text(left)}")
+            self.query_one("#hom-decision", Static).update(decision_text(decision))
+        table = self.query_one("#hom-steps", DataTable)
+        row = table.cursor_row
+        self.steps = repo.steps()
+        table.clear()
+        for n, step in enumerate(self.steps, start=1):
+            table.add_row(
+                str(n),
+                step.title,
+                Text(t(step.status.label_key), style=STEP_STYLE[step.status]),
+                format_day(step.date, short=True) if step.date else "",
+                " ".join(step.notes.split()),
+                key=str(step.id),
+            )
+        if self.steps:
+            table.move_cursor(row=min(max(row, 0), len(self.steps) - 1))
+
+    def selected(self) -> HomologationStep | None:
+        if not self.steps:
+            return None
+        return self.steps[min(self.query_one(DataTable).cursor_row, len(self.steps) - 1)]
+
+    def action_cycle(self) -> None:
+        if step := self.selected():
+            try:
+                self.workspace.homologation.cycle_status(step)
+            except ProdtuiError as error:
+                self.notify(error_message(error), severity="error", markup=False)
+            self.refresh_data()
+
+    def action_edit(self) -> None:
+        if step := self.selected():
+            self.app.push_screen(StepFormScreen(step), lambda _: self.refresh_data())
+
+    def on_data_table_row_selected(self) -> None:
+        self.action_edit()
+
+    def action_decide(self) -> None:
+        self.app.push_screen(DecisionFormScreen(), lambda _: self.refresh_data())
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class StepFormScreen(Dialog):
+    """A step's title, date and notes (its status cycles with `s` on the tracker)."""
+
+    CSS_PATH = styles_dir() / "homologation.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", priority=True, id="step_form.save"),
+        Binding("escape", "close", "key.cancel", id="step_form.close"),
+    ]
+
+    def __init__(self, step: HomologationStep) -> None:
+        super().__init__()
+        self.step = step
+
+    def compose(self) -> ComposeResult:
+        step = self.step
+        with Vertical(classes="dialog wide"):
+            yield Static(t("homologation.step_title"), classes="dialog-title")
+            yield Label(t("homologation.col.title"))
+            yield Input(step.title, id="sf-title", max_length=300)
+            yield Label(t("homologation.field.date"))
+            yield Input(
+                step.date.isoformat() if step.date else "",
+                placeholder=t("homologation.date_placeholder"),
+                id="sf-date",
+            )
+            yield Label(t("homologation.col.notes"))
+            yield Input(step.notes, id="sf-notes")
+            yield Static("", id="sf-error", classes="dialog-error", markup=False)
+            yield Static(t("homologation.form_hint"), classes="dialog-hint")
+
+    def action_save(self) -> None:
+        error = self.query_one("#sf-error", Static)
+        text = self.query_one("#sf-date", Input).value.strip()
+        today = self.app.today()  # type: ignore[attr-defined]
+        # A step already done happened in the past; any other is planned ahead.
+        parse = parse_day if self.step.status is StepStatus.DONE else parse_due_date
+        day = parse(text, today) if text else None
+        if text and day is None:
+            error.update(t("homologation.bad_date", value=text))
+            return
+        try:
+            saved = self.workspace.homologation.save_step(
+                self.step.edit(
+                    title=self.query_one("#sf-title", Input).value,
+                    date=day,
+                    notes=self.query_one("#sf-notes", Input).value,
+                )
+            )
+        except (ProdtuiError, ValueError) as problem:
+            error.update(error_message(problem))
+            return
+        self.dismiss(saved)
+
+
+class DecisionFormScreen(Dialog):
+    """Records a new decision of the approving authority; earlier ones are kept."""
+
+    CSS_PATH = styles_dir() / "homologation.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", priority=True, id="decision_form.save"),
+        Binding("escape", "close", "key.cancel", id="decision_form.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        current = self.workspace.homologation.current_decision()
+        suggested = self.workspace.measures.score().suggested_validity
+        with Vertical(classes="dialog wide"):
+            yield Static(t("homologation.decision_title"), classes="dialog-title")
+            with Horizontal(classes="fields"):
+                with Vertical():
+                    yield Label(t("homologation.field.authority_name"))
+                    yield Input(
+                        current.authority_name if current else "", id="df-name", max_length=200
+                    )
+                with Vertical():
+                    yield Label(t("homologation.field.authority_role"))
+                    yield Input(
+                        current.authority_role if current else "", id="df-role", max_length=300
+                    )
+            with Horizontal(classes="fields"):
+                with Vertical():
+                    yield Label(t("homologation.field.opinion"))
+                    yield Select(
+                        [(t(o.label_key), o) for o in Opinion],
+                        value=Opinion.FAVOURABLE,
+                        allow_blank=False,
+                        id="df-opinion",
+                    )
+                with Vertical():
+                    yield Label(t("homologation.field.decided_on"))
+                    yield Input("", placeholder=t("homologation.decided_placeholder"), id="df-date")
+                with Vertical():
+                    yield Label(t("homologation.field.validity"))
+                    yield Select(
+                        [(t(f"homologation.validity.{m}"), m) for m in VALIDITY_MONTHS],
+                        value=suggested or 12,
+                        allow_blank=False,
+                        id="df-validity",
+                    )
+            if suggested:
+                hint = t(
+                    "homologation.suggested",
+                    validity=t(f"homologation.validity.{suggested}"),
+                )
+                yield Static(hint, classes="dialog-hint", markup=False)
+            yield Static("", id="df-expiry", markup=False)
+            yield Static("", id="df-error", classes="dialog-error", markup=False)
+            yield Static(t("homologation.form_hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self._preview()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "df-date":
+            self._preview()
+
+    def on_select_changed(self) -> None:
+        self._preview()
+
+    def _decided_on(self) -> tuple[str, date | None]:
+        text = self.query_one("#df-date", Input).value.strip()
+        return text, parse_day(text, self.app.today()) if text else None  # type: ignore[attr-defined]
+
+    def _preview(self) -> None:
+        _, day = self._decided_on()
+        months = select_value(self.query_one("#df-validity", Select))
+        preview = self.query_one("#df-expiry", Static)
+        if day is None or months is None:
+            preview.update("")
+            return
+        preview.update(t("homologation.expiry_preview", date=format_day(expiry_date(day, months))))
+
+    def action_save(self) -> None:
+        error = self.query_one("#df-error", Static)
+        text, day = self._decided_on()
+        if day is None:
+            key = "homologation.bad_date" if text else "homologation.date_needed"
+            error.update(t(key, value=text))
+            self.query_one("#df-date", Input).focus()
+            return
+        try:
+            saved = self.workspace.homologation.record_decision(
+                HomologationDecision(
+                    authority_name=self.query_one("#df-name", Input).value,
+                    authority_role=self.query_one("#df-role", Input).value,
+                    opinion=select_value(self.query_one("#df-opinion", Select)),
+                    decided_on=day,
+                    validity_months=select_value(self.query_one("#df-validity", Select)),
+                )
+            )
+        except (ProdtuiError, ValueError) as problem:
+            error.update(error_message(problem))
+            return
+        self.notify(
+            t("homologation.decision_saved", date=format_day(saved.expires_on)), markup=False
+        )
+        self.dismiss(saved)
+
+
+def open_security_panel(screen: Screen[Any], what: str) -> None:
+    """What the security screen's `r` and `h` open (kept here so that screen stays small)."""
+    from prodtui.ui.screens.risks import RisksScreen
+
+    screen.app.push_screen(RisksScreen() if what == "risks" else HomologationScreen())
+
+
+def export_dossier(screen: Screen[Any]) -> None:
+    """Ask where, then write the homologation dossier to a new file (never over one)."""
+    from pathlib import Path
+
+    from prodtui.exchange.dossier import workspace_dossier
+    from prodtui.exchange.files import write_new_text
+
+    app: Any = screen.app
+    today: date = app.today()
+
+    def write(value: str | None) -> None:
+        if not value:
+            return
+        try:
+            path = write_new_text(Path(value).expanduser(), workspace_dossier(app.workspace, today))
+        except ProdtuiError as error:
+            app.notify(error_message(error), severity="error", markup=False)
+            return
+        app.notify(t("dossier.written", path=str(path)), markup=False)
+
+    name = "-".join(app.workspace.meta.workspace_name.split()) or "prodtui"
+    default = Path.home() / f"dossier-homologation-{name}-{today.isoformat()}.md"
+    app.push_screen(PromptScreen(t("dossier.write_title"), str(default)), write)

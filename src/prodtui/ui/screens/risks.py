@@ -1,0 +1,287 @@
+"""The risks of the service: gravest first beside the likelihood × severity matrix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+
+from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.risks import SCALE, Criterion, Risk, RiskLevel, matrix_counts, risk_level
+from prodtui.i18n import error_message, t
+from prodtui.resources import styles_dir
+from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.dialogs import ConfirmScreen, Dialog
+from prodtui.ui.widgets.fields import select_value
+
+LEVEL_STYLE: dict[RiskLevel, str] = {
+    RiskLevel.LOW: "green",
+    RiskLevel.MEDIUM: "yellow",
+    RiskLevel.HIGH: "bold dark_orange",
+    RiskLevel.CRITICAL: "bold red",
+}
+CELL_STYLE: dict[RiskLevel, str] = {
+    RiskLevel.LOW: "black on green",
+    RiskLevel.MEDIUM: "black on yellow",
+    RiskLevel.HIGH: "black on dark_orange",
+    RiskLevel.CRITICAL: "bold white on red",
+}
+
+
+def level_text(level: RiskLevel) -> Text:
+    return Text(t(level.label_key), style=LEVEL_STYLE[level])
+
+
+def matrix_text(risks: list[Risk]) -> Text:
+    """The 4 × 4 matrix, severity up and likelihood across, each cell coloured by its level
+    and showing how many risks sit in it."""
+    counts = matrix_counts(risks)
+    text = Text()
+    text.append(t("risks.matrix_title") + "\n", style="bold")
+    for severity in reversed(SCALE):
+        text.append(f"{t('risks.severity_short')}{severity} ")
+        for likelihood in SCALE:
+            count = counts.get((likelihood, severity), 0)
+            cell = f" {count:>2} " if count else "  · "
+            text.append(cell, style=CELL_STYLE[risk_level(likelihood, severity)])
+        text.append("\n")
+    text.append("   " + "".join(f"  {t('risks.likelihood_short')}{n}" for n in SCALE) + "\n")
+    text.append(t("risks.matrix_legend"), style="dim")
+    return text
+
+
+class RisksScreen(Screen[None]):
+    """Pushed from the security screen (`r`) or by the global search with `select`, the id
+    of the risk to put the cursor on."""
+
+    CSS_PATH = styles_dir() / "homologation.tcss"
+    BINDINGS = [
+        Binding("n", "new", "risks.key.new", id="risks.new"),
+        Binding("e", "edit", "key.edit", id="risks.edit"),
+        Binding("d", "delete", "risks.key.delete", id="risks.delete"),
+        Binding("escape", "close", "key.close", id="risks.close"),
+    ]
+
+    def __init__(self, select: int | None = None) -> None:
+        super().__init__()
+        self.select = select
+        self.risks: list[Risk] = []
+        translate_bindings(self)
+
+    @property
+    def workspace(self) -> Any:
+        return self.app.workspace  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="risks-title", classes="screen-title", markup=False)
+        with Horizontal(id="risks-body"):
+            table: DataTable[str | Text] = DataTable(id="risks-table", cursor_type="row")
+            for key in ("level", "title", "criterion", "likelihood", "severity", "owner"):
+                table.add_column(t(f"risks.col.{key}"), key=key)
+            yield table
+            yield Static("", id="risks-matrix")
+        yield Static("", id="risks-treatment", classes="dialog-hint", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+        if self.select is not None:
+            self.move_to(self.select)
+        self.query_one(DataTable).focus()
+
+    def refresh_data(self) -> None:
+        if not self.is_mounted:
+            return
+        table = self.query_one("#risks-table", DataTable)
+        row = table.cursor_row
+        self.risks = self.workspace.risks.list()
+        table.clear()
+        for risk in self.risks:
+            table.add_row(
+                level_text(risk.level),
+                risk.title,
+                t(risk.criterion.label_key),
+                str(risk.likelihood),
+                str(risk.severity),
+                risk.owner or "",
+                key=str(risk.id),
+            )
+        if self.risks:
+            table.move_cursor(row=min(max(row, 0), len(self.risks) - 1))
+        self.query_one("#risks-title", Static).update(
+            t("risks.title", count=len(self.risks)) if self.risks else t("risks.empty")
+        )
+        self.query_one("#risks-matrix", Static).update(matrix_text(self.risks))
+        self._show_treatment()
+
+    def move_to(self, risk_id: int) -> None:
+        for n, risk in enumerate(self.risks):
+            if risk.id == risk_id:
+                self.query_one(DataTable).move_cursor(row=n)
+                return
+
+    def selected(self) -> Risk | None:
+        if not self.risks:
+            return None
+        return self.risks[min(self.query_one(DataTable).cursor_row, len(self.risks) - 1)]
+
+    def _show_treatment(self) -> None:
+        risk = self.selected()
+        text = ""
+        if risk is not None:
+            text = t("risks.treatment_line", treatment=risk.treatment.strip() or "—")
+        self.query_one("#risks-treatment", Static).update(text)
+
+    def on_data_table_row_highlighted(self) -> None:
+        self._show_treatment()
+
+    def on_data_table_row_selected(self) -> None:
+        self.action_edit()
+
+    def _saved(self, risk: Risk | None) -> None:
+        self.refresh_data()
+        if risk is not None and risk.id is not None:
+            self.move_to(risk.id)
+
+    def action_new(self) -> None:
+        self.app.push_screen(RiskFormScreen(), self._saved)
+
+    def action_edit(self) -> None:
+        if risk := self.selected():
+            self.app.push_screen(RiskFormScreen(risk), self._saved)
+
+    def action_delete(self) -> None:
+        risk = self.selected()
+        if risk is None or risk.id is None:
+            return
+        risk_id = risk.id
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.workspace.risks.delete(risk_id)
+            except ProdtuiError as error:
+                self.notify(error_message(error), severity="error", markup=False)
+            else:
+                self.notify(t("risks.deleted", title=risk.title), markup=False)
+            self.refresh_data()
+
+        self.app.push_screen(ConfirmScreen(t("risks.confirm_delete", title=risk.title)), answered)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class RiskFormScreen(Dialog):
+    """A risk's title, criterion, likelihood, severity, treatment and owner."""
+
+    CSS_PATH = styles_dir() / "homologation.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "key.save", priority=True, id="risk_form.save"),
+        Binding("escape", "close", "key.cancel", id="risk_form.close"),
+    ]
+
+    def __init__(self, risk: Risk | None = None) -> None:
+        super().__init__()
+        self.risk = risk
+
+    def compose(self) -> ComposeResult:
+        risk = self.risk
+        with Vertical(classes="dialog wide", id="risk-form"):
+            yield Static(
+                t("risks.edit_title") if risk else t("risks.new_title"), classes="dialog-title"
+            )
+            yield Label(t("risks.field.title"))
+            yield Input(risk.title if risk else "", id="rf-title", max_length=300)
+            with Horizontal(classes="fields"):
+                with Vertical():
+                    yield Label(t("risks.field.criterion"))
+                    yield Select(
+                        [(t(c.label_key), c) for c in Criterion],
+                        value=risk.criterion if risk else Criterion.AVAILABILITY,
+                        allow_blank=False,
+                        id="rf-criterion",
+                    )
+                with Vertical():
+                    yield Label(t("risks.field.likelihood"))
+                    yield Input(
+                        str(risk.likelihood) if risk else "",
+                        placeholder="1–4",
+                        id="rf-likelihood",
+                        max_length=2,
+                    )
+                with Vertical():
+                    yield Label(t("risks.field.severity"))
+                    yield Input(
+                        str(risk.severity) if risk else "",
+                        placeholder="1–4",
+                        id="rf-severity",
+                        max_length=2,
+                    )
+            yield Static(t("risks.scale_hint"), classes="dialog-hint", markup=False)
+            yield Static("", id="rf-level", markup=False)
+            yield Label(t("risks.field.treatment"))
+            yield Input(risk.treatment if risk else "", id="rf-treatment")
+            yield Label(t("risks.field.owner"))
+            yield Input(risk.owner or "" if risk else "", id="rf-owner", max_length=200)
+            yield Static("", id="rf-error", classes="dialog-error", markup=False)
+            yield Static(t("risks.form_hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self._preview()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id in ("rf-likelihood", "rf-severity"):
+            self._preview()
+
+    def _rating(self, field: str) -> int | None:
+        value = self.query_one(f"#rf-{field}", Input).value.strip()
+        return int(value) if value.isdigit() and int(value) in SCALE else None
+
+    def _preview(self) -> None:
+        likelihood, severity = self._rating("likelihood"), self._rating("severity")
+        preview = self.query_one("#rf-level", Static)
+        if likelihood is None or severity is None:
+            preview.update("")
+            return
+        level = risk_level(likelihood, severity)
+        line = Text(t("risks.level_preview") + " ")
+        line.append_text(level_text(level))
+        preview.update(line)
+
+    def action_save(self) -> None:
+        error = self.query_one("#rf-error", Static)
+        ratings: dict[str, int] = {}
+        for field in ("likelihood", "severity"):
+            rating = self._rating(field)
+            if rating is None:
+                error.update(t(f"risks.bad_rating.{field}"))
+                self.query_one(f"#rf-{field}", Input).focus()
+                return
+            ratings[field] = rating
+        values = {
+            "title": self.query_one("#rf-title", Input).value,
+            "criterion": select_value(self.query_one("#rf-criterion", Select)),
+            "treatment": self.query_one("#rf-treatment", Input).value,
+            "owner": self.query_one("#rf-owner", Input).value,
+            **ratings,
+        }
+        risks = self.workspace.risks
+        try:
+            saved = (
+                risks.create(Risk.model_validate(values))
+                if self.risk is None
+                else risks.save(self.risk.edit(**values))
+            )
+        except (ProdtuiError, ValueError) as problem:
+            error.update(error_message(problem))
+            return
+        self.notify(t("risks.saved", title=saved.title), markup=False)
+        self.dismiss(saved)
