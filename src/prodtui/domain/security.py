@@ -25,14 +25,28 @@ The validity the score suggests for the homologation (`suggested_validity`), fro
 rounded score: below 2 → 6 months; from 2 (included) to 3 → 12 months; from 3 (included)
 to 4 → 24 months; 4 and above → 36 months. So 1.99 → 6, 2.0 → 12, 2.99 → 12, 3.0 → 24,
 4.0 → 36, 5.0 → 36.
+
+The trend
+---------
+The workspace keeps one score per day it changed (`ScorePoint`). The trend compares the
+score now with the score as it stood `TREND_DAYS` days ago (the last point on or before
+that day); when the history is younger, with its oldest point, and says since when
+(`score_change`). A change of less than 0.1 is flat.
+
+Evidence files
+--------------
+Besides free text, evidence can be files: each is recorded with its SHA-256, its size and
+when it was recorded. A later check (never on the hot path: hashing is I/O) tells whether
+the file is unchanged, changed (another hash) or missing (`evidence_check`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import random
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
@@ -180,6 +194,8 @@ class MeasureEntry(BaseModel):
 
     measure: Measure
     state: MeasureState
+    evidence_alert: bool = False
+    """One of its evidence files was found changed or missing by the last check."""
 
     @property
     def code(self) -> str:
@@ -283,3 +299,166 @@ def scorecard(entries: Iterable[MeasureEntry]) -> ScoreCard:
             c: progress(e.state.status for e in chosen) for c, chosen in by_category.items()
         },
     )
+
+
+# --- The trend -------------------------------------------------------------------------
+
+TREND_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    """The score as it stood at the end of one day (one row of the history)."""
+
+    day: date
+    overall: float | None
+    categories: Mapping[Category, float | None] = field(default_factory=dict)
+
+
+class Trend(StrEnum):
+    UP = "up"
+    DOWN = "down"
+    FLAT = "flat"
+
+    @property
+    def arrow(self) -> str:
+        """Single-cell arrows that survive SSH and narrow fonts."""
+        return {"up": "↗", "down": "↘", "flat": "→"}[self.value]
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    delta: float
+    """Now minus then, rounded to one decimal."""
+    since: date
+    full_window: bool
+    """True when the history reaches back `TREND_DAYS` days; else `since` is its oldest day."""
+
+    @property
+    def trend(self) -> Trend:
+        if self.delta >= 0.1:
+            return Trend.UP
+        if self.delta <= -0.1:
+            return Trend.DOWN
+        return Trend.FLAT
+
+
+def value_on(points: Sequence[ScorePoint], day: date) -> ScorePoint | None:
+    """The point in force on `day`: the last one on or before it (points sorted by day)."""
+    found = None
+    for point in points:
+        if point.day > day:
+            break
+        found = point
+    return found
+
+
+def score_change(
+    points: Sequence[ScorePoint], current: float | None, today: date, days: int = TREND_DAYS
+) -> ScoreChange | None:
+    """How the overall score moved over the last `days` days up to `current` (the score
+    now); None without a current score or any earlier point with a score."""
+    if current is None:
+        return None
+    start = today - timedelta(days=days)
+    earlier = [p for p in points if p.overall is not None and p.day < today]
+    if not earlier:
+        return None
+    then = value_on(earlier, start)
+    full = then is not None
+    if then is None:
+        then = earlier[0]
+    assert then.overall is not None
+    return ScoreChange(round(current - then.overall, 1), max(then.day, start), full)
+
+
+def daily_series(
+    points: Sequence[ScorePoint], current: float | None, today: date, days: int
+) -> list[float]:
+    """The overall score of each of the last `days` days up to today (today is `current`),
+    carried forward from the point in force; days before the first point are left out."""
+    series: list[float] = []
+    usable = [p for p in points if p.overall is not None and p.day < today]
+    for offset in range(days - 1, 0, -1):
+        point = value_on(usable, today - timedelta(days=offset))
+        if point is not None and point.overall is not None:
+            series.append(point.overall)
+    if current is not None:
+        series.append(current)
+    return series
+
+
+def plausible_history(
+    card: ScoreCard, today: date, days: int, rng: random.Random
+) -> list[ScorePoint]:
+    """A made-up but believable past for demo workspaces: the score climbs from about
+    half its current value `days` days ago to `card` now, a step every few working days,
+    with the odd setback. Deterministic for a given `rng`."""
+
+    def toward(final: float | None, share: float, start: float) -> float | None:
+        if final is None:
+            return None
+        value = start + (final - start) * share + rng.choice((0.0, 0.0, 0.0, -0.2, 0.1))
+        return min(5.0, max(0.0, round(value, 1)))
+
+    starts = {c: rng.uniform(0.35, 0.6) * (card.categories.get(c) or 0) for c in CATEGORIES}
+    overall_start = 0.5 * (card.overall or 0)
+    points: list[ScorePoint] = []
+    day = today - timedelta(days=days)
+    while day < today:
+        if day.weekday() < 5:
+            share = 1 - (today - day).days / days
+            points.append(
+                ScorePoint(
+                    day,
+                    toward(card.overall, share, overall_start),
+                    {c: toward(card.categories.get(c), share, starts[c]) for c in CATEGORIES},
+                )
+            )
+        day += timedelta(days=rng.randint(3, 9))
+    return points
+
+
+# --- Evidence files -----------------------------------------------------------------------
+
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+
+class EvidenceCheck(StrEnum):
+    UNCHANGED = "unchanged"
+    CHANGED = "changed"
+    MISSING = "missing"
+
+    @property
+    def label_key(self) -> str:
+        return f"security.evidence.{self.value}"
+
+    @property
+    def alarming(self) -> bool:
+        return self is not EvidenceCheck.UNCHANGED
+
+
+class EvidenceFile(Record):
+    """A file recorded as evidence of a measure (one row of `measure_evidence_files`)."""
+
+    measure_status_id: int
+    path: str = Field(min_length=1, max_length=4096)
+    sha256: str = Field(pattern=SHA256_PATTERN)
+    size: int = Field(ge=0)
+    recorded_at: datetime
+    last_check: EvidenceCheck | None = None
+    checked_at: datetime | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def evidence_check(recorded_sha256: str, current_sha256: str | None) -> EvidenceCheck:
+    """Missing when the file cannot be found or read any more (`None`), changed when its
+    hash differs from the one recorded."""
+    if current_sha256 is None:
+        return EvidenceCheck.MISSING
+    if current_sha256 != recorded_sha256:
+        return EvidenceCheck.CHANGED
+    return EvidenceCheck.UNCHANGED

@@ -42,6 +42,7 @@ from prodtui.domain.sample import (
 )
 from prodtui.resources import sample_file
 from prodtui.store.base import CREATED, audit_summary, to_text
+from prodtui.store.security import seed_score_history
 from prodtui.store.workspace import Workspace, open_workspace
 
 DEMO_FILE = "demo.toml"
@@ -435,6 +436,7 @@ class _DemoBuilder:
             done = progress.get(step.key)
             row = {
                 "position": position,
+                "key": step.key,
                 "title": step.title,
                 "status": "todo",
                 "date": None,
@@ -459,6 +461,8 @@ class _DemoBuilder:
                 "validity_months": decision.validity_months,
             }
             self.create("homologation_decisions", row, stamp(decided, "17:00"))
+        # Four months of score history, so the trend has something to show.
+        seed_score_history(self.ws.conn, self.today, days=120)
 
     def health(self) -> None:
         for review in sorted(self.demo.health_reviews, key=lambda r: r.week_offset):
@@ -1192,6 +1196,7 @@ class _LargeGenerator:
             [
                 {
                     "position": n,
+                    "key": step.key,
                     "title": step.title,
                     "status": "done" if n <= 4 else "in_progress" if n == 5 else "todo",
                 }
@@ -1215,6 +1220,7 @@ class _LargeGenerator:
             )
             decided = add_months(decided, -24)
         self.insert("homologation_decisions", decisions[::-1])
+        seed_score_history(self.conn, self.today, days=730)
 
     def health(self) -> None:
         rng = self.rng

@@ -2,13 +2,27 @@
 
 Measures live in `measures`, one state per measure in `measure_status`; the checklist is
 read in one query joining both (a referential has at most a few hundred measures).
-Importing a referential copies it into the workspace: the file is never read again.
+Importing a referential (TOML or CSV) copies it into the workspace: the file is never
+read again. Evidence files are recorded with their SHA-256 in `measure_evidence_files`;
+the score is kept day by day in `security_score_history` for its trend.
 """
 
 from __future__ import annotations
 
+import argparse
+import csv
+import hashlib
+import io
+import json
+import random
+import sqlite3
+import stat
+import sys
 import tomllib
-from datetime import date
+import unicodedata
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -19,6 +33,8 @@ from prodtui.domain.security import (
     CODE_PATTERN,
     MAX_TITLE,
     Category,
+    EvidenceCheck,
+    EvidenceFile,
     JustificationRequired,
     Measure,
     MeasureCodeTaken,
@@ -27,11 +43,14 @@ from prodtui.domain.security import (
     MeasureStatus,
     Priority,
     ScoreCard,
+    ScorePoint,
+    evidence_check,
+    plausible_history,
     scorecard,
 )
-from prodtui.i18n import t
+from prodtui.i18n import error_message, t
 from prodtui.resources import sample_file
-from prodtui.store.base import BOOKKEEPING, Repository
+from prodtui.store.base import BOOKKEEPING, Repository, now
 
 if TYPE_CHECKING:
     from prodtui.store.workspace import Workspace
@@ -43,6 +62,10 @@ _STATE_COLUMNS = tuple(MeasureState.model_fields)
 _SELECT = ", ".join(
     [f"m.{name} AS m_{name}" for name in _MEASURE_COLUMNS]
     + [f"s.{name} AS s_{name}" for name in _STATE_COLUMNS]
+    + [
+        "EXISTS (SELECT 1 FROM measure_evidence_files AS f WHERE f.measure_status_id = s.id"
+        " AND f.last_check IN ('changed', 'missing')) AS evidence_alert"
+    ]
 )
 _CATEGORY_ORDER = (
     "CASE m.category "
@@ -119,6 +142,13 @@ class ReferentialOutcome(BaseModel):
     unchanged: list[str] = []
 
 
+REFERENTIAL_COLUMNS = ("code", "category", "title", "description", "priority", "indispensable")
+REQUIRED_COLUMNS = frozenset({"code", "category", "title"})
+MAX_REFERENTIAL_BYTES = 5 * 1024 * 1024
+_TRUE = frozenset({"oui", "o", "true", "vrai", "yes", "1"})
+_FALSE = frozenset({"non", "n", "false", "faux", "no", "0", ""})
+
+
 class _ReferentialMeasure(BaseModel):
     """One `[[measures]]` table of a referential file (unknown keys are refused)."""
 
@@ -132,62 +162,299 @@ class _ReferentialMeasure(BaseModel):
     indispensable: bool = False
 
 
+def _problem_message(problem: Any) -> str:
+    """A record's validation problem in the user's language, naming the value refused."""
+    kind = problem.get("type", "")
+    value = problem.get("input")
+    shown = value if isinstance(value, str) else str(value)
+    field = ".".join(str(part) for part in problem.get("loc", ()))
+    if kind == "missing":
+        return t("security.import_missing", field=field)
+    if kind == "extra_forbidden":
+        return t("security.import_unknown_key", key=field)
+    if kind == "string_too_short":
+        return t("security.import_empty", field=field)
+    if kind == "string_too_long":
+        return t("security.import_too_long", field=field, max=MAX_TITLE)
+    if field == "code":
+        return t("security.import_bad_code", value=shown)
+    if field == "category":
+        return t("security.import_bad_category", value=shown)
+    if field == "priority":
+        return t("security.import_bad_priority", value=shown)
+    if field == "indispensable":
+        return t("security.import_bad_flag", value=shown)
+    return t("error.invalid", field=field, detail=problem.get("msg", ""))
+
+
+class _Records:
+    """Checks records one by one and collects every problem, with its position."""
+
+    def __init__(self, duplicate_key: str) -> None:
+        self.problems: list[ReferentialProblem] = []
+        self.measures: list[Measure] = []
+        self.first_seen: dict[str, str] = {}
+        self.duplicate_key = duplicate_key
+
+    def add(self, record: Any, position: str, where: str) -> None:
+        """`where` names the record in a duplicate message (measure 3, line 3)."""
+        try:
+            parsed = _ReferentialMeasure.model_validate(record)
+        except ValidationError as error:
+            self.problems += [
+                ReferentialProblem(
+                    position=position,
+                    message=_problem_message(problem),
+                    field=".".join(str(part) for part in problem["loc"]) or None,
+                )
+                for problem in error.errors()
+            ]
+            return
+        if parsed.code in self.first_seen:
+            self.problems.append(
+                ReferentialProblem(
+                    position=position,
+                    message=t(self.duplicate_key, code=parsed.code, n=self.first_seen[parsed.code]),
+                    field="code",
+                )
+            )
+            return
+        self.first_seen[parsed.code] = where
+        self.measures.append(Measure.model_validate(parsed.model_dump()))
+
+
 def parse_referential(text: str, source: str) -> list[Measure]:
+    """The measures of a referential, CSV when `source` ends in `.csv`, else TOML; every
+    invalid record is reported with its position, in one ReferentialRefused."""
+    if source.lower().endswith(".csv"):
+        return parse_referential_csv(text, source)
+    return parse_referential_toml(text, source)
+
+
+def parse_referential_toml(text: str, source: str) -> list[Measure]:
     """The measures of a TOML referential (`[[measures]]` tables with code, category,
-    title, description, priority, indispensable); every invalid record is reported with
-    its position, in one ReferentialRefused."""
+    title, description, priority, indispensable)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ReferentialRefused(
             source, [ReferentialProblem(position=source, message=str(error))]
         ) from error
-    problems = [
+    records = _Records("security.import_duplicate")
+    records.problems += [
         ReferentialProblem(
             position=source, message=t("security.import_unknown_key", key=key), field=key
         )
         for key in data
         if key != "measures"
     ]
-    records = data.get("measures")
-    if not isinstance(records, list) or not records:
-        problems.append(
+    found = data.get("measures")
+    if not isinstance(found, list) or not found:
+        records.problems.append(
             ReferentialProblem(position=source, message=t("security.import_no_measures"))
         )
-        raise ReferentialRefused(source, problems)
-    measures: list[Measure] = []
-    first_seen: dict[str, int] = {}
-    for n, record in enumerate(records, start=1):
+        raise ReferentialRefused(source, records.problems)
+    for n, record in enumerate(found, start=1):
         code = record.get("code") if isinstance(record, dict) else None
         position = f"{source}:measure {n}" + (f" ({code})" if isinstance(code, str) else "")
-        try:
-            parsed = _ReferentialMeasure.model_validate(record)
-        except ValidationError as error:
-            problems += [
+        records.add(record, position, str(n))
+    if records.problems:
+        raise ReferentialRefused(source, records.problems)
+    return records.measures
+
+
+def _header_name(cell: str) -> str:
+    return cell.strip().lstrip("\ufeff").strip().lower()
+
+
+def _category_value(cell: str) -> str:
+    """`Défense`, `DEFENSE` or `defense` → `defense`: spreadsheet users write the label."""
+    bare = unicodedata.normalize("NFKD", cell.strip().lower())
+    return "".join(c for c in bare if not unicodedata.combining(c))
+
+
+def parse_referential_csv(text: str, source: str) -> list[Measure]:
+    """The measures of a CSV referential: a header line naming the columns (code,
+    category, title required; description, priority, indispensable optional; any order,
+    any case), then one measure per record. The delimiter is `;` when the header holds
+    one (what a French spreadsheet writes), else `,`. The category may be written as its
+    label (`Défense`); indispensable accepts oui/non, true/false, 1/0 (empty is non).
+    Positions are `source:LINE`, the line where the record starts."""
+    text = text.lstrip("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records = _Records("security.import_duplicate_line")
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise ReferentialRefused(
+            source, [ReferentialProblem(position=f"{source}:1", message=str(error))]
+        ) from error
+    if header is None or not any(cell.strip() for cell in header):
+        raise ReferentialRefused(
+            source, [ReferentialProblem(position=source, message=t("security.import_no_measures"))]
+        )
+    columns = [_header_name(cell) for cell in header]
+    for name in columns:
+        if name not in REFERENTIAL_COLUMNS:
+            records.problems.append(
                 ReferentialProblem(
-                    position=position,
-                    message=problem["msg"],
-                    field=".".join(str(part) for part in problem["loc"]) or None,
+                    position=f"{source}:1",
+                    message=t("security.import_unknown_column", column=name or "''"),
+                    field=name,
                 )
-                for problem in error.errors()
-            ]
+            )
+    for name in REFERENTIAL_COLUMNS:
+        if name in REQUIRED_COLUMNS and name not in columns:
+            records.problems.append(
+                ReferentialProblem(
+                    position=f"{source}:1",
+                    message=t("security.import_missing_column", column=name),
+                    field=name,
+                )
+            )
+        elif columns.count(name) > 1:
+            records.problems.append(
+                ReferentialProblem(
+                    position=f"{source}:1",
+                    message=t("security.import_repeated_column", column=name),
+                    field=name,
+                )
+            )
+    if records.problems:  # every record would be wrong the same way: say it once
+        raise ReferentialRefused(source, records.problems)
+    line = reader.line_num
+    while True:
+        start = line + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            records.problems.append(
+                ReferentialProblem(position=f"{source}:{start}", message=str(error))
+            )
+            break
+        line = reader.line_num
+        if not any(cell.strip() for cell in cells):
             continue
-        if parsed.code in first_seen:
-            problems.append(
+        code = cells[columns.index("code")].strip() if len(cells) > columns.index("code") else ""
+        position = f"{source}:{start}" + (f" ({code})" if code else "")
+        if len(cells) > len(columns):
+            records.problems.append(
                 ReferentialProblem(
                     position=position,
                     message=t(
-                        "security.import_duplicate", code=parsed.code, n=first_seen[parsed.code]
+                        "security.import_extra_cells", count=len(cells), expected=len(columns)
                     ),
-                    field="code",
                 )
             )
             continue
-        first_seen[parsed.code] = n
-        measures.append(Measure.model_validate(parsed.model_dump()))
-    if problems:
-        raise ReferentialRefused(source, problems)
-    return measures
+        record: dict[str, Any] = {
+            name: cell.strip() for name, cell in zip(columns, cells, strict=False)
+        }
+        if "category" in record:
+            record["category"] = _category_value(record["category"])
+        if "priority" in record:
+            record["priority"] = record["priority"].upper() or Priority.P2.value
+        if "indispensable" in record:
+            flag = record["indispensable"].lower()
+            if flag in _TRUE or flag in _FALSE:
+                record["indispensable"] = flag in _TRUE
+        records.add(record, position, str(start))
+    if records.problems:
+        raise ReferentialRefused(source, records.problems)
+    if not records.measures:
+        raise ReferentialRefused(
+            source, [ReferentialProblem(position=source, message=t("security.import_no_measures"))]
+        )
+    return records.measures
+
+
+def read_referential(path: Path) -> list[Measure]:
+    """Read and check a referential file (TOML, or CSV by its `.csv` suffix); the name
+    given is the one used in positions. Unreadable or oversized files are refused whole."""
+    path = Path(path).expanduser()
+    try:
+        if path.stat().st_size > MAX_REFERENTIAL_BYTES:
+            raise ProdtuiError("security.import_too_big", path=str(path))
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as error:
+        raise ProdtuiError("security.file_missing", path=str(path)) from error
+    except UnicodeDecodeError as error:
+        raise ProdtuiError("security.import_not_utf8", path=str(path)) from error
+    except OSError as error:
+        raise ProdtuiError(
+            "security.file_unreadable", path=str(path), detail=error.strerror or ""
+        ) from error
+    return parse_referential(text, path.name)
+
+
+# --- Evidence files: hashing (I/O, run off the event loop) ---------------------------------
+
+HASH_CHUNK = 1024 * 1024
+
+
+class FileFingerprint(BaseModel):
+    path: str
+    sha256: str
+    size: int
+
+
+def evidence_path(text: str) -> Path:
+    """The path as recorded: `~` expanded, made absolute (a relative path would mean
+    something else from another directory)."""
+    return Path(text.strip()).expanduser().absolute()
+
+
+def fingerprint(text: str) -> FileFingerprint:
+    """SHA-256 and size of a regular, readable file, read in chunks; a clear
+    ProdtuiError otherwise (missing, a folder or a device, unreadable). Never opens
+    anything but a regular file, so a FIFO cannot block it."""
+    if not text.strip():
+        raise ProdtuiError("security.file_empty_path")
+    path = evidence_path(text)
+    try:
+        info = path.stat()
+    except FileNotFoundError as error:
+        raise ProdtuiError("security.file_missing", path=str(path)) from error
+    except OSError as error:
+        raise ProdtuiError(
+            "security.file_unreadable", path=str(path), detail=error.strerror or ""
+        ) from error
+    if not stat.S_ISREG(info.st_mode):
+        raise ProdtuiError("security.file_not_regular", path=str(path))
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(HASH_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError as error:
+        raise ProdtuiError(
+            "security.file_unreadable", path=str(path), detail=error.strerror or ""
+        ) from error
+    return FileFingerprint(path=str(path), sha256=digest.hexdigest(), size=size)
+
+
+def current_sha256(path: str) -> str | None:
+    """The file's hash now, or None when it is gone, not a regular file or unreadable."""
+    try:
+        return fingerprint(path).sha256
+    except ProdtuiError:
+        return None
+
+
+def check_files(files: Sequence[EvidenceFile]) -> dict[int, EvidenceCheck]:
+    """Hash every file again and compare (pure I/O: safe in a worker thread; the results
+    are written by `MeasureRepository.save_checks` on the connection's thread)."""
+    return {
+        file.id: evidence_check(file.sha256, current_sha256(file.path))
+        for file in files
+        if file.id is not None
+    }
 
 
 # --- The repositories ------------------------------------------------------------------
@@ -198,9 +465,16 @@ class _MeasureTable(Repository[Measure]):
     model = Measure
 
 
+class _EvidenceTable(Repository[EvidenceFile]):
+    table = "measure_evidence_files"
+    model = EvidenceFile
+
+
 class MeasureRepository(Repository[MeasureState]):
     """The checklist: states are saved here, measures through `add_custom`, `save_measure`
-    and `import_referential`."""
+    and `import_referential`, evidence files through `record_file`. Every change of a
+    status also upserts the day's score in the history (`today` defaults to the real
+    date; the app passes its own)."""
 
     table = "measure_status"
     model = MeasureState
@@ -208,6 +482,7 @@ class MeasureRepository(Repository[MeasureState]):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(workspace)
         self._measures = _MeasureTable(workspace)
+        self._files = _EvidenceTable(workspace)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -239,15 +514,34 @@ class MeasureRepository(Repository[MeasureState]):
         """Scores and progress per category and overall (`domain.security.scorecard`)."""
         return scorecard(self.entries())
 
+    def history(self, since: date | None = None) -> list[ScorePoint]:
+        """The day-by-day score, oldest first (from `since` on when given)."""
+        rows = self.ws.rows(
+            "SELECT day, overall, categories FROM security_score_history"
+            " WHERE day >= ? ORDER BY day",
+            [since.isoformat() if since else ""],
+        )
+        return [_point(row) for row in rows]
+
     # -- writing states ---------------------------------------------------------------------
 
-    def save(self, state: MeasureState) -> MeasureState:
+    def save(self, state: MeasureState, *, today: date | None = None) -> MeasureState:
         """Save an edited state if nobody saved it since it was read (else ConflictError);
         each changed field goes to the audit log."""
-        return self._update(state)
+        with self.ws.transaction():
+            before = self.get(state.id).status if state.id is not None else None
+            saved = self._update(state)
+            if saved.status is not before:
+                self.record_score(today)
+        return saved
 
     def set_status(
-        self, state: MeasureState, status: MeasureStatus, justification: str = ""
+        self,
+        state: MeasureState,
+        status: MeasureStatus,
+        justification: str = "",
+        *,
+        today: date | None = None,
     ) -> MeasureState:
         """Change the status. "Non applicable" needs a justification: the one given, else
         the one already written; without either, JustificationRequired and nothing
@@ -258,11 +552,28 @@ class MeasureRepository(Repository[MeasureState]):
         changes: dict[str, Any] = {"status": status}
         if justification.strip():
             changes["justification"] = justification.strip()
-        return self._update(state.edit(**changes))
+        with self.ws.transaction():
+            saved = self._update(state.edit(**changes))
+            self.record_score(today)
+        return saved
+
+    def record_score(self, today: date | None = None) -> ScorePoint:
+        """Upsert the day's row of the score history with the score as it is now."""
+        card = self.score()
+        day = today or date.today()
+        categories = {c.value: card.categories.get(c) for c in CATEGORIES}
+        with self.ws.transaction() as db:
+            db.execute(
+                "INSERT INTO security_score_history (day, overall, categories, updated_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (day) DO UPDATE SET overall = excluded.overall,"
+                " categories = excluded.categories, updated_at = excluded.updated_at",
+                [day.isoformat(), card.overall, json.dumps(categories), now()],
+            )
+        return ScorePoint(day, card.overall, card.categories)
 
     # -- writing measures -------------------------------------------------------------------
 
-    def add_custom(self, measure: Measure) -> MeasureEntry:
+    def add_custom(self, measure: Measure, *, today: date | None = None) -> MeasureEntry:
         """A measure of the team's own, with a `todo` state; its code must be free."""
         with self.ws.transaction():
             if self.entry(measure.code) is not None:
@@ -270,6 +581,7 @@ class MeasureRepository(Repository[MeasureState]):
             created = self._measures._insert(measure.edit(id=None, custom=True, version=0))
             assert created.id is not None
             self._insert(MeasureState(measure_id=created.id))
+            self.record_score(today)
         found = self.entry(created.code)
         assert found is not None
         return found
@@ -278,13 +590,21 @@ class MeasureRepository(Repository[MeasureState]):
         """Edit the workspace's copy of a measure (optimistic, audited)."""
         return self._measures._update(measure)
 
-    def import_referential(self, text: str, source: str) -> ReferentialOutcome:
-        """Copy a TOML referential into the workspace, all or nothing: a code already
-        present has its measure updated (its state is kept), a new code is added with a
-        `todo` state; measures absent from the file stay. Invalid records raise
+    def import_referential(
+        self, text: str, source: str, *, today: date | None = None
+    ) -> ReferentialOutcome:
+        """Copy a referential (TOML, or CSV when `source` ends in `.csv`) into the
+        workspace, all or nothing (`import_measures`). Invalid records raise
         ReferentialRefused with every problem and its position, before anything is
         written."""
-        measures = parse_referential(text, source)
+        return self.import_measures(parse_referential(text, source), source, today=today)
+
+    def import_measures(
+        self, measures: Sequence[Measure], source: str, *, today: date | None = None
+    ) -> ReferentialOutcome:
+        """Write checked measures in one transaction: a code already present has its
+        measure updated (its state is kept), a new code is added with a `todo` state;
+        measures absent from the list stay."""
         outcome = ReferentialOutcome()
         with self.ws.transaction():
             for measure in measures:
@@ -309,11 +629,78 @@ class MeasureRepository(Repository[MeasureState]):
                 None,
                 f"{source}: +{len(outcome.added)} ~{len(outcome.updated)}",
             )
+            if outcome.added or outcome.updated:
+                self.record_score(today)
         return outcome
 
     def import_shipped(self) -> ReferentialOutcome:
         """Copy the default referential shipped with prodtui into the workspace."""
         return self.import_referential(sample_file(SHIPPED_REFERENTIAL), SHIPPED_REFERENTIAL)
+
+    # -- evidence files ---------------------------------------------------------------------
+
+    def files(self, state: MeasureState) -> list[EvidenceFile]:
+        """The files recorded as evidence of a measure, in the order they were recorded."""
+        rows = self.ws.rows(
+            "SELECT * FROM measure_evidence_files WHERE measure_status_id = ? ORDER BY id",
+            [state.id],
+        )
+        return [EvidenceFile.model_validate(row) for row in rows]
+
+    def all_files(self) -> list[EvidenceFile]:
+        rows = self.ws.rows("SELECT * FROM measure_evidence_files ORDER BY id")
+        return [EvidenceFile.model_validate(row) for row in rows]
+
+    def record_file(self, state: MeasureState, found: FileFingerprint) -> EvidenceFile:
+        """Record a hashed file (`fingerprint`) as evidence of a measure; a path already
+        recorded for it is re-recorded: the new hash is accepted. Audited."""
+        if state.id is None:
+            raise ValueError("an unsaved state has no evidence")
+        stamp = datetime.now().replace(microsecond=0)
+        with self.ws.transaction():
+            rows = self.ws.rows(
+                "SELECT * FROM measure_evidence_files WHERE measure_status_id = ? AND path = ?",
+                [state.id, found.path],
+            )
+            if rows:
+                current = EvidenceFile.model_validate(rows[0])
+                return self._files._update(
+                    current.edit(
+                        sha256=found.sha256,
+                        size=found.size,
+                        recorded_at=stamp,
+                        last_check=EvidenceCheck.UNCHANGED,
+                        checked_at=stamp,
+                    )
+                )
+            return self._files._insert(
+                EvidenceFile(
+                    measure_status_id=state.id,
+                    path=found.path,
+                    sha256=found.sha256,
+                    size=found.size,
+                    recorded_at=stamp,
+                    last_check=EvidenceCheck.UNCHANGED,
+                    checked_at=stamp,
+                )
+            )
+
+    def remove_file(self, file: EvidenceFile) -> None:
+        if file.id is not None:
+            self._files._delete(file.id)
+
+    def save_checks(self, results: dict[int, EvidenceCheck]) -> int:
+        """Write the outcome of a check (`check_files`): the last result and its time
+        only, no new version (a check is not an edit, and must not make an open form
+        conflict). Returns how many files are changed or missing."""
+        stamp = datetime.now().replace(microsecond=0).isoformat()
+        with self.ws.transaction() as db:
+            for file_id, result in results.items():
+                db.execute(
+                    "UPDATE measure_evidence_files SET last_check = ?, checked_at = ? WHERE id = ?",
+                    [result.value, stamp, file_id],
+                )
+        return sum(result.alarming for result in results.values())
 
     def _code_of(self, measure_id: int) -> str:
         rows = self.ws.rows("SELECT code FROM measures WHERE id = ?", [measure_id])
@@ -326,4 +713,76 @@ def _entry(row: dict[str, Any]) -> MeasureEntry:
     return MeasureEntry(
         measure=Measure.model_validate({name: row[f"m_{name}"] for name in _MEASURE_COLUMNS}),
         state=MeasureState.model_validate({name: row[f"s_{name}"] for name in _STATE_COLUMNS}),
+        evidence_alert=bool(row["evidence_alert"]),
     )
+
+
+def _point(row: dict[str, Any]) -> ScorePoint:
+    values = json.loads(row["categories"] or "{}")
+    return ScorePoint(
+        date.fromisoformat(row["day"]),
+        row["overall"],
+        {c: values.get(c.value) for c in CATEGORIES},
+    )
+
+
+# --- Demo history and the command line ------------------------------------------------------
+
+
+def seed_score_history(conn: sqlite3.Connection, today: date, *, days: int, seed: int = 7) -> int:
+    """Give a freshly built demo workspace a believable score history ending at its
+    current score (`domain.security.plausible_history`); returns the rows written."""
+    statuses = conn.execute(
+        "SELECT m.category, m.indispensable, s.status FROM measures AS m"
+        " JOIN measure_status AS s ON s.measure_id = m.id"
+    ).fetchall()
+    card = scorecard(
+        MeasureEntry(
+            measure=Measure(
+                code="X-1", category=Category(category), title="x", indispensable=bool(ind)
+            ),
+            state=MeasureState(measure_id=0, status=MeasureStatus(status), justification="x"),
+        )
+        for category, ind, status in statuses
+    )
+    points = plausible_history(card, today, days, random.Random(seed))
+    stamp = f"{today.isoformat()}T00:00:00.000"
+    conn.executemany(
+        "INSERT OR REPLACE INTO security_score_history (day, overall, categories, updated_at)"
+        " VALUES (?, ?, ?, ?)",
+        [
+            (
+                p.day.isoformat(),
+                p.overall,
+                json.dumps({c.value: v for c, v in p.categories.items()}),
+                stamp,
+            )
+            for p in points
+        ],
+    )
+    return len(points)
+
+
+EXIT_USAGE = 2
+
+
+def run_import_measures(args: argparse.Namespace, workspace: Workspace) -> int:
+    """`prodtui import measures FILE`: one summary line on stdout; each problem of a
+    refused file on stderr with its position, exit status 2, nothing written."""
+    path = Path(args.file).expanduser()
+    try:
+        outcome = workspace.measures.import_measures(read_referential(path), path.name)
+    except ReferentialRefused as refused:
+        for problem in refused.problems:
+            print(f"{problem.position}: {problem.message}", file=sys.stderr)
+        print(f"prodtui: {error_message(refused)}", file=sys.stderr)
+        return EXIT_USAGE
+    print(
+        t(
+            "security.imported",
+            added=len(outcome.added),
+            updated=len(outcome.updated),
+            unchanged=len(outcome.unchanged),
+        )
+    )
+    return 0

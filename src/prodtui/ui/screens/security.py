@@ -1,21 +1,44 @@
-"""Sécurité: the measures checklist by category, its progress and the security score."""
+"""Sécurité: the measures checklist by category, its progress, the security score and
+its trend; the measure form with its evidence files."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Input, Label, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Input, Label, Sparkline, Static
 
 from prodtui.domain.capture import parse_due_date
 from prodtui.domain.errors import ProdtuiError
-from prodtui.domain.security import CATEGORIES, MeasureEntry, MeasureStatus, next_status
+from prodtui.domain.security import (
+    CATEGORIES,
+    TREND_DAYS,
+    EvidenceCheck,
+    EvidenceFile,
+    Measure,
+    MeasureEntry,
+    MeasureStatus,
+    daily_series,
+    next_status,
+    score_change,
+)
 from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
-from prodtui.store.security import MeasureFilter, MeasureRepository
+from prodtui.store.security import (
+    MeasureFilter,
+    MeasureRepository,
+    ReferentialRefused,
+    check_files,
+    fingerprint,
+    read_referential,
+)
+from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.screens.dialogs import Dialog, PromptScreen
 
@@ -26,6 +49,19 @@ VALIDITY = {
     24: "security.validity.24",
     36: "security.validity.36",
 }
+SPARK_DAYS = 90
+"""The sparkline shows the last three months, one bar per day."""
+CHECK_STYLE = {
+    EvidenceCheck.UNCHANGED: "green",
+    EvidenceCheck.CHANGED: "bold magenta",
+    EvidenceCheck.MISSING: "bold red",
+}
+ALERT = "⚠"
+MAX_LISTED_PROBLEMS = 10
+
+
+def _signed(delta: float) -> str:
+    return f"{delta:+.1f}" if delta else "0.0"
 
 
 class SecurityScreen(WorkspaceScreen):
@@ -46,12 +82,20 @@ class SecurityScreen(WorkspaceScreen):
         ),
         Binding("o", "toggle('no_owner')", "security.key.no_owner", id="security.no_owner"),
         Binding("p", "toggle('no_plan')", "security.key.no_plan", id="security.no_plan"),
+        Binding("c", "check_files", "security.key.check", id="security.check"),
+        Binding("I", "import_referential", "security.key.import", id="security.import"),
+        Binding("r", "open('risks')", "security.key.risks", id="security.risks"),
+        Binding(
+            "h", "open('homologation')", "security.key.homologation", id="security.homologation"
+        ),
+        Binding("x", "export_dossier", "security.key.dossier", id="security.dossier"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.filters: set[str] = set()
         self.entries: list[MeasureEntry] = []
+        self._pending_code: str | None = None
 
     @property
     def measures(self) -> MeasureRepository:
@@ -59,10 +103,22 @@ class SecurityScreen(WorkspaceScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="security-score", classes="screen-title", markup=False)
+        with Horizontal(id="security-trend-row"):
+            yield Static("", id="security-trend", markup=False)
+            yield Sparkline([], id="security-spark")
         yield Static("", id="security-categories", markup=False)
         yield Static("", id="security-filters", classes="dialog-hint", markup=False)
         table: DataTable[str | Text] = DataTable(id="security-table", cursor_type="row")
-        for key in ("code", "title", "priority", "indispensable", "status", "owner", "due"):
+        for key in (
+            "code",
+            "evidence",
+            "title",
+            "priority",
+            "indispensable",
+            "status",
+            "owner",
+            "due",
+        ):
             table.add_column(t(f"security.col.{key}"), key=key)
         yield table
 
@@ -98,6 +154,7 @@ class SecurityScreen(WorkspaceScreen):
                 total=done.total,
             )
         )
+        self._show_trend(card.overall, today)
         parts = []
         for category in CATEGORIES:
             score = card.categories.get(category)
@@ -122,6 +179,7 @@ class SecurityScreen(WorkspaceScreen):
             status = state.status.value
             table.add_row(
                 measure.code,
+                Text(ALERT, style="bold magenta") if entry.evidence_alert else "",
                 measure.title,
                 measure.priority.value,
                 "●" if measure.indispensable else "",
@@ -132,11 +190,57 @@ class SecurityScreen(WorkspaceScreen):
             )
         if self.entries:
             table.move_cursor(row=min(max(row, 0), len(self.entries) - 1))
+        if self._pending_code is not None:
+            code, self._pending_code = self._pending_code, None
+            self.show_measure(code)
+
+    def _show_trend(self, current: float | None, today: Any) -> None:
+        history = self.measures.history(since=today - timedelta(days=max(SPARK_DAYS, 366)))
+        change = score_change(history, current, today)
+        if change is None:
+            text = t("security.trend_none")
+        elif change.full_window:
+            text = t(
+                "security.trend",
+                arrow=change.trend.arrow,
+                delta=_signed(change.delta),
+                days=TREND_DAYS,
+            )
+        else:
+            text = t(
+                "security.trend_since",
+                arrow=change.trend.arrow,
+                delta=_signed(change.delta),
+                day=format_day(change.since, short=True),
+            )
+        self.query_one("#security-trend", Static).update(text)
+        spark = self.query_one("#security-spark", Sparkline)
+        spark.data = daily_series(history, current, today, SPARK_DAYS)
 
     def selected(self) -> MeasureEntry | None:
         if not self.entries:
             return None
         return self.entries[min(self.query_one(DataTable).cursor_row, len(self.entries) - 1)]
+
+    def show_measure(self, code: str) -> None:
+        """Put the cursor on the measure `code` (as global search finds it), clearing the
+        filters when they hide it; an unknown code is said, the cursor stays."""
+        code = code.strip().upper()
+        if not self.is_mounted:
+            self._pending_code = code
+            return
+        if code not in {e.code for e in self.entries}:
+            if self.measures.entry(code) is None:
+                self.notify(t("security.unknown_measure", code=code), severity="warning")
+                return
+            self.filters.clear()
+            self.refresh_data()
+        for row, entry in enumerate(self.entries):
+            if entry.code == code:
+                table = self.query_one("#security-table", DataTable)
+                table.move_cursor(row=row, scroll=True)
+                table.focus()
+                return
 
     def _write(self, action: Any) -> None:
         try:
@@ -148,7 +252,8 @@ class SecurityScreen(WorkspaceScreen):
     def action_cycle(self) -> None:
         if entry := self.selected():
             status = next_status(entry.state.status)
-            self._write(lambda: self.measures.set_status(entry.state, status))
+            today = self.prodtui.today()
+            self._write(lambda: self.measures.set_status(entry.state, status, today=today))
 
     def action_not_applicable(self) -> None:
         entry = self.selected()
@@ -156,12 +261,19 @@ class SecurityScreen(WorkspaceScreen):
             return
 
         def justified(reason: str | None) -> None:
-            if reason:
-                self._write(
-                    lambda: self.measures.set_status(
-                        entry.state, MeasureStatus.NOT_APPLICABLE, reason
-                    )
+            if not reason:
+                self.notify(
+                    t("security.na_cancelled", code=entry.code), severity="warning", markup=False
                 )
+                return
+            self._write(
+                lambda: self.measures.set_status(
+                    entry.state,
+                    MeasureStatus.NOT_APPLICABLE,
+                    reason,
+                    today=self.prodtui.today(),
+                )
+            )
 
         self.app.push_screen(
             PromptScreen(
@@ -180,9 +292,121 @@ class SecurityScreen(WorkspaceScreen):
         self.filters ^= {name}
         self.refresh_data()
 
+    # -- evidence files and referential import: I/O in threads, writes on this one ---------
+
+    def action_check_files(self) -> None:
+        files = self.measures.all_files()
+        if not files:
+            self.notify(t("security.check_none"))
+            return
+        self.notify(t("security.check_running", count=len(files)))
+        self._check(files)
+
+    @work(thread=True, exclusive=True, group="evidence-check")
+    def _check(self, files: list[EvidenceFile]) -> None:
+        results = check_files(files)
+        self.app.call_from_thread(self._checked, results)
+
+    def _checked(self, results: dict[int, EvidenceCheck]) -> None:
+        alarming = self._save(lambda: self.measures.save_checks(results))
+        if alarming is None:
+            return
+        self.notify(
+            t("security.check_done", count=len(results), alarming=alarming),
+            severity="warning" if alarming else "information",
+        )
+        self.refresh_data()
+
+    def _save(self, action: Any) -> Any:
+        try:
+            return action()
+        except (ProdtuiError, ValueError) as error:
+            self.notify(error_message(error), severity="error", markup=False)
+            return None
+
+    def action_import_referential(self) -> None:
+        def chosen(value: str | None) -> None:
+            if value:
+                self._read_referential(Path(value).expanduser())
+
+        self.app.push_screen(
+            PromptScreen(
+                t("security.import_title"),
+                placeholder="~/referentiel.csv",
+                hint=t("security.import_hint"),
+            ),
+            chosen,
+        )
+
+    @work(thread=True, exclusive=True, group="referential")
+    def _read_referential(self, path: Path) -> None:
+        try:
+            measures = read_referential(path)
+        except ProdtuiError as error:
+            self.app.call_from_thread(self._import_refused, error)
+            return
+        self.app.call_from_thread(self._import, measures, path.name)
+
+    def _import_refused(self, error: ProdtuiError) -> None:
+        lines = [error_message(error)]
+        if isinstance(error, ReferentialRefused):
+            lines += [f"{p.position} : {p.message}" for p in error.problems[:MAX_LISTED_PROBLEMS]]
+            if len(error.problems) > MAX_LISTED_PROBLEMS:
+                lines.append("…")
+        self.notify("\n".join(lines), severity="error", markup=False, timeout=30)
+
+    def _import(self, measures: list[Measure], source: str) -> None:
+        outcome = self._save(
+            lambda: self.measures.import_measures(measures, source, today=self.prodtui.today())
+        )
+        if outcome is None:
+            return
+        self.notify(
+            t(
+                "security.imported",
+                added=len(outcome.added),
+                updated=len(outcome.updated),
+                unchanged=len(outcome.unchanged),
+            )
+        )
+        self.refresh_data()
+
+    def action_open(self, what: str) -> None:
+        from prodtui.ui.screens.homologation import open_security_panel
+
+        open_security_panel(self, what)
+
+    def action_export_dossier(self) -> None:
+        from prodtui.ui.screens.homologation import export_dossier
+
+        export_dossier(self)
+
+
+class EvidenceTable(DataTable[str | Text]):
+    """The evidence files of the measure in the form; `r` accepts a file as it is now."""
+
+    BINDINGS = [
+        Binding("r", "rerecord", "security.key.rerecord", id="measure_form.rerecord"),
+        Binding("delete", "forget", "security.key.forget", id="measure_form.forget"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", **kwargs)
+        translate_bindings(self)
+
+    def action_rerecord(self) -> None:
+        if isinstance(self.screen, MeasureFormScreen):
+            self.screen.rerecord_selected()
+
+    def action_forget(self) -> None:
+        if isinstance(self.screen, MeasureFormScreen):
+            self.screen.forget_selected()
+
 
 class MeasureFormScreen(Dialog):
-    """Owner, due date, how it is done, evidence and comment of one measure."""
+    """Owner, due date, the story that plans it, how it is done, evidence (text, and files
+    with their hash) and comment of one measure. Opening it checks its files in a
+    thread; `enter` in the file field hashes and records a file."""
 
     CSS_PATH = styles_dir() / "security.tcss"
     BINDINGS = [
@@ -193,10 +417,12 @@ class MeasureFormScreen(Dialog):
     def __init__(self, entry: MeasureEntry) -> None:
         super().__init__()
         self.entry = entry
+        self.files: list[EvidenceFile] = []
+        self.checks: dict[int, EvidenceCheck] = {}
 
     def compose(self) -> ComposeResult:
         state = self.entry.state
-        with Vertical(classes="dialog wide"):
+        with VerticalScroll(classes="dialog wide", id="measure-form"):
             yield Static(
                 f"{self.entry.code} {self.entry.measure.title}",
                 classes="dialog-title",
@@ -219,8 +445,19 @@ class MeasureFormScreen(Dialog):
             for field in ("how", "evidence", "comment"):
                 yield Label(t(f"security.field.{field}"))
                 yield Input(getattr(state, field), id=f"mf-{field}")
+            yield Label(t("security.field.file"))
+            yield Input(placeholder=t("security.file_placeholder"), id="mf-file")
+            yield Static("", id="mf-file-status", classes="dialog-hint", markup=False)
+            table = EvidenceTable(id="mf-files")
+            for key in ("state", "path", "size", "recorded", "sha256"):
+                table.add_column(t(f"security.file_col.{key}"), key=key)
+            yield table
             yield Static("", id="mf-error", classes="dialog-error", markup=False)
-            yield Static(t("recette.case_hint"), classes="dialog-hint")
+            yield Static(t("security.form_hint"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#mf-owner", Input).focus()
+        self._load_files(check=True)
 
     def _story_key(self) -> str:
         story_id = self.entry.state.story_id
@@ -230,6 +467,112 @@ class MeasureFormScreen(Dialog):
             return str(self.workspace.stories.get(story_id).key)
         except ProdtuiError:
             return ""
+
+    # -- evidence files ---------------------------------------------------------------------
+
+    def _load_files(self, *, check: bool = False) -> None:
+        self.files = self.workspace.measures.files(self.entry.state)
+        self._show_files()
+        if check and self.files:
+            self._set_file_status(t("security.checking"))
+            self._check(list(self.files))
+
+    def _show_files(self) -> None:
+        table = self.query_one("#mf-files", EvidenceTable)
+        row = table.cursor_row
+        table.clear()
+        for file in self.files:
+            result = self.checks.get(file.id or 0)
+            state: str | Text = (
+                Text(t(result.label_key), style=CHECK_STYLE[result])
+                if result
+                else Text(t("security.evidence.checking"), style="dim")
+            )
+            table.add_row(
+                state,
+                file.path,
+                _size(file.size),
+                format_day(file.recorded_at.date(), short=True),
+                file.sha256[:12],
+                key=str(file.id),
+            )
+        table.display = bool(self.files)
+        if self.files:
+            table.move_cursor(row=min(max(row, 0), len(self.files) - 1))
+
+    def _set_file_status(self, text: str) -> None:
+        self.query_one("#mf-file-status", Static).update(text)
+
+    @work(thread=True, exclusive=True, group="evidence")
+    def _check(self, files: list[EvidenceFile]) -> None:
+        results = check_files(files)
+        self.app.call_from_thread(self._checked, results)
+
+    def _checked(self, results: dict[int, EvidenceCheck]) -> None:
+        self.checks |= results
+        try:
+            self.workspace.measures.save_checks(results)
+        except ProdtuiError as error:  # a read-only workspace still shows the result
+            self._set_file_status(error_message(error))
+        else:
+            alarming = sum(r.alarming for r in results.values())
+            self._set_file_status(t("security.check_done", count=len(results), alarming=alarming))
+        self._show_files()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "mf-file":
+            return
+        event.stop()
+        if not event.value.strip():
+            self._set_file_status(t("security.file_empty_path"))
+            return
+        self._set_file_status(t("security.hashing"))
+        self._record(event.value)
+
+    @work(thread=True, exclusive=True, group="evidence")
+    def _record(self, text: str) -> None:
+        try:
+            found = fingerprint(text)
+        except ProdtuiError as error:
+            self.app.call_from_thread(self._set_file_status, error_message(error))
+            return
+        self.app.call_from_thread(self._recorded, found)
+
+    def _recorded(self, found: Any) -> None:
+        try:
+            file = self.workspace.measures.record_file(self.entry.state, found)
+        except (ProdtuiError, ValueError) as error:
+            self._set_file_status(error_message(error))
+            return
+        self.checks[file.id or 0] = EvidenceCheck.UNCHANGED
+        self.query_one("#mf-file", Input).value = ""
+        self._set_file_status(t("security.file_recorded", path=file.path))
+        self._load_files()
+
+    def _selected_file(self) -> EvidenceFile | None:
+        if not self.files:
+            return None
+        row = self.query_one("#mf-files", EvidenceTable).cursor_row
+        return self.files[min(max(row, 0), len(self.files) - 1)]
+
+    def rerecord_selected(self) -> None:
+        """Accept the selected file as it is now: hash it again and record the new hash."""
+        if file := self._selected_file():
+            self._set_file_status(t("security.hashing"))
+            self._record(file.path)
+
+    def forget_selected(self) -> None:
+        if (file := self._selected_file()) is None:
+            return
+        try:
+            self.workspace.measures.remove_file(file)
+        except ProdtuiError as error:
+            self._set_file_status(error_message(error))
+            return
+        self._set_file_status(t("security.file_forgotten", path=file.path))
+        self._load_files()
+
+    # -- saving -----------------------------------------------------------------------------
 
     def action_save(self) -> None:
         workspace = self.workspace
@@ -253,9 +596,21 @@ class MeasureFormScreen(Dialog):
                     evidence=self.query_one("#mf-evidence", Input).value,
                     comment=self.query_one("#mf-comment", Input).value,
                     story_id=story.id if story else None,
-                )
+                ),
+                today=self.app.today(),  # type: ignore[attr-defined]
             )
         except (ProdtuiError, ValueError) as problem:
             error.update(error_message(problem))
             return
         self.dismiss(None)
+
+
+def _size(size: int) -> str:
+    """Sizes as a file manager shows them, in the units of the language."""
+    units = t("security.size_units").split(",")
+    value = float(size)
+    for n, unit in enumerate(units):
+        if value < 1024 or n == len(units) - 1:
+            return f"{value:.0f} {unit}" if n == 0 else f"{value:.1f} {unit}"
+        value /= 1024
+    return str(size)
