@@ -156,6 +156,14 @@ def build_parser() -> argparse.ArgumentParser:
         "file", type=Path, metavar="FILE", help="a .toml or .csv referential"
     )
 
+    search = commands.add_parser(
+        "search", help="search stories, captures, stand-ups, recette, measures and risks"
+    )
+    _common_options(search, suppress=True)
+    search.add_argument("query", nargs="+", help="words; the last one may be a prefix")
+    search.add_argument("--format", choices=["text", "json"], default="text")
+    search.add_argument("--limit", type=int, default=50, metavar="N", help="at most N hits")
+
     backup = commands.add_parser("backup", help="copy the workspace safely, even while in use")
     _common_options(backup, suppress=True)
     backup.add_argument("--out", type=Path, metavar="PATH")
@@ -187,6 +195,8 @@ def _main(argv: list[str] | None) -> int:
             return _demo(args, loaded, cfg_path)
         if args.command == "backup":
             return _backup(args, loaded)
+        if args.command == "search":
+            return _search(args, loaded)
         if args.command == "export" and args.what == "recette":
             return _export_recette(args, loaded)
         if args.command == "export" and args.what == "dossier":
@@ -412,6 +422,36 @@ def _import_json(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     from prodtui.exchange.workspace_json import run_import_json
 
     return run_import_json(args.file, _workspace_file(args, loaded), author=loaded.settings.author)
+
+
+def _search(args: argparse.Namespace, loaded: LoadedSettings) -> int:
+    import json
+
+    from prodtui.domain.errors import WorkspaceError
+
+    query = " ".join(args.query)
+    path = _workspace_file(args, loaded)
+    try:  # read-only unless the file needs its migrations (the search index among them)
+        workspace = _open(path, loaded, read_only=True)
+    except WorkspaceError as error:
+        if error.key != "workspace.read_only_old":
+            raise
+        workspace = _open(path, loaded)
+    try:
+        hits = workspace.search.search(query, limit=max(args.limit, 0))
+    finally:
+        workspace.close()
+    if args.format == "json":
+        fields = {"kind", "ref", "key", "title", "snippet", "marks", "rank"}
+        rows = [hit.model_dump(mode="json", include=fields) for hit in hits]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    if not hits:
+        print(f"prodtui: {t('search.none', query=query)}", file=sys.stderr)
+    for hit in hits:
+        print(f"{t(hit.kind.label_key):<10} {hit.key:<12} {hit.title}")
+        print(f"{'':<10} {hit.marked('**', '**')}")
+    return 0
 
 
 def _backup(args: argparse.Namespace, loaded: LoadedSettings) -> int:

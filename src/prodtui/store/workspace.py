@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from prodtui.store.security import MeasureRepository
     from prodtui.store.responsibilities import ResponsibilityRepository
     from prodtui.store.reviews import ReviewRepository
+    from prodtui.store.search import SearchRepository
     from prodtui.store.standups import StandupRepository
     from prodtui.store.stories import EpicRepository, SprintRepository, StoryRepository
 
@@ -172,6 +173,12 @@ class Workspace:
         from prodtui.store.security import MeasureRepository
 
         return MeasureRepository(self)
+
+    @cached_property
+    def search(self) -> SearchRepository:
+        from prodtui.store.search import SearchRepository
+
+        return SearchRepository(self)
 
     @cached_property
     def risks(self) -> RiskRepository:
