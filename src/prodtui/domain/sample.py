@@ -318,6 +318,28 @@ class SampleHealthReview(SampleModel):
         return self
 
 
+RaciLetter = Literal["R", "A", "C", "I"]
+
+
+class SampleResponsibility(SampleModel):
+    """A row of the RACI table, in the order of the file."""
+
+    activity: Annotated[str, Field(min_length=1, max_length=200)]
+    dnum: RaciLetter | None = None
+    metier: RaciLetter | None = None
+    rssi: RaciLetter | None = None
+    other: RaciLetter | None = None
+    other_party: Annotated[str, Field(max_length=40)] = ""
+
+    @model_validator(mode="after")
+    def _raci_rules(self) -> SampleResponsibility:
+        if self.other is not None and not self.other_party.strip():
+            raise ValueError(f"{self.activity}: a letter for the other party needs its name")
+        if [self.dnum, self.metier, self.rssi, self.other].count("A") > 1:
+            raise ValueError(f"{self.activity}: more than one A")
+        return self
+
+
 class SampleHomologationStep(SampleModel):
     step: Key
     status: StepState = "todo"
@@ -358,6 +380,7 @@ class DemoWorkspace(SampleModel):
     measure_status: list[SampleMeasureStatus] = []
     risks: list[SampleRisk] = []
     health_reviews: list[SampleHealthReview] = []
+    responsibilities: list[SampleResponsibility] = []
     homologation: SampleHomologation = Field(default_factory=SampleHomologation)
 
     @model_validator(mode="after")

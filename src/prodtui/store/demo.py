@@ -198,6 +198,7 @@ class _DemoBuilder:
         self.standups()
         self.security(measures, steps)
         self.health()
+        self.responsibilities()
 
     def meta(self) -> None:
         meta = self.demo.meta
@@ -476,6 +477,11 @@ class _DemoBuilder:
                     "comment": review.comments.get(question, ""),
                 }
                 self.create("health_reviews", row, stamp(answered, "16:00"))
+
+    def responsibilities(self) -> None:
+        at = stamp(self.workday(-90), "11:00")
+        for position, row in enumerate(self.demo.responsibilities, start=1):
+            self.create("responsibilities", row.model_dump() | {"position": position}, at)
 
 
 _ACTIVE_FIRST = {"in_progress": 0, "in_recette": 0, "ready": 1, "refining": 2, "idea": 3}

@@ -171,6 +171,12 @@ class ProdtuiApp(App[int]):
                 )
             elif kind == "story":
                 self.call_after_refresh(self._reopen_story, rest.split(":")[0])
+            elif kind == "review":
+                from prodtui.domain.review import ReviewQuestion
+                from prodtui.ui.screens.review import ReviewScreen
+
+                week, question = rest.split(":")
+                self.push_screen(ReviewScreen(week, ReviewQuestion(question)))
             elif kind == "standup":
                 day, person_id, _field = rest.split(":")
                 self.call_after_refresh(
@@ -281,6 +287,9 @@ class ProdtuiApp(App[int]):
         yield SystemCommand(t("key.capture"), t("palette.capture_help"), self.action_capture)
         yield SystemCommand(t("key.help"), t("palette.help_help"), self.action_help)
         yield SystemCommand(t("palette.theme"), t("palette.theme_help"), self.action_change_theme)
+        from prodtui.ui.screens.review import review_commands
+
+        yield from review_commands(self)
         yield SystemCommand(t("key.quit"), t("palette.quit_help"), self.action_quit)
 
     # -- errors -----------------------------------------------------------------------------

@@ -1,0 +1,549 @@
+"""The whole workspace as JSON: a lossless dump, and its restore into a new file.
+
+The shape (format version 1)
+----------------------------
+One JSON document, written one row per line so that both sides stream it table by table
+and a large workspace never sits in memory whole::
+
+    {"format": "prodtui-workspace", "format_version": 1, "schema_version": 6, "tables": [
+    {"name": "meta", "columns": ["key", "value"], "count": 2, "rows": [
+    ["name", "Démarches simplifiées"],
+    ["service", "…"]
+    ]},
+    {"name": "people", "columns": ["id", "name", …], "count": 0, "rows": [
+    ]}
+    ]}
+
+- `schema_version` is the workspace's `PRAGMA user_version`; a dump from a newer schema
+  than this program knows is refused.
+- `tables` holds every table of the workspace — SQLite's own tables, FTS5 virtual
+  tables and their shadow tables excepted (found from `PRAGMA table_list`, so a new
+  index needs no change here: its triggers fill it again on restore) — parents before
+  children along foreign keys, ties by name.
+- Each table lists its columns, its row count (a lost line is noticed) and its rows as
+  arrays in `columns` order, by rowid. Values are JSON null, numbers and strings as
+  SQLite holds them; a BLOB would be `{"$blob": "<base64>"}`.
+- The dump carries no export time: the same workspace always gives the same bytes, so
+  two dumps compare with `diff` (the file's date tells when it was written).
+
+Any JSON tool may reformat the file: the restore then reads it whole instead of line by
+line. A restore always creates a new file, through `open_workspace` (migrations, mode
+0600), fills it in one transaction and moves it into place only once complete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from prodtui.domain.errors import ProdtuiError
+from prodtui.i18n import t
+from prodtui.store.migrations import LATEST_VERSION
+
+if TYPE_CHECKING:
+    from prodtui.store.workspace import Workspace
+
+FORMAT = "prodtui-workspace"
+FORMAT_VERSION = 1
+BATCH = 1_000
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, separators=(", ", ": "), default=lambda value: _blob(value)
+)
+
+
+def _blob(value: Any) -> dict[str, str]:
+    if isinstance(value, bytes):
+        return {"$blob": base64.b64encode(value).decode("ascii")}
+    raise TypeError(f"cannot write {type(value).__name__} in a dump")
+
+
+@dataclass(frozen=True)
+class DumpSummary:
+    tables: int
+    rows: int
+
+
+# --- Which tables, in which order ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableShape:
+    name: str
+    columns: list[str]
+    order_by: str
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def data_tables(conn: sqlite3.Connection) -> list[TableShape]:
+    """The workspace's own tables, parents before children along foreign keys."""
+    listed = conn.execute("PRAGMA main.table_list").fetchall()
+    # (schema, name, type, ncol, without_rowid, strict); virtual and shadow tables have
+    # their own types, SQLite's internal ones a reserved prefix.
+    names = {row[1]: bool(row[4]) for row in listed if row[2] == "table"}
+    names = {n: wr for n, wr in names.items() if not n.startswith("sqlite_")}
+    parents = {
+        name: {
+            fk[2]
+            for fk in conn.execute(f"PRAGMA foreign_key_list({_quote(name)})")
+            if fk[2] != name and fk[2] in names
+        }
+        for name in names
+    }
+    ordered: list[str] = []
+    remaining = sorted(names)
+    while remaining:
+        ready = [n for n in remaining if parents[n] <= set(ordered)] or remaining[:1]
+        ordered.append(ready[0])
+        remaining.remove(ready[0])
+    shapes = []
+    for name in ordered:
+        info = conn.execute(f"PRAGMA table_xinfo({_quote(name)})").fetchall()
+        # (cid, name, type, notnull, default, pk, hidden): generated columns are hidden.
+        columns = [column[1] for column in info if column[6] == 0]
+        if names[name]:
+            keys = sorted((column[5], column[1]) for column in info if column[5] > 0)
+            order_by = ", ".join(_quote(key) for _, key in keys)
+        else:
+            order_by = "rowid"
+        shapes.append(TableShape(name, columns, order_by))
+    return shapes
+
+
+# --- Export --------------------------------------------------------------------------------
+
+
+def dump_workspace(ws: Workspace, out: IO[str]) -> DumpSummary:
+    """Write the whole workspace to `out`, table by table, from one consistent snapshot."""
+    conn = ws.conn
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")  # a read transaction: one snapshot, even while others write
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        tables = data_tables(conn)
+        out.write(
+            f'{{"format": "{FORMAT}", "format_version": {FORMAT_VERSION},'
+            f' "schema_version": {version}, "tables": [\n'
+        )
+        total = 0
+        for n, table in enumerate(tables):
+            count = int(conn.execute(f"SELECT count(*) FROM {_quote(table.name)}").fetchone()[0])
+            out.write(
+                f'{{"name": {_ENCODER.encode(table.name)},'
+                f' "columns": {_ENCODER.encode(table.columns)}, "count": {count}, "rows": [\n'
+            )
+            cursor = conn.execute(
+                f"SELECT {', '.join(map(_quote, table.columns))} FROM {_quote(table.name)}"
+                f" ORDER BY {table.order_by}"
+            )
+            written = 0
+            encode = _ENCODER.encode
+            for row in cursor:
+                written += 1
+                out.write(encode(row))
+                out.write(",\n" if written < count else "\n")
+            if written != count:  # pragma: no cover - the snapshot holds the count
+                raise RuntimeError(f"{table.name}: {written} rows read, {count} counted")
+            total += count
+            out.write("]},\n" if n < len(tables) - 1 else "]}\n")
+        out.write("]}\n")
+    finally:
+        if own and conn.in_transaction:
+            conn.execute("COMMIT")
+    return DumpSummary(tables=len(tables), rows=total)
+
+
+def export_json_file(ws: Workspace, path: Path) -> DumpSummary:
+    """Dump into a new file `path` (mode 0600: it holds everything); an existing path is
+    refused, and a failed dump leaves no file behind."""
+    path = path.expanduser()
+    if path.exists() or path.is_symlink():
+        raise ProdtuiError("export.exists", path=str(path))
+    temporary = ""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            summary = dump_workspace(ws, handle)
+        _move_into_place(Path(temporary), path, "export.exists")
+    except OSError as error:
+        raise ProdtuiError(
+            "export.failed", path=str(path), reason=error.strerror or str(error)
+        ) from error
+    finally:
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
+    return summary
+
+
+def _move_into_place(temporary: Path, path: Path, exists_key: str) -> None:
+    """A hard link never replaces an existing file, so two writers cannot overwrite each
+    other; the temporary name is removed by the caller."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError as error:
+        raise ProdtuiError(exists_key, path=str(path)) from error
+    except OSError:  # a file system without hard links
+        if path.exists():
+            raise ProdtuiError(exists_key, path=str(path)) from None
+        os.replace(temporary, path)
+
+
+# --- Reading a dump ------------------------------------------------------------------------
+
+
+class DumpHeader(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    format: Literal["prodtui-workspace"]
+    format_version: int = Field(ge=1)
+    schema_version: int = Field(ge=1)
+
+
+class TableHeader(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: str = Field(min_length=1)
+    columns: list[str] = Field(min_length=1)
+    count: int = Field(ge=0)
+
+
+class _DumpTable(TableHeader):
+    rows: list[list[Any]]
+
+
+class _DumpDocument(DumpHeader):
+    tables: list[_DumpTable]
+
+
+Row = tuple[int | None, list[Any]]
+"""A row and the line it is on (None when the file was read whole)."""
+
+
+class DumpReader:
+    """Reads a dump from an open text file: line by line when it has the layout the
+    export writes, else (reformatted by some tool) whole."""
+
+    def __init__(self, handle: IO[str], source: str) -> None:
+        self.handle = handle
+        self.source = source
+        self.line = 0
+        self._document: _DumpDocument | None = None
+        first = self._next_line()
+        try:
+            self.header = self._streamed_header(first)
+        except (ValueError, ValidationError):
+            self.header = self._whole(first)
+
+    # -- errors -----------------------------------------------------------------------------
+
+    def damaged(self, detail: str, line: int | None = None) -> ProdtuiError:
+        return ProdtuiError("json.damaged", path=self.source, line=line or self.line, detail=detail)
+
+    def truncated(self) -> ProdtuiError:
+        return ProdtuiError("json.truncated", path=self.source, line=self.line)
+
+    # -- the two ways of reading ------------------------------------------------------------
+
+    def _next_line(self) -> str:
+        try:
+            text = self.handle.readline()
+        except UnicodeDecodeError as error:
+            raise self.damaged(t("json.not_utf8"), self.line + 1) from error
+        if text:
+            self.line += 1
+        return text
+
+    def _streamed_header(self, first: str) -> DumpHeader:
+        if not first.startswith('{"format": '):
+            raise ValueError("not the streamed layout")
+        data = json.loads(first + "]}")
+        header = DumpHeader.model_validate(data)
+        if data.get("tables") != []:
+            raise ValueError("not the streamed layout")
+        return header
+
+    def _whole(self, first: str) -> DumpHeader:
+        try:
+            text = first + self.handle.read()
+        except UnicodeDecodeError as error:
+            raise self.damaged(t("json.not_utf8")) from error
+        if not text.strip():
+            raise ProdtuiError("json.not_dump", path=self.source)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            if error.pos >= len(text.rstrip()):
+                raise ProdtuiError("json.truncated", path=self.source, line=error.lineno) from None
+            raise ProdtuiError(
+                "json.not_json", path=self.source, line=error.lineno, detail=error.msg
+            ) from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ProdtuiError("json.not_dump", path=self.source)
+        header = DumpHeader.model_validate({k: v for k, v in data.items() if k != "tables"})
+        check_versions(header, self.source)
+        try:
+            self._document = _DumpDocument.model_validate(data)
+        except ValidationError as error:
+            problem = error.errors()[0]
+            where = ".".join(str(part) for part in problem["loc"])
+            raise self.damaged(f"{where}: {problem['msg']}", line=0) from None
+        return header
+
+    def tables(self) -> Iterator[tuple[TableHeader, Iterator[Row]]]:
+        """Each table's header and its rows; each row iterator must be used up before
+        the next table is asked for."""
+        if self._document is not None:
+            for table in self._document.tables:
+                yield table, ((None, row) for row in table.rows)
+            return
+        while True:
+            text = self._next_line()
+            if not text:
+                raise self.truncated()
+            stripped = text.strip()
+            if stripped == "]}":
+                self._expect_end()
+                return
+            table = self._table_header(stripped)
+            last = self._rows_holder()
+            yield table, self._rows(table, last)
+            if last[0] == "]}":
+                text = self._next_line()
+                if not text:
+                    raise self.truncated()
+                if text.strip() != "]}":
+                    raise self.damaged(t("json.expected_end"))
+                self._expect_end()
+                return
+
+    @staticmethod
+    def _rows_holder() -> list[str]:
+        return [""]
+
+    def _table_header(self, stripped: str) -> TableHeader:
+        try:
+            data = json.loads(stripped + "]}")
+            header = TableHeader.model_validate(data)
+        except (ValueError, ValidationError) as error:
+            raise self.damaged(t("json.expected_table")) from error
+        if data.get("rows") != []:
+            raise self.damaged(t("json.expected_table"))
+        return header
+
+    def _rows(self, table: TableHeader, last: list[str]) -> Iterator[Row]:
+        found = 0
+        while True:
+            text = self._next_line()
+            if not text:
+                raise self.truncated()
+            stripped = text.strip()
+            if stripped in ("]}", "]},"):
+                last[0] = stripped
+                break
+            if not text.endswith("\n"):
+                raise self.truncated()  # the file stops in the middle of a row
+            try:
+                row = json.loads(stripped.removesuffix(","))
+            except ValueError as error:
+                raise self.damaged(str(error)) from error
+            found += 1
+            yield self.line, row
+        if found != table.count:
+            raise self.damaged(
+                t("json.count_mismatch", table=table.name, expected=table.count, found=found)
+            )
+
+    def _expect_end(self) -> None:
+        rest = self.handle.read()
+        if rest.strip():
+            raise self.damaged(t("json.trailing"), self.line + 1)
+
+
+def check_versions(header: DumpHeader, source: str) -> None:
+    if header.format_version > FORMAT_VERSION:
+        raise ProdtuiError(
+            "json.format_too_new",
+            path=source,
+            version=header.format_version,
+            supported=FORMAT_VERSION,
+        )
+    if header.schema_version > LATEST_VERSION:
+        raise ProdtuiError(
+            "json.too_new", path=source, version=header.schema_version, supported=LATEST_VERSION
+        )
+
+
+# --- Restore -------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"$blob"} and isinstance(value["$blob"], str):
+            return base64.b64decode(value["$blob"], validate=True)
+        raise ValueError("an object is not a value")
+    if isinstance(value, list):
+        raise ValueError("a list is not a value")
+    return value
+
+
+def restore_workspace(source: Path, target: Path, *, author: str = "") -> DumpSummary:
+    """Restore the dump `source` into the new workspace file `target`.
+
+    Refused before anything is created: an existing `target`, a file that is not a dump,
+    a dump of a newer schema. Refused after: a damaged or truncated dump, a row the
+    schema rejects — the new file is then removed. An older dump's rows are inserted
+    into the current schema: missing columns take their defaults.
+    """
+    from prodtui.store.workspace import open_workspace
+
+    target = target.expanduser()
+    if target.exists() or target.is_symlink():
+        raise ProdtuiError("json.target_exists", path=str(target))
+    name = str(source)
+    try:
+        handle = source.expanduser().open(encoding="utf-8")
+    except OSError as error:
+        raise ProdtuiError(
+            "json.cannot_read", path=name, reason=error.strerror or str(error)
+        ) from error
+    with handle:
+        reader = DumpReader(handle, name)
+        check_versions(reader.header, name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary_name = tempfile.mkstemp(
+            prefix=f".{target.name}.restoring-", dir=target.parent
+        )
+        os.close(fd)
+        temporary = Path(temporary_name)
+        try:
+            ws = open_workspace(temporary, author=author)
+            try:
+                summary = _fill(ws, reader, name)
+                ws.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                ws.close()
+            _move_into_place(temporary, target, "json.target_exists")
+        finally:
+            for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
+                leftover.unlink(missing_ok=True)
+    return summary
+
+
+def _fill(ws: Workspace, reader: DumpReader, source: str) -> DumpSummary:
+    conn = ws.conn
+    shapes = {shape.name: shape for shape in data_tables(conn)}
+    tables = rows = 0
+    with ws.transaction():
+        # The dump is in foreign-key order already; deferring the checks to the end also
+        # accepts a dump some tool reordered, and foreign_key_check then names the row.
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+        seen: set[str] = set()
+        for table, table_rows in reader.tables():
+            shape = shapes.get(table.name)
+            if shape is None or table.name in seen:
+                raise ProdtuiError("json.unknown_table", path=source, table=table.name)
+            seen.add(table.name)
+            unknown = [c for c in table.columns if c not in shape.columns]
+            if unknown or len(set(table.columns)) != len(table.columns):
+                raise ProdtuiError(
+                    "json.unknown_column", path=source, table=table.name, column=", ".join(unknown)
+                )
+            if conn.execute(f"SELECT 1 FROM {_quote(table.name)} LIMIT 1").fetchone():
+                conn.execute(f"DELETE FROM {_quote(table.name)}")  # rows a migration seeded
+            rows += _insert(conn, table, table_rows, source)
+            tables += 1
+        problem = conn.execute("PRAGMA foreign_key_check").fetchone()
+        if problem is not None:
+            raise ProdtuiError(
+                "json.foreign_key",
+                path=source,
+                table=problem[0],
+                rowid=problem[1],
+                parent=problem[2],
+            )
+    return DumpSummary(tables=tables, rows=rows)
+
+
+def _insert(conn: sqlite3.Connection, table: TableHeader, rows: Iterator[Row], source: str) -> int:
+    sql = (
+        f"INSERT INTO {_quote(table.name)} ({', '.join(map(_quote, table.columns))})"
+        f" VALUES ({', '.join('?' * len(table.columns))})"
+    )
+    width = len(table.columns)
+    count = 0
+    batch: list[tuple[int | None, list[Any]]] = []
+
+    def flush() -> None:
+        conn.execute("SAVEPOINT restore_batch")
+        try:
+            conn.executemany(sql, [values for _, values in batch])
+        except (sqlite3.Error, OverflowError):
+            # Find the row the schema refused, to name its line.
+            conn.execute("ROLLBACK TO restore_batch")
+            for line, values in batch:
+                try:
+                    conn.execute(sql, values)
+                except (sqlite3.Error, OverflowError) as error:
+                    raise _bad_row(source, line, table.name, str(error)) from error
+            raise  # pragma: no cover - a batch that fails fails on one of its rows
+        finally:
+            conn.execute("RELEASE restore_batch")
+        batch.clear()
+
+    for line, row in rows:
+        if not isinstance(row, list) or len(row) != width:
+            raise _bad_row(source, line, table.name, t("json.row_width", width=width))
+        try:
+            values = [_cell(value) for value in row]
+        except ValueError as error:
+            raise _bad_row(source, line, table.name, str(error)) from error
+        batch.append((line, values))
+        count += 1
+        if len(batch) >= BATCH:
+            flush()
+    if batch:
+        flush()
+    return count
+
+
+def _bad_row(source: str, line: int | None, table: str, reason: str) -> ProdtuiError:
+    return ProdtuiError("json.bad_row", path=source, line=line or "?", table=table, reason=reason)
+
+
+# --- The shell ------------------------------------------------------------------------------
+
+
+def run_export_json(args: argparse.Namespace, ws: Workspace) -> int:
+    """`prodtui export json [--out PATH]`: stdout, or a new file whose path is printed."""
+    out = getattr(args, "out", None)
+    if out:
+        summary = export_json_file(ws, Path(out))
+        print(t("json.exported", tables=summary.tables, rows=summary.rows, path=str(out)))
+    else:
+        dump_workspace(ws, sys.stdout)
+        with contextlib.suppress(BrokenPipeError):
+            sys.stdout.flush()
+    return 0
+
+
+def run_import_json(source: Path, target: Path, *, author: str) -> int:
+    """`prodtui import json FILE --db NEW`."""
+    summary = restore_workspace(source, target, author=author)
+    print(t("json.restored", tables=summary.tables, rows=summary.rows, path=str(target)))
+    return 0

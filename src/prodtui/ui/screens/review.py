@@ -1,0 +1,333 @@
+"""The weekly review: five questions answered with one key, a comment each, and the
+history of every question as coloured marks with its trend. Also the palette commands
+of the review, the responsibilities and the whole-workspace export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.review import (
+    HISTORY_WEEKS,
+    MAX_COMMENT,
+    NO_MARK,
+    QUESTIONS,
+    TREND_WEEKS,
+    HealthReview,
+    ReviewAnswer,
+    ReviewQuestion,
+    Trend,
+    shift_week,
+    trend,
+    week_days,
+    week_of,
+    weeks_until,
+)
+from prodtui.i18n import error_message, format_day, t
+from prodtui.resources import styles_dir
+from prodtui.ui.keys import translate_bindings
+from prodtui.ui.widgets.drafts import DraftInput
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+ANSWER_STYLE = {ReviewAnswer.YES: "green", ReviewAnswer.PARTLY: "yellow", ReviewAnswer.NO: "red"}
+TREND_SIGN = {Trend.BETTER: "↗", Trend.SAME: "→", Trend.WORSE: "↘"}
+TREND_STYLE = {Trend.BETTER: "green", Trend.SAME: "", Trend.WORSE: "red"}
+
+
+def draft_key(week: str, question: ReviewQuestion) -> str:
+    return f"review:{week}:{question.value}"
+
+
+class ReviewScreen(Screen[None]):
+    CSS_PATH = styles_dir() / "review.tcss"
+    BINDINGS = [
+        Binding("y,o", "answer('yes')", "review.key.yes", id="review.yes"),
+        Binding("p", "answer('partly')", "review.key.partly", id="review.partly"),
+        Binding("n", "answer('no')", "review.key.no", id="review.no"),
+        Binding("c,enter", "comment", "review.key.comment", id="review.comment"),
+        Binding("left_square_bracket", "week(-1)", "review.key.previous", id="review.previous"),
+        Binding("right_square_bracket", "week(1)", "review.key.next", id="review.next"),
+        Binding("t", "this_week", "review.key.this_week", id="review.this_week"),
+        Binding("escape", "close", "key.close", id="review.close"),
+    ]
+
+    def __init__(self, week: str | None = None, question: ReviewQuestion | None = None) -> None:
+        super().__init__()
+        self._start = (week, question)
+        self.week = week or ""
+        self.answers: dict[ReviewQuestion, HealthReview] = {}
+        translate_bindings(self)
+
+    @property
+    def workspace(self) -> Any:
+        return self.app.workspace  # type: ignore[attr-defined]
+
+    def today(self) -> date:
+        return self.app.today()  # type: ignore[attr-defined, no-any-return]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="review-title", classes="screen-title", markup=False)
+        yield Static("", id="review-status", markup=False)
+        table: DataTable[Any] = DataTable(id="review-table", cursor_type="row")
+        table.add_column(t("review.col.question"), key="question")
+        table.add_column(t("review.col.answer"), key="answer")
+        table.add_column(t("review.col.history", weeks=HISTORY_WEEKS), key="history")
+        table.add_column(t("review.col.trend"), key="trend")
+        yield table
+        yield Static("", id="review-detail", markup=False)
+        yield DraftInput(
+            "review:",
+            id="review-comment",
+            classes="hidden",
+            max_length=MAX_COMMENT,
+            placeholder=t("review.comment_placeholder"),
+        )
+        yield Static(t("review.hint"), id="review-hint", classes="dialog-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        week, question = self._start
+        self.week = week or week_of(self.today())
+        self.reload()
+        table = self.query_one(DataTable)
+        table.focus()
+        if question is not None:
+            table.move_cursor(row=QUESTIONS.index(question))
+            self.action_comment()
+
+    # -- showing ----------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        if self.is_mounted:
+            self.reload()
+
+    def reload(self) -> None:
+        repo = self.workspace.reviews
+        self.answers = repo.week(self.week)
+        marks = repo.marks(weeks_until(self.week, HISTORY_WEEKS))
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for question in QUESTIONS:
+            answered = self.answers.get(question)
+            table.add_row(
+                t(question.short_key),
+                _answer_cell(answered.answer if answered else None),
+                _marks_cell(marks[question]),
+                _trend_cell(trend(marks[question][-TREND_WEEKS:])),
+                key=question.value,
+            )
+        table.move_cursor(row=min(max(row, 0), len(QUESTIONS) - 1))
+        monday, sunday = week_days(self.week)
+        self.query_one("#review-title", Static).update(
+            t(
+                "review.title",
+                week=int(self.week[-2:]),
+                start=format_day(monday, short=True),
+                end=format_day(sunday, short=True),
+            )
+        )
+        missing = len(QUESTIONS) - len(self.answers)
+        status = self.query_one("#review-status", Static)
+        current = self.week == week_of(self.today())
+        if missing:
+            key = "review.pending_this_week" if current else "review.pending"
+            status.update(t(key, count=missing))
+        else:
+            status.update(t("review.done"))
+        status.set_class(bool(missing) and current, "review-pending")
+        self._show_detail()
+
+    def selected(self) -> ReviewQuestion:
+        row = self.query_one(DataTable).cursor_row
+        return QUESTIONS[min(max(row, 0), len(QUESTIONS) - 1)]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        question = self.selected()
+        answered = self.answers.get(question)
+        lines = [t(question.label_key)]
+        if answered and answered.comment:
+            lines.append(t("review.comment_line", comment=answered.comment))
+        elif answered:
+            lines.append(t("review.no_comment"))
+        self.query_one("#review-detail", Static).update("\n".join(lines))
+
+    # -- answering --------------------------------------------------------------------------
+
+    def action_answer(self, value: str) -> None:
+        question = self.selected()
+        try:
+            self.workspace.reviews.answer(self.week, question, ReviewAnswer(value))
+        except ProdtuiError as error:
+            self.notify(error_message(error), severity="error")
+            return
+        self.reload()
+        # On to the next question: five keys answer the week.
+        index = QUESTIONS.index(question)
+        if index < len(QUESTIONS) - 1:
+            self.query_one(DataTable).move_cursor(row=index + 1)
+
+    def action_comment(self) -> None:
+        question = self.selected()
+        field = self.query_one("#review-comment", DraftInput)
+        key = draft_key(self.week, question)
+        field.draft.key = key
+        field.draft.label = t("review.draft_label", week=self.week, question=t(question.short_key))
+        draft = self.workspace.drafts.get(key)
+        answered = self.answers.get(question)
+        with field.prevent(Input.Changed):  # filling the field is not typing: no draft
+            field.value = draft.content if draft else answered.comment if answered else ""
+        field.draft.enabled = True
+        field.remove_class("hidden")
+        field.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        field = self.query_one("#review-comment", DraftInput)
+        question = self.selected()
+        answered = self.answers.get(question)
+        if answered is None:
+            field.draft.flush_if_pending()
+            self.notify(t("review.answer_first"), severity="warning")
+            return
+        try:
+            self.workspace.reviews.save(answered.edit(comment=event.value.strip()))
+        except ProdtuiError as error:
+            field.draft.flush_if_pending()
+            self.notify(error_message(error), severity="error")
+            self.reload()
+            return
+        field.draft.discard()
+        self._leave_comment()
+        self.reload()
+
+    def _leave_comment(self) -> None:
+        field = self.query_one("#review-comment", DraftInput)
+        field.add_class("hidden")
+        self.query_one(DataTable).focus()
+
+    # -- moving -----------------------------------------------------------------------------
+
+    def action_week(self, offset: int) -> None:
+        target = shift_week(self.week, offset)
+        if target > week_of(self.today()):
+            self.notify(t("review.no_future"), severity="warning")
+            return
+        self.week = target
+        self.reload()
+
+    def action_this_week(self) -> None:
+        self.week = week_of(self.today())
+        self.reload()
+
+    def action_close(self) -> None:
+        field = self.query_one("#review-comment", DraftInput)
+        if field.has_focus:
+            field.draft.flush_if_pending()  # kept as a draft for the next time
+            self._leave_comment()
+            return
+        self.dismiss(None)
+
+
+def _answer_cell(answer: ReviewAnswer | None) -> Text:
+    if answer is None:
+        return Text(t("review.unanswered"), style="dim")
+    return Text(f"{answer.mark} {t(answer.label_key)}", style=ANSWER_STYLE[answer])
+
+
+def _marks_cell(answers: list[ReviewAnswer | None]) -> Text:
+    text = Text()
+    for n, answer in enumerate(answers):
+        if n:
+            text.append(" ")
+        if answer is None:
+            text.append(NO_MARK, style="dim")
+        else:
+            text.append(answer.mark, style=ANSWER_STYLE[answer])
+    return text
+
+
+def _trend_cell(value: Trend | None) -> Text:
+    if value is None:
+        return Text("—", style="dim")
+    return Text(f"{TREND_SIGN[value]} {t(value.label_key)}", style=TREND_STYLE[value])
+
+
+# --- Palette commands: the review, the responsibilities, the whole-workspace export ---------
+
+
+def review_commands(app: App[Any]) -> Iterable[SystemCommand]:
+    """What the app's palette offers of this work (`ProdtuiApp.get_system_commands`)."""
+
+    def review() -> None:
+        if not isinstance(app.screen, ReviewScreen):
+            app.push_screen(ReviewScreen())
+
+    def responsibilities() -> None:
+        from prodtui.ui.screens.responsibilities import ResponsibilitiesScreen
+
+        if not isinstance(app.screen, ResponsibilitiesScreen):
+            app.push_screen(ResponsibilitiesScreen())
+
+    def raci_export() -> None:
+        from prodtui.ui.screens.responsibilities import ask_raci_export
+
+        ask_raci_export(app)
+
+    yield SystemCommand(t("palette.review"), t("palette.review_help"), review)
+    yield SystemCommand(t("palette.raci"), t("palette.raci_help"), responsibilities)
+    yield SystemCommand(t("palette.raci_export"), t("palette.raci_export_help"), raci_export)
+    yield SystemCommand(
+        t("palette.json_export"), t("palette.json_export_help"), lambda: ask_json_export(app)
+    )
+
+
+def ask_json_export(app: App[Any]) -> None:
+    """Ask where to write the whole workspace as JSON, then write it in a thread worker
+    on a connection of its own (the dump reads one snapshot while the app goes on)."""
+    from prodtui.ui.screens.dialogs import PromptScreen
+
+    workspace = app.workspace  # type: ignore[attr-defined]
+    stem = workspace.path.stem
+    default = Path.home() / f"prodtui-{stem}-{app.today():%Y-%m-%d}.json"  # type: ignore[attr-defined]
+
+    def export(path: Path) -> None:
+        from prodtui.exchange.workspace_json import export_json_file
+        from prodtui.store import open_workspace
+
+        try:
+            reader = open_workspace(workspace.path, read_only=True, author=workspace.author)
+            try:
+                summary = export_json_file(reader, path)
+            finally:
+                reader.close()
+        except ProdtuiError as error:
+            app.call_from_thread(app.notify, error_message(error), severity="error")
+            return
+        app.call_from_thread(
+            app.notify,
+            t("json.exported", tables=summary.tables, rows=summary.rows, path=str(path)),
+            markup=False,
+        )
+
+    def chosen(value: str | None) -> None:
+        if value:
+            path = Path(value).expanduser()
+            app.run_worker(lambda: export(path), thread=True, group="json-export")
+
+    app.push_screen(PromptScreen(t("json.export_title"), str(default)), chosen)
