@@ -129,6 +129,9 @@ def _one_line(value: object) -> object:
 
 class HomologationStep(Record):
     position: int = Field(ge=0)
+    key: str | None = None
+    """The step's key in the shipped referential (`strategie`, `audit`…); None for a step
+    of the team's own."""
     title: CleanText = Field(min_length=1, max_length=MAX_TITLE)
     status: StepStatus = StepStatus.TODO
     date: Day | None = None

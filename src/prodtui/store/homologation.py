@@ -61,7 +61,7 @@ class HomologationRepository(Repository[HomologationStep]):
             if self.step_count():
                 return 0
             for position, step in enumerate(referential.steps, start=1):
-                self._insert(HomologationStep(position=position, title=step.title))
+                self._insert(HomologationStep(position=position, key=step.key, title=step.title))
         return len(referential.steps)
 
     def save_step(self, step: HomologationStep) -> HomologationStep:

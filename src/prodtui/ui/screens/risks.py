@@ -31,6 +31,7 @@ CELL_STYLE: dict[RiskLevel, str] = {
     RiskLevel.HIGH: "black on dark_orange",
     RiskLevel.CRITICAL: "bold white on red",
 }
+OTHER_COLUMNS = 62  # level, criterion, ratings, owner and the cell padding, in cells
 
 
 def level_text(level: RiskLevel) -> Text:
@@ -71,6 +72,7 @@ class RisksScreen(Screen[None]):
         super().__init__()
         self.select = select
         self.risks: list[Risk] = []
+        self.ready = False
         translate_bindings(self)
 
     @property
@@ -80,32 +82,35 @@ class RisksScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="risks-title", classes="screen-title", markup=False)
-        with Horizontal(id="risks-body"):
-            table: DataTable[str | Text] = DataTable(id="risks-table", cursor_type="row")
-            for key in ("level", "title", "criterion", "likelihood", "severity", "owner"):
-                table.add_column(t(f"risks.col.{key}"), key=key)
-            yield table
+        table: DataTable[str | Text] = DataTable(id="risks-table", cursor_type="row")
+        for key in ("level", "title", "criterion", "likelihood", "severity", "owner"):
+            table.add_column(t(f"risks.col.{key}"), key=key)
+        yield table
+        with Horizontal(id="risks-bottom"):
             yield Static("", id="risks-matrix")
-        yield Static("", id="risks-treatment", classes="dialog-hint", markup=False)
+            yield Static("", id="risks-treatment", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.ready = True
         self.refresh_data()
         if self.select is not None:
             self.move_to(self.select)
         self.query_one(DataTable).focus()
 
     def refresh_data(self) -> None:
-        if not self.is_mounted:
+        if not self.ready:  # the app reloads every screen of the stack, even unmounted
             return
         table = self.query_one("#risks-table", DataTable)
         row = table.cursor_row
         self.risks = self.workspace.risks.list()
         table.clear()
+        # Titles are cut to the room left by the other columns; the full one is shown below.
+        room = max(20, self.app.size.width - OTHER_COLUMNS)
         for risk in self.risks:
             table.add_row(
                 level_text(risk.level),
-                risk.title,
+                risk.title if len(risk.title) <= room else risk.title[: room - 1] + "…",
                 t(risk.criterion.label_key),
                 str(risk.likelihood),
                 str(risk.severity),
@@ -135,7 +140,13 @@ class RisksScreen(Screen[None]):
         risk = self.selected()
         text = ""
         if risk is not None:
-            text = t("risks.treatment_line", treatment=risk.treatment.strip() or "—")
+            text = "\n".join(
+                [
+                    risk.title,
+                    t("risks.treatment_line", treatment=risk.treatment.strip() or "—"),
+                    t("risks.owner_line", owner=risk.owner or "—"),
+                ]
+            )
         self.query_one("#risks-treatment", Static).update(text)
 
     def on_data_table_row_highlighted(self) -> None:

@@ -1,0 +1,320 @@
+"""The homologation tracker: expiry dates and warnings at every boundary, the steps shipped
+in sample_data, the decision form and the countdown on screen."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, timedelta
+
+import pytest
+from pydantic import ValidationError
+from textual.widgets import DataTable, Input, Select
+
+from prodtui.domain.homologation import (
+    Countdown,
+    ExpiryLevel,
+    HomologationDecision,
+    HomologationStep,
+    Opinion,
+    StepStatus,
+    add_months,
+    countdown,
+    current_decision,
+    expiry_date,
+)
+from prodtui.resources import sample_file
+from prodtui.store import Workspace
+from prodtui.ui.screens.homologation import (
+    DecisionFormScreen,
+    HomologationScreen,
+    StepFormScreen,
+    countdown_text,
+)
+from tests.conftest import TODAY, AppFactory
+
+SHIPPED_TITLES = [
+    s["title"] for s in tomllib.loads(sample_file("homologation_steps.toml"))["steps"]
+]
+
+
+def decision(decided_on: date, months: int = 12, **more) -> HomologationDecision:
+    return HomologationDecision(
+        authority_name=more.pop("authority_name", "Nathalie Perrin"),
+        authority_role=more.pop("authority_role", "Directrice de programme"),
+        opinion=more.pop("opinion", Opinion.FAVOURABLE),
+        decided_on=decided_on,
+        validity_months=months,
+        **more,
+    )
+
+
+# --- expiry dates and warning levels ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "days_left, level",
+    [
+        (181, ExpiryLevel.OK),
+        (180, ExpiryLevel.PLAN),
+        (91, ExpiryLevel.PLAN),
+        (90, ExpiryLevel.SOON),
+        (31, ExpiryLevel.SOON),
+        (30, ExpiryLevel.URGENT),
+        (1, ExpiryLevel.URGENT),
+        (0, ExpiryLevel.URGENT),
+        (-1, ExpiryLevel.EXPIRED),
+        (-400, ExpiryLevel.EXPIRED),
+    ],
+)
+def test_warning_level_at_each_boundary(days_left: int, level: ExpiryLevel) -> None:
+    expires = date(2027, 1, 15)
+    left = countdown(expires, expires - timedelta(days=days_left))
+    assert left == Countdown(expires, days_left, level)
+
+
+@pytest.mark.parametrize(
+    "decided, months, expires",
+    [
+        (date(2025, 8, 31), 6, date(2026, 2, 28)),  # no 31 February: the month's last day
+        (date(2023, 8, 31), 6, date(2024, 2, 29)),  # a leap year has its 29th
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2024, 2, 29), 24, date(2026, 2, 28)),
+        (date(2024, 2, 29), 36, date(2027, 2, 28)),
+        (date(2026, 11, 27), 6, date(2027, 5, 27)),
+        (date(2026, 7, 31), 6, date(2027, 1, 31)),  # across the year end
+        (date(2026, 3, 31), 6, date(2026, 9, 30)),
+    ],
+)
+def test_expiry_date(decided: date, months: int, expires: date) -> None:
+    assert expiry_date(decided, months) == expires
+    assert decision(decided, months).expires_on == expires
+
+
+def test_add_months_and_refused_validities() -> None:
+    assert add_months(date(2024, 2, 29), 48) == date(2028, 2, 29)
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    with pytest.raises(ValueError):
+        expiry_date(date(2026, 1, 1), 18)
+    with pytest.raises(ValidationError):
+        decision(date(2026, 1, 1), 18)
+
+
+def test_the_expiry_day_is_the_last_valid_day() -> None:
+    made = decision(date(2025, 11, 27), 12)
+    assert made.countdown(TODAY) == Countdown(TODAY, 0, ExpiryLevel.URGENT)
+    assert made.countdown(TODAY + timedelta(days=1)).level is ExpiryLevel.EXPIRED
+    assert countdown_text(made.countdown(TODAY)).startswith("Dernier jour de validité")
+    text = countdown_text(made.countdown(TODAY + timedelta(days=1)))
+    assert text.startswith("Homologation expirée depuis 1 jour ")
+
+
+def test_the_decision_in_force_is_the_latest() -> None:
+    older = decision(date(2024, 1, 10), 36, id=3)
+    newer = decision(date(2025, 6, 1), 12, id=1)
+    same_day_later = decision(date(2025, 6, 1), 24, id=2)
+    assert current_decision([]) is None
+    assert current_decision([older, newer]) is newer
+    assert current_decision([same_day_later, older, newer]) is same_day_later
+
+
+def test_a_decision_needs_an_authority_and_a_known_opinion() -> None:
+    with pytest.raises(ValidationError):
+        decision(date(2026, 1, 1), authority_name="  ")
+    with pytest.raises(ValidationError):
+        decision(date(2026, 1, 1), opinion="maybe")
+    assert decision(date(2026, 1, 1), authority_name=" A \n B ").authority_name == "A B"
+
+
+def test_step_status_cycles() -> None:
+    assert [StepStatus.TODO.next(), StepStatus.IN_PROGRESS.next(), StepStatus.DONE.next()] == [
+        StepStatus.IN_PROGRESS,
+        StepStatus.DONE,
+        StepStatus.TODO,
+    ]
+
+
+# --- the repository ------------------------------------------------------------------------
+
+
+def test_steps_are_loaded_from_the_sample_data_once(workspace: Workspace) -> None:
+    repo = workspace.homologation
+    assert repo.steps() == []
+    assert repo.load_shipped_steps() == len(SHIPPED_TITLES) == 10
+    steps = repo.steps()
+    assert [s.title for s in steps] == SHIPPED_TITLES
+    assert [s.position for s in steps] == list(range(1, 11))
+    assert [s.key for s in steps][:2] == ["strategie", "contexte"]
+    assert all(s.status is StepStatus.TODO and s.date is None for s in steps)
+    assert repo.load_shipped_steps() == 0
+    assert repo.step_count() == 10
+    # Edited steps are the workspace's own: loading again changes nothing.
+    repo.save_step(steps[0].edit(title="Stratégie", notes="Périmètre validé"))
+    assert repo.load_shipped_steps() == 0
+    assert repo.steps()[0].title == "Stratégie"
+
+
+def test_decisions_and_the_countdown(workspace: Workspace) -> None:
+    repo = workspace.homologation
+    assert repo.current_decision() is None and repo.countdown(TODAY) is None
+    first = repo.record_decision(decision(date(2024, 12, 1), 24))
+    repo.record_decision(decision(date(2023, 1, 1), 36))  # recorded late, but older
+    assert repo.current_decision().id == first.id
+    assert repo.countdown(TODAY) == Countdown(date(2026, 12, 1), 4, ExpiryLevel.URGENT)
+    renewed = repo.record_decision(decision(date(2026, 11, 20), 36, opinion=Opinion.RESERVATIONS))
+    assert repo.countdown(TODAY) == Countdown(date(2029, 11, 20), 1089, ExpiryLevel.OK)
+    assert repo.decisions()[0].id == renewed.id
+    assert len(repo.decisions()) == 3
+    history = workspace.audit.history("homologation_decisions", renewed.id)
+    assert history[0].field == "(created)" and "reservations" in history[0].new
+
+
+# --- the screen ------------------------------------------------------------------------------
+
+
+async def test_steps_load_on_first_visit_and_cycle_with_keys(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5", "h")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HomologationScreen)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 10
+        assert [s.title for s in screen.steps] == SHIPPED_TITLES
+        assert "Aucune décision" in str(screen.query_one("#hom-countdown").render())
+
+        await pilot.press("down", "s")
+        await pilot.pause()
+        step = workspace.homologation.steps()[1]
+        assert step.status is StepStatus.IN_PROGRESS
+        await pilot.press("s")
+        await pilot.pause()
+        assert workspace.homologation.steps()[1].status is StepStatus.DONE
+        await pilot.press("s")
+        await pilot.pause()
+        assert workspace.homologation.steps()[1].status is StepStatus.TODO
+        assert table.cursor_row == 1
+        changes = [e.new for e in workspace.audit.history("homologation_steps", step.id)]
+        assert changes[:3] == ["todo", "done", "in_progress"]
+
+        # Edit the date and notes: a date that cannot exist is refused, then fixed.
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, StepFormScreen)
+        form.query_one("#sf-date", Input).value = "31/02"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "31/02" in str(form.query_one("#sf-error").render())
+        form.query_one("#sf-date", Input).value = "15/12"
+        form.query_one("#sf-notes", Input).value = "Schéma à jour"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        edited = workspace.homologation.steps()[1]
+        assert (edited.date, edited.notes) == (date(2026, 12, 15), "Schéma à jour")
+
+    # Coming back later loads nothing more.
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5", "h")
+        await pilot.pause()
+        assert workspace.homologation.step_count() == 10
+
+
+async def test_recording_a_decision_through_the_form(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5", "h")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("d")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, DecisionFormScreen)
+        # Nothing is saved without a name and a date, and the form says why.
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "date de la décision" in str(form.query_one("#df-error").render())
+        form.query_one("#df-date", Input).value = "hier"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "ne peut pas être vide" in str(form.query_one("#df-error").render())
+        assert workspace.homologation.current_decision() is None
+
+        form.query_one("#df-name", Input).focus()
+        await pilot.press(*"Nathalie Perrin", "tab", *"Directrice de programme")
+        form.query_one("#df-opinion", Select).value = Opinion.RESERVATIONS
+        form.query_one("#df-validity", Select).value = 6
+        form.query_one("#df-date", Input).value = "31/08/2026"
+        await pilot.pause()
+        assert "28 février 2027" in str(form.query_one("#df-expiry").render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        saved = workspace.homologation.current_decision()
+        assert (saved.authority_name, saved.authority_role, saved.opinion) == (
+            "Nathalie Perrin",
+            "Directrice de programme",
+            Opinion.RESERVATIONS,
+        )
+        assert (saved.decided_on, saved.validity_months) == (date(2026, 8, 31), 6)
+        assert saved.expires_on == date(2027, 2, 28)
+        banner = screen.query_one("#hom-countdown")
+        assert banner.has_class("-plan")  # 28 February 2027 is 93 days ahead
+        assert "Favorable avec réserves" in str(screen.query_one("#hom-decision").render())
+
+
+@pytest.mark.parametrize(
+    "decided, level",
+    [
+        (date(2026, 1, 1), ExpiryLevel.SOON),  # 35 days left
+        (date(2025, 11, 26), ExpiryLevel.EXPIRED),
+        (date(2025, 11, 27), ExpiryLevel.URGENT),  # its last day
+        (date(2026, 3, 1), ExpiryLevel.PLAN),  # 94 days left
+        (date(2026, 11, 1), ExpiryLevel.OK),
+    ],
+)
+async def test_the_countdown_is_styled_by_its_level(
+    make_app: AppFactory, workspace: Workspace, decided: date, level: ExpiryLevel
+) -> None:
+    workspace.homologation.load_shipped_steps()
+    workspace.homologation.record_decision(decision(decided, 12))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5", "h")
+        await pilot.pause()
+        banner = app.screen.query_one("#hom-countdown")
+        assert banner.has_class(f"-{level.value}")
+        assert [c for c in banner.classes if c.startswith("-")] == [f"-{level.value}"]
+
+
+def test_homologation_screen_snapshot(
+    snap_compare, make_app: AppFactory, workspace: Workspace
+) -> None:
+    repo = workspace.homologation
+    repo.load_shipped_steps()
+    steps = repo.steps()
+    repo.save_step(steps[0].edit(status=StepStatus.DONE, date=date(2026, 9, 18), notes="Périmètre"))
+    repo.save_step(steps[1].edit(status=StepStatus.IN_PROGRESS, notes="Schéma à mettre à jour"))
+    repo.save_step(steps[4].edit(date=date(2026, 12, 9), notes="Prestataire à confirmer"))
+    repo.record_decision(
+        HomologationDecision(
+            authority_name="Nathalie Perrin-Vasseur",
+            authority_role="Directrice de programme",
+            opinion=Opinion.RESERVATIONS,
+            decided_on=date(2026, 1, 2),
+            validity_months=12,
+        )
+    )
+    assert snap_compare(make_app(), press=["5", "h"], terminal_size=(120, 40))
+
+
+def test_step_model_keeps_titles_on_one_line() -> None:
+    assert HomologationStep(position=1, title=" Audit \n de sécurité ").title == "Audit de sécurité"
+    with pytest.raises(ValidationError):
+        HomologationStep(position=1, title=" ")
