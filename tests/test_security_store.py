@@ -3,6 +3,8 @@ the referential import, on real SQLite workspaces (an empty one and the demo).""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 from collections.abc import Iterator
 from datetime import timedelta
@@ -12,17 +14,23 @@ import pytest
 from pydantic import ValidationError
 
 from prodtui import resources
-from prodtui.domain.errors import ConflictError
+from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.security import (
     CATEGORIES,
     Category,
+    EvidenceCheck,
     JustificationRequired,
     Measure,
     MeasureCodeTaken,
     MeasureState,
     MeasureStatus,
     Progress,
+    ScorePoint,
+    Trend,
+    daily_series,
+    evidence_check,
     next_status,
+    score_change,
     security_score,
     suggested_validity,
 )
@@ -32,6 +40,9 @@ from prodtui.store.security import (
     MeasureFilter,
     MeasureRepository,
     ReferentialRefused,
+    check_files,
+    fingerprint,
+    read_referential,
 )
 from tests.conftest import TODAY
 
@@ -79,7 +90,8 @@ indispensable = true
 @pytest.fixture
 def measures(workspace: Workspace) -> MeasureRepository:
     repo = MeasureRepository(workspace)
-    repo.import_referential(SMALL, "small.toml")
+    # Two days before the pinned date: the import is the first point of the score history.
+    repo.import_referential(SMALL, "small.toml", today=TODAY - timedelta(days=2))
     return repo
 
 
@@ -461,3 +473,242 @@ def test_the_workspace_copy_is_independent_of_the_shipped_file(
         assert MeasureRepository(reopened).entries() == before
     finally:
         reopened.close()
+
+
+# --- Importing a CSV referential ---------------------------------------------------------------
+
+
+def test_csv_referential_accepts_semicolons_labels_and_french_flags(
+    measures: MeasureRepository,
+) -> None:
+    # Header names in any case and order, a BOM, a category written as its label.
+    text = (
+        "\ufeffTitle;CODE;category;Indispensable;priority;description\n"
+        'Revue des alertes chaque lundi;EQ-1;Défense;oui;p1;"Une ligne; avec un point-virgule"\n'
+        "\n"
+        "Sauvegarde testée;EQ-2;RÉSILIENCE;0;;\n"
+    )
+    outcome = measures.import_referential(text, "équipe.csv", today=TODAY)
+    assert outcome.added == ["EQ-1", "EQ-2"]
+    first, second = measures.entry("EQ-1"), measures.entry("EQ-2")
+    assert first is not None and second is not None
+    assert first.measure.category is Category.DEFENSE and first.measure.indispensable
+    assert first.measure.priority.value == "P1"
+    assert first.measure.description == "Une ligne; avec un point-virgule"
+    assert second.measure.category is Category.RESILIENCE and not second.measure.indispensable
+    assert second.measure.priority.value == "P2"  # empty: the default
+    # Commas too, and true/false; an existing code is updated like with TOML.
+    again = measures.import_referential(
+        "code,category,title,indispensable\nEQ-2,resilience,Restauration testée,true\n", "v2.csv"
+    )
+    assert again.updated == ["EQ-2"]
+    assert measures.entry("EQ-2").measure.indispensable  # type: ignore[union-attr]
+
+
+def test_csv_referential_errors_carry_their_line_and_nothing_is_written(
+    workspace: Workspace, measures: MeasureRepository
+) -> None:
+    before, trail = measures.entries(), audit_count(workspace)
+    text = (
+        "code;category;title;description;priority;indispensable\n"  # line 1
+        "EQ-1;defense;Revue des alertes;;P2;non\n"  # line 2: valid, but not written
+        "EQ-2;hygiene;Sauvegardes;;P2;non\n"  # line 3: bad category
+        "EQ-1;defense;Doublon;;P3;oui\n"  # line 4: duplicate of line 2
+        '"EQ-3";protection;"";"sur\ndeux lignes";P1;peut-être\n'  # line 5: empty title, bad flag
+        "EQ-4;defense;Trop;de;P1;non;valeurs\n"  # line 7 (the quoted line break takes two)
+    )
+    with pytest.raises(ReferentialRefused) as refused:
+        measures.import_referential(text, "équipe.csv")
+    found = [(p.position, p.field) for p in refused.value.problems]
+    assert found == [
+        ("équipe.csv:3 (EQ-2)", "category"),
+        ("équipe.csv:4 (EQ-1)", "code"),
+        ("équipe.csv:5 (EQ-3)", "title"),
+        ("équipe.csv:5 (EQ-3)", "indispensable"),
+        ("équipe.csv:7 (EQ-4)", None),
+    ]
+    messages = [p.message for p in refused.value.problems]
+    assert "hygiene" in messages[0]
+    assert messages[1] == "le code EQ-1 figure déjà ligne 2"
+    assert messages[2] == "title : ne peut pas être vide"
+    assert "peut-être" in messages[3]
+    assert refused.value.params == {"source": "équipe.csv", "count": 5}
+    assert measures.entry("EQ-1") is None
+    assert measures.entries() == before
+    assert audit_count(workspace) == trail
+
+
+def test_csv_referential_header_problems_are_reported_once(measures: MeasureRepository) -> None:
+    with pytest.raises(ReferentialRefused) as refused:
+        measures.import_referential("code,category,couleur\nEQ-1,defense,rouge\n", "sans.csv")
+    assert [(p.position, p.field) for p in refused.value.problems] == [
+        ("sans.csv:1", "couleur"),
+        ("sans.csv:1", "title"),
+    ]
+    assert refused.value.problems[1].message == "la colonne « title » manque dans l'en-tête"
+    for empty in ("", "code,category,title\n", "\n\n"):
+        with pytest.raises(ReferentialRefused):
+            measures.import_referential(empty, "vide.csv")
+    assert measures.count() == 6
+
+
+def test_referential_files_are_read_by_their_suffix(
+    measures: MeasureRepository, tmp_path: Path
+) -> None:
+    csv_file = tmp_path / "ref.csv"
+    csv_file.write_text("code;category;title\nEQ-9;gouvernance;Comité mensuel\n", "utf-8-sig")
+    assert [m.code for m in read_referential(csv_file)] == ["EQ-9"]
+    toml_file = tmp_path / "ref.toml"
+    toml_file.write_text(SMALL, encoding="utf-8")
+    assert len(read_referential(toml_file)) == 6
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("code;category;title\nEQ-9;défense;Comité\n".encode("latin-1"))
+    with pytest.raises(ProdtuiError) as refused:
+        read_referential(latin)
+    assert refused.value.key == "security.import_not_utf8"
+    with pytest.raises(ProdtuiError) as missing:
+        read_referential(tmp_path / "absent.csv")
+    assert missing.value.key == "security.file_missing"
+
+
+# --- Evidence files ------------------------------------------------------------------------------
+
+
+def test_evidence_file_hash_change_detection(
+    workspace: Workspace, measures: MeasureRepository, tmp_path: Path
+) -> None:
+    proof = tmp_path / "pv-recette.txt"
+    proof.write_bytes(b"PV de recette, version 1\n" * 50_000)  # more than one chunk
+    state = state_of(measures, "GOUV-01")
+    recorded = measures.record_file(state, fingerprint(str(proof)))
+    assert recorded.sha256 == hashlib.sha256(proof.read_bytes()).hexdigest()
+    assert recorded.size == proof.stat().st_size
+    assert recorded.path == str(proof) and recorded.recorded_at is not None
+    assert measures.files(state) == [recorded]
+
+    def check() -> EvidenceCheck:
+        results = check_files(measures.files(state))
+        measures.save_checks(results)
+        return results[recorded.id or 0]
+
+    assert check() is EvidenceCheck.UNCHANGED
+    assert not measures.entry("GOUV-01").evidence_alert  # type: ignore[union-attr]
+
+    data = bytearray(proof.read_bytes())
+    data[1000] ^= 1  # one byte, same size
+    proof.write_bytes(bytes(data))
+    assert check() is EvidenceCheck.CHANGED
+    assert measures.entry("GOUV-01").evidence_alert  # type: ignore[union-attr]
+    assert not measures.entry("GOUV-02").evidence_alert  # type: ignore[union-attr]
+
+    again = measures.record_file(state, fingerprint(str(proof)))  # accepts the new content
+    assert (again.id, again.version) == (recorded.id, recorded.version + 1)
+    assert again.sha256 != recorded.sha256
+    assert check() is EvidenceCheck.UNCHANGED
+    assert not measures.entry("GOUV-01").evidence_alert  # type: ignore[union-attr]
+    fields = {e.field for e in workspace.audit.history("measure_evidence_files", again.id or 0)}
+    assert "sha256" in fields
+
+    proof.unlink()
+    assert check() is EvidenceCheck.MISSING
+    assert measures.entry("GOUV-01").evidence_alert  # type: ignore[union-attr]
+    proof.write_bytes(b"PV de recette, version 2\n")
+    measures.record_file(state, fingerprint(str(proof)))
+    assert check() is EvidenceCheck.UNCHANGED
+    assert len(measures.files(state)) == 1  # one row per path, however often re-recorded
+
+
+def test_evidence_paths_must_be_readable_regular_files(tmp_path: Path, isolated_home: Path) -> None:
+    (isolated_home / "preuve.pdf").write_bytes(b"%PDF-1.7")
+    found = fingerprint("~/preuve.pdf")  # `~` expanded; the stored path is absolute
+    assert found.path == str(isolated_home / "preuve.pdf") and found.size == 8
+
+    def refusal(text: str) -> str:
+        with pytest.raises(ProdtuiError) as refused:
+            fingerprint(text)
+        return refused.value.key
+
+    assert refusal("   ") == "security.file_empty_path"
+    assert refusal(str(tmp_path / "absent.pdf")) == "security.file_missing"
+    assert refusal(str(tmp_path)) == "security.file_not_regular"
+    fifo = tmp_path / "tube"
+    os.mkfifo(fifo)
+    assert refusal(str(fifo)) == "security.file_not_regular"  # never opened: no hang
+    locked = tmp_path / "secret.pdf"
+    locked.write_bytes(b"x")
+    locked.chmod(0)
+    try:
+        if os.geteuid() != 0:  # root reads anything
+            assert refusal(str(locked)) == "security.file_unreadable"
+    finally:
+        locked.chmod(0o600)
+    assert evidence_check("a" * 64, None) is EvidenceCheck.MISSING
+    assert evidence_check("a" * 64, "b" * 64) is EvidenceCheck.CHANGED
+    assert evidence_check("a" * 64, "a" * 64) is EvidenceCheck.UNCHANGED
+
+
+# --- The score's history and trend ---------------------------------------------------------------
+
+
+def test_score_history_is_upserted_once_a_day_when_a_status_changes(
+    measures: MeasureRepository,
+) -> None:
+    yesterday = TODAY - timedelta(days=1)
+    measures.set_status(state_of(measures, "GOUV-01"), S.DONE, today=yesterday)
+    # GOUV-01 indispensable done: 5 × 2 / (3 × 2 + 3 × 1) = 10 / 9 = 1.11 → 1.1
+    measures.set_status(state_of(measures, "GOUV-02"), S.PARTIAL, today=TODAY)
+    # + GOUV-02 half: 5 × 2.5 / 9 = 1.38 → 1.4
+    measures.set_status(state_of(measures, "DEF-01"), S.DONE, today=TODAY)
+    # + DEF-01 done: 5 × 3.5 / 9 = 1.94 → 1.9; the day's row is replaced, not added
+    # Saving an owner changes no status: no new point.
+    measures.save(state_of(measures, "PROT-02").edit(owner="Inès"), today=TODAY + timedelta(1))
+    history = measures.history()
+    assert [(p.day, p.overall) for p in history] == [
+        (TODAY - timedelta(days=2), 0.0),  # the referential imported, nothing done
+        (yesterday, 1.1),
+        (TODAY, 1.9),
+    ]
+    # Gouvernance: GOUV-01 indispensable done, GOUV-02 partial: 5 × 2.5 / 3 = 4.16… → 4.2
+    assert history[2].categories[Category.GOUVERNANCE] == 4.2
+    assert history[2].categories[Category.RESILIENCE] == 0.0
+    assert measures.history(since=TODAY) == history[2:]
+
+
+def test_score_change_and_daily_series_on_hand_made_points() -> None:
+    day = TODAY
+    points = [
+        ScorePoint(day - timedelta(days=45), 1.0),
+        ScorePoint(day - timedelta(days=31), 1.5),  # in force 30 days ago
+        ScorePoint(day - timedelta(days=10), 2.2),
+        ScorePoint(day - timedelta(days=2), None),  # nothing applied that day: skipped
+    ]
+    change = score_change(points, 2.4, day)
+    assert change is not None
+    assert (change.delta, change.since, change.full_window) == (0.9, day - timedelta(30), True)
+    assert change.trend is Trend.UP and change.trend.arrow == "↗"
+    down = score_change(points, 1.45, day)
+    assert down is not None and down.delta == -0.1 and down.trend is Trend.DOWN
+    flat = score_change(points, 1.5, day)
+    assert flat is not None and flat.trend is Trend.FLAT and flat.trend.arrow == "→"
+    # A history younger than 30 days compares with its oldest point, and says so.
+    young = score_change(points[2:], 2.0, day)
+    assert young is not None
+    assert (young.delta, young.since, young.full_window) == (-0.2, day - timedelta(10), False)
+    assert score_change([], 2.0, day) is None
+    assert score_change(points, None, day) is None
+    # One value a day over the last 5 days, carried forward, today's is the current one.
+    assert daily_series(points, 2.4, day, 5) == [2.2, 2.2, 2.2, 2.2, 2.4]
+    assert daily_series(points[2:], 2.4, day, 12) == [2.2] * 10 + [2.4]
+
+
+def test_the_demo_has_a_rising_score_history(demo: Workspace) -> None:
+    repo = MeasureRepository(demo)
+    history = repo.history()
+    assert len(history) >= 10
+    assert history[0].day >= TODAY - timedelta(days=120) and history[-1].day < TODAY
+    assert all(p.day.weekday() < 5 for p in history)
+    current = repo.score().overall
+    change = score_change(history, current, TODAY)
+    assert change is not None and change.full_window and change.trend is Trend.UP
+    assert history[0].overall is not None and current is not None
+    assert history[0].overall < current

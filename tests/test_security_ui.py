@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input
 
 from prodtui.config import load_settings
-from prodtui.domain.security import MeasureStatus
+from prodtui.domain.security import MeasureStatus, next_status
 from prodtui.store import Workspace, open_workspace
 from prodtui.store.demo import build_demo_workspace
 from prodtui.store.security import MeasureFilter
 from prodtui.ui.app import ProdtuiApp
 from prodtui.ui.screens.dialogs import PromptScreen
-from prodtui.ui.screens.security import SecurityScreen
+from prodtui.ui.screens.security import MeasureFormScreen, SecurityScreen
 from tests.conftest import TODAY
+
+S = MeasureStatus
 
 
 @pytest.fixture
@@ -115,3 +118,168 @@ async def test_a_measure_planned_in_a_story_shows_on_both_screens(
         assert isinstance(app.screen, StoriesScreen)
         preview = str(app.screen.query_one("#stories-preview-text").render())
         assert target.code in preview
+
+
+async def test_status_keys_walk_every_status_and_na_needs_a_reason(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    app = app_on(demo, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SecurityScreen)
+        table = screen.query_one(DataTable)
+        await pilot.press("down", "down", "up")
+        await pilot.pause()
+        assert table.cursor_row == 1
+        code = screen.selected().code
+        seen = []
+        for _ in range(4):
+            await pilot.press("s")
+            await pilot.pause()
+            seen.append(demo.measures.entry(code).state.status)
+            assert screen.selected().code == code  # the cursor stays on the measure
+        # Four presses walk the whole cycle, whatever the start, and come back to it.
+        assert set(seen) == {S.TODO, S.PARTIAL, S.DONE, S.IGNORED}
+        assert [next_status(s) for s in seen[:-1]] == seen[1:]
+
+        # `a` with an empty justification: enter is refused in the dialog, escape leaves
+        # the measure as it was and says why.
+        before = demo.measures.entry(code).state
+        await pilot.press("a")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        prompt.query_one(Input).value = ""
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is prompt
+        assert "justification" in str(prompt.query_one("#prompt-error").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert demo.measures.entry(code).state == before
+        assert any("demande une justification" in n.message for n in app._notifications)
+        # Then with a reason.
+        await pilot.press("a", *"Aucun agent n'administre ce service", "enter")
+        await pilot.pause()
+        after = demo.measures.entry(code).state
+        assert after.status is S.NOT_APPLICABLE
+        assert after.justification == "Aucun agent n'administre ce service"
+        assert "Non applicable" in str(table.get_row_at(1))
+        # The change is in the day's score history, shown with the trend.
+        assert demo.measures.history(since=TODAY)[0].day == TODAY
+        assert "Tendance" in str(screen.query_one("#security-trend").render())
+
+
+async def test_show_measure_clears_hiding_filters(demo: Workspace, tmp_path: Path) -> None:
+    app = app_on(demo, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("5", "m")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SecurityScreen)
+        mine = {e.code for e in screen.entries}
+        target = next(e.code for e in demo.measures.entries() if e.code not in mine)
+        screen.show_measure(target.lower())
+        await pilot.pause()
+        assert screen.filters == set()
+        assert screen.selected().code == target
+        # A measure the filters show keeps them.
+        await pilot.press("m")
+        await pilot.pause()
+        shown = screen.entries[-1].code
+        screen.show_measure(shown)
+        await pilot.pause()
+        assert screen.filters == {"mine"} and screen.selected().code == shown
+        screen.show_measure("NOPE-1")
+        await pilot.pause()
+        assert screen.selected().code == shown
+        assert any("NOPE-1" in n.message for n in app._notifications)
+
+
+async def test_evidence_files_in_the_form(demo: Workspace, tmp_path: Path) -> None:
+    proof = tmp_path / "pv-recette.txt"
+    proof.write_text("PV de recette signé\n", encoding="utf-8")
+    app = app_on(demo, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        screen = app.screen
+        code = screen.selected().code
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, MeasureFormScreen)
+        form.query_one("#mf-file", Input).focus()
+        await pilot.press(*str(tmp_path / "absent.pdf"), "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "n'existe pas" in str(form.query_one("#mf-file-status").render())
+        form.query_one("#mf-file", Input).value = str(proof)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        files = form.query_one("#mf-files", DataTable)
+        assert files.row_count == 1 and "inchangé" in str(files.get_row_at(0)[0])
+        await pilot.press("escape")
+        await pilot.pause()
+
+        # The file changes: a check from the checklist marks the measure.
+        proof.write_text("PV de recette modifié\n", encoding="utf-8")
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        entry = next(e for e in screen.entries if e.code == code)
+        assert entry.evidence_alert
+        assert "⚠" in str(screen.query_one(DataTable).get_row(code)[1])
+
+        # Opening the form checks again; `r` on the file accepts the new content.
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        form = app.screen
+        files = form.query_one("#mf-files", DataTable)
+        assert "modifié" in str(files.get_row_at(0)[0])
+        files.focus()
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "inchangé" in str(files.get_row_at(0)[0])
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not next(e for e in screen.entries if e.code == code).evidence_alert
+    (recorded,) = demo.measures.files(demo.measures.entry(code).state)
+    assert recorded.sha256 == hashlib.sha256(proof.read_bytes()).hexdigest()
+
+
+async def test_importing_a_csv_referential_from_the_screen(demo: Workspace, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code;category;title\nEQ-1;hygiene;Revue\n", encoding="utf-8")
+    good = tmp_path / "good.csv"
+    good.write_text("code;category;title;indispensable\nEQ-1;Défense;Revue;oui\n", "utf-8")
+    count = demo.measures.count()
+    app = app_on(demo, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("5", "I")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press(*str(bad), "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("bad.csv:2 (EQ-1)" in n.message for n in app._notifications)
+        assert demo.measures.count() == count
+        await pilot.press("I", *str(good), "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert demo.measures.count() == count + 1
+        assert "EQ-1" in {e.code for e in app.screen.entries}
+
+
+def test_security_screen_snapshot(snap_compare, tmp_path: Path) -> None:
+    ws = open_workspace(build_demo_workspace(tmp_path / "demo.db", today=TODAY), author="Camille")
+    try:
+        assert snap_compare(app_on(ws, tmp_path), press=["5"], terminal_size=(120, 40))
+    finally:
+        ws.close()
