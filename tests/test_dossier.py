@@ -1,0 +1,254 @@
+"""The homologation dossier: exact Markdown for a small hand-built workspace, and the
+`prodtui export dossier` command."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from prodtui.cli import main
+from prodtui.domain.homologation import HomologationDecision, Opinion, StepStatus
+from prodtui.domain.risks import Criterion, Risk
+from prodtui.domain.security import Category, Measure, MeasureStatus, Priority
+from prodtui.exchange.dossier import workspace_dossier
+from prodtui.i18n import set_language
+from prodtui.store import Workspace, open_workspace
+from tests.conftest import TODAY
+
+
+def fill(ws: Workspace) -> None:
+    ws.meta.set("name", "Répit Aidants")
+    ws.meta.set("service", "Demande en ligne d'aide au répit")
+    ws.meta.set("organisation", "DNUM")
+    measures = ws.measures
+    for code, category, title, priority, indispensable in [
+        ("GOUV-01", Category.GOUVERNANCE, "Désigner l'autorité", Priority.P1, True),
+        ("GOUV-02", Category.GOUVERNANCE, "Tenir | le registre", Priority.P2, False),
+        ("PROT-01", Category.PROTECTION, "Chiffrer les échanges", Priority.P1, True),
+        ("RES-01", Category.RESILIENCE, "Redonder l'hébergement", Priority.P3, False),
+    ]:
+        measures.add_custom(
+            Measure(
+                code=code,
+                category=category,
+                title=title,
+                priority=priority,
+                indispensable=indispensable,
+            ),
+            today=TODAY,
+        )
+    for code, status, owner, justification in [
+        ("GOUV-01", MeasureStatus.DONE, "Hélène Marchand", ""),
+        ("GOUV-02", MeasureStatus.PARTIAL, None, ""),
+        ("PROT-01", MeasureStatus.TODO, "Thomas", ""),
+        ("RES-01", MeasureStatus.NOT_APPLICABLE, None, "Interruption\nacceptée"),
+    ]:
+        entry = measures.entry(code)
+        state = measures.save(entry.state.edit(owner=owner), today=TODAY)
+        if status is not state.status:
+            measures.set_status(state, status, justification, today=TODAY)
+    ws.risks.create(
+        Risk(
+            title="Erreur de saisie",
+            criterion=Criterion.INTEGRITY,
+            likelihood=1,
+            severity=1,
+        )
+    )
+    ws.risks.create(
+        Risk(
+            title="Fuite de données de santé",
+            criterion=Criterion.CONFIDENTIALITY,
+            likelihood=2,
+            severity=4,
+            treatment="Chiffrement, accès limités",
+            owner="Marc",
+        )
+    )
+    homologation = ws.homologation
+    homologation.load_shipped_steps()
+    steps = homologation.steps()
+    homologation.save_step(
+        steps[0].edit(status=StepStatus.DONE, date=date(2026, 9, 18), notes="Périmètre validé")
+    )
+    homologation.save_step(steps[4].edit(status=StepStatus.IN_PROGRESS, date=date(2026, 12, 9)))
+    homologation.record_decision(
+        HomologationDecision(
+            authority_name="Nathalie Perrin",
+            authority_role="Directrice de programme",
+            opinion=Opinion.RESERVATIONS,
+            decided_on=date(2025, 12, 31),
+            validity_months=12,
+        )
+    )
+
+
+EXPECTED = """\
+# Dossier d'homologation — Répit Aidants
+
+- **Service :** Demande en ligne d'aide au répit
+- **Organisation :** DNUM
+- **Établi le :** 27/11/2026
+
+## Indice de sécurité
+
+**Indice global : 2,5 / 5**, validité suggérée de l'homologation : 1 an.
+
+Indice de 0 à 5 calculé sur les mesures applicables : une mesure indispensable compte double, une mesure partielle pour moitié.
+
+| Catégorie | Indice | Faites | Partielles | Applicables | Non applicables |
+| --- | --- | --- | --- | --- | --- |
+| Gouvernance | 4,2 | 1 | 1 | 2 | 0 |
+| Protection | 0,0 | 0 | 0 | 1 | 0 |
+| Défense | — | 0 | 0 | 0 | 0 |
+| Résilience | — | 0 | 0 | 0 | 1 |
+| **Ensemble** | 2,5 | 1 | 1 | 3 | 1 |
+
+## Mesures de sécurité (4)
+
+### Gouvernance
+
+| Code | Mesure | Priorité | Indispensable | Statut | Responsable |
+| --- | --- | --- | --- | --- | --- |
+| GOUV-01 | Désigner l'autorité | P1 | oui | Faite | Hélène Marchand |
+| GOUV-02 | Tenir \\| le registre | P2 |  | Partielle | — |
+
+### Protection
+
+| Code | Mesure | Priorité | Indispensable | Statut | Responsable |
+| --- | --- | --- | --- | --- | --- |
+| PROT-01 | Chiffrer les échanges | P1 | oui | À lancer | Thomas |
+
+### Résilience
+
+| Code | Mesure | Priorité | Indispensable | Statut | Responsable |
+| --- | --- | --- | --- | --- | --- |
+| RES-01 | Redonder l'hébergement | P3 |  | Non applicable (Interruption acceptée) | — |
+
+## Risques (2)
+
+| Risque | Critère | Vraisemblance | Gravité | Niveau | Traitement | Responsable |
+| --- | --- | --- | --- | --- | --- | --- |
+| Fuite de données de santé | Confidentialité | 2 | 4 | **Élevé** | Chiffrement, accès limités | Marc |
+| Erreur de saisie | Intégrité | 1 | 1 | **Faible** | — | — |
+
+## Étapes de l'homologation
+
+| # | Étape | Statut | Date | Notes |
+| --- | --- | --- | --- | --- |
+| 1 | Stratégie d'homologation | Faite | 18/09/2026 | Périmètre validé |
+| 2 | Description du service | À faire | — |  |
+| 3 | Mise en œuvre des mesures | À faire | — |  |
+| 4 | Analyse de risque | À faire | — |  |
+| 5 | Audit de sécurité | En cours | 09/12/2026 |  |
+| 6 | Plan d'action | À faire | — |  |
+| 7 | Dossier d'homologation | À faire | — |  |
+| 8 | Commission d'homologation | À faire | — |  |
+| 9 | Décision d'homologation | À faire | — |  |
+| 10 | Suivi et renouvellement | À faire | — |  |
+
+## Décision d'homologation
+
+- **Autorité :** Nathalie Perrin, Directrice de programme
+- **Avis :** Favorable avec réserves
+- **Date de la décision :** 31/12/2025
+- **Validité :** 1 an
+- **Valable jusqu'au :** 31/12/2026
+- **Échéance :** encore 34 jours (bientôt)
+"""  # noqa: E501 - Markdown lines are as long as the dossier writes them
+
+
+def test_the_dossier_of_a_small_workspace(workspace: Workspace) -> None:
+    fill(workspace)
+    assert workspace_dossier(workspace, TODAY) == EXPECTED
+    # Deterministic: the same day gives the same text.
+    assert workspace_dossier(workspace, TODAY) == EXPECTED
+
+
+def test_the_dossier_of_an_empty_workspace(workspace: Workspace) -> None:
+    workspace.meta.set("name", "Nouveau service")
+    assert workspace_dossier(workspace, TODAY) == (
+        "# Dossier d'homologation — Nouveau service\n"
+        "\n"
+        "- **Service :** Nouveau service\n"
+        "- **Établi le :** 27/11/2026\n"
+        "\n"
+        "## Indice de sécurité\n"
+        "\n"
+        "**Indice global : — / 5**, validité suggérée de l'homologation : —.\n"
+        "\n"
+        "Indice de 0 à 5 calculé sur les mesures applicables : une mesure indispensable"
+        " compte double, une mesure partielle pour moitié.\n"
+        "\n"
+        "| Catégorie | Indice | Faites | Partielles | Applicables | Non applicables |\n"
+        "| --- | --- | --- | --- | --- | --- |\n"
+        "| Gouvernance | — | 0 | 0 | 0 | 0 |\n"
+        "| Protection | — | 0 | 0 | 0 | 0 |\n"
+        "| Défense | — | 0 | 0 | 0 | 0 |\n"
+        "| Résilience | — | 0 | 0 | 0 | 0 |\n"
+        "| **Ensemble** | — | 0 | 0 | 0 | 0 |\n"
+        "\n"
+        "## Mesures de sécurité (0)\n"
+        "\n"
+        "Aucune mesure dans l'espace de travail.\n"
+        "\n"
+        "## Risques (0)\n"
+        "\n"
+        "Aucun risque enregistré.\n"
+        "\n"
+        "## Étapes de l'homologation\n"
+        "\n"
+        "Aucune étape enregistrée.\n"
+        "\n"
+        "## Décision d'homologation\n"
+        "\n"
+        "Aucune décision enregistrée.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "today, countdown",
+    [
+        (date(2026, 12, 30), "encore 1 jour (urgent)"),
+        (date(2026, 12, 31), "dernier jour de validité (urgent)"),
+        (date(2027, 1, 1), "expirée depuis 1 jour"),
+        (date(2027, 1, 10), "expirée depuis 10 jours"),
+    ],
+)
+def test_the_countdown_line_follows_the_day(
+    workspace: Workspace, today: date, countdown: str
+) -> None:
+    fill(workspace)
+    assert workspace_dossier(workspace, today).endswith(f"- **Échéance :** {countdown}\n")
+
+
+def test_the_dossier_in_english(workspace: Workspace) -> None:
+    fill(workspace)
+    set_language("en")
+    text = workspace_dossier(workspace, TODAY)
+    assert text.startswith("# Homologation dossier — Répit Aidants\n")
+    assert "**Overall score: 2.5 / 5**, suggested homologation validity: 1 year." in text
+    assert "- **Valid until:** 2026-12-31\n- **Expiry:** 34 days to go (soon)\n" in text
+
+
+def test_export_dossier_from_the_shell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "w.db"
+    ws = open_workspace(path, author="Camille")
+    fill(ws)
+    expected = workspace_dossier(ws, date.today())
+    ws.close()
+
+    assert main(["--db", str(path), "export", "dossier"]) == 0
+    assert capsys.readouterr().out == expected
+
+    out = tmp_path / "dossier.md"
+    assert main(["--db", str(path), "export", "dossier", "--out", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == str(out)
+    assert out.read_text(encoding="utf-8") == expected
+    # An existing file is never overwritten.
+    out.write_text("à garder", encoding="utf-8")
+    assert main(["--db", str(path), "export", "dossier", "--out", str(out)]) == 2
+    assert "existe déjà" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "à garder"
