@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
     from prodtui.store.audit import AuditRepository
+    from prodtui.store.dashboard import DashboardRepository
     from prodtui.store.drafts import DraftRepository
     from prodtui.store.items import ItemRepository
     from prodtui.store.meta import MetaRepository
@@ -209,6 +210,12 @@ class Workspace:
         from prodtui.store.responsibilities import ResponsibilityRepository
 
         return ResponsibilityRepository(self)
+
+    @cached_property
+    def dashboard(self) -> DashboardRepository:
+        from prodtui.store.dashboard import DashboardRepository
+
+        return DashboardRepository(self)
 
 
 def open_workspace(

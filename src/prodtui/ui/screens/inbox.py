@@ -104,6 +104,14 @@ class InboxScreen(WorkspaceScreen):
             index = next((i for i, it in enumerate(items) if it.id == selected), None)
             table.move_cursor(row=index if index is not None else min(row, len(items) - 1))
 
+    def show_to_triage(self) -> None:
+        """The captures still to triage, unfiltered, the cursor on the newest."""
+        self.show_all = False
+        self.query_one("#inbox-filter", Input).value = ""
+        self.refresh_data()
+        self.table.move_cursor(row=0)
+        self.table.focus()
+
     def selected_id(self) -> int | None:
         table = self.table
         if not table.row_count:

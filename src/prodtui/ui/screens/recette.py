@@ -78,6 +78,14 @@ class RecetteScreen(WorkspaceScreen):
             t("recette.title", campaigns=len(self.campaigns), cases=cases)
         )
 
+    def select_campaign(self, campaign_id: int) -> None:
+        """Put the cursor on a campaign (if it still exists)."""
+        self.refresh_data()
+        for row, campaign in enumerate(self.campaigns):
+            if campaign.id == campaign_id:
+                self.query_one("#recette-campaigns", DataTable).move_cursor(row=row)
+        self.query_one("#recette-campaigns", DataTable).focus()
+
     def selected(self) -> Campaign | None:
         if not self.campaigns:
             return None

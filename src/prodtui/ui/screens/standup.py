@@ -113,6 +113,12 @@ class StandupScreen(WorkspaceScreen):
         self.timer = None
         self.refresh_data()
 
+    def show_today(self, section: str = "people") -> None:
+        """Today's stand-up with the cursor in `section`: people, blockers or items."""
+        if self.day != self.prodtui.today():
+            self.show_day(self.prodtui.today())
+        self.query_one(f"#standup-{section}", DataTable).focus()
+
     def refresh_data(self) -> None:
         if not self.is_mounted:
             return

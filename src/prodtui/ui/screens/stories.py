@@ -251,6 +251,16 @@ class StoriesScreen(WorkspaceScreen):
     def on_filter_input_done(self) -> None:
         self.table.focus()
 
+    def show_filter(self, story_filter: StoryFilter) -> None:
+        """Show the backlog through `story_filter` (its words go in the filter line)."""
+        self.filter = story_filter
+        line = self.query_one("#stories-filter", FilterInput)
+        with line.prevent(Input.Changed):
+            line.value = story_filter.text
+        line.set_class(not story_filter.text, "hidden")
+        self.refresh_data()
+        self.table.focus()
+
     def action_filters(self) -> None:
         from prodtui.ui.screens.story_dialogs import FilterScreen
 

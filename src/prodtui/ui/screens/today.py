@@ -1,61 +1,342 @@
-"""Today: what needs the user now. Tiles for the panels still to come say so."""
+"""Today: what needs the user now, one tile per place, one key to go there."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from rich.markup import escape
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.widgets import Static
 
-from prodtui.i18n import t
+from prodtui.domain.dashboard import (
+    ActionsTile,
+    BlockersTile,
+    CampaignTile,
+    InboxTile,
+    SecurityTile,
+    SprintTile,
+    StandupTile,
+    TodaySnapshot,
+)
+from prodtui.domain.homologation import ExpiryLevel
+from prodtui.i18n import format_day, t
+from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import WorkspaceScreen
 
-SHOWN = 6
+BARS = " ▁▂▃▄▅▆▇█"
+LEVEL_STYLE = {
+    ExpiryLevel.OK: "$success",
+    ExpiryLevel.PLAN: "$text",
+    ExpiryLevel.SOON: "$warning",
+    ExpiryLevel.URGENT: "b $error",
+    ExpiryLevel.EXPIRED: "b $error",
+}
+# Below these widths the grid has fewer columns (each tile needs about 38 cells to read).
+THREE_COLUMNS = 110
+TWO_COLUMNS = 56
+
+
+@dataclass(frozen=True)
+class TileSpec:
+    name: str
+    title: str
+    """Catalogue key of the tile's title."""
+    wide: bool = False
+    """Spans two columns when the grid has three: the tile has long lines."""
+
+
+TILES = (
+    TileSpec("standup", "today.standup"),
+    TileSpec("blockers", "today.blockers"),
+    TileSpec("actions", "today.actions"),
+    TileSpec("inbox", "today.inbox"),
+    TileSpec("sprint", "today.sprint", wide=True),
+    TileSpec("campaign", "today.campaign"),
+    TileSpec("security", "today.security", wide=True),
+)
+
+
+def bar(values: list[int], top: int) -> str:
+    """One block character per value, scaled from 0 to `top` (0 is a blank)."""
+    if top <= 0:
+        return ""
+    steps = len(BARS) - 1
+    return "".join(BARS[min(steps, -(-value * steps // top))] for value in values)
+
+
+def names(people: list[str], limit: int = 8) -> str:
+    """First names, so that more of the team fits on the tile's line."""
+    shown = [escape(name.split()[0]) for name in people[:limit]]
+    return ", ".join(shown) + ("…" if len(people) > limit else "")
+
+
+def short_day(day: date | None) -> str:
+    return f"{day.day:02}/{day.month:02}" if day else ""
 
 
 class TodayScreen(WorkspaceScreen):
+    CSS_PATH = styles_dir() / "today.tcss"
+
     mode_name = "today"
+
+    BINDINGS = [
+        Binding("s", "jump('standup')", "today.key.standup", show=False, id="today.standup"),
+        Binding("b", "jump('blockers')", "today.key.blockers", show=False, id="today.blockers"),
+        Binding("a", "jump('actions')", "today.key.actions", show=False, id="today.actions"),
+        Binding("t", "jump('inbox')", "today.key.inbox", show=False, id="today.inbox"),
+        Binding("p", "jump('sprint')", "today.key.sprint", show=False, id="today.sprint"),
+        Binding("c", "jump('campaign')", "today.key.campaign", show=False, id="today.campaign"),
+        Binding("h", "jump('security')", "today.key.security", show=False, id="today.security"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.snapshot: TodaySnapshot | None = None
 
     def compose_body(self) -> ComposeResult:
         with Grid(id="today-grid"):
-            with Vertical(classes="tile", id="tile-inbox"):
-                yield Static(t("today.inbox"), classes="tile-title")
-                yield Static("", id="today-inbox", classes="tile-lines")
-            with Vertical(classes="tile", id="tile-actions"):
-                yield Static(t("today.actions"), classes="tile-title")
-                yield Static("", id="today-actions", classes="tile-lines")
-            with Vertical(classes="tile", id="tile-blockers"):
-                yield Static(t("today.blockers"), classes="tile-title")
-                yield Static("", id="today-blockers", classes="tile-lines")
-            with Vertical(classes="tile coming", id="tile-coming"):
-                yield Static(t("today.coming_title"), classes="tile-title")
-                yield Static(t("today.coming"), classes="coming-text")
+            for spec in TILES:
+                with Vertical(classes="tile", id=f"tile-{spec.name}"):
+                    yield Static("", id=f"today-{spec.name}", classes="tile-lines")
+
+    def on_mount(self) -> None:
+        # Each tile shows its key as the settings bind it (the app applies the keymap only
+        # after this first screen is mounted, so the settings are read here).
+        keymap = self.prodtui.settings.keymap
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding) and binding.id
+            if override := keymap.get(binding.id, "").split(",")[0].strip():
+                binding = binding.with_key(override)
+            name = binding.id.removeprefix("today.")
+            title = t(next(spec.title for spec in TILES if spec.name == name))
+            key = self.app.get_key_display(binding)
+            self.query_one(
+                f"#tile-{name}"
+            ).border_title = f"[reverse b] {escape(key)} [/] {escape(title)}"
+        self._reflow(self.size.width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._reflow(event.size.width)
+
+    def _reflow(self, width: int) -> None:
+        """Three columns where tiles are wide enough to read, then two, then one."""
+        columns = 3 if width >= THREE_COLUMNS else 2 if width >= TWO_COLUMNS else 1
+        cells = 0
+        for spec in TILES:
+            span = 2 if (spec.wide and columns == 3) else 1
+            cells += span
+            self.query_one(f"#tile-{spec.name}").styles.column_span = span
+        # The last tile takes what is left of its row, so that no hole remains.
+        last = self.query_one(f"#tile-{TILES[-1].name}")
+        if cells % columns:
+            last.styles.column_span = int(last.styles.column_span or 1) + columns - cells % columns
+            cells += columns - cells % columns
+        grid = self.query_one("#today-grid", Grid)
+        grid.styles.grid_size_columns = columns
+        grid.styles.grid_size_rows = cells // columns
+
+    # -- data --------------------------------------------------------------------------------
 
     def refresh_data(self) -> None:
         if not self.is_mounted:
             return
-        items = self.workspace.items
-        today = self.prodtui.today()
-        inbox = [t("today.inbox_count", count=items.count_inbox())]
-        for item in items.inbox(limit=SHOWN):
-            inbox.append(f"• [dim]{t(f'kind.{item.kind.value}')}[/] {escape(item.text)}")
-        self.query_one("#today-inbox", Static).update("\n".join(inbox))
-        actions = items.open_actions_due(today)
-        lines = []
-        for action in actions[:SHOWN]:
-            late = action.due_date is not None and action.due_date < today
+        snap = self.workspace.dashboard.snapshot(self.prodtui.today())
+        self.snapshot = snap
+        self._show("standup", self._standup(snap.standup))
+        self._show("blockers", self._blockers(snap.blockers, snap.today))
+        self._show("actions", self._actions(snap.actions, snap.today))
+        self._show("inbox", self._inbox(snap.inbox))
+        self._show("sprint", self._sprint(snap.sprint))
+        self._show("campaign", self._campaign(snap.campaign))
+        self._show("security", self._security(snap.security, snap.today))
+
+    def _show(self, name: str, lines: list[str]) -> None:
+        self.query_one(f"#today-{name}", Static).update("\n".join(lines))
+
+    @staticmethod
+    def _muted(text: str) -> str:
+        return f"[$text-muted]{escape(text)}[/]"
+
+    def _standup(self, tile: StandupTile) -> list[str]:
+        if not tile.team:
+            return [self._muted(t("today.standup_no_team"))]
+        spoke = t("today.standup_spoke", spoke=len(tile.spoke), total=tile.team)
+        lines = [f"[b]{escape(spoke)}[/]" if tile.held else self._muted(t("today.standup_none"))]
+        if tile.held:
+            if tile.absent:
+                lines[0] += " · " + escape(t("today.standup_absent", count=len(tile.absent)))
+            if tile.spoke:
+                lines.append(escape(t("today.standup_spoke_names", names="")) + names(tile.spoke))
+        if tile.waiting:
+            label = escape(t("today.standup_waiting", names=""))
+            lines.append(f"[$warning]{label}[/]{names(tile.waiting)}")
+        elif tile.held:
+            lines.append(f"[$success]{escape(t('today.standup_all_spoke'))}[/]")
+        if tile.absent:
+            lines.append(
+                self._muted(t("today.standup_absent_names", names="")) + names(tile.absent)
+            )
+        return lines
+
+    def _blockers(self, tile: BlockersTile, today: date) -> list[str]:
+        if not tile.count:
+            return [self._muted(t("today.no_blockers"))]
+        oldest = tile.age(tile.oldest[0], today) if tile.oldest else 0
+        lines = [f"[b]{escape(t('today.blockers_count', count=tile.count, days=oldest))}[/]"]
+        for item in tile.oldest:
+            age = tile.age(item, today)
+            style = "b $error" if age >= 3 else "b"
+            owner = f" [dim]@{escape(item.owner)}[/]" if item.owner else ""
+            lines.append(
+                f"[{style}]{escape(t('today.age', days=age))}[/] {escape(item.text)}{owner}"
+            )
+        return lines
+
+    def _actions(self, tile: ActionsTile, today: date) -> list[str]:
+        if not tile.count:
+            return [self._muted(t("today.no_actions"))]
+        head = t("today.actions_count", late=tile.late, today=tile.due_today)
+        lines = [f"[b]{escape(head)}[/]"]
+        for item in tile.first:
+            late = item.day is not None and item.day < today
             mark = "[b $error]⚠[/]" if late else "•"
-            owner = f" [dim]@{escape(action.owner)}[/]" if action.owner else ""
-            day = f"{action.due_date.day:02}/{action.due_date.month:02}" if action.due_date else ""
-            lines.append(f"{mark} [b]{day}[/] {escape(action.text)}{owner}")
-        if len(actions) > SHOWN:
-            lines.append(t("today.more", count=len(actions) - SHOWN))
-        self.query_one("#today-actions", Static).update("\n".join(lines) or t("today.no_actions"))
-        blockers = items.open_blockers(limit=50)
+            owner = f" [dim]@{escape(item.owner)}[/]" if item.owner else ""
+            lines.append(f"{mark} [b]{short_day(item.day)}[/] {escape(item.text)}{owner}")
+        return lines
+
+    def _inbox(self, tile: InboxTile) -> list[str]:
+        if not tile.count:
+            return [self._muted(t("today.inbox_empty"))]
+        lines = [f"[b]{escape(t('today.inbox_count', count=tile.count))}[/]"]
+        for item in tile.newest:
+            lines.append(f"• [dim]{escape(t(f'kind.{item.kind.value}'))}[/] {escape(item.text)}")
+        return lines
+
+    def _sprint(self, tile: SprintTile | None) -> list[str]:
+        if tile is None:
+            return [self._muted(t("today.no_sprint"))]
+        period = t(
+            "today.sprint_period",
+            name=tile.name,
+            start=short_day(tile.start),
+            end=short_day(tile.end),
+        )
+        if tile.in_points:
+            done = t(
+                "today.sprint_points",
+                done=tile.done_points,
+                committed=tile.committed_points,
+                stories_done=tile.done_stories,
+                stories=tile.committed_stories,
+            )
+        else:
+            done = t("today.sprint_stories", done=tile.done, committed=tile.committed)
+        lines = [f"[b]{escape(period)}[/]", escape(done)]
+        if not tile.committed:
+            lines.append(self._muted(t("today.sprint_empty")))
+            return lines
+        # The burn-down so far, then dots for the working days still to come.
+        trend = bar(tile.series, tile.committed) + "·" * tile.days_left
+        style = "$warning" if tile.behind else "$success"
+        state = t("today.sprint_behind" if tile.behind else "today.sprint_on_track")
+        remaining = t("today.sprint_remaining", remaining=tile.remaining, ideal=tile.ideal)
+        lines.append(f"[{style}]{trend}[/] {escape(remaining)}")
+        lines.append(f"[{style}]{escape(state)}[/]")
+        if tile.unestimated and tile.in_points:
+            lines.append(self._muted(t("today.sprint_unestimated", count=tile.unestimated)))
+        return lines
+
+    def _campaign(self, tile: CampaignTile | None) -> list[str]:
+        if tile is None:
+            return [self._muted(t("today.no_campaign"))]
+        name = t("today.campaign_name", name=tile.name, number=tile.pass_number)
+        rate = tile.progress.pass_rate
+        left = escape(t("today.campaign_left", left=tile.left, total=tile.progress.total))
+        if rate is None:
+            figures = self._muted(t("today.campaign_no_result")) + " · " + left
+        else:
+            figures = f"[b]{escape(t('today.campaign_rate', rate=f'{rate:.0%}'))}[/] · {left}"
+        failures = t("today.campaign_failures", failed=tile.failed, blocked=tile.blocked)
+        style = "$error" if tile.failed or tile.blocked else "$text-muted"
+        return [f"[b]{escape(name)}[/]", figures, f"[{style}]{escape(failures)}[/]"]
+
+    def _security(self, tile: SecurityTile, today: date) -> list[str]:
         lines = []
-        for blocker in blockers[:SHOWN]:
-            age = (today - blocker.created_at.date()).days if blocker.created_at else 0
-            lines.append(f"• [b]{t('today.age', days=age)}[/] {escape(blocker.text)}")
-        if len(blockers) > SHOWN:
-            lines.append(t("today.more", count=len(blockers) - SHOWN))
-        self.query_one("#today-blockers", Static).update("\n".join(lines) or t("today.no_blockers"))
+        if not tile.measures:
+            lines.append(self._muted(t("today.security_no_measures")))
+        else:
+            score = "—" if tile.score is None else f"{tile.score:.1f}"
+            line = t(
+                "today.security_score",
+                score=score,
+                done=tile.done,
+                partial=tile.partial,
+                total=tile.applicable,
+            )
+            lines.append(f"[b]{escape(line)}[/]")
+            if tile.late:
+                late = t("today.security_late", count=tile.late)
+                lines.append(f"[$error]{escape(late)}[/]")
+            else:
+                lines.append(self._muted(t("today.security_none_late")))
+        decision = tile.homologation
+        if decision is None:
+            lines.append(self._muted(t("today.homologation_none")))
+        elif not decision.granted:
+            day = format_day(decision.decided_on, short=True)
+            lines.append(f"[b $error]{escape(t('today.homologation_refused', day=day))}[/]")
+        else:
+            count = decision.countdown(today)
+            day = format_day(count.expires_on)
+            key = (
+                "today.homologation_expired"
+                if count.level is ExpiryLevel.EXPIRED
+                else ("today.homologation_until")
+            )
+            level = t(f"today.expiry.{count.level.value}", days=abs(count.days_left))
+            style = LEVEL_STYLE[count.level]
+            lines.append(escape(t(key, day=day)))
+            lines.append(f"[{style}]{escape(level)}[/]")
+        return lines
+
+    # -- jumps -------------------------------------------------------------------------------
+
+    async def on_click(self, event: events.Click) -> None:
+        # The mouse is optional: a click on a tile does what its key does.
+        for node in event.widget.ancestors_with_self if event.widget else []:
+            if node.has_class("tile") and node.id:
+                await self.action_jump(node.id.removeprefix("tile-"))
+                return
+
+    async def action_jump(self, tile: str) -> None:
+        from prodtui.store.stories import StoryFilter
+        from prodtui.ui.screens.inbox import InboxScreen
+        from prodtui.ui.screens.recette import RecetteScreen
+        from prodtui.ui.screens.standup import StandupScreen
+        from prodtui.ui.screens.stories import StoriesScreen
+
+        snap = self.snapshot
+        mode = {
+            "standup": "standup",
+            "blockers": "standup",
+            "actions": "standup",
+            "inbox": "inbox",
+            "sprint": "stories",
+            "campaign": "recette",
+            "security": "security",
+        }[tile]
+        await self.app.switch_mode(mode)
+        screen = self.app.screen
+        if isinstance(screen, StandupScreen):
+            section = {"standup": "people", "blockers": "blockers", "actions": "items"}[tile]
+            screen.show_today(section)
+        elif isinstance(screen, InboxScreen):
+            screen.show_to_triage()
+        elif isinstance(screen, StoriesScreen) and snap and snap.sprint:
+            screen.show_filter(StoryFilter(sprint_id=snap.sprint.id))
+        elif isinstance(screen, RecetteScreen) and snap and snap.campaign:
+            screen.select_campaign(snap.campaign.id)

@@ -1,0 +1,420 @@
+"""The Today dashboard: its figures on a hand-built workspace, its empty states, each tile's
+key landing on the right place, and snapshots at 120×40 and 80×24."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from textual.widgets import Static
+
+from prodtui.domain.dashboard import BlockersTile, SprintTile, TileItem, burndown, working_days
+from prodtui.domain.homologation import ExpiryLevel, add_months
+from prodtui.domain.items import Item, ItemKind
+from prodtui.domain.people import Person, Role
+from prodtui.domain.recette import Campaign, CampaignState, ExecutionStatus, TestCase
+from prodtui.domain.security import MeasureStatus
+from prodtui.domain.standup import StandupEntry
+from prodtui.domain.stories import Sprint, Story, StoryStatus
+from prodtui.i18n import set_language
+from prodtui.store import Workspace
+from prodtui.store.stories import StoryFilter
+from prodtui.ui.screens.inbox import InboxScreen
+from prodtui.ui.screens.recette import RecetteScreen
+from prodtui.ui.screens.security import SecurityScreen
+from prodtui.ui.screens.standup import StandupScreen
+from prodtui.ui.screens.stories import StoriesScreen
+from prodtui.ui.screens.today import TodayScreen, bar
+from tests.conftest import TODAY, AppFactory
+
+MONDAY = TODAY - timedelta(days=4)  # TODAY is a Friday: the sprint's second week is next
+
+REFERENTIAL = """
+[[measures]]
+code = "GOUV-01"
+category = "gouvernance"
+title = "Désigner l'autorité d'homologation"
+indispensable = true
+
+[[measures]]
+code = "PROT-01"
+category = "protection"
+title = "Chiffrer les flux"
+
+[[measures]]
+code = "DEF-01"
+category = "defense"
+title = "Journaliser les accès"
+"""
+
+
+@dataclass
+class Built:
+    sprint_id: int
+    campaign_id: int
+    other_campaign_id: int
+
+
+def build(ws: Workspace) -> Built:
+    """A team of three, a sprint of 13 points (5 done), a campaign of four cases (pass,
+    fail, blocked, one left), three measures, and a homologation expiring in 20 days."""
+    ws.meta.set("name", "Démarches simplifiées")
+    lea, karim, sophie = (
+        ws.people.add(Person(name=name, role=Role.DEV))
+        for name in ("Léa Martin", "Karim Benali", "Sophie Durand")
+    )
+    ws.standups.save_entry(TODAY, StandupEntry(person_id=lea.id, today="Recette du dépôt"))
+    ws.standups.save_entry(TODAY, StandupEntry(person_id=sophie.id, absent=True))
+    ws.standups.raise_blocker(TODAY - timedelta(days=3), karim, "Pas d'accès à la préprod")
+    ws.standups.raise_blocker(TODAY, lea, "Certificat expiré en recette")
+    for text, due in (
+        ("Relancer l'hébergeur", TODAY - timedelta(days=2)),
+        ("Envoyer le compte rendu", TODAY),
+        ("Préparer la démo", TODAY + timedelta(days=3)),
+    ):
+        ws.items.add(Item(kind=ItemKind.ACTION, text=text, due_date=due, owner="Léa Martin"))
+    ws.items.add(Item(kind=ItemKind.IDEA, text="Un tutoriel vidéo pour les aidants"))
+
+    sprint = ws.sprints.add(
+        Sprint(name="Sprint 7", start_date=MONDAY, end_date=MONDAY + timedelta(days=11))
+    )
+    stories = [
+        ws.stories.add(Story(title=title, points=points, sprint_id=sprint.id))
+        for title, points in (("Déposer une demande", 5), ("Suivre sa demande", 8))
+    ]
+    ws.stories.add(Story(title="Abandonnée", points=3, sprint_id=sprint.id))
+    ws.stories.set_status(ws.stories.get(stories[0].id), StoryStatus.DONE)
+    abandoned = ws.stories.by_key("US-3")
+    assert abandoned is not None
+    ws.stories.set_status(abandoned, StoryStatus.ABANDONED)
+
+    cases = [ws.test_cases.add(TestCase(title=f"Cas {n}")) for n in range(1, 5)]
+    older = ws.campaigns.add(Campaign(name="Recette v1.0", state=CampaignState.PLANNED))
+    campaign = ws.campaigns.add(
+        Campaign(name="Recette v1.1", start_date=MONDAY, state=CampaignState.IN_PROGRESS)
+    )
+    ws.executions.record(campaign, cases[0], ExecutionStatus.FAIL, "Écran blanc")
+    ws.executions.record(campaign, cases[0], ExecutionStatus.PASS)  # the latest result counts
+    ws.executions.record(campaign, cases[1], ExecutionStatus.FAIL, "Bouton absent")
+    ws.executions.record(campaign, cases[2], ExecutionStatus.BLOCKED, "Préprod en panne")
+
+    ws.measures.import_referential(REFERENTIAL, "test.toml")
+    entries = {e.code: e for e in ws.measures.entries()}
+    ws.measures.set_status(entries["GOUV-01"].state, MeasureStatus.DONE)
+    partial = ws.measures.set_status(entries["PROT-01"].state, MeasureStatus.PARTIAL)
+    ws.measures.save(partial.model_copy(update={"due_date": TODAY - timedelta(days=1)}))
+    expires = TODAY + timedelta(days=20)
+    ws.homologation.record_decision(
+        _decision(decided_on=add_months(expires, -12), validity_months=12)
+    )
+    assert sprint.id and campaign.id and older.id
+    return Built(sprint_id=sprint.id, campaign_id=campaign.id, other_campaign_id=older.id)
+
+
+def _decision(**fields: object) -> object:
+    from prodtui.domain.homologation import HomologationDecision
+
+    return HomologationDecision(authority_name="Préfète de région", opinion="favourable", **fields)
+
+
+def tile_text(app: object, name: str) -> str:
+    return str(app.screen.query_one(f"#today-{name}", Static).render())  # type: ignore[attr-defined]
+
+
+# -- the figures ------------------------------------------------------------------------------
+
+
+def test_every_tile_figure_on_a_hand_built_workspace(workspace: Workspace) -> None:
+    built = build(workspace)
+    snap = workspace.dashboard.snapshot(TODAY)
+
+    assert snap.standup.spoke == ["Léa Martin"]
+    assert snap.standup.absent == ["Sophie Durand"]
+    assert snap.standup.waiting == ["Karim Benali"]
+    assert snap.standup.held
+
+    assert snap.blockers.count == 2
+    assert [snap.blockers.age(b, TODAY) for b in snap.blockers.oldest] == [3, 0]
+
+    assert (snap.actions.count, snap.actions.late, snap.actions.due_today) == (2, 1, 1)
+    assert [a.text for a in snap.actions.first] == [
+        "Relancer l'hébergeur",
+        "Envoyer le compte rendu",
+    ]
+    # Captures typed in are to triage; blockers raised in the stand-up are filed already.
+    assert snap.inbox.count == 4
+    assert snap.inbox.newest[0].text == "Un tutoriel vidéo pour les aidants"
+
+    sprint = snap.sprint
+    assert sprint is not None and sprint.id == built.sprint_id
+    assert (sprint.committed_points, sprint.done_points) == (13, 5)
+    assert (sprint.committed_stories, sprint.done_stories) == (2, 1)
+    assert sprint.remaining == 8
+    assert len(sprint.days) == 10 and len(sprint.elapsed) == 5
+    assert sprint.series[-1] == 8  # done today (the audit trail's date), counted by today
+    assert sprint.ideal == 6 and sprint.behind
+
+    campaign = snap.campaign
+    assert campaign is not None and campaign.id == built.campaign_id
+    assert campaign.progress.total == 4
+    assert campaign.progress.pass_rate == pytest.approx(1 / 3)
+    assert (campaign.failed, campaign.blocked, campaign.left) == (1, 1, 1)
+
+    security = snap.security
+    # 5 × (2 × 1 + 0.5 + 0) / (2 + 1 + 1) = 3.125, rounded half up to one decimal.
+    assert security.score == 3.1
+    assert (security.applicable, security.done, security.partial, security.late) == (3, 1, 1, 1)
+    assert security.homologation is not None
+    countdown = security.homologation.countdown(TODAY)
+    assert countdown.days_left == 20 and countdown.level is ExpiryLevel.URGENT
+
+
+async def test_the_tiles_show_the_figures(make_app: AppFactory, workspace: Workspace) -> None:
+    build(workspace)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        assert "1/3 ont parlé · 1 absent(s)" in tile_text(app, "standup")
+        assert "Pas encore entendus : Karim" in tile_text(app, "standup")
+        assert "2 ouvert(s) · le plus ancien : 3 j" in tile_text(app, "blockers")
+        assert "1 en retard, 1 pour aujourd'hui" in tile_text(app, "actions")
+        assert "4 capture(s) à trier" in tile_text(app, "inbox")
+        sprint = tile_text(app, "sprint")
+        assert "5/13 points faits · 1/2 stories" in sprint
+        assert "reste 8 · idéal 6" in sprint and "En retard" in sprint
+        campaign = tile_text(app, "campaign")
+        assert "Recette v1.1" in campaign and "Réussite 33%" in campaign
+        assert "1 en échec · 1 bloqué(s)" in campaign and "1 cas restant(s) sur 4" in campaign
+        security = tile_text(app, "security")
+        assert "Indice 3.1 / 5" in security and "1 mesure(s) en retard" in security
+        assert "J-20 : renouvellement urgent" in security
+        # Each tile shows its key.
+        titles = [str(tile.border_title) for tile in app.screen.query(".tile")]
+        assert [title.split("]")[1].strip()[0] for title in titles] == list("sbatpch")
+
+
+async def test_a_keymap_override_shows_on_the_tile(make_app: AppFactory) -> None:
+    app = make_app('[keymap]\n"today.sprint" = "f2"\n')
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        title = str(app.screen.query_one("#tile-sprint").border_title)
+        assert "f2" in title
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, StoriesScreen)
+
+
+def test_burndown_counts_work_from_the_day_it_was_done() -> None:
+    days = working_days(MONDAY, TODAY)
+    assert days == [MONDAY + timedelta(days=n) for n in range(5)]
+    done = [(MONDAY - timedelta(days=2), 2), (MONDAY + timedelta(days=2), 3)]
+    assert burndown(days, 10, done) == [8, 8, 5, 5, 5]
+    assert bar([10, 5, 0], 10) == "█▄ "
+    sprint = SprintTile(
+        id=1, name="S", start=MONDAY, end=TODAY + timedelta(days=7), today=TODAY,
+        committed_stories=4, done_stories=2,
+        done_on=[(MONDAY, 0), (TODAY + timedelta(days=1), 0)],
+    )  # fmt: skip
+    # No points in the sprint: stories are the unit; a date after today counts as today.
+    assert not sprint.in_points and sprint.series == [3, 3, 3, 3, 2]
+    assert sprint.days_left == 5 and sprint.ideal == 2 and not sprint.behind
+    blocker = TileItem(id=1, kind=ItemKind.BLOCKER, text="x", day=TODAY + timedelta(days=1))
+    assert BlockersTile.age(blocker, TODAY) == 0
+
+
+def test_the_levels_of_the_homologation_countdown(workspace: Workspace) -> None:
+    # Each decision is dated after the one before: it becomes the latest.
+    for days, level in ((60, ExpiryLevel.SOON), (120, ExpiryLevel.PLAN), (200, ExpiryLevel.OK)):
+        workspace.homologation.record_decision(
+            _decision(decided_on=add_months(TODAY + timedelta(days=days), -24), validity_months=24)
+        )
+        homologation = workspace.dashboard.security(TODAY).homologation
+        assert homologation is not None and homologation.countdown(TODAY).level is level
+    workspace.homologation.record_decision(
+        _decision(decided_on=date(2025, 5, 26), validity_months=6)  # older: not the latest
+    )
+    homologation = workspace.dashboard.security(TODAY).homologation
+    assert homologation is not None and homologation.countdown(TODAY).days_left == 200
+
+
+# -- empty workspace --------------------------------------------------------------------------
+
+
+async def test_an_empty_workspace_says_so(make_app: AppFactory, workspace: Workspace) -> None:
+    snap = workspace.dashboard.snapshot(TODAY)
+    assert snap.sprint is None and snap.campaign is None and snap.security.score is None
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "Équipe à créer depuis le stand-up" in tile_text(app, "standup")
+        assert "Aucun bloquant ouvert." in tile_text(app, "blockers")
+        assert "Aucune action due aujourd'hui." in tile_text(app, "actions")
+        assert "Rien à trier." in tile_text(app, "inbox")
+        assert "Aucun sprint en cours." in tile_text(app, "sprint")
+        assert "Aucune campagne en cours." in tile_text(app, "campaign")
+        security = tile_text(app, "security")
+        assert "Aucune mesure de sécurité" in security
+        assert "Aucune décision d'homologation" in security
+        # Jumping from an empty tile still lands on its screen.
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, StoriesScreen) and not app.screen.filter.active
+
+
+async def test_a_team_without_stand_up_today(make_app: AppFactory, workspace: Workspace) -> None:
+    workspace.people.add(Person(name="Léa Martin", role=Role.DEV))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = tile_text(app, "standup")
+        assert "Pas encore de stand-up aujourd'hui" in text and "Léa" in text
+
+
+async def test_english_tiles(make_app: AppFactory, workspace: Workspace) -> None:
+    build(workspace)
+    set_language("en")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "1/3 have spoken" in tile_text(app, "standup")
+        assert "D-20: renewal urgent" in tile_text(app, "security")
+
+
+# -- jumps ------------------------------------------------------------------------------------
+
+
+async def test_s_b_a_open_todays_stand_up_on_people_blockers_and_actions(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    build(workspace)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        # Leave the stand-up on another day first: the tiles are about today.
+        await pilot.press("2", "left_square_bracket", "1")
+        await pilot.pause()
+        for key, focused in (
+            ("s", "standup-people"),
+            ("b", "standup-blockers"),
+            ("a", "standup-items"),
+        ):
+            await pilot.press(key)
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, StandupScreen)
+            assert screen.day == TODAY
+            assert app.focused is not None and app.focused.id == focused
+            await pilot.press("1")
+            await pilot.pause()
+            assert isinstance(app.screen, TodayScreen)
+        blockers = workspace.standups.blockers_on(TODAY)
+        assert len(blockers) == 2
+
+
+async def test_t_opens_the_inbox_to_triage(make_app: AppFactory, workspace: Workspace) -> None:
+    build(workspace)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        # The inbox was left showing every capture: t brings back the ones to triage.
+        await pilot.press("i", "a", "1", "t")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InboxScreen) and not screen.show_all
+        assert screen.table.row_count == 4
+        assert app.focused is screen.table
+
+
+async def test_p_opens_the_backlog_filtered_on_the_sprint(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    built = build(workspace)
+    workspace.stories.add(Story(title="Hors sprint"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StoriesScreen)
+        assert screen.filter == StoryFilter(sprint_id=built.sprint_id)
+        assert screen.table.row_count == 3  # the sprint's stories, the abandoned one too
+        assert "Sprint 7" in str(screen.query_one("#stories-title", Static).render())
+
+
+async def test_c_opens_the_campaign_in_progress(make_app: AppFactory, workspace: Workspace) -> None:
+    built = build(workspace)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4", "down")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RecetteScreen)
+        assert screen.selected().id == built.other_campaign_id
+        await pilot.press("1", "c")
+        await pilot.pause()
+        assert app.screen is screen and screen.selected().id == built.campaign_id
+
+
+async def test_h_opens_security(make_app: AppFactory, workspace: Workspace) -> None:
+    build(workspace)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, SecurityScreen)
+
+
+async def test_a_click_on_a_tile_jumps_too(make_app: AppFactory, workspace: Workspace) -> None:
+    build(workspace)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.click("#today-campaign")
+        await pilot.pause()
+        assert isinstance(app.screen, RecetteScreen)
+
+
+async def test_the_tiles_follow_a_change(make_app: AppFactory, workspace: Workspace) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+n", *"! serveur de recette en panne", "enter")
+        await pilot.pause()
+        assert "1 ouvert(s)" in tile_text(app, "blockers")
+
+
+# -- layout -----------------------------------------------------------------------------------
+
+
+async def test_the_grid_reflows_with_the_width(make_app: AppFactory, workspace: Workspace) -> None:
+    build(workspace)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        grid = app.screen.query_one("#today-grid")
+        assert grid.styles.grid_size_columns == 3
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert grid.styles.grid_size_columns == 2
+        for tile in app.screen.query(".tile"):
+            assert tile.region.right <= 80 and tile.region.bottom <= 23
+        await pilot.resize_terminal(50, 30)
+        await pilot.pause()
+        assert grid.styles.grid_size_columns == 1
+
+
+def test_snapshot_120_by_40(snap_compare, make_app: AppFactory, workspace: Workspace) -> None:
+    build(workspace)
+    assert snap_compare(make_app(), terminal_size=(120, 40))
+
+
+def test_snapshot_80_by_24(snap_compare, make_app: AppFactory, workspace: Workspace) -> None:
+    build(workspace)
+    assert snap_compare(make_app(), terminal_size=(80, 24))
+
+
+async def test_light_theme(make_app: AppFactory, workspace: Workspace) -> None:
+    build(workspace)
+    app = make_app('theme = "textual-light"\n')
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-light" and not app.current_theme.dark
+        assert "Indice 3.1 / 5" in tile_text(app, "security")
