@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from prodtui.cli import main
 from prodtui.domain.homologation import HomologationDecision, Opinion, StepStatus
@@ -15,7 +16,7 @@ from prodtui.domain.security import Category, Measure, MeasureStatus, Priority
 from prodtui.exchange.dossier import workspace_dossier
 from prodtui.i18n import set_language
 from prodtui.store import Workspace, open_workspace
-from tests.conftest import TODAY
+from tests.conftest import TODAY, AppFactory
 
 
 def fill(ws: Workspace) -> None:
@@ -252,3 +253,32 @@ def test_export_dossier_from_the_shell(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["--db", str(path), "export", "dossier", "--out", str(out)]) == 2
     assert "existe déjà" in capsys.readouterr().err
     assert out.read_text(encoding="utf-8") == "à garder"
+
+
+async def test_export_from_the_security_screen(
+    make_app: AppFactory, workspace: Workspace, tmp_path: Path
+) -> None:
+    from prodtui.ui.screens.dialogs import PromptScreen
+
+    fill(workspace)
+    target = tmp_path / "exports" / "dossier.md"
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5", "x")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        assert prompt.query_one(Input).value.endswith(".md")  # a default name is offered
+        prompt.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert target.read_text(encoding="utf-8") == EXPECTED
+        # The same name again is refused, and the file is left as it was.
+        target.write_text("déjà là", encoding="utf-8")
+        await pilot.press("x")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert target.read_text(encoding="utf-8") == "déjà là"
+        assert any("existe déjà" in str(n.message) for n in app._notifications)
