@@ -926,7 +926,7 @@ MESSAGES: dict[str, str] = {
     "raci.one_accountable": "“{activity}” already has a party who decides (A): only one per activity. Remove the other A first.",
     "raci.other_unnamed": "“{activity}”: name the other party first (o).",
     "raci.title": "Responsibilities (RACI)",
-    "raci.title_count": "Responsibilities (RACI) · {count} activit(ies) · R does, A decides, C consulted, I informed",
+    "raci.title_count": "RACI · {count} activit(ies) · R does, A decides, C consulted, I informed",
     "raci.col.activity": "Activity",
     "raci.hint": "space: next letter · r a c i: that letter · x: clear · n: add · e: rename · o: other party · d: delete · shift+↑/↓: move · w: export",
     "raci.key.cycle": "Next letter",

@@ -931,7 +931,7 @@ MESSAGES: dict[str, str] = {
     "raci.one_accountable": "« {activity} » a déjà une partie qui décide (A) : une seule par activité. Retirez d'abord l'autre A.",
     "raci.other_unnamed": "« {activity} » : nommez d'abord l'autre partie (o).",
     "raci.title": "Responsabilités (RACI)",
-    "raci.title_count": "Responsabilités (RACI) · {count} activité(s) · R réalise, A décide, C consulté, I informé",
+    "raci.title_count": "RACI · {count} activité(s) · R réalise, A décide, C consulté, I informé",
     "raci.col.activity": "Activité",
     "raci.hint": "espace : lettre suivante · r a c i : cette lettre · x : vider · n : ajouter · e : renommer · o : autre partie · d : supprimer · maj+↑/↓ : déplacer · w : exporter",
     "raci.key.cycle": "Lettre suivante",

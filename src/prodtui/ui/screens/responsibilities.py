@@ -165,10 +165,7 @@ class ResponsibilitiesScreen(Screen[None]):
         if target is None:
             return
         entry, party = target
-        role = RaciRole(letter) if letter else None
-        if role is not None and entry.role(party) is role:
-            role = None  # the same letter again empties the cell
-        self._set(entry, party, role)
+        self._set(entry, party, RaciRole(letter) if letter else None)
 
     def _set(self, entry: Responsibility, party: Party, role: RaciRole | None) -> None:
         if party is Party.OTHER and role is not None and not entry.other_party:
