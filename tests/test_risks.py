@@ -184,3 +184,28 @@ async def test_select_puts_the_cursor_on_a_risk(make_app: AppFactory, workspace:
         assert isinstance(app.screen, RiskFormScreen)
         assert app.screen.query_one("#rf-title", Input).value == target.title
         assert app.screen.query_one("#rf-criterion", Select).value is Criterion.CONFIDENTIALITY
+
+
+async def test_a_risk_saved_elsewhere_meanwhile_shows_both_versions(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    from prodtui.ui.screens.dialogs import ConflictScreen
+
+    created = workspace.risks.create(risk("Panne de l'hébergeur", 2, 2))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.push_screen(RisksScreen())
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        # Another session raises the severity while the form is open.
+        workspace.risks.save(created.edit(severity=4, owner="Thomas"))
+        form.query_one("#rf-treatment", Input).value = "Plan de continuité"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen)
+        await pilot.press("m")  # keep mine, over theirs
+        await pilot.pause()
+        kept = workspace.risks.get(created.id)
+        assert (kept.treatment, kept.severity, kept.version) == ("Plan de continuité", 2, 3)

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
 from prodtui.domain.capture import parse_day, parse_due_date
-from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.homologation import (
     VALIDITY_MONTHS,
     Countdown,
@@ -27,7 +27,7 @@ from prodtui.domain.homologation import (
 from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import Dialog, PromptScreen
+from prodtui.ui.screens.dialogs import ConflictScreen, Dialog, PromptScreen
 from prodtui.ui.widgets.fields import select_value
 
 STEP_STYLE = {StepStatus.DONE: "green", StepStatus.IN_PROGRESS: "yellow", StepStatus.TODO: ""}
@@ -77,6 +77,7 @@ class HomologationScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.steps: list[HomologationStep] = []
+        self.ready = False
         translate_bindings(self)
 
     @property
@@ -99,6 +100,7 @@ class HomologationScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.ready = True
         repo = self.workspace.homologation
         # A workspace without steps gets the shipped ones the first time the tracker opens.
         if not self.workspace.read_only and repo.step_count() == 0:
@@ -113,7 +115,7 @@ class HomologationScreen(Screen[None]):
         self.query_one(DataTable).focus()
 
     def refresh_data(self) -> None:
-        if not self.is_mounted:
+        if not self.ready:  # the app reloads every screen of the stack, even unmounted
             return
         repo = self.workspace.homologation
         decision = repo.current_decision()
@@ -221,10 +223,34 @@ class StepFormScreen(Dialog):
                     notes=self.query_one("#sf-notes", Input).value,
                 )
             )
+        except ConflictError as conflict:
+            self._resolve(conflict)
+            return
         except (ProdtuiError, ValueError) as problem:
             error.update(error_message(problem))
             return
         self.dismiss(saved)
+
+    def _resolve(self, conflict: ConflictError) -> None:
+        """Another session saved this step first: show both, keep the one the user picks."""
+        theirs: HomologationStep = conflict.theirs
+
+        def shown(step: HomologationStep) -> dict[str, str]:
+            return {
+                t("homologation.col.title"): step.title,
+                t("homologation.col.status"): t(step.status.label_key),
+                t("homologation.col.date"): step.date.isoformat() if step.date else "",
+                t("homologation.col.notes"): step.notes[:200],
+            }
+
+        def chosen(choice: str | None) -> None:
+            if choice == "mine":
+                self.step = theirs  # the form still holds my values: saved over theirs
+                self.action_save()
+            else:
+                self.dismiss(theirs)
+
+        self.app.push_screen(ConflictScreen(shown(conflict.mine), shown(theirs)), chosen)
 
 
 class DecisionFormScreen(Dialog):

@@ -11,12 +11,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
-from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.risks import SCALE, Criterion, Risk, RiskLevel, matrix_counts, risk_level
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import ConfirmScreen, Dialog
+from prodtui.ui.screens.dialogs import ConfirmScreen, ConflictScreen, Dialog
 from prodtui.ui.widgets.fields import select_value
 
 LEVEL_STYLE: dict[RiskLevel, str] = {
@@ -291,8 +291,34 @@ class RiskFormScreen(Dialog):
                 if self.risk is None
                 else risks.save(self.risk.edit(**values))
             )
+        except ConflictError as conflict:
+            self._resolve(conflict)
+            return
         except (ProdtuiError, ValueError) as problem:
             error.update(error_message(problem))
             return
         self.notify(t("risks.saved", title=saved.title), markup=False)
         self.dismiss(saved)
+
+    def _resolve(self, conflict: ConflictError) -> None:
+        """Another session saved this risk first: show both, keep the one the user picks."""
+        theirs: Risk = conflict.theirs
+
+        def shown(risk: Risk) -> dict[str, str]:
+            return {
+                t("risks.field.title"): risk.title,
+                t("risks.field.criterion"): t(risk.criterion.label_key),
+                t("risks.field.likelihood"): str(risk.likelihood),
+                t("risks.field.severity"): str(risk.severity),
+                t("risks.field.treatment"): risk.treatment[:200],
+                t("risks.field.owner"): risk.owner or "",
+            }
+
+        def chosen(choice: str | None) -> None:
+            if choice == "mine":
+                self.risk = theirs  # the form still holds my values: saved over theirs
+                self.action_save()
+            else:
+                self.dismiss(theirs)
+
+        self.app.push_screen(ConflictScreen(shown(conflict.mine), shown(theirs)), chosen)
