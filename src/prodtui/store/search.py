@@ -105,8 +105,8 @@ class SearchRepository:
             refs[row["kind"]].append(int(row["ref"]))
         details: dict[tuple[str, int], dict[str, Any]] = {}
         for kind, ids in refs.items():
-            for detail in DETAILS[SearchKind(kind)](self.ws, ids):
-                details[(kind, int(detail["id"]))] = detail
+            for found in DETAILS[SearchKind(kind)](self.ws, ids):
+                details[(kind, int(found["id"]))] = found
         hits: list[SearchHit] = []
         for row in rows:
             detail = details.get((row["kind"], int(row["ref"])))

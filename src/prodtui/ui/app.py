@@ -65,6 +65,9 @@ class ProdtuiApp(App[int]):
         Binding("5", "go('security')", "nav.security", show=False, id="go.security"),
         Binding("i", "go('inbox')", "nav.inbox", show=False, id="go.inbox"),
         Binding("ctrl+n", "capture", "key.capture", priority=True, id="capture"),
+        # ctrl+f: free in Textual 8.2 Input and TextArea (Input documents it as "delete word
+        # right" but binds that to ctrl+backspace), so it works from inside editors too.
+        Binding("ctrl+f", "search", "key.search", show=False, priority=True, id="search"),
         Binding("f1", "help", "key.help", priority=True, id="help"),
         Binding("question_mark", "help", "key.help", show=False, id="help.question_mark"),
         Binding("ctrl+q", "quit", "key.quit", priority=True, id="quit"),
@@ -225,6 +228,12 @@ class ProdtuiApp(App[int]):
         if self.current_mode != mode:
             self.switch_mode(mode)
 
+    def action_search(self) -> None:
+        from prodtui.ui.screens.search import SearchScreen, open_hit
+
+        if not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen(), lambda hit: open_hit(self, hit))
+
     def action_help(self) -> None:
         from prodtui.ui.screens.help import HelpScreen
 
@@ -285,6 +294,7 @@ class ProdtuiApp(App[int]):
                 lambda mode=mode: self.action_go(mode),
             )
         yield SystemCommand(t("key.capture"), t("palette.capture_help"), self.action_capture)
+        yield SystemCommand(t("key.search"), t("palette.search_help"), self.action_search)
         yield SystemCommand(t("key.help"), t("palette.help_help"), self.action_help)
         yield SystemCommand(t("palette.theme"), t("palette.theme_help"), self.action_change_theme)
         from prodtui.ui.screens.review import review_commands
