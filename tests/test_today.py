@@ -119,7 +119,7 @@ def _decision(**fields: object) -> object:
 
 
 def tile_text(app: object, name: str) -> str:
-    return str(app.screen.query_one(f"#today-{name}", Static).render())  # type: ignore[attr-defined]
+    return str(app.screen.query_one(f"#tile-{name}", Static).render())  # type: ignore[attr-defined]
 
 
 # -- the figures ------------------------------------------------------------------------------
@@ -368,7 +368,7 @@ async def test_a_click_on_a_tile_jumps_too(make_app: AppFactory, workspace: Work
     build(workspace)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.click("#today-campaign")
+        await pilot.click("#tile-campaign")
         await pilot.pause()
         assert isinstance(app.screen, RecetteScreen)
 

@@ -181,11 +181,12 @@ class DashboardRepository:
             scope = "AND case_id IN (SELECT value FROM json_each(?))"
             params = [campaign["pass_cases"]]
         # Each case's latest result in this pass, through executions_campaign
-        # (campaign_id, case_id, id); executions are append-only, so max(id) is the latest.
+        # (campaign_id, case_id, id): executions are append-only, so max(id) is the latest,
+        # and SQLite takes the bare `status` from that same row.
         rows = self.ws.conn.execute(
-            "SELECT e.status, count(*) FROM executions AS e WHERE e.id IN"
-            " (SELECT max(id) FROM executions WHERE campaign_id = ? AND pass_number = ?"
-            f" {scope} GROUP BY case_id) GROUP BY e.status",
+            "SELECT status, count(*) FROM (SELECT status, max(id) FROM executions"
+            f" WHERE campaign_id = ? AND pass_number = ? {scope} GROUP BY case_id)"
+            " GROUP BY status",
             [campaign["id"], campaign["pass_number"], *params],
         ).fetchall()
         counts = dict.fromkeys(ExecutionStatus, 0)
