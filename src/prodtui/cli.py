@@ -113,18 +113,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, metavar="PATH", help="write to a new file PATH, not stdout"
     )
 
-    raci_export = exports.add_parser("raci", help="the responsibilities (RACI) in Markdown")
-    _common_options(raci_export, suppress=True)
-    raci_export.add_argument(
-        "--out", type=Path, metavar="PATH", help="write to a new file PATH, not stdout"
-    )
-
-    json_export = exports.add_parser("json", help="the whole workspace as JSON (to restore)")
-    _common_options(json_export, suppress=True)
-    json_export.add_argument(
-        "--out", type=Path, metavar="PATH", help="write to a new file PATH, not stdout"
-    )
-
     import_ = commands.add_parser("import", help="import into the workspace")
     imports = import_.add_subparsers(dest="what", metavar="WHAT", required=True)
     import_stories = imports.add_parser("stories", help="stories from CSV or .feature files")
@@ -175,12 +163,6 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query", nargs="+", help="words; the last one may be a prefix")
     search.add_argument("--format", choices=["text", "json"], default="text")
     search.add_argument("--limit", type=int, default=50, metavar="N", help="at most N hits")
-
-    import_json = imports.add_parser(
-        "json", help="restore a JSON export into a new workspace file (--db NEW)"
-    )
-    _common_options(import_json, suppress=True)
-    import_json.add_argument("file", type=Path, metavar="FILE", help="the JSON export")
 
     backup = commands.add_parser("backup", help="copy the workspace safely, even while in use")
     _common_options(backup, suppress=True)
@@ -474,24 +456,6 @@ def _search(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         print(f"{t(hit.kind.label_key):<10} {hit.key:<12} {hit.title}")
         print(f"{'':<10} {hit.marked('**', '**')}")
     return 0
-
-
-def _export_raci_or_json(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    from prodtui.exchange.responsibilities import run_export_raci
-    from prodtui.exchange.workspace_json import run_export_json
-
-    run = run_export_raci if args.what == "raci" else run_export_json
-    workspace = _open(_workspace_file(args, loaded), loaded)
-    try:
-        return run(args, workspace)
-    finally:
-        workspace.close()
-
-
-def _import_json(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    from prodtui.exchange.workspace_json import run_import_json
-
-    return run_import_json(args.file, _workspace_file(args, loaded), author=loaded.settings.author)
 
 
 def _backup(args: argparse.Namespace, loaded: LoadedSettings) -> int:
