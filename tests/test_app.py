@@ -279,11 +279,11 @@ async def test_invalid_settings_are_reported_and_the_file_left_alone(
 
 
 async def test_the_keymap_rebinds_keys_and_warns_about_unknown_ids(make_app: AppFactory) -> None:
-    app = make_app('[keymap]\ncapture = "ctrl+k"\n"go.inbox" = "b"\nnope = "x"\n')
+    app = make_app('[keymap]\ncapture = "ctrl+k"\n"go.inbox" = "j"\nnope = "x"\n')
     async with app.run_test() as pilot:
         await pilot.pause()
         assert any("nope" in m for m in messages(app))
-        await pilot.press("b")
+        await pilot.press("j")
         await pilot.pause()
         assert app.current_mode == "inbox"
         await pilot.press("ctrl+k")
@@ -324,7 +324,7 @@ async def test_english_on_request(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.pause()
-        assert "Inbox" in str(app.screen.query_one(".tile-title").render())
+        assert "Inbox" in str(app.screen.query_one("#tile-inbox").border_title)
         assert "Quick capture" in [
             b.binding.description for b in app.screen.active_bindings.values()
         ]

@@ -39,6 +39,11 @@ SUNDAY = date(2026, 11, 29)
 SMALL = 0.01
 
 
+# Left empty by both generators: drafts are the user's unsaved text, and evidence files
+# are files on the user's own machine, which a generated workspace cannot point at.
+LEFT_EMPTY = ["drafts", "measure_evidence_files"]
+
+
 def filled_tables(path: Path) -> dict[str, int]:
     """Row counts of every real table; FTS shadow tables and SQLite's own are left out."""
     conn = sqlite3.connect(path)
@@ -214,10 +219,10 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_demo_workspace(tmp_path_factory.mktemp("demo") / "demo.db", today=WEDNESDAY)
 
 
-def test_the_demo_fills_every_table_but_drafts(demo_db: Path) -> None:
+def test_the_demo_fills_every_table_but_drafts_and_evidence_files(demo_db: Path) -> None:
     counts = filled_tables(demo_db)
     empty = sorted(name for name, n in counts.items() if n == 0)
-    assert empty == ["drafts"]
+    assert empty == LEFT_EMPTY
     assert counts["stories"] >= 25 and counts["standups"] >= 10
     assert counts["measures"] >= 40 and counts["measure_status"] == counts["measures"]
     assert_sound(demo_db)
@@ -294,8 +299,9 @@ def test_the_demo_story_holds_on_any_day_of_the_week(tmp_path: Path, today: date
 
 def test_the_demo_history_is_dated_and_audited(demo_db: Path) -> None:
     created = query(demo_db, "SELECT count(*) FROM audit_log WHERE field = '(created)'")[0][0]
-    # Every editable record was audited; logs (executions, command runs) are not records.
-    logs = ("audit_log", "drafts", "executions", "command_runs", "meta")
+    # Every editable record was audited; logs (executions, command runs, the score's
+    # daily history) are not records.
+    logs = ("audit_log", "drafts", "executions", "command_runs", "meta", "security_score_history")
     editable = sum(n for t, n in filled_tables(demo_db).items() if t not in logs)
     assert created == editable
     assert query(demo_db, "SELECT DISTINCT author FROM audit_log") == [("demo",)]
@@ -358,7 +364,7 @@ def test_the_large_sizes_meet_the_design_figures() -> None:
 def test_the_large_generator_writes_the_counts_it_promises(tmp_path: Path) -> None:
     path = generate_large_workspace(tmp_path / "large.db", scale=SMALL)
     counts = filled_tables(path)
-    assert sorted(name for name, n in counts.items() if n == 0) == ["drafts"]
+    assert sorted(name for name, n in counts.items() if n == 0) == LEFT_EMPTY
     expected = large_counts(SMALL)
     for table in (
         "people",

@@ -716,6 +716,14 @@ CAPTURE_TEMPLATES: dict[str, tuple[str, ...]] = {
     "idea": ("Simplifier {s}", "Proposer un atelier usagers sur {s}"),
     "risk": ("Retard possible sur {s}", "Dépendance externe pour {s}"),
 }
+# Who does what in the large workspace: activity, then DNUM, métier and RSSI.
+LARGE_RACI = (
+    ("Arbitrer la feuille de route", "C", "A", "I"),
+    ("Rédiger les user stories", "R", "A", None),
+    ("Mener la recette", "R", "A", None),
+    ("Suivre les mesures de sécurité", "R", "I", "A"),
+)
+
 CAPTURE_KINDS = ("note", "action", "blocker", "decision", "question", "idea", "risk")
 CAPTURE_WEIGHTS = (30, 30, 8, 10, 8, 8, 6)
 EXECUTION_STATUSES = ("pass", "fail", "blocked", "skipped", "not_testable", "settled", "not_run")
@@ -817,6 +825,7 @@ class _LargeGenerator:
         self.standups()
         self.security(measures, steps)
         self.health()
+        self.responsibilities()
         self.stories_items_and_audit()
 
     def meta(self, label: str) -> None:
@@ -1240,6 +1249,16 @@ class _LargeGenerator:
                     {"week": iso_week(monday), "question": question, "answer": answer} | _stamps(at)
                 )
         self.insert("health_reviews", rows)
+
+    def responsibilities(self) -> None:
+        at = stamp(self.days[0], "11:00")
+        rows = [
+            {"activity": activity, "position": n, "dnum": dnum, "metier": metier, "rssi": rssi}
+            | {"other": None, "other_party": ""}
+            | _stamps(at)
+            for n, (activity, dnum, metier, rssi) in enumerate(LARGE_RACI, start=1)
+        ]
+        self.insert("responsibilities", rows)
 
     def stories_items_and_audit(self) -> None:
         """The trail holds every creation, then a random choice of the changes."""
