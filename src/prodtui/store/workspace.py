@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from prodtui.store.audit import AuditRepository
     from prodtui.store.dashboard import DashboardRepository
     from prodtui.store.drafts import DraftRepository
+    from prodtui.store.homologation import HomologationRepository
     from prodtui.store.items import ItemRepository
     from prodtui.store.meta import MetaRepository
     from prodtui.store.people import PeopleRepository
@@ -28,12 +29,11 @@ if TYPE_CHECKING:
         ExecutionRepository,
         TestCaseRepository,
     )
-    from prodtui.store.homologation import HomologationRepository
-    from prodtui.store.risks import RiskRepository
-    from prodtui.store.security import MeasureRepository
     from prodtui.store.responsibilities import ResponsibilityRepository
     from prodtui.store.reviews import ReviewRepository
+    from prodtui.store.risks import RiskRepository
     from prodtui.store.search import SearchRepository
+    from prodtui.store.security import MeasureRepository
     from prodtui.store.standups import StandupRepository
     from prodtui.store.stories import EpicRepository, SprintRepository, StoryRepository
 
