@@ -418,3 +418,50 @@ async def test_light_theme(make_app: AppFactory, workspace: Workspace) -> None:
         await pilot.pause()
         assert app.theme == "textual-light" and not app.current_theme.dark
         assert "Indice 3.1 / 5" in tile_text(app, "security")
+
+
+async def test_w_and_r_open_the_review_and_the_responsibilities(make_app: AppFactory) -> None:
+    from prodtui.ui.screens.responsibilities import ResponsibilitiesScreen
+    from prodtui.ui.screens.review import ReviewScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ResponsibilitiesScreen)
+
+
+def _reminders(app: object) -> list[str]:
+    return [n.message for n in app._notifications if "revue" in n.message]  # type: ignore[attr-defined]
+
+
+async def test_the_weekly_review_is_recalled_on_friday_until_answered(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    from prodtui.domain.review import QUESTIONS, ReviewAnswer, week_of
+
+    # Never reviewed: nothing to recall.
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert _reminders(app) == []
+    last_week = week_of(TODAY - timedelta(days=7))
+    workspace.reviews.answer(last_week, QUESTIONS[0], ReviewAnswer.YES)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert _reminders(app) == [
+            "La revue de la semaine n'est pas encore faite : w pour y répondre."
+        ]
+    for question in QUESTIONS:
+        workspace.reviews.answer(week_of(TODAY), question, ReviewAnswer.PARTLY)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert _reminders(app) == []

@@ -986,4 +986,8 @@ MESSAGES: dict[str, str] = {
     "palette.raci_export_help": "The RACI table in a new Markdown file",
     "palette.json_export": "Export the whole workspace (JSON)",
     "palette.json_export_help": "All the data in one JSON file, restored with prodtui import json",
+    # --- today: review and responsibilities ---
+    "today.key.review": "Review",
+    "today.key.responsibilities": "RACI",
+    "today.review_pending": "This week's review is not done yet: {key} to answer it.",
 }

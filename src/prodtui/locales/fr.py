@@ -991,4 +991,8 @@ MESSAGES: dict[str, str] = {
     "palette.raci_export_help": "Le tableau RACI dans un nouveau fichier Markdown",
     "palette.json_export": "Exporter tout l'espace de travail (JSON)",
     "palette.json_export_help": "Toutes les données dans un fichier JSON, à restaurer avec prodtui import json",
+    # --- today: review and responsibilities ---
+    "today.key.review": "Revue hebdo",
+    "today.key.responsibilities": "RACI",
+    "today.review_pending": "La revue de la semaine n'est pas encore faite : {key} pour y répondre.",
 }

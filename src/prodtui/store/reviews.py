@@ -42,6 +42,10 @@ class ReviewRepository(Repository[HealthReview]):
         ).fetchone()[0]
         return int(count) < len(QUESTIONS)
 
+    def answered_before(self) -> bool:
+        """Whether any week was ever reviewed in this workspace."""
+        return self.ws.conn.execute("SELECT 1 FROM health_reviews LIMIT 1").fetchone() is not None
+
     def history(
         self, question: ReviewQuestion, *, before: str | None = None, limit: int = 12
     ) -> list[HealthReview]:

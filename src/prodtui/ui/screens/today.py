@@ -35,6 +35,8 @@ LEVEL_STYLE = {
     ExpiryLevel.URGENT: "b $error",
     ExpiryLevel.EXPIRED: "b $error",
 }
+# The weekly review is recalled from this weekday on (Thursday).
+REMIND_FROM = 3
 # Below these widths the grid has fewer columns (each tile needs about 38 cells to read).
 THREE_COLUMNS = 110
 TWO_COLUMNS = 56
@@ -91,6 +93,8 @@ class TodayScreen(WorkspaceScreen):
         Binding("p", "jump('sprint')", "today.key.sprint", show=False, id="today.sprint"),
         Binding("c", "jump('campaign')", "today.key.campaign", show=False, id="today.campaign"),
         Binding("h", "jump('security')", "today.key.security", show=False, id="today.security"),
+        Binding("w", "review", "today.key.review", id="today.review"),
+        Binding("r", "responsibilities", "today.key.responsibilities", id="today.responsibilities"),
     ]
 
     def __init__(self) -> None:
@@ -109,8 +113,11 @@ class TodayScreen(WorkspaceScreen):
         # Each tile shows its key as the settings bind it (the app applies the keymap only
         # after this first screen is mounted, so the settings are read here).
         keymap = self.prodtui.settings.keymap
+        tiles = {spec.name for spec in TILES}
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding) and binding.id
+            if binding.id.removeprefix("today.") not in tiles:
+                continue
             if override := keymap.get(binding.id, "").split(",")[0].strip():
                 binding = binding.with_key(override)
             name = binding.id.removeprefix("today.")
@@ -124,6 +131,31 @@ class TodayScreen(WorkspaceScreen):
         # layout and one paint instead of two.
         self._fill()
         self._generation = self.prodtui.data_generation()
+        self.call_after_refresh(self._remind_review)
+
+    def _remind_review(self) -> None:
+        """From Thursday on, say once that this week's review is still to do, to users who
+        have answered one before (a workspace that never did keeps quiet)."""
+        today = self.prodtui.today()
+        reviews = self.workspace.reviews
+        if today.weekday() >= REMIND_FROM and reviews.answered_before() and reviews.pending(today):
+            key = self.app.get_key_display(self._binding("today.review"))
+            self.notify(t("today.review_pending", key=key), timeout=8)
+
+    def _binding(self, binding_id: str) -> Binding:
+        binding = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id)
+        override = self.prodtui.settings.keymap.get(binding_id, "").split(",")[0].strip()
+        return binding.with_key(override) if override else binding
+
+    def action_review(self) -> None:
+        from prodtui.ui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen())
+
+    def action_responsibilities(self) -> None:
+        from prodtui.ui.screens.responsibilities import ResponsibilitiesScreen
+
+        self.app.push_screen(ResponsibilitiesScreen())
 
     def on_resize(self, event: events.Resize) -> None:
         self._reflow(event.size.width)
