@@ -318,3 +318,21 @@ def test_step_model_keeps_titles_on_one_line() -> None:
     assert HomologationStep(position=1, title=" Audit \n de sécurité ").title == "Audit de sécurité"
     with pytest.raises(ValidationError):
         HomologationStep(position=1, title=" ")
+
+
+@pytest.mark.parametrize(
+    ("typed", "screen"),
+    [("Risques de sécurité", "RisksScreen"), ("Homologation", "HomologationScreen")],
+)
+async def test_the_palette_opens_the_security_panels(
+    make_app: AppFactory, typed: str, screen: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*typed)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == screen

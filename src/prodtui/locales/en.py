@@ -990,4 +990,11 @@ MESSAGES: dict[str, str] = {
     "today.key.review": "Review",
     "today.key.responsibilities": "RACI",
     "today.review_pending": "This week's review is not done yet: {key} to answer it.",
+    # --- palette: security panels ---
+    "palette.risks": "Security risks",
+    "palette.risks_help": "Risks, their level in the matrix and their treatment",
+    "palette.homologation": "Homologation",
+    "palette.homologation_help": "The steps, the decision and its expiry",
+    "palette.dossier": "Export the homologation dossier",
+    "palette.dossier_help": "The dossier in Markdown, in a new file",
 }

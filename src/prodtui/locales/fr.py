@@ -995,4 +995,11 @@ MESSAGES: dict[str, str] = {
     "today.key.review": "Revue hebdo",
     "today.key.responsibilities": "RACI",
     "today.review_pending": "La revue de la semaine n'est pas encore faite : {key} pour y répondre.",
+    # --- palette: security panels ---
+    "palette.risks": "Risques de sécurité",
+    "palette.risks_help": "Les risques, leur niveau dans la matrice et leur traitement",
+    "palette.homologation": "Homologation",
+    "palette.homologation_help": "Les étapes, la décision et son échéance",
+    "palette.dossier": "Exporter le dossier d'homologation",
+    "palette.dossier_help": "Le dossier en Markdown, dans un nouveau fichier",
 }

@@ -300,6 +300,9 @@ class ProdtuiApp(App[int]):
         from prodtui.ui.screens.review import review_commands
 
         yield from review_commands(self)
+        from prodtui.ui.screens.homologation import security_commands
+
+        yield from security_commands(self)
         yield SystemCommand(t("key.quit"), t("palette.quit_help"), self.action_quit)
 
     # -- errors -----------------------------------------------------------------------------

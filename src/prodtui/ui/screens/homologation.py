@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -388,3 +389,20 @@ def export_dossier(screen: Screen[Any]) -> None:
     name = "-".join(app.workspace.meta.workspace_name.split()) or "prodtui"
     default = Path.home() / f"dossier-homologation-{name}-{today.isoformat()}.md"
     app.push_screen(PromptScreen(t("dossier.write_title"), str(default)), write)
+
+
+def security_commands(app: App[Any]) -> Iterable[SystemCommand]:
+    """What the app's palette offers of the security panels (`ProdtuiApp.get_system_commands`)."""
+    yield SystemCommand(
+        t("palette.risks"),
+        t("palette.risks_help"),
+        lambda: open_security_panel(app.screen, "risks"),
+    )
+    yield SystemCommand(
+        t("palette.homologation"),
+        t("palette.homologation_help"),
+        lambda: open_security_panel(app.screen, "homologation"),
+    )
+    yield SystemCommand(
+        t("palette.dossier"), t("palette.dossier_help"), lambda: export_dossier(app.screen)
+    )
