@@ -15,7 +15,6 @@ class TableScreen(Screen[None]):
         from textual.widgets import DataTable
 
         yield Header()
-        yield Static("Bare table screen")
         table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True)
         table.add_columns("N", "Who", "Text")
         for n in range(200):
@@ -25,9 +24,18 @@ class TableScreen(Screen[None]):
 
 
 class BareApp(App[None]):
-    MODES = {"hello": Screen, "table": TableScreen}
-    DEFAULT_MODE = "hello"
-    BINDINGS = [("1", "switch_mode('hello')", "Hello"), ("2", "switch_mode('table')", "Table")]
+    # A named screen is built on its first push and kept after a pop, as prodtui keeps the
+    # screens of its modes.
+    SCREENS = {"table": TableScreen}
+    BINDINGS = [("1", "back", "Hello"), ("2", "table", "Table")]
+
+    def action_table(self) -> None:
+        if not isinstance(self.screen, TableScreen):
+            self.push_screen("table")
+
+    def action_back(self) -> None:
+        if isinstance(self.screen, TableScreen):
+            self.pop_screen()
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -61,7 +61,7 @@ PRODTUI_FIRST_FRAME = re.escape("capture(s) à trier")
 PRODTUI_COMPLETE = r"│ \d+ capture\(s\) à trier"
 # The palette's command list (not only its input) is drawn.
 BARE_PALETTE = re.escape("Quit the application")
-BARE_TABLE_SCREEN = re.escape("Bare table screen")  # bare_app.py's second screen, key `2`
+BARE_TABLE_SCREEN = re.escape("Some words of row 0")  # bare_app.py's table screen, key `2`
 PRODTUI_PALETTE = re.escape("Quitter prodtui")
 # The footer always says "Capture rapide": the overlay is recognised by its placeholder.
 CAPTURE_OVERLAY = re.escape("+ action @qui vendredi")
