@@ -17,9 +17,9 @@ and a large workspace never sits in memory whole::
 - `schema_version` is the workspace's `PRAGMA user_version`; a dump from a newer schema
   than this program knows is refused.
 - `tables` holds every table of the workspace — SQLite's own tables, FTS5 virtual
-  tables and their shadow tables excepted (found from `PRAGMA table_list`, so a new
-  index needs no change here: its triggers fill it again on restore) — parents before
-  children along foreign keys, ties by name.
+  tables and their shadow tables excepted (found from the schema by
+  `prodtui.store.table_copy`, so a new index needs no change here: its triggers fill it
+  again on restore) — parents before children along foreign keys, ties by name.
 - Each table lists its columns, its row count (a lost line is noticed) and its rows as
   arrays in `columns` order, by rowid. Values are JSON null, numbers and strings as
   SQLite holds them; a BLOB would be `{"$blob": "<base64>"}`.
@@ -29,6 +29,9 @@ and a large workspace never sits in memory whole::
 Any JSON tool may reformat the file: the restore then reads it whole instead of line by
 line. A restore always creates a new file, through `open_workspace` (migrations, mode
 0600), fills it in one transaction and moves it into place only once complete.
+
+The SQL of both sides (the snapshot, the tables in order, the inserts and the
+foreign-key check) is in `prodtui.store.table_copy`; this module holds the format.
 """
 
 from __future__ import annotations
@@ -38,7 +41,6 @@ import base64
 import contextlib
 import json
 import os
-import sqlite3
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -51,6 +53,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from prodtui.domain.errors import ProdtuiError
 from prodtui.i18n import t
 from prodtui.store.migrations import LATEST_VERSION
+from prodtui.store.table_copy import Restore, RowRefused, read_snapshot, restoring
 
 if TYPE_CHECKING:
     from prodtui.store.workspace import Workspace
@@ -75,85 +78,27 @@ class DumpSummary:
     rows: int
 
 
-# --- Which tables, in which order ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TableShape:
-    name: str
-    columns: list[str]
-    order_by: str
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def data_tables(conn: sqlite3.Connection) -> list[TableShape]:
-    """The workspace's own tables, parents before children along foreign keys."""
-    listed = conn.execute("PRAGMA main.table_list").fetchall()
-    # (schema, name, type, ncol, without_rowid, strict); virtual and shadow tables have
-    # their own types, SQLite's internal ones a reserved prefix.
-    names = {row[1]: bool(row[4]) for row in listed if row[2] == "table"}
-    names = {n: wr for n, wr in names.items() if not n.startswith("sqlite_")}
-    parents = {
-        name: {
-            fk[2]
-            for fk in conn.execute(f"PRAGMA foreign_key_list({_quote(name)})")
-            if fk[2] != name and fk[2] in names
-        }
-        for name in names
-    }
-    ordered: list[str] = []
-    remaining = sorted(names)
-    while remaining:
-        ready = [n for n in remaining if parents[n] <= set(ordered)] or remaining[:1]
-        ordered.append(ready[0])
-        remaining.remove(ready[0])
-    shapes = []
-    for name in ordered:
-        info = conn.execute(f"PRAGMA table_xinfo({_quote(name)})").fetchall()
-        # (cid, name, type, notnull, default, pk, hidden): generated columns are hidden.
-        columns = [column[1] for column in info if column[6] == 0]
-        if names[name]:
-            keys = sorted((column[5], column[1]) for column in info if column[5] > 0)
-            order_by = ", ".join(_quote(key) for _, key in keys)
-        else:
-            order_by = "rowid"
-        shapes.append(TableShape(name, columns, order_by))
-    return shapes
-
-
 # --- Export --------------------------------------------------------------------------------
 
 
 def dump_workspace(ws: Workspace, out: IO[str]) -> DumpSummary:
     """Write the whole workspace to `out`, table by table, from one consistent snapshot."""
-    conn = ws.conn
-    own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN")  # a read transaction: one snapshot, even while others write
-    try:
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        tables = data_tables(conn)
+    with read_snapshot(ws) as snapshot:
+        tables = snapshot.tables
         out.write(
             f'{{"format": "{FORMAT}", "format_version": {FORMAT_VERSION},'
-            f' "schema_version": {version}, "tables": [\n'
+            f' "schema_version": {snapshot.schema_version}, "tables": [\n'
         )
         total = 0
         for n, table in enumerate(tables):
-            count = int(conn.execute(f"SELECT count(*) FROM {_quote(table.name)}").fetchone()[0])
+            count = snapshot.count(table)
             out.write(
                 f'{{"name": {_ENCODER.encode(table.name)},'
                 f' "columns": {_ENCODER.encode(table.columns)}, "count": {count}, "rows": [\n'
             )
-            cursor = conn.execute(
-                f"SELECT {', '.join(map(_quote, table.columns))} FROM {_quote(table.name)}"
-                f" ORDER BY {table.order_by}"
-            )
             written = 0
             encode = _ENCODER.encode
-            for row in cursor:
+            for row in snapshot.rows(table):
                 written += 1
                 out.write(encode(row))
                 out.write(",\n" if written < count else "\n")
@@ -162,9 +107,6 @@ def dump_workspace(ws: Workspace, out: IO[str]) -> DumpSummary:
             total += count
             out.write("]},\n" if n < len(tables) - 1 else "]}\n")
         out.write("]}\n")
-    finally:
-        if own and conn.in_transaction:
-            conn.execute("COMMIT")
     return DumpSummary(tables=len(tables), rows=total)
 
 
@@ -309,8 +251,8 @@ class DumpReader:
         """Each table's header and its rows; each row iterator must be used up before
         the next table is asked for."""
         if self._document is not None:
-            for table in self._document.tables:
-                yield table, ((None, row) for row in table.rows)
+            for dumped in self._document.tables:
+                yield dumped, ((None, row) for row in dumped.rows)
             return
         while True:
             text = self._next_line()
@@ -435,7 +377,6 @@ def restore_workspace(source: Path, target: Path, *, author: str = "") -> DumpSu
             ws = open_workspace(temporary, author=author)
             try:
                 summary = _fill(ws, reader, name)
-                ws.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 ws.close()
             _move_into_place(temporary, target, "json.target_exists")
@@ -446,16 +387,13 @@ def restore_workspace(source: Path, target: Path, *, author: str = "") -> DumpSu
 
 
 def _fill(ws: Workspace, reader: DumpReader, source: str) -> DumpSummary:
-    conn = ws.conn
-    shapes = {shape.name: shape for shape in data_tables(conn)}
     tables = rows = 0
-    with ws.transaction():
-        # The dump is in foreign-key order already; deferring the checks to the end also
-        # accepts a dump some tool reordered, and foreign_key_check then names the row.
-        conn.execute("PRAGMA defer_foreign_keys = ON")
+    with restoring(ws) as restore:
+        # The dump is in foreign-key order already; the checks wait for the end, so a
+        # dump some tool reordered is accepted too, and a missing parent is named.
         seen: set[str] = set()
         for table, table_rows in reader.tables():
-            shape = shapes.get(table.name)
+            shape = restore.shapes.get(table.name)
             if shape is None or table.name in seen:
                 raise ProdtuiError("json.unknown_table", path=source, table=table.name)
             seen.add(table.name)
@@ -464,46 +402,33 @@ def _fill(ws: Workspace, reader: DumpReader, source: str) -> DumpSummary:
                 raise ProdtuiError(
                     "json.unknown_column", path=source, table=table.name, column=", ".join(unknown)
                 )
-            if conn.execute(f"SELECT 1 FROM {_quote(table.name)} LIMIT 1").fetchone():
-                conn.execute(f"DELETE FROM {_quote(table.name)}")  # rows a migration seeded
-            rows += _insert(conn, table, table_rows, source)
+            restore.clear(table.name)  # rows a migration seeded
+            rows += _insert(restore, table, table_rows, source)
             tables += 1
-        problem = conn.execute("PRAGMA foreign_key_check").fetchone()
+        problem = restore.foreign_key_problem()
         if problem is not None:
             raise ProdtuiError(
                 "json.foreign_key",
                 path=source,
-                table=problem[0],
-                rowid=problem[1],
-                parent=problem[2],
+                table=problem.table,
+                rowid=problem.rowid,
+                parent=problem.parent,
             )
     return DumpSummary(tables=tables, rows=rows)
 
 
-def _insert(conn: sqlite3.Connection, table: TableHeader, rows: Iterator[Row], source: str) -> int:
-    sql = (
-        f"INSERT INTO {_quote(table.name)} ({', '.join(map(_quote, table.columns))})"
-        f" VALUES ({', '.join('?' * len(table.columns))})"
-    )
+def _insert(restore: Restore, table: TableHeader, rows: Iterator[Row], source: str) -> int:
     width = len(table.columns)
     count = 0
-    batch: list[tuple[int | None, list[Any]]] = []
+    lines: list[int | None] = []
+    batch: list[list[Any]] = []
 
     def flush() -> None:
-        conn.execute("SAVEPOINT restore_batch")
         try:
-            conn.executemany(sql, [values for _, values in batch])
-        except (sqlite3.Error, OverflowError):
-            # Find the row the schema refused, to name its line.
-            conn.execute("ROLLBACK TO restore_batch")
-            for line, values in batch:
-                try:
-                    conn.execute(sql, values)
-                except (sqlite3.Error, OverflowError) as error:
-                    raise _bad_row(source, line, table.name, str(error)) from error
-            raise  # pragma: no cover - a batch that fails fails on one of its rows
-        finally:
-            conn.execute("RELEASE restore_batch")
+            restore.insert(table.name, table.columns, batch)
+        except RowRefused as refused:
+            raise _bad_row(source, lines[refused.index], table.name, refused.reason) from refused
+        lines.clear()
         batch.clear()
 
     for line, row in rows:
@@ -513,7 +438,8 @@ def _insert(conn: sqlite3.Connection, table: TableHeader, rows: Iterator[Row], s
             values = [_cell(value) for value in row]
         except ValueError as error:
             raise _bad_row(source, line, table.name, str(error)) from error
-        batch.append((line, values))
+        lines.append(line)
+        batch.append(values)
         count += 1
         if len(batch) >= BATCH:
             flush()
