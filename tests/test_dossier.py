@@ -282,3 +282,19 @@ async def test_export_from_the_security_screen(
         await pilot.pause()
         assert target.read_text(encoding="utf-8") == "déjà là"
         assert any("existe déjà" in str(n.message) for n in app._notifications)
+
+
+def test_a_damaged_workspace_is_one_line_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "w.db"
+    ws = open_workspace(path, author="Camille")
+    fill(ws)
+    ws.conn.execute("ALTER TABLE risks RENAME TO risks_gone")  # a table gone from the file
+    ws.close()
+    out = tmp_path / "dossier.md"
+    assert main(["--db", str(path), "export", "dossier", "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"prodtui: Impossible de lire {path} : no such table: risks\n"
+    assert not out.exists()

@@ -228,3 +228,16 @@ def test_an_unknown_campaign_is_one_line_on_stderr(
     assert out == ""
     assert err == "prodtui: Aucune campagne ne s'appelle « Recette 9 ».\n"
     assert not target.exists()
+
+
+def test_a_damaged_workspace_is_one_line_on_stderr(
+    workspace: Workspace, campaign: Campaign, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A table gone from under the session: the read fails in SQLite, the user reads why.
+    workspace.conn.execute("ALTER TABLE executions RENAME TO executions_gone")
+    target = tmp_path / "recette.md"
+    assert run_export_recette(_args("Recette 2.3", target), workspace) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == f"prodtui: Impossible de lire {workspace.path} : no such table: executions\n"
+    assert not target.exists()

@@ -10,7 +10,6 @@ through the repositories; the screen and `prodtui export dossier` share both.
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.errors import ProdtuiError, WorkspaceError
 from prodtui.domain.homologation import HomologationDecision, HomologationStep
 from prodtui.domain.risks import Risk
 from prodtui.domain.security import (
@@ -287,16 +286,17 @@ def run_export_dossier(args: argparse.Namespace, workspace: Workspace, today: da
     """`prodtui export dossier [--out PATH]`: the dossier on stdout, or in a new file (its
     path printed); a refusal on one stderr line, exit status 2."""
     try:
-        text = workspace_dossier(workspace, today)
+        with workspace.reading():
+            text = workspace_dossier(workspace, today)
         out = getattr(args, "out", None)
         if out:
             print(write_new_text(Path(out).expanduser(), text))
         else:
             sys.stdout.write(text)
+    except WorkspaceError as error:  # the file itself is damaged: not a usage error
+        print(f"prodtui: {error_message(error)}", file=sys.stderr)
+        return EXIT_FAILURE
     except (ProdtuiError, ValidationError) as error:
         print(f"prodtui: {error_message(error)}", file=sys.stderr)
         return EXIT_USAGE
-    except sqlite3.DatabaseError as error:
-        print(f"prodtui: {error}", file=sys.stderr)
-        return EXIT_FAILURE
     return 0

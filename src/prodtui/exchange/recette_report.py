@@ -8,7 +8,6 @@ story by story, what failed and why, who tested, what was automated.
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from prodtui.domain.errors import NotFoundError, ProdtuiError
+from prodtui.domain.errors import NotFoundError, ProdtuiError, WorkspaceError
 from prodtui.domain.recette import JUDGED, Campaign, Execution, ExecutionStatus, TestCase, pass_rate
 from prodtui.domain.stories import Story
 from prodtui.exchange.files import write_new_text
@@ -255,20 +254,21 @@ def run_export_recette(args: argparse.Namespace, workspace: Workspace) -> int:
     """`prodtui export recette --campaign NAME [--out PATH]`: the report on stdout, or in a
     new file (its path printed); a refusal on one stderr line, exit status 2."""
     try:
-        campaign = workspace.campaigns.named(args.campaign)
-        if campaign is None:
-            raise ProdtuiError("recette.campaign_unknown", name=args.campaign)
-        text = campaign_report(workspace, campaign)
+        with workspace.reading():
+            campaign = workspace.campaigns.named(args.campaign)
+            if campaign is None:
+                raise ProdtuiError("recette.campaign_unknown", name=args.campaign)
+            text = campaign_report(workspace, campaign)
         out = getattr(args, "out", None)
         if out:
             written = write_new_text(Path(out).expanduser(), text)
             print(written)
         else:
             sys.stdout.write(text)
+    except WorkspaceError as error:  # the file itself is damaged: not a usage error
+        print(f"prodtui: {error_message(error)}", file=sys.stderr)
+        return EXIT_FAILURE
     except (ProdtuiError, ValidationError) as error:
         print(f"prodtui: {error_message(error)}", file=sys.stderr)
         return EXIT_USAGE
-    except sqlite3.DatabaseError as error:
-        print(f"prodtui: {error}", file=sys.stderr)
-        return EXIT_FAILURE
     return 0

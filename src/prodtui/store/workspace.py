@@ -84,6 +84,17 @@ class Workspace:
             raise
         self.conn.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Reads for the user: a database error in them (a damaged file, a table gone)
+        becomes a WorkspaceError with a message, and the caller needs no sqlite3."""
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            raise WorkspaceError(
+                "workspace.unreadable", path=str(self.path), reason=str(error)
+            ) from error
+
     def data_version(self) -> int:
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
