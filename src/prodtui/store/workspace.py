@@ -59,6 +59,12 @@ class Workspace:
 
         return sqlite_utils.Database(self.conn, execute_plugins=False)
 
+    @staticmethod
+    def load_writer() -> None:
+        """Import sqlite-utils now, in any thread. Writes go through it, and its import
+        (about 60 ms) would otherwise fall on the user's first save (a capture, a draft)."""
+        import sqlite_utils  # noqa: F401
+
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         cursor = self.conn.execute(sql, params)
         names = [column[0] for column in cursor.description]

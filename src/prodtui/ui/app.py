@@ -117,6 +117,8 @@ class ProdtuiApp(App[int]):
             gc.freeze()
             gc.enable()
         self._offer_drafts()
+        # Off the event loop: the user can type while the writing machinery loads.
+        self.run_worker(self.workspace.load_writer, thread=True, group="warm-up")
 
     def _handle_signals(self) -> None:
         """SIGTERM and SIGHUP (a dropped SSH link) quit cleanly: drafts written, terminal
@@ -279,9 +281,12 @@ class ProdtuiApp(App[int]):
 
     def refresh_screen_data(self) -> None:
         """Ask the visible screens to reload what they show."""
+        from prodtui.ui.screens.base import WorkspaceScreen
+
         for screen in self.screen_stack:
-            refresh = getattr(screen, "refresh_data", None)
-            if refresh is not None:
+            if isinstance(screen, WorkspaceScreen):
+                screen.reload_if_changed()
+            elif (refresh := getattr(screen, "refresh_data", None)) is not None:
                 refresh()
 
     # -- palette ----------------------------------------------------------------------------

@@ -78,6 +78,11 @@ class WorkspaceScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         # Coming back to a screen costs a restyle already; reload only if something changed.
+        self.reload_if_changed()
+
+    def reload_if_changed(self) -> None:
+        """Reload unless the screen already shows the workspace as it is now (after a quick
+        capture, the screen resumes and the app asks for a reload: one is enough)."""
         generation = self.prodtui.data_generation()
         if generation != self._generation:
             self._generation = generation
