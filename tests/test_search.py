@@ -19,6 +19,7 @@ from prodtui.domain.items import Item
 from prodtui.domain.people import Person
 from prodtui.domain.recette import Campaign, ExecutionStatus
 from prodtui.domain.recette import TestCase as Case
+from prodtui.domain.risks import Criterion, Risk
 from prodtui.domain.search import SearchHit, SearchKind, parse_snippet, search_phrases
 from prodtui.domain.standup import StandupEntry
 from prodtui.domain.stories import Story
@@ -175,6 +176,57 @@ def test_risk_insert_update_delete(workspace: Workspace) -> None:
     assert indexed_rows(workspace) == 0
 
 
+def test_the_risk_key_shown_finds_the_risk(workspace: Workspace) -> None:
+    risks = [
+        workspace.risks.create(
+            Risk(title=f"Risque {n}", criterion=Criterion.INTEGRITY, likelihood=1, severity=1)
+        )
+        for n in range(1, 13)
+    ]
+    key = f"R-{risks[-1].id}"
+    hits = workspace.search.search(key)
+    assert (hits[0].kind, hits[0].key) == (K.RISK, key)
+    assert (K.RISK, key) in found(workspace, key.lower() + " ")  # typed whole, lower case
+
+
+def test_risk_owner_and_criterion_are_indexed(workspace: Workspace) -> None:
+    risk = workspace.risks.create(
+        Risk(
+            title="Indisponibilité du guichet",
+            criterion=Criterion.AVAILABILITY,
+            likelihood=2,
+            severity=3,
+            owner="Zoé Quintal",
+        )
+    )
+    key = f"R-{risk.id}"
+    assert found(workspace, "quintal") == {(K.RISK, key)}
+    assert found(workspace, "disponibilite") == {(K.RISK, key)}
+    # Each column that feeds the row reindexes it when it changes.
+    risk = workspace.risks.save(risk.edit(owner="Paul Arnaud"))
+    assert found(workspace, "quintal") == set()
+    assert found(workspace, "arnaud") == {(K.RISK, key)}
+    risk = workspace.risks.save(risk.edit(criterion=Criterion.TRACEABILITY))
+    assert found(workspace, "disponibilite") == set()
+    assert found(workspace, "tracabilite") == {(K.RISK, key)}
+    workspace.risks.save(risk.edit(owner=None))
+    assert found(workspace, "arnaud") == set()
+    assert found(workspace, "guichet") == {(K.RISK, key)}
+    assert indexed_rows(workspace) == 1
+
+
+def test_a_renumbered_case_rekeys_its_comments(workspace: Workspace) -> None:
+    case = workspace.test_cases.add(Case(title="Déposer une demande"))
+    campaign = workspace.campaigns.add(Campaign(name="Recette 2.3"))
+    workspace.executions.record(campaign, case, ExecutionStatus.FAIL, "Pièce refusée")
+    assert case.id is not None
+    with workspace.transaction() as db:
+        db.execute("UPDATE test_cases SET number = 90 WHERE id = ?", [case.id])
+    assert found(workspace, "TC-90") == {(K.EXECUTION, "TC-90")}
+    assert found(workspace, case.key + " ") == set()
+    assert found(workspace, "piece") == {(K.EXECUTION, "TC-90")}
+
+
 # -- matching -------------------------------------------------------------------------------
 
 
@@ -191,6 +243,62 @@ def test_accents_are_folded_both_ways(texts: Workspace) -> None:
     assert len(texts.search.search("SÉCURITÉ")) == 1
     assert len(texts.search.search("ECHEANCE")) == 1
     assert len(texts.search.search("échéance")) == 1
+
+
+@pytest.fixture
+def ligatures(workspace: Workspace) -> Workspace:
+    workspace.items.add(Item(text="Mise en œuvre des mesures"))
+    workspace.items.add(Item(text="Le cœur du parcours"))
+    workspace.items.add(Item(text="Ouvrir le chef-d'oeuvre"))
+    workspace.stories.add(Story(title="Curriculum vitæ", description="ÆSTHÉTIQUE, ŒUVRE"))
+    return workspace
+
+
+def texts_found(ws: Workspace, query: str) -> set[str]:
+    return {hit.title for hit in ws.search.search(query)}
+
+
+def test_ligatures_are_folded_both_ways(ligatures: Workspace) -> None:
+    assert texts_found(ligatures, "coeur") == {"Le cœur du parcours"}
+    assert texts_found(ligatures, "cœur") == {"Le cœur du parcours"}
+    both = {"Mise en œuvre des mesures", "Ouvrir le chef-d'oeuvre", "Curriculum vitæ"}
+    assert texts_found(ligatures, "oeuvre") == both
+    assert texts_found(ligatures, "œuvre") == both
+    assert texts_found(ligatures, "ŒUVRE") == both
+    assert texts_found(ligatures, "œuv") == both  # as a prefix too
+    assert texts_found(ligatures, "vitae") == {"Curriculum vitæ"}
+    assert texts_found(ligatures, "aesthetique") == {"Curriculum vitæ"}
+
+
+def test_a_snippet_shows_the_ligature_as_written(ligatures: Workspace) -> None:
+    marked = {hit.marked("[", "]") for hit in ligatures.search.search("oeuvre")}
+    assert marked == {
+        "Mise en [œuvre] des mesures",
+        "Ouvrir le chef-d'[oeuvre]",
+        "ÆSTHÉTIQUE, [ŒUVRE]",
+    }
+    [hit] = ligatures.search.search("cœur")
+    assert hit.marked("[", "]") == "Le [cœur] du parcours"
+    [hit] = ligatures.search.search("vitae")
+    assert hit.marked("[", "]") == "Curriculum [vitæ]"
+
+
+def test_ligatures_are_unindexed_as_indexed(ligatures: Workspace) -> None:
+    # FTS5 'delete' must be given what was indexed (the folded text): if not, the old
+    # words would stay in the index.
+    with ligatures.transaction() as db:
+        db.execute("UPDATE items SET text = 'Autre chose'")
+        db.execute("DELETE FROM stories")
+    assert ligatures.search.search("oeuvre") == []
+    assert ligatures.search.search("coeur") == []
+    assert ligatures.search.count("oeuvre") == 0
+    assert len(ligatures.search.search("autre")) == 3
+    assert ligatures.conn.execute("SELECT count(*) FROM search_index_data").fetchone()[0] > 0
+    ligatures.conn.execute("INSERT INTO search_index (search_index) VALUES ('integrity-check')")
+
+
+def test_search_phrases_spell_out_ligatures() -> None:
+    assert search_phrases("Cœur ŒUVRE vitæ Æ") == ["Coeur", "OEUVRE", "vitae", "AE"]
 
 
 def test_the_word_being_typed_is_a_prefix(texts: Workspace) -> None:
@@ -367,6 +475,12 @@ def test_migration_from_version_4_fills_the_index(tmp_path: Path) -> None:
         " created_at) VALUES (1, 1, 'fail', 'Suivi vide', '{}', ?)",
         [stamp],
     )
+    conn.execute(
+        "INSERT INTO risks (title, criterion, likelihood, severity, treatment, owner,"
+        " created_at, updated_at) VALUES ('Perte du cœur de données', 'integrity', 2, 3,"
+        " 'Sauvegarde', 'Zoé Quintal', ?, ?)",
+        [stamp, stamp],
+    )
     conn.close()
 
     ws = open_workspace(path)
@@ -378,6 +492,10 @@ def test_migration_from_version_4_fills_the_index(tmp_path: Path) -> None:
             (K.EXECUTION, "TC-3"),
         }
         assert found(ws, "echeance") == {(K.CAPTURE, "#1")}
+        assert found(ws, "R-1") == {(K.RISK, "R-1")}
+        assert found(ws, "coeur quintal integrite") == {(K.RISK, "R-1")}
+        [hit] = ws.search.search("coeur")
+        assert hit.marked("[", "]") == "Perte du [cœur] de données"
         # And from now on the triggers keep it.
         ws.items.add(Item(text="Suivi de l'échéance"))
         assert len(ws.search.search("echeance")) == 2

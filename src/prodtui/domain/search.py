@@ -21,6 +21,9 @@ MAX_TERMS = 12
 # The word being typed matches as a prefix from this many characters on: a one-letter
 # prefix would read the whole vocabulary.
 PREFIX_MIN = 2
+# unicode61 folds accents but not the ligatures: the index holds them spelt out (migration
+# 5), and so must the query, so "coeur" and "cœur" find each other.
+LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
 
 
 class SearchKind(StrEnum):
@@ -68,9 +71,9 @@ class SearchHit(BaseModel):
 def search_phrases(query: str) -> list[str]:
     """The phrases of a raw query, at most MAX_TERMS: each run of text between spaces
     gives one, its letters and digits kept in order ("US-12" → "US 12", l'accès →
-    "l accès"), so a key or an elision matches as typed."""
+    "l accès"), so a key or an elision matches as typed; œ and æ are spelt oe, ae."""
     phrases = []
-    for chunk in unicodedata.normalize("NFC", query).split():
+    for chunk in unicodedata.normalize("NFC", query).translate(LIGATURES).split():
         words = _TERM.findall(chunk)
         if words:
             phrases.append(" ".join(words))
