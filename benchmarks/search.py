@@ -6,15 +6,22 @@ accents, the first letters of a word, two words, rare and common words) through
 `SearchRepository.search`, on a copy of `benchmarks/out/large.db` (made, or made again
 when its schema is older than the migrations, as `run.py` does). Prints p50 / p95 / max
 overall and by kind of query, the size of the index, and writes `out/search.json`.
+
+`--db PATH` uses another workspace instead (generated there first with `prodtui demo
+--size large` when missing): for a schema changed within a migration, which `run.py`
+cannot tell from the version, without replacing the shared `large.db`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import re
+import sqlite3
 import statistics
+import subprocess
 import sys
 import time
 import unicodedata
@@ -24,7 +31,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from run import (  # run.py sits beside this file, it is not a package
-    LARGE_DB,
     OUT,
     _companions,
     ensure_large_workspace,
@@ -121,7 +127,10 @@ def summary(values: list[float]) -> dict[str, float]:
 
 
 def index_size(conn: Any) -> dict[str, float]:
-    rows = conn.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_index%'").fetchone()
+    # The index and the text it keeps for snippets (search_text, migration 5).
+    rows = conn.execute(
+        "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_index%' OR name LIKE 'search_text%'"
+    ).fetchone()
     total = conn.execute("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size")
     return {
         "index_mb": round((rows[0] or 0) / 2**20, 1),
@@ -130,15 +139,48 @@ def index_size(conn: Any) -> dict[str, float]:
     }
 
 
+def workspace_at(path: Path) -> dict[str, Any]:
+    """The workspace at `path`, generated there first when missing."""
+    info: dict[str, Any] = {"path": str(path)}
+    if not path.exists():
+        print(f"generating {path} …", flush=True)
+        start = time.perf_counter()
+        subprocess.run(
+            [str(find_prodtui(None)), "demo", "--size", "large", "--out", str(path)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        info["generation_s"] = round(time.perf_counter() - start, 2)
+    info["size_mb"] = round(path.stat().st_size / 2**20, 1)
+    return info
+
+
+def copy_workspace(source: Path, target: Path) -> None:
+    """A copy of `source` as one file, whatever its -wal holds (SQLite's backup)."""
+    for stale in _companions(target):
+        stale.unlink(missing_ok=True)
+    with (
+        contextlib.closing(sqlite3.connect(source)) as src,
+        contextlib.closing(sqlite3.connect(target)) as dst,
+    ):
+        src.backup(dst)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=7, help="seed of the query sample")
     parser.add_argument("--rounds", type=int, default=3, help="passes over the queries")
     parser.add_argument("--out", type=Path, default=OUT / "search.json")
+    parser.add_argument("--db", type=Path, help="workspace to use instead of out/large.db")
     args = parser.parse_args(argv)
 
-    workspace_info = ensure_large_workspace(find_prodtui(None))
-    copy = fresh_copy("search.db")
+    if args.db is None:
+        workspace_info = ensure_large_workspace(find_prodtui(None))
+        copy = fresh_copy("search.db")
+    else:
+        workspace_info = workspace_at(args.db.resolve())
+        copy = args.db.resolve().with_suffix(".search.db")
+        copy_workspace(args.db.resolve(), copy)
     try:
         ws = open_workspace(copy, read_only=True)
         try:
@@ -181,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
 
-    print(f"{LARGE_DB.name}: generated in {workspace_info.get('generation_s')} s, "
+    name = Path(str(workspace_info["path"])).name
+    print(f"{name}: generated in {workspace_info.get('generation_s')} s, "
           f"{size['file_mb']} MB, search index {size['index_mb']} MB "
           f"({size['indexed_rows']:,} rows)")  # fmt: skip
     print(f"{len(queries)} queries × {args.rounds} rounds; first query, cold: {cold_ms:.1f} ms")

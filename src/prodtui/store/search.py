@@ -1,7 +1,8 @@
 """Full-text search over the whole workspace, through the FTS5 index of migration 5.
 
 The triggers of `migrations/0005_search.sql` keep `search_index` in step with its
-sources; this module only reads it.
+sources; this module only reads it. The index holds œ, æ spelt oe, ae (so does the
+query, see `search_phrases`); snippet() re-reads the text as written from `search_text`.
 """
 
 from __future__ import annotations
