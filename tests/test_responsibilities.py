@@ -18,7 +18,7 @@ from prodtui.domain.responsibilities import (
     next_role,
 )
 from prodtui.exchange.responsibilities import raci_markdown
-from prodtui.store import Workspace
+from prodtui.store import Workspace, open_workspace
 from prodtui.store.demo import build_demo_workspace
 from prodtui.ui.screens.dialogs import ConfirmScreen, PromptScreen
 from prodtui.ui.screens.responsibilities import ResponsibilitiesScreen
@@ -186,3 +186,28 @@ async def test_export_from_the_screen_writes_a_new_file(
         await pilot.press("enter")
         await pilot.pause()
     assert "| Recette | R | A |  |  |" in out.read_text(encoding="utf-8")
+
+
+async def test_deleting_a_row_changed_meanwhile_elsewhere_is_refused(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    row = workspace.responsibilities.add(Responsibility(activity="Recette", metier=A))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ResponsibilitiesScreen())
+        await pilot.pause()
+        assert "RACI · 1 activité ·" in str(app.screen.query_one("#raci-title").render())
+        other = open_workspace(workspace.path, author="Léa")
+        other.responsibilities.save(other.responsibilities.get(row.id).edit(rssi=I))
+        other.close()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("o")
+        await pilot.pause()
+        assert [r.rssi for r in workspace.responsibilities.all()] == [I]  # not deleted
+        assert any("autre session" in n.message for n in app._notifications)
+        await pilot.press("d", "o")  # the table shows their version now: deleted
+        await pilot.pause()
+        assert workspace.responsibilities.all() == []
+        assert "RACI · 0 activité ·" in str(app.screen.query_one("#raci-title").render())

@@ -24,6 +24,7 @@ from prodtui.domain.review import (
     weeks_until,
 )
 from prodtui.store import Workspace, open_workspace
+from prodtui.ui.screens.dialogs import ConflictScreen
 from prodtui.ui.screens.review import ReviewScreen
 from tests.conftest import TODAY, AppFactory
 
@@ -201,3 +202,83 @@ def test_a_reopened_workspace_keeps_the_answers(tmp_path: Path) -> None:
         assert again.reviews.week("2026-W48")[ROLES].comment == "à suivre"
     finally:
         again.close()
+
+
+def test_an_answer_saved_after_another_sessions_answer_is_a_conflict(
+    workspace: Workspace,
+) -> None:
+    seen = workspace.reviews.answer("2026-W48", ROLES, PARTLY, comment="à revoir")
+    other = open_workspace(workspace.path, author="Léa")
+    try:
+        other.reviews.answer("2026-W48", ROLES, NO, comment="Personne ne tranche")
+    finally:
+        other.close()
+    with pytest.raises(ConflictError) as conflict:
+        workspace.reviews.answer("2026-W48", ROLES, YES, seen=seen)
+    assert conflict.value.theirs.answer is NO
+    # An unanswered question the other session answered meanwhile is a conflict too.
+    other = open_workspace(workspace.path, author="Léa")
+    other.reviews.answer("2026-W48", QUESTIONS[1], YES)
+    other.close()
+    with pytest.raises(ConflictError):
+        workspace.reviews.answer("2026-W48", QUESTIONS[1], NO, seen=None)
+    assert workspace.reviews.week("2026-W48")[ROLES].comment == "Personne ne tranche"
+
+
+async def test_a_comment_conflict_shows_both_and_keeps_mine(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    workspace.reviews.answer("2026-W48", ROLES, PARTLY, comment="Qui valide")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(ReviewScreen())
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("c")
+        await pilot.pause()
+        field = screen.query_one("#review-comment", Input)
+        await pilot.press(*" les courriels ?")  # the cursor is at the end: appended
+        assert field.value == "Qui valide les courriels ?"
+        # Saved by another session while the comment is typed (no pause: not yet seen).
+        other = open_workspace(workspace.path, author="Léa")
+        other.reviews.answer("2026-W48", ROLES, NO, comment="Personne")
+        other.close()
+        await pilot.press("enter")
+        await pilot.pause()
+        conflict = app.screen
+        assert isinstance(conflict, ConflictScreen)
+        assert conflict.theirs["Commentaire"] == "Personne"
+        assert conflict.mine["Commentaire"] == "Qui valide les courriels ?"
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.screen is screen and screen.query_one(DataTable).has_focus
+        # A key answer over an answer saved meanwhile asks too; theirs is kept.
+        other = open_workspace(workspace.path, author="Léa")
+        other.reviews.answer("2026-W48", ROLES, YES)
+        other.close()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen)
+        await pilot.press("t")
+        await pilot.pause()
+    saved = workspace.reviews.week("2026-W48")[ROLES]
+    assert (saved.answer, saved.comment) == (YES, "Qui valide les courriels ?")
+    assert workspace.drafts.get("review:2026-W48:roles") is None
+
+
+async def test_the_title_says_the_iso_year_and_plurals_read_right(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(ReviewScreen(week="2026-W01"))
+        await pilot.pause()
+        title = str(app.screen.query_one("#review-title").render())
+        assert "semaine 1 de 2026" in title and "29/12" in title  # starts in December 2025
+        status = str(app.screen.query_one("#review-status").render())
+        assert "5 questions sans réponse" in status
+        for key in ("y", "y", "y", "y"):
+            await pilot.press(key)
+        await pilot.pause()
+        status = str(app.screen.query_one("#review-status").render())
+        assert "1 question sans réponse" in status

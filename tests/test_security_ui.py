@@ -9,12 +9,13 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from prodtui.config import load_settings
-from prodtui.domain.security import MeasureStatus, next_status
+from prodtui.domain.errors import ConflictError
+from prodtui.domain.security import EvidenceCheck, MeasureStatus, next_status
 from prodtui.store import Workspace, open_workspace
 from prodtui.store.demo import build_demo_workspace
-from prodtui.store.security import MeasureFilter
+from prodtui.store.security import MeasureFilter, fingerprint
 from prodtui.ui.app import ProdtuiApp
-from prodtui.ui.screens.dialogs import PromptScreen
+from prodtui.ui.screens.dialogs import ConflictScreen, PromptScreen
 from prodtui.ui.screens.security import MeasureFormScreen, SecurityScreen
 from tests.conftest import TODAY
 
@@ -283,3 +284,124 @@ def test_security_screen_snapshot(snap_compare, tmp_path: Path) -> None:
         assert snap_compare(app_on(ws, tmp_path), press=["5"], terminal_size=(120, 40))
     finally:
         ws.close()
+
+
+async def test_a_conflict_in_the_measure_form_shows_both_and_keeps_the_chosen_one(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    other = open_workspace(demo.path, author="Léa")  # another session on the same file
+    app = app_on(demo, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        code = app.screen.selected().code
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, MeasureFormScreen)
+        other.measures.save(other.measures.entry(code).state.edit(comment="Vu avec le RSSI"))
+        form.query_one("#mf-comment", Input).value = "Revue faite le 20/11"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        conflict = app.screen
+        assert isinstance(conflict, ConflictScreen)
+        assert conflict.mine["Commentaire"] == "Revue faite le 20/11"
+        assert conflict.theirs["Commentaire"] == "Vu avec le RSSI"
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, SecurityScreen)  # saved over theirs, form closed
+        assert demo.measures.entry(code).state.comment == "Revue faite le 20/11"
+
+        # Theirs: the form closes and their version stays.
+        await pilot.press("e")
+        await pilot.pause()
+        other.measures.save(other.measures.entry(code).state.edit(how="Procédure écrite"))
+        app.screen.query_one("#mf-how", Input).value = "Oral"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen)
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, SecurityScreen)
+    other.close()
+    assert demo.measures.entry(code).state.how == "Procédure écrite"
+
+
+async def test_typing_into_a_prefilled_field_of_the_measure_form_appends(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    app = app_on(demo, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        owner = app.screen.selected().state.owner
+        assert owner
+        await pilot.press("e")
+        await pilot.pause()
+        field = app.screen.query_one("#mf-owner", Input)
+        assert field.has_focus
+        await pilot.press("space", "B", "tab", "shift+tab", "x")
+        await pilot.pause()
+        assert field.value == f"{owner} Bx"
+
+
+@pytest.mark.parametrize("width, height", [(80, 24), (120, 40)])
+async def test_the_security_table_shows_status_owner_and_due_on_screen(
+    demo: Workspace, tmp_path: Path, width: int, height: int
+) -> None:
+    app = app_on(demo, tmp_path)
+    async with app.run_test(size=(width, height)) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        table = app.screen.query_one("#security-table", DataTable)
+        keys = [column.key.value for column in table.ordered_columns]
+        assert keys[-3:] == ["status", "owner", "due"]
+        assert ("priority" in keys) is (width >= 100)
+        used = sum(column.get_render_width(table) for column in table.ordered_columns)
+        assert used <= table.scrollable_content_region.width
+        # A late measure shows its warning in the due column, whole.
+        late = next(e for e in app.screen.entries if e.is_late(TODAY))
+        due = str(table.get_row(late.code)[-1])
+        assert due.startswith("⚠") and len(due) <= table.ordered_columns[-1].width
+        hint = str(app.screen.query_one("#security-filters").render())
+        assert " r risques " in hint and " x dossier" in hint
+
+
+async def test_an_evidence_check_ending_after_the_form_closed_is_saved(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    proof = tmp_path / "sauvegardes.tar"
+    proof.write_bytes(b"\0" * (64 << 20))  # hashing takes a while
+    app = app_on(demo, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        state = app.screen.selected().state
+        (file,) = [demo.measures.record_file(state, fingerprint(str(proof)))]
+        with proof.open("r+b") as changed:
+            changed.write(b"1")
+        form = MeasureFormScreen(app.screen.selected())
+        await app.push_screen(form)
+        form.dismiss(None)  # closed as soon as opened, before the hash is known
+        await pilot.pause()
+        assert isinstance(app.screen, SecurityScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    (checked,) = demo.measures.files(state)
+    assert checked.id == file.id and checked.last_check is EvidenceCheck.CHANGED
+
+
+def test_deleting_a_risk_changed_meanwhile_elsewhere_is_refused(demo: Workspace) -> None:
+    risk = demo.risks.list()[0]
+    other = open_workspace(demo.path, author="Léa")
+    try:
+        other.risks.save(other.risks.get(risk.id).edit(owner="Léa"))
+    finally:
+        other.close()
+    with pytest.raises(ConflictError) as refused:
+        demo.risks.delete(risk.id, risk.version)
+    assert refused.value.theirs.owner == "Léa"
+    assert demo.risks.get(risk.id).owner == "Léa"  # still there
+    fresh = demo.risks.get(risk.id)
+    demo.risks.delete(fresh.id, fresh.version)
+    assert all(r.id != risk.id for r in demo.risks.list())

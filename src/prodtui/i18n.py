@@ -32,6 +32,18 @@ def t(key: str, /, **params: Any) -> str:
     return text.format(**params) if params else text
 
 
+def plural_form(count: int, language: str | None = None) -> str:
+    """`one` or `other`: French puts 0 and 1 in the singular (« 0 résultat »), English
+    only 1 ("0 results")."""
+    singular = (0, 1) if (language or _current) == "fr" else (1,)
+    return "one" if count in singular else "other"
+
+
+def tn(key: str, count: int, /, **params: Any) -> str:
+    """The message `key.one` or `key.other` for `count`, with `{count}` filled in."""
+    return t(f"{key}.{plural_form(count)}", count=count, **params)
+
+
 def error_message(error: Exception) -> str:
     """A user-facing message for a ProdtuiError (key and parameters), a validation error,
     else the error's text."""

@@ -100,9 +100,14 @@ class Repository(Generic[RecordT]):
                 self.ws.audit.record(self.table, record.id, name, old.get(name), value)
         return self.get(record.id)
 
-    def _delete(self, record_id: int) -> RecordT:
+    def _delete(self, record_id: int, version: int | None = None) -> RecordT:
+        """Delete a record. With the `version` the user was shown, a record saved by
+        another session since is not deleted: ConflictError (theirs travels with it).
+        Without it (no read version, e.g. an undo by id), the record goes whatever it holds."""
         with self.ws.transaction() as db:
             record = self.get(record_id)
+            if version is not None and record.version != version:
+                raise ConflictError(self.table, None, record)
             db.execute(f"DELETE FROM {self.table} WHERE id = ?", [record_id])
             self.ws.audit.record(
                 self.table, record_id, DELETED, audit_summary(record.model_dump(mode="json")), None

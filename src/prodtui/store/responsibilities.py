@@ -38,8 +38,10 @@ class ResponsibilityRepository(Repository[Responsibility]):
         written."""
         return self._update(responsibility.with_role(party, role))
 
-    def delete(self, responsibility_id: int) -> Responsibility:
-        return self._delete(responsibility_id)
+    def delete(self, responsibility_id: int, version: int | None = None) -> Responsibility:
+        """Delete a row; with the version the user saw, refused (ConflictError) when
+        another session changed it since."""
+        return self._delete(responsibility_id, version)
 
     def move(self, responsibility: Responsibility, offset: int) -> list[Responsibility]:
         """Move a row up (-1) or down (+1); positions are renumbered 1, 2, 3… and each

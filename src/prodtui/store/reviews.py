@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
+from enum import Enum
 
 from prodtui.domain.errors import ConflictError
 from prodtui.domain.review import (
@@ -18,6 +19,15 @@ from prodtui.domain.review import (
     weeks_until,
 )
 from prodtui.store.base import Repository
+
+
+class Latest(Enum):
+    """The answer as stored now (`ReviewRepository.answer` without what the user saw)."""
+
+    LATEST = "latest"
+
+
+LATEST = Latest.LATEST
 
 
 class ReviewRepository(Repository[HealthReview]):
@@ -99,10 +109,16 @@ class ReviewRepository(Repository[HealthReview]):
         question: ReviewQuestion,
         answer: ReviewAnswer,
         comment: str | None = None,
+        *,
+        seen: HealthReview | Latest | None = LATEST,
     ) -> HealthReview:
-        """Answer a question of a week, keeping its comment unless one is given."""
+        """Answer a question of a week, keeping its comment unless one is given.
+
+        `seen` is the answer the user was shown (None: unanswered). A screen passes it, so
+        that an answer another session saved meanwhile is a ConflictError, never silently
+        overwritten. Without it (a script, the demo) the stored answer is read and updated."""
         with self.ws.transaction():
-            current = self.week(week).get(question)
+            current = self.week(week).get(question) if seen is LATEST else seen
             if current is None:
                 return self.save(
                     HealthReview(week=week, question=question, answer=answer, comment=comment or "")

@@ -28,5 +28,7 @@ class RiskRepository(Repository[Risk]):
         """Save an edited risk if nobody saved it since it was read (else ConflictError)."""
         return self._update(risk)
 
-    def delete(self, risk_id: int) -> Risk:
-        return self._delete(risk_id)
+    def delete(self, risk_id: int, version: int | None = None) -> Risk:
+        """Delete a risk; with the version the user saw, refused (ConflictError) when
+        another session saved it since."""
+        return self._delete(risk_id, version)

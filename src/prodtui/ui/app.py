@@ -302,9 +302,9 @@ class ProdtuiApp(App[int]):
         yield SystemCommand(t("key.search"), t("palette.search_help"), self.action_search)
         yield SystemCommand(t("key.help"), t("palette.help_help"), self.action_help)
         yield SystemCommand(t("palette.theme"), t("palette.theme_help"), self.action_change_theme)
-        from prodtui.ui.screens.review import review_commands
+        from prodtui.ui.commands import workspace_commands
 
-        yield from review_commands(self)
+        yield from workspace_commands(self)
         from prodtui.ui.screens.homologation import security_commands
 
         yield from security_commands(self)

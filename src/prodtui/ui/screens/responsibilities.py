@@ -24,7 +24,7 @@ from prodtui.domain.responsibilities import (
     Responsibility,
     next_role,
 )
-from prodtui.i18n import error_message, t
+from prodtui.i18n import error_message, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import ConfirmScreen, PromptScreen
@@ -108,7 +108,7 @@ class ResponsibilitiesScreen(Screen[None]):
             row = next((n for n, r in enumerate(self.rows) if r.id == select), row)
         if self.rows:
             table.move_cursor(row=min(row, len(self.rows) - 1), column=column)
-        self.query_one("#raci-title", Static).update(t("raci.title_count", count=len(self.rows)))
+        self.query_one("#raci-title", Static).update(tn("raci.title_count", len(self.rows)))
 
     def selected(self) -> Responsibility | None:
         if not self.rows:
@@ -241,11 +241,11 @@ class ResponsibilitiesScreen(Screen[None]):
         entry = self.selected()
         if entry is None or entry.id is None:
             return
-        entry_id = entry.id
+        entry_id, version = entry.id, entry.version
 
         def answered(yes: bool | None) -> None:
-            if yes:
-                self._write(lambda: self.repo.delete(entry_id))
+            if yes:  # changed meanwhile elsewhere: refused, the table shows it anew
+                self._write(lambda: self.repo.delete(entry_id, version))
 
         self.app.push_screen(
             ConfirmScreen(t("raci.confirm_delete", activity=entry.activity)), answered

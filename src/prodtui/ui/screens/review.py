@@ -1,21 +1,18 @@
 """The weekly review: five questions answered with one key, a comment each, and the
-history of every question as coloured marks with its trend. Also the palette commands
-of the review, the responsibilities and the whole-workspace export."""
+history of every question as coloured marks with its trend."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.review import (
     HISTORY_WEEKS,
     MAX_COMMENT,
@@ -32,13 +29,15 @@ from prodtui.domain.review import (
     week_of,
     weeks_until,
 )
-from prodtui.i18n import error_message, format_day, t
+from prodtui.i18n import error_message, format_day, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.dialogs import ConflictScreen
 from prodtui.ui.widgets.drafts import DraftInput
 
 if TYPE_CHECKING:
-    from textual.app import App
+    from prodtui.store import Workspace
+    from prodtui.ui.app import ProdtuiApp
 
 ANSWER_STYLE = {ReviewAnswer.YES: "green", ReviewAnswer.PARTLY: "yellow", ReviewAnswer.NO: "red"}
 TREND_SIGN = {Trend.BETTER: "↗", Trend.SAME: "→", Trend.WORSE: "↘"}
@@ -70,11 +69,18 @@ class ReviewScreen(Screen[None]):
         translate_bindings(self)
 
     @property
-    def workspace(self) -> Any:
-        return self.app.workspace  # type: ignore[attr-defined]
+    def prodtui(self) -> ProdtuiApp:
+        from prodtui.ui.app import ProdtuiApp
+
+        assert isinstance(self.app, ProdtuiApp)
+        return self.app
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.prodtui.workspace
 
     def today(self) -> date:
-        return self.app.today()  # type: ignore[attr-defined, no-any-return]
+        return self.prodtui.today()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -93,6 +99,7 @@ class ReviewScreen(Screen[None]):
             classes="hidden",
             max_length=MAX_COMMENT,
             placeholder=t("review.comment_placeholder"),
+            select_on_focus=False,  # the saved comment is edited, not replaced
         )
         yield Static(t("review.hint"), id="review-hint", classes="dialog-hint")
         yield Footer()
@@ -135,6 +142,7 @@ class ReviewScreen(Screen[None]):
             t(
                 "review.title",
                 week=int(self.week[-2:]),
+                year=self.week[:4],  # the ISO year: week 1 may start in December
                 start=format_day(monday, short=True),
                 end=format_day(sunday, short=True),
             )
@@ -144,7 +152,7 @@ class ReviewScreen(Screen[None]):
         current = self.week == week_of(self.today())
         if missing:
             key = "review.pending_this_week" if current else "review.pending"
-            status.update(t(key, count=missing))
+            status.update(tn(key, missing))
         else:
             status.update(t("review.done"))
         status.set_class(bool(missing) and current, "review-pending")
@@ -172,7 +180,12 @@ class ReviewScreen(Screen[None]):
     def action_answer(self, value: str) -> None:
         question = self.selected()
         try:
-            self.workspace.reviews.answer(self.week, question, ReviewAnswer(value))
+            self.workspace.reviews.answer(
+                self.week, question, ReviewAnswer(value), seen=self.answers.get(question)
+            )
+        except ConflictError as conflict:
+            self._resolve(conflict)
+            return
         except ProdtuiError as error:
             self.notify(error_message(error), severity="error")
             return
@@ -207,14 +220,51 @@ class ReviewScreen(Screen[None]):
             return
         try:
             self.workspace.reviews.save(answered.edit(comment=event.value.strip()))
+        except ConflictError as conflict:
+            field.draft.flush_if_pending()  # kept until the user has chosen
+            self._resolve(conflict)
+            return
         except ProdtuiError as error:
             field.draft.flush_if_pending()
             self.notify(error_message(error), severity="error")
             self.reload()
             return
-        field.draft.discard()
+        self._commented()
+
+    def _commented(self) -> None:
+        self.query_one("#review-comment", DraftInput).draft.discard()
         self._leave_comment()
         self.reload()
+
+    def _resolve(self, conflict: ConflictError) -> None:
+        """Another session answered this question first: show both answers and comments,
+        keep the one the user picks (mine is saved over theirs)."""
+        mine, theirs = conflict.mine, conflict.theirs
+        assert isinstance(mine, HealthReview) and isinstance(theirs, HealthReview)
+        commenting = self.query_one("#review-comment", DraftInput).has_focus
+
+        def shown(review: HealthReview) -> dict[str, str]:
+            return {
+                t("review.col.answer"): t(review.answer.label_key),
+                t("review.conflict_comment"): review.comment,
+            }
+
+        def chosen(choice: str | None) -> None:
+            if choice == "mine":
+                kept = theirs.edit(answer=mine.answer, comment=mine.comment)
+                try:
+                    self.workspace.reviews.save(kept)
+                except ConflictError as again:  # a third save meanwhile: choose again
+                    self._resolve(again)
+                    return
+                except ProdtuiError as error:
+                    self.notify(error_message(error), severity="error")
+            if commenting:
+                self._commented()
+            else:
+                self.reload()
+
+        self.app.push_screen(ConflictScreen(shown(mine), shown(theirs)), chosen)
 
     def _leave_comment(self) -> None:
         field = self.query_one("#review-comment", DraftInput)
@@ -266,68 +316,3 @@ def _trend_cell(value: Trend | None) -> Text:
     if value is None:
         return Text("—", style="dim")
     return Text(f"{TREND_SIGN[value]} {t(value.label_key)}", style=TREND_STYLE[value])
-
-
-# --- Palette commands: the review, the responsibilities, the whole-workspace export ---------
-
-
-def review_commands(app: App[Any]) -> Iterable[SystemCommand]:
-    """What the app's palette offers of this work (`ProdtuiApp.get_system_commands`)."""
-
-    def review() -> None:
-        if not isinstance(app.screen, ReviewScreen):
-            app.push_screen(ReviewScreen())
-
-    def responsibilities() -> None:
-        from prodtui.ui.screens.responsibilities import ResponsibilitiesScreen
-
-        if not isinstance(app.screen, ResponsibilitiesScreen):
-            app.push_screen(ResponsibilitiesScreen())
-
-    def raci_export() -> None:
-        from prodtui.ui.screens.responsibilities import ask_raci_export
-
-        ask_raci_export(app)
-
-    yield SystemCommand(t("palette.review"), t("palette.review_help"), review)
-    yield SystemCommand(t("palette.raci"), t("palette.raci_help"), responsibilities)
-    yield SystemCommand(t("palette.raci_export"), t("palette.raci_export_help"), raci_export)
-    yield SystemCommand(
-        t("palette.json_export"), t("palette.json_export_help"), lambda: ask_json_export(app)
-    )
-
-
-def ask_json_export(app: App[Any]) -> None:
-    """Ask where to write the whole workspace as JSON, then write it in a thread worker
-    on a connection of its own (the dump reads one snapshot while the app goes on)."""
-    from prodtui.ui.screens.dialogs import PromptScreen
-
-    workspace = app.workspace  # type: ignore[attr-defined]
-    stem = workspace.path.stem
-    default = Path.home() / f"prodtui-{stem}-{app.today():%Y-%m-%d}.json"  # type: ignore[attr-defined]
-
-    def export(path: Path) -> None:
-        from prodtui.exchange.workspace_json import export_json_file
-        from prodtui.store import open_workspace
-
-        try:
-            reader = open_workspace(workspace.path, read_only=True, author=workspace.author)
-            try:
-                summary = export_json_file(reader, path)
-            finally:
-                reader.close()
-        except ProdtuiError as error:
-            app.call_from_thread(app.notify, error_message(error), severity="error")
-            return
-        app.call_from_thread(
-            app.notify,
-            t("json.exported", tables=summary.tables, rows=summary.rows, path=str(path)),
-            markup=False,
-        )
-
-    def chosen(value: str | None) -> None:
-        if value:
-            path = Path(value).expanduser()
-            app.run_worker(lambda: export(path), thread=True, group="json-export")
-
-    app.push_screen(PromptScreen(t("json.export_title"), str(default)), chosen)

@@ -177,7 +177,7 @@ class RisksScreen(Screen[None]):
             if not yes:
                 return
             try:
-                self.workspace.risks.delete(risk_id)
+                self.workspace.risks.delete(risk_id, risk.version)  # refused if changed since
             except ProdtuiError as error:
                 self.notify(error_message(error), severity="error", markup=False)
             else:

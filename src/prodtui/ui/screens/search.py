@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.search import SearchHit, SearchKind
-from prodtui.i18n import error_message, format_day, t
+from prodtui.i18n import error_message, format_day, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 
@@ -99,7 +99,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             return t("search.none", query=query.strip())
         if len(self.hits) >= LIMIT:
             return t("search.count_first", count=len(self.hits))
-        return t("search.count", count=len(self.hits))
+        return tn("search.count", len(self.hits))
 
     def _render_hit(self, hit: SearchHit) -> Text:
         """Two lines: kind, key and title; then the snippet, matched words highlighted.

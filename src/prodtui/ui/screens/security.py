@@ -3,9 +3,9 @@ its trend; the measure form with its evidence files."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Label, Sparkline, Static
 
 from prodtui.domain.capture import parse_due_date
-from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.security import (
     CATEGORIES,
     TREND_DAYS,
@@ -23,14 +23,16 @@ from prodtui.domain.security import (
     EvidenceFile,
     Measure,
     MeasureEntry,
+    MeasureState,
     MeasureStatus,
     daily_series,
     next_status,
     score_change,
 )
-from prodtui.i18n import error_message, format_day, t
+from prodtui.i18n import error_message, format_day, t, tn
 from prodtui.resources import styles_dir
 from prodtui.store.security import (
+    FileFingerprint,
     MeasureFilter,
     MeasureRepository,
     ReferentialRefused,
@@ -40,7 +42,11 @@ from prodtui.store.security import (
 )
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.base import WorkspaceScreen
-from prodtui.ui.screens.dialogs import Dialog, PromptScreen
+from prodtui.ui.screens.dialogs import ConflictScreen, Dialog, PromptScreen
+
+if TYPE_CHECKING:
+    from prodtui.store import Workspace
+    from prodtui.ui.app import ProdtuiApp
 
 STATUS_STYLE = {"done": "green", "partial": "yellow", "not_applicable": "dim", "ignored": "red"}
 VALIDITY = {
@@ -58,6 +64,16 @@ CHECK_STYLE = {
 }
 ALERT = "⚠"
 MAX_LISTED_PROBLEMS = 10
+WIDE = 100
+"""From this width the table also shows the priority and the indispensable mark."""
+# Column widths in cells; the measure's title takes what they leave (DataTable adds one
+# cell of padding on each side of every column, and the scroll bar takes two).
+WIDE_COLUMNS = {"code": 8, "evidence": 6, "priority": 4, "indispensable": 4, "status": 19}
+NARROW_COLUMNS = {"code": 8, "evidence": 1, "status": 12}
+OWNER_WIDTH = {True: 16, False: 12}
+DUE_WIDTH = 12  # "⚠ lun. 23/11"
+MIN_TITLE = 16
+COLUMN_ORDER = ("code", "evidence", "title", "priority", "indispensable", "status", "owner", "due")
 
 
 def _signed(delta: float) -> str:
@@ -96,6 +112,7 @@ class SecurityScreen(WorkspaceScreen):
         self.filters: set[str] = set()
         self.entries: list[MeasureEntry] = []
         self._pending_code: str | None = None
+        self._columns: dict[str, int] = {}
 
     @property
     def measures(self) -> MeasureRepository:
@@ -108,22 +125,35 @@ class SecurityScreen(WorkspaceScreen):
             yield Sparkline([], id="security-spark")
         yield Static("", id="security-categories", markup=False)
         yield Static("", id="security-filters", classes="dialog-hint", markup=False)
-        table: DataTable[str | Text] = DataTable(id="security-table", cursor_type="row")
-        for key in (
-            "code",
-            "evidence",
-            "title",
-            "priority",
-            "indispensable",
-            "status",
-            "owner",
-            "due",
-        ):
-            table.add_column(t(f"security.col.{key}"), key=key)
-        yield table
+        yield DataTable(id="security-table", cursor_type="row")
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
+
+    def on_resize(self) -> None:
+        if self._columns_for() != self._columns:
+            self.refresh_data()
+
+    def _columns_for(self) -> dict[str, int]:
+        """The columns and their widths at the app's width: below `WIDE` columns, no
+        priority nor indispensable mark, so that status, owner and due date stay on
+        screen; the title shrinks, never below `MIN_TITLE`."""
+        wide = self.app.size.width >= WIDE
+        widths = dict(WIDE_COLUMNS if wide else NARROW_COLUMNS)
+        widths |= {"owner": OWNER_WIDTH[wide], "due": DUE_WIDTH}
+        taken = sum(widths.values()) + 2 * (len(widths) + 1) + 2
+        widths["title"] = max(MIN_TITLE, self.app.size.width - taken)
+        return {key: widths[key] for key in COLUMN_ORDER if key in widths}
+
+    def _set_columns(self, table: DataTable[str | Text]) -> None:
+        columns = self._columns_for()
+        if columns == self._columns:
+            return
+        self._columns = columns
+        table.clear(columns=True)
+        for key, width in columns.items():
+            label = ALERT if key == "evidence" and width < 2 else t(f"security.col.{key}")
+            table.add_column(label, width=width, key=key)
 
     def _filter(self) -> MeasureFilter:
         return MeasureFilter(
@@ -167,34 +197,39 @@ class SecurityScreen(WorkspaceScreen):
         self.query_one("#security-filters", Static).update(
             t("security.filters_on", names=", ".join(active)) if active else t("security.hint")
         )
-        table = self.query_one("#security-table", DataTable)
+        table: DataTable[str | Text] = self.query_one("#security-table", DataTable)
         row = table.cursor_row
         self.entries = self.measures.entries(self._filter(), today=today)
         table.clear()
+        self._set_columns(table)
+        widths = self._columns
         for entry in self.entries:
             measure, state = entry.measure, entry.state
             due: str | Text = format_day(state.due_date, short=True) if state.due_date else ""
             if entry.is_late(today):
                 due = Text(f"⚠ {due}", style="bold red")
             status = state.status.value
-            table.add_row(
-                measure.code,
-                Text(ALERT, style="bold magenta") if entry.evidence_alert else "",
-                measure.title,
-                measure.priority.value,
-                "●" if measure.indispensable else "",
-                Text(t(state.status.label_key), style=STATUS_STYLE.get(status, "")),
-                state.owner or "",
-                due,
-                key=measure.code,
-            )
+            cells: dict[str, str | Text] = {
+                "code": measure.code,
+                "evidence": Text(ALERT, style="bold magenta") if entry.evidence_alert else "",
+                "title": _fit(measure.title, widths["title"]),
+                "priority": measure.priority.value,
+                "indispensable": "●" if measure.indispensable else "",
+                "status": Text(
+                    _fit(t(state.status.label_key), widths["status"]),
+                    style=STATUS_STYLE.get(status, ""),
+                ),
+                "owner": _fit(state.owner or "", widths["owner"]),
+                "due": due,
+            }
+            table.add_row(*(cells[key] for key in widths), key=measure.code)
         if self.entries:
             table.move_cursor(row=min(max(row, 0), len(self.entries) - 1))
         if self._pending_code is not None:
             code, self._pending_code = self._pending_code, None
             self.show_measure(code)
 
-    def _show_trend(self, current: float | None, today: Any) -> None:
+    def _show_trend(self, current: float | None, today: date) -> None:
         history = self.measures.history(since=today - timedelta(days=max(SPARK_DAYS, 366)))
         change = score_change(history, current, today)
         if change is None:
@@ -299,7 +334,7 @@ class SecurityScreen(WorkspaceScreen):
         if not files:
             self.notify(t("security.check_none"))
             return
-        self.notify(t("security.check_running", count=len(files)))
+        self.notify(tn("security.check_running", len(files)))
         self._check(files)
 
     @work(thread=True, exclusive=True, group="evidence-check")
@@ -312,7 +347,7 @@ class SecurityScreen(WorkspaceScreen):
         if alarming is None:
             return
         self.notify(
-            t("security.check_done", count=len(results), alarming=alarming),
+            tn("security.check_done", len(results), alarming=alarming),
             severity="warning" if alarming else "information",
         )
         self.refresh_data()
@@ -420,6 +455,17 @@ class MeasureFormScreen(Dialog):
         self.files: list[EvidenceFile] = []
         self.checks: dict[int, EvidenceCheck] = {}
 
+    @property
+    def prodtui(self) -> ProdtuiApp:
+        from prodtui.ui.app import ProdtuiApp
+
+        assert isinstance(self.app, ProdtuiApp)
+        return self.app
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.prodtui.workspace
+
     def compose(self) -> ComposeResult:
         state = self.entry.state
         with VerticalScroll(classes="dialog wide", id="measure-form"):
@@ -432,19 +478,23 @@ class MeasureFormScreen(Dialog):
             with Horizontal(classes="fields"):
                 with Vertical():
                     yield Label(t("security.col.owner"))
-                    yield Input(state.owner or "", id="mf-owner")
+                    yield Input(state.owner or "", id="mf-owner", select_on_focus=False)
                 with Vertical():
                     yield Label(t("security.col.due"))
                     yield Input(
                         state.due_date.isoformat() if state.due_date else "",
                         placeholder=t("editor.due_placeholder"),
                         id="mf-due",
+                        select_on_focus=False,
                     )
             yield Label(t("security.field.story"))
-            yield Input(self._story_key(), placeholder="US-12", id="mf-story")
+            # Prefilled fields put the cursor at the end: typing adds to the saved text.
+            yield Input(
+                self._story_key(state), placeholder="US-12", id="mf-story", select_on_focus=False
+            )
             for field in ("how", "evidence", "comment"):
                 yield Label(t(f"security.field.{field}"))
-                yield Input(getattr(state, field), id=f"mf-{field}")
+                yield Input(getattr(state, field), id=f"mf-{field}", select_on_focus=False)
             yield Label(t("security.field.file"))
             yield Input(placeholder=t("security.file_placeholder"), id="mf-file")
             yield Static("", id="mf-file-status", classes="dialog-hint", markup=False)
@@ -459,8 +509,8 @@ class MeasureFormScreen(Dialog):
         self.query_one("#mf-owner", Input).focus()
         self._load_files(check=True)
 
-    def _story_key(self) -> str:
-        story_id = self.entry.state.story_id
+    def _story_key(self, state: MeasureState) -> str:
+        story_id = state.story_id
         if story_id is None:
             return ""
         try:
@@ -503,20 +553,32 @@ class MeasureFormScreen(Dialog):
     def _set_file_status(self, text: str) -> None:
         self.query_one("#mf-file-status", Static).update(text)
 
-    @work(thread=True, exclusive=True, group="evidence")
     def _check(self, files: list[EvidenceFile]) -> None:
-        results = check_files(files)
-        self.app.call_from_thread(self._checked, results)
+        """Hash the files in a thread worker of the app, not of this form: closing the
+        form before the hashing ends must not drop the result. It is saved on the app's
+        thread (the workspace's connection lives there), then shown if the form is open."""
+        app, workspace = self.app, self.workspace
 
-    def _checked(self, results: dict[int, EvidenceCheck]) -> None:
-        self.checks |= results
+        def check() -> None:
+            results = check_files(files)
+            app.call_from_thread(self._checked, workspace, results)
+
+        app.run_worker(check, thread=True, group="evidence-form-check", name="evidence check")
+
+    def _checked(self, workspace: Workspace, results: dict[int, EvidenceCheck]) -> None:
+        problem: ProdtuiError | None = None
         try:
-            self.workspace.measures.save_checks(results)
+            workspace.measures.save_checks(results)
         except ProdtuiError as error:  # a read-only workspace still shows the result
-            self._set_file_status(error_message(error))
+            problem = error
+        if not self.is_attached:  # the form was closed meanwhile: saved, nothing to show
+            return
+        self.checks |= results
+        if problem is not None:
+            self._set_file_status(error_message(problem))
         else:
             alarming = sum(r.alarming for r in results.values())
-            self._set_file_status(t("security.check_done", count=len(results), alarming=alarming))
+            self._set_file_status(tn("security.check_done", len(results), alarming=alarming))
         self._show_files()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -538,7 +600,7 @@ class MeasureFormScreen(Dialog):
             return
         self.app.call_from_thread(self._recorded, found)
 
-    def _recorded(self, found: Any) -> None:
+    def _recorded(self, found: FileFingerprint) -> None:
         try:
             file = self.workspace.measures.record_file(self.entry.state, found)
         except (ProdtuiError, ValueError) as error:
@@ -583,7 +645,8 @@ class MeasureFormScreen(Dialog):
             error.update(t("recette.unknown_key", key=story_key))
             return
         due_text = self.query_one("#mf-due", Input).value.strip()
-        due = parse_due_date(due_text, self.app.today()) if due_text else None  # type: ignore[attr-defined]
+        today = self.prodtui.today()
+        due = parse_due_date(due_text, today) if due_text else None
         if due_text and due is None:
             error.update(t("editor.bad_due", value=due_text))
             return
@@ -597,12 +660,44 @@ class MeasureFormScreen(Dialog):
                     comment=self.query_one("#mf-comment", Input).value,
                     story_id=story.id if story else None,
                 ),
-                today=self.app.today(),  # type: ignore[attr-defined]
+                today=today,
             )
+        except ConflictError as conflict:
+            self._resolve(conflict)
+            return
         except (ProdtuiError, ValueError) as problem:
             error.update(error_message(problem))
             return
         self.dismiss(None)
+
+    def _resolve(self, conflict: ConflictError) -> None:
+        """Another session saved this measure first: show both versions and keep the one
+        the user picks. Mine is saved over theirs with what the form holds."""
+        theirs = conflict.theirs
+        assert isinstance(theirs, MeasureState)
+
+        def shown(state: MeasureState) -> dict[str, str]:
+            return {
+                t("security.col.owner"): state.owner or "",
+                t("security.col.due"): state.due_date.isoformat() if state.due_date else "",
+                t("security.field.story"): self._story_key(state),
+                t("security.field.how"): state.how[:200],
+                t("security.field.evidence"): state.evidence[:200],
+                t("security.field.comment"): state.comment[:200],
+            }
+
+        def chosen(choice: str | None) -> None:
+            self.entry = self.entry.model_copy(update={"state": theirs})
+            if choice == "mine":
+                self.action_save()  # the form still holds my values: saved over theirs
+            else:
+                self.dismiss(None)
+
+        self.app.push_screen(ConflictScreen(shown(conflict.mine), shown(theirs)), chosen)
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _size(size: int) -> str:

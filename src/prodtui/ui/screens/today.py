@@ -23,7 +23,7 @@ from prodtui.domain.dashboard import (
     TodaySnapshot,
 )
 from prodtui.domain.homologation import ExpiryLevel
-from prodtui.i18n import format_day, t
+from prodtui.i18n import format_day, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import WorkspaceScreen
 
@@ -255,7 +255,7 @@ class TodayScreen(WorkspaceScreen):
     def _inbox(self, tile: InboxTile) -> list[str]:
         if not tile.count:
             return [self._muted(t("today.inbox_empty"))]
-        lines = [f"[b]{escape(t('today.inbox_count', count=tile.count))}[/]"]
+        lines = [f"[b]{escape(tn('today.inbox_count', tile.count))}[/]"]
         for item in tile.newest:
             lines.append(f"• [dim]{escape(t(f'kind.{item.kind.value}'))}[/] {escape(item.text)}")
         return lines

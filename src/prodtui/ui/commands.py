@@ -1,0 +1,77 @@
+"""Palette commands of the weekly review, the responsibilities and the whole-workspace
+JSON export (`ProdtuiApp.get_system_commands`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import SystemCommand
+
+from prodtui.domain.errors import ProdtuiError
+from prodtui.i18n import error_message, t
+
+if TYPE_CHECKING:
+    from prodtui.ui.app import ProdtuiApp
+
+
+def workspace_commands(app: ProdtuiApp) -> Iterable[SystemCommand]:
+    def review() -> None:
+        from prodtui.ui.screens.review import ReviewScreen
+
+        if not isinstance(app.screen, ReviewScreen):
+            app.push_screen(ReviewScreen())
+
+    def responsibilities() -> None:
+        from prodtui.ui.screens.responsibilities import ResponsibilitiesScreen
+
+        if not isinstance(app.screen, ResponsibilitiesScreen):
+            app.push_screen(ResponsibilitiesScreen())
+
+    def raci_export() -> None:
+        from prodtui.ui.screens.responsibilities import ask_raci_export
+
+        ask_raci_export(app)
+
+    yield SystemCommand(t("palette.review"), t("palette.review_help"), review)
+    yield SystemCommand(t("palette.raci"), t("palette.raci_help"), responsibilities)
+    yield SystemCommand(t("palette.raci_export"), t("palette.raci_export_help"), raci_export)
+    yield SystemCommand(
+        t("palette.json_export"), t("palette.json_export_help"), lambda: ask_json_export(app)
+    )
+
+
+def ask_json_export(app: ProdtuiApp) -> None:
+    """Ask where to write the whole workspace as JSON, then write it in a thread worker
+    on a connection of its own (the dump reads one snapshot while the app goes on)."""
+    from prodtui.ui.screens.dialogs import PromptScreen
+
+    workspace = app.workspace
+    default = Path.home() / f"prodtui-{workspace.path.stem}-{app.today():%Y-%m-%d}.json"
+
+    def export(path: Path) -> None:
+        from prodtui.exchange.workspace_json import export_json_file
+        from prodtui.store import open_workspace
+
+        try:
+            reader = open_workspace(workspace.path, read_only=True, author=workspace.author)
+            try:
+                summary = export_json_file(reader, path)
+            finally:
+                reader.close()
+        except ProdtuiError as error:
+            app.call_from_thread(app.notify, error_message(error), severity="error")
+            return
+        app.call_from_thread(
+            app.notify,
+            t("json.exported", tables=summary.tables, rows=summary.rows, path=str(path)),
+            markup=False,
+        )
+
+    def chosen(value: str | None) -> None:
+        if value:
+            path = Path(value).expanduser()
+            app.run_worker(lambda: export(path), thread=True, group="json-export")
+
+    app.push_screen(PromptScreen(t("json.export_title"), str(default)), chosen)
