@@ -80,7 +80,7 @@ def fill(ws: Workspace) -> None:
             authority_name="Nathalie Perrin",
             authority_role="Directrice de programme",
             opinion=Opinion.RESERVATIONS,
-            decided_on=date(2025, 12, 31),
+            decided_on=date(2026, 1, 1),
             validity_months=12,
         )
     )
@@ -154,7 +154,7 @@ Indice de 0 à 5 calculé sur les mesures applicables : une mesure indispensable
 
 - **Autorité :** Nathalie Perrin, Directrice de programme
 - **Avis :** Favorable avec réserves
-- **Date de la décision :** 31/12/2025
+- **Date de la décision :** 01/01/2026
 - **Validité :** 1 an
 - **Valable jusqu'au :** 31/12/2026
 - **Échéance :** encore 34 jours (bientôt)
@@ -263,6 +263,14 @@ async def test_export_from_the_security_screen(
     fill(workspace)
     target = tmp_path / "exports" / "dossier.md"
     app = make_app()
+    started: list[tuple[str, bool]] = []
+    run_worker = app.run_worker
+
+    def spied(work, *args, **kwargs):  # type: ignore[no-untyped-def]
+        started.append((kwargs.get("group", ""), kwargs.get("thread", False)))
+        return run_worker(work, *args, **kwargs)
+
+    app.run_worker = spied  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("5", "x")
         await pilot.pause()
@@ -271,6 +279,9 @@ async def test_export_from_the_security_screen(
         assert prompt.query_one(Input).value.endswith(".md")  # a default name is offered
         prompt.query_one(Input).value = str(target)
         await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        # Built and written in a thread worker, off the event loop.
+        assert ("dossier-export", True) in started
         await pilot.pause()
         assert target.read_text(encoding="utf-8") == EXPECTED
         # The same name again is refused, and the file is left as it was.
@@ -279,6 +290,7 @@ async def test_export_from_the_security_screen(
         await pilot.pause()
         app.screen.query_one(Input).value = str(target)
         await pilot.press("enter")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert target.read_text(encoding="utf-8") == "déjà là"
         assert any("existe déjà" in str(n.message) for n in app._notifications)
@@ -298,3 +310,56 @@ def test_a_damaged_workspace_is_one_line_on_stderr(
     assert captured.out == ""
     assert captured.err == f"prodtui: Impossible de lire {path} : no such table: risks\n"
     assert not out.exists()
+
+
+def test_an_unfavourable_decision_has_no_validity_in_the_dossier(workspace: Workspace) -> None:
+    workspace.homologation.record_decision(
+        HomologationDecision(
+            authority_name="Nathalie Perrin",
+            authority_role="Directrice de programme",
+            opinion=Opinion.UNFAVOURABLE,
+            decided_on=date(2026, 11, 20),
+            validity_months=12,
+        )
+    )
+    assert workspace_dossier(workspace, TODAY).endswith(
+        "## Décision d'homologation\n"
+        "\n"
+        "- **Autorité :** Nathalie Perrin, Directrice de programme\n"
+        "- **Avis :** Défavorable\n"
+        "- **Date de la décision :** 20/11/2026\n"
+        "- **Homologation :** refusée, le service n'est pas homologué\n"
+    )
+
+
+async def test_the_raci_export_is_written_in_a_thread_worker(
+    make_app: AppFactory, workspace: Workspace, tmp_path: Path
+) -> None:
+    from prodtui.domain.responsibilities import RaciRole, Responsibility
+    from prodtui.ui.screens.responsibilities import ResponsibilitiesScreen
+
+    workspace.responsibilities.add(
+        Responsibility(activity="Recette", metier=RaciRole.A, dnum=RaciRole.R)
+    )
+    app = make_app()
+    started: list[tuple[str, bool]] = []
+    run_worker = app.run_worker
+
+    def spied(work, *args, **kwargs):  # type: ignore[no-untyped-def]
+        started.append((kwargs.get("group", ""), kwargs.get("thread", False)))
+        return run_worker(work, *args, **kwargs)
+
+    app.run_worker = spied  # type: ignore[method-assign]
+    out = tmp_path / "raci.md"
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(ResponsibilitiesScreen())
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(out)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert ("raci-export", True) in started
+        assert "| Recette | R | A |  |  |" in out.read_text(encoding="utf-8")
+        assert any(str(out) in str(n.message) for n in app._notifications)

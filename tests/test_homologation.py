@@ -3,8 +3,10 @@ in sample_data, the decision form and the countdown on screen."""
 
 from __future__ import annotations
 
+import sqlite3
 import tomllib
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -22,13 +24,15 @@ from prodtui.domain.homologation import (
     current_decision,
     expiry_date,
 )
+from prodtui.domain.security import MeasureStatus
+from prodtui.homologation_text import countdown_text
 from prodtui.resources import sample_file
-from prodtui.store import Workspace
+from prodtui.store import Workspace, open_workspace
+from prodtui.store.migrations import migration_scripts, split_statements
 from prodtui.ui.screens.homologation import (
     DecisionFormScreen,
     HomologationScreen,
     StepFormScreen,
-    countdown_text,
 )
 from tests.conftest import TODAY, AppFactory
 
@@ -75,14 +79,18 @@ def test_warning_level_at_each_boundary(days_left: int, level: ExpiryLevel) -> N
 @pytest.mark.parametrize(
     "decided, months, expires",
     [
-        (date(2025, 8, 31), 6, date(2026, 2, 28)),  # no 31 February: the month's last day
-        (date(2023, 8, 31), 6, date(2024, 2, 29)),  # a leap year has its 29th
-        (date(2024, 2, 29), 12, date(2025, 2, 28)),
-        (date(2024, 2, 29), 24, date(2026, 2, 28)),
-        (date(2024, 2, 29), 36, date(2027, 2, 28)),
-        (date(2026, 11, 27), 6, date(2027, 5, 27)),
-        (date(2026, 7, 31), 6, date(2027, 1, 31)),  # across the year end
-        (date(2026, 3, 31), 6, date(2026, 9, 30)),
+        # The day before the date plus the validity: one year lasts one year exactly.
+        (date(2026, 1, 2), 12, date(2027, 1, 1)),
+        (date(2026, 1, 1), 12, date(2026, 12, 31)),
+        (date(2025, 8, 31), 6, date(2026, 2, 27)),  # no 31 February: the month's last day
+        (date(2023, 8, 31), 6, date(2024, 2, 28)),  # a leap year has its 29th
+        (date(2024, 2, 29), 12, date(2025, 2, 27)),
+        (date(2024, 2, 29), 24, date(2026, 2, 27)),
+        (date(2024, 2, 29), 36, date(2027, 2, 27)),
+        (date(2026, 11, 27), 6, date(2027, 5, 26)),
+        (date(2026, 8, 1), 6, date(2027, 1, 31)),  # across the year end
+        (date(2026, 3, 31), 6, date(2026, 9, 29)),
+        (date(2026, 3, 1), 6, date(2026, 8, 31)),
     ],
 )
 def test_expiry_date(decided: date, months: int, expires: date) -> None:
@@ -100,7 +108,7 @@ def test_add_months_and_refused_validities() -> None:
 
 
 def test_the_expiry_day_is_the_last_valid_day() -> None:
-    made = decision(date(2025, 11, 27), 12)
+    made = decision(date(2025, 11, 28), 12)
     assert made.countdown(TODAY) == Countdown(TODAY, 0, ExpiryLevel.URGENT)
     assert made.countdown(TODAY + timedelta(days=1)).level is ExpiryLevel.EXPIRED
     assert countdown_text(made.countdown(TODAY)).startswith("Dernier jour de validité")
@@ -159,9 +167,9 @@ def test_decisions_and_the_countdown(workspace: Workspace) -> None:
     first = repo.record_decision(decision(date(2024, 12, 1), 24))
     repo.record_decision(decision(date(2023, 1, 1), 36))  # recorded late, but older
     assert repo.current_decision().id == first.id
-    assert repo.countdown(TODAY) == Countdown(date(2026, 12, 1), 4, ExpiryLevel.URGENT)
+    assert repo.countdown(TODAY) == Countdown(date(2026, 11, 30), 3, ExpiryLevel.URGENT)
     renewed = repo.record_decision(decision(date(2026, 11, 20), 36, opinion=Opinion.RESERVATIONS))
-    assert repo.countdown(TODAY) == Countdown(date(2029, 11, 20), 1089, ExpiryLevel.OK)
+    assert repo.countdown(TODAY) == Countdown(date(2029, 11, 19), 1088, ExpiryLevel.OK)
     assert repo.decisions()[0].id == renewed.id
     assert len(repo.decisions()) == 3
     history = workspace.audit.history("homologation_decisions", renewed.id)
@@ -252,7 +260,7 @@ async def test_recording_a_decision_through_the_form(
         form.query_one("#df-validity", Select).value = 6
         form.query_one("#df-date", Input).value = "31/08/2026"
         await pilot.pause()
-        assert "28 février 2027" in str(form.query_one("#df-expiry").render())
+        assert "27 février 2027" in str(form.query_one("#df-expiry").render())
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is screen
@@ -263,19 +271,19 @@ async def test_recording_a_decision_through_the_form(
             Opinion.RESERVATIONS,
         )
         assert (saved.decided_on, saved.validity_months) == (date(2026, 8, 31), 6)
-        assert saved.expires_on == date(2027, 2, 28)
+        assert saved.expires_on == date(2027, 2, 27)
         banner = screen.query_one("#hom-countdown")
-        assert banner.has_class("-plan")  # 28 February 2027 is 93 days ahead
+        assert banner.has_class("-plan")  # 27 February 2027 is 92 days ahead
         assert "Favorable avec réserves" in str(screen.query_one("#hom-decision").render())
 
 
 @pytest.mark.parametrize(
     "decided, level",
     [
-        (date(2026, 1, 1), ExpiryLevel.SOON),  # 35 days left
-        (date(2025, 11, 26), ExpiryLevel.EXPIRED),
-        (date(2025, 11, 27), ExpiryLevel.URGENT),  # its last day
-        (date(2026, 3, 1), ExpiryLevel.PLAN),  # 94 days left
+        (date(2026, 1, 1), ExpiryLevel.SOON),  # 34 days left
+        (date(2025, 11, 27), ExpiryLevel.EXPIRED),  # expired yesterday, 26 November
+        (date(2025, 11, 28), ExpiryLevel.URGENT),  # its last day
+        (date(2026, 3, 1), ExpiryLevel.PLAN),  # 93 days left
         (date(2026, 11, 1), ExpiryLevel.OK),
     ],
 )
@@ -336,3 +344,168 @@ async def test_the_palette_opens_the_security_panels(
         await pilot.press("enter")
         await pilot.pause()
         assert type(app.screen).__name__ == screen
+
+
+# --- an unfavourable decision ------------------------------------------------------------------
+
+
+def test_an_unfavourable_decision_grants_nothing() -> None:
+    refused = decision(date(2026, 11, 20), 12, opinion=Opinion.UNFAVOURABLE)
+    assert not refused.granted
+    assert refused.expires_on is None and refused.countdown(TODAY) is None
+    for opinion in (Opinion.FAVOURABLE, Opinion.RESERVATIONS):
+        granted = decision(date(2026, 11, 20), 12, opinion=opinion)
+        assert granted.granted and granted.expires_on == date(2027, 11, 19)
+
+
+async def test_the_tracker_says_an_unfavourable_decision_is_a_refusal(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    workspace.homologation.load_shipped_steps()
+    workspace.homologation.record_decision(
+        decision(date(2026, 11, 20), 12, opinion=Opinion.UNFAVOURABLE)
+    )
+    assert workspace.homologation.countdown(TODAY) is None
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5", "h")
+        await pilot.pause()
+        banner = app.screen.query_one("#hom-countdown")
+        shown = str(banner.render())
+        assert shown.startswith("REFUSÉE · Homologation refusée le vendredi 20 novembre 2026")
+        assert "n'est pas homologué" in shown and "jusqu'au" not in shown
+        assert [c for c in banner.classes if c.startswith("-")] == ["-expired"]
+        line = str(app.screen.query_one("#hom-decision").render())
+        assert "Défavorable · aucune validité" in line and "jusqu'au" not in line
+
+
+async def test_the_decision_form_has_no_validity_for_an_unfavourable_opinion(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5", "h")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, DecisionFormScreen)
+        form.query_one("#df-name", Input).value = "Nathalie Perrin"
+        form.query_one("#df-date", Input).value = "20/11/2026"
+        await pilot.pause()
+        assert "jusqu'au" in str(form.query_one("#df-expiry").render())
+        form.query_one("#df-opinion", Select).value = Opinion.UNFAVOURABLE
+        await pilot.pause()
+        assert form.query_one("#df-validity", Select).disabled
+        preview = str(form.query_one("#df-expiry").render())
+        assert "ne sera pas homologué" in preview and "jusqu'au" not in preview
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        saved = workspace.homologation.current_decision()
+        assert saved is not None and saved.opinion is Opinion.UNFAVOURABLE
+        assert saved.expires_on is None
+
+
+# --- prefilled fields keep their text -----------------------------------------------------------
+
+
+async def test_typing_in_a_prefilled_field_adds_to_its_text(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    workspace.homologation.load_shipped_steps()
+    workspace.homologation.record_decision(decision(date(2026, 11, 20), 12))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5", "h")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        # The title has the focus: a key typed goes at the end, nothing is replaced.
+        await pilot.press("x")
+        assert app.screen.query_one("#sf-title", Input).value == f"{SHIPPED_TITLES[0]}x"
+        await pilot.press("tab", "tab", "x")
+        assert app.screen.query_one("#sf-notes", Input).value == "x"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        app.screen.query_one("#df-name", Input).focus()
+        await pilot.pause()
+        await pilot.press("x")
+        assert app.screen.query_one("#df-name", Input).value == "Nathalie Perrinx"
+
+
+# --- a workspace from before the step keys and the score history --------------------------------
+
+
+def _version_3_workspace(path: Path) -> None:
+    """A workspace as version 3 of the schema left it: steps without keys, measures
+    without a score history."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for version, script in migration_scripts()[:3]:
+        for statement in split_statements(script):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {version}")
+    stamp = "2026-01-05T10:00:00"
+    titles = [*SHIPPED_TITLES, "Atelier de la team", SHIPPED_TITLES[0]]
+    titles[3] = "Analyse de risques (EBIOS)"  # renamed since: stays the team's own
+    conn.executemany(
+        "INSERT INTO homologation_steps (position, title, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?)",
+        [(n, title, stamp, stamp) for n, title in enumerate(titles, start=1)],
+    )
+    conn.execute(
+        "INSERT INTO measures (id, code, category, title, indispensable, created_at,"
+        " updated_at) VALUES (1, 'GOU-1', 'gouvernance', 'Désigner un RSSI', 1, ?, ?)",
+        [stamp, stamp],
+    )
+    conn.execute(
+        "INSERT INTO measure_status (measure_id, status, created_at, updated_at)"
+        " VALUES (1, 'done', ?, ?)",
+        [stamp, stamp],
+    )
+    conn.close()
+
+
+def test_an_upgraded_workspace_gets_its_step_keys_and_a_score_history(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _version_3_workspace(path)
+    ws = open_workspace(path, author="test")
+    try:
+        keys = [(step.title, step.key) for step in ws.homologation.steps()]
+        shipped = tomllib.loads(sample_file("homologation_steps.toml"))["steps"]
+        expected = [(s["title"], s["key"]) for s in shipped]
+        expected[3] = ("Analyse de risques (EBIOS)", None)
+        assert keys == [*expected, ("Atelier de la team", None), (SHIPPED_TITLES[0], None)]
+        # The score history starts with today's score on the first read.
+        assert [(p.day, p.overall) for p in ws.measures.history(today=TODAY)] == [(TODAY, 5.0)]
+        assert len(ws.measures.history(today=TODAY + timedelta(days=1))) == 1
+    finally:
+        ws.close()
+
+
+def test_editing_what_weighs_in_the_score_records_it(workspace: Workspace) -> None:
+    yesterday = TODAY - timedelta(days=1)
+    workspace.measures.import_referential(
+        '[[measures]]\ncode = "GOU-1"\ncategory = "gouvernance"\ntitle = "RSSI"\n'
+        '[[measures]]\ncode = "GOU-2"\ncategory = "gouvernance"\ntitle = "Charte"\n',
+        "test.toml",
+        today=yesterday,
+    )
+    done = workspace.measures.entry("GOU-1")
+    assert done is not None
+    workspace.measures.set_status(done.state, MeasureStatus.DONE, today=yesterday)
+    assert [(p.day, p.overall) for p in workspace.measures.history()] == [(yesterday, 2.5)]
+    todo = workspace.measures.entry("GOU-2")
+    assert todo is not None
+    # A title changes nothing to the score, so nothing is recorded…
+    workspace.measures.save_measure(todo.measure.edit(title="Charte SSI"), today=TODAY)
+    assert len(workspace.measures.history()) == 1
+    # …but the open measure becoming indispensable weighs double: 5 × 1 / 3.
+    edited = workspace.measures.entry("GOU-2")
+    assert edited is not None
+    workspace.measures.save_measure(edited.measure.edit(indispensable=True), today=TODAY)
+    assert [(p.day, p.overall) for p in workspace.measures.history()] == [
+        (yesterday, 2.5),
+        (TODAY, 1.7),
+    ]

@@ -209,3 +209,27 @@ async def test_a_risk_saved_elsewhere_meanwhile_shows_both_versions(
         await pilot.pause()
         kept = workspace.risks.get(created.id)
         assert (kept.treatment, kept.severity, kept.version) == ("Plan de continuité", 2, 3)
+
+
+async def test_typing_in_a_prefilled_risk_field_adds_to_its_text(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    saved = workspace.risks.create(risk("Fuite de données", treatment="Chiffrement", owner="Marc"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.push_screen(RisksScreen(select=saved.id))
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, RiskFormScreen)
+        # The cursor lands at the end of the saved text: nothing is replaced by a key.
+        for field, typed, expected in (
+            ("#rf-title", " client", "Fuite de données client"),
+            ("#rf-treatment", " TLS", "Chiffrement TLS"),
+            ("#rf-owner", "o", "Marco"),
+        ):
+            form.query_one(field, Input).focus()
+            await pilot.pause()
+            await pilot.press(*typed)
+            assert form.query_one(field, Input).value == expected

@@ -104,9 +104,9 @@ def build(ws: Workspace) -> Built:
     ws.measures.set_status(entries["GOUV-01"].state, MeasureStatus.DONE)
     partial = ws.measures.set_status(entries["PROT-01"].state, MeasureStatus.PARTIAL)
     ws.measures.save(partial.model_copy(update={"due_date": TODAY - timedelta(days=1)}))
-    expires = TODAY + timedelta(days=20)
+    # Valid until the day before the date plus the validity: 20 days from today.
     ws.homologation.record_decision(
-        _decision(decided_on=add_months(expires, -12), validity_months=12)
+        _decision(decided_on=add_months(TODAY + timedelta(days=21), -12), validity_months=12)
     )
     assert sprint.id and campaign.id and older.id
     return Built(sprint_id=sprint.id, campaign_id=campaign.id, other_campaign_id=older.id)
@@ -115,7 +115,9 @@ def build(ws: Workspace) -> Built:
 def _decision(**fields: object) -> object:
     from prodtui.domain.homologation import HomologationDecision
 
-    return HomologationDecision(authority_name="Préfète de région", opinion="favourable", **fields)
+    return HomologationDecision(
+        **{"authority_name": "Préfète de région", "opinion": "favourable", **fields}
+    )
 
 
 def tile_text(app: object, name: str) -> str:
@@ -178,9 +180,9 @@ async def test_the_tiles_show_the_figures(make_app: AppFactory, workspace: Works
         assert isinstance(app.screen, TodayScreen)
         assert "1/3 ont parlé · 1 absent(s)" in tile_text(app, "standup")
         assert "Pas encore entendus : Karim" in tile_text(app, "standup")
-        assert "2 ouvert(s) · le plus ancien : 3 j" in tile_text(app, "blockers")
+        assert "le plus ancien : 3 j" in tile_text(app, "blockers")
         assert "1 en retard, 1 pour aujourd'hui" in tile_text(app, "actions")
-        assert "4 capture(s) à trier" in tile_text(app, "inbox")
+        assert "4 capture" in tile_text(app, "inbox")
         sprint = tile_text(app, "sprint")
         assert "5/13 points faits · 1/2 stories" in sprint
         assert "reste 8 · idéal 6" in sprint and "En retard" in sprint
@@ -228,7 +230,9 @@ def test_the_levels_of_the_homologation_countdown(workspace: Workspace) -> None:
     # Each decision is dated after the one before: it becomes the latest.
     for days, level in ((60, ExpiryLevel.SOON), (120, ExpiryLevel.PLAN), (200, ExpiryLevel.OK)):
         workspace.homologation.record_decision(
-            _decision(decided_on=add_months(TODAY + timedelta(days=days), -24), validity_months=24)
+            _decision(
+                decided_on=add_months(TODAY + timedelta(days=days + 1), -24), validity_months=24
+            )
         )
         homologation = workspace.dashboard.security(TODAY).homologation
         assert homologation is not None and homologation.countdown(TODAY).level is level
@@ -378,7 +382,7 @@ async def test_the_tiles_follow_a_change(make_app: AppFactory, workspace: Worksp
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+n", *"! serveur de recette en panne", "enter")
         await pilot.pause()
-        assert "1 ouvert(s)" in tile_text(app, "blockers")
+        assert "1 ouvert" in tile_text(app, "blockers")
 
 
 # -- layout -----------------------------------------------------------------------------------
@@ -465,3 +469,45 @@ async def test_the_weekly_review_is_recalled_on_friday_until_answered(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert _reminders(app) == []
+
+
+# -- homologation refused, lists cut ------------------------------------------------------------
+
+
+async def test_an_unfavourable_decision_is_a_refusal_on_today(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    workspace.homologation.record_decision(
+        _decision(decided_on=date(2026, 11, 20), opinion="unfavourable", validity_months=12)
+    )
+    homologation = workspace.dashboard.security(TODAY).homologation
+    assert homologation is not None and not homologation.granted
+    assert homologation.countdown(TODAY) is None
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        security = tile_text(app, "security")
+        assert "Homologation refusée le ven. 20/11" in security
+        assert "valable" not in security and "J-" not in security
+
+
+async def test_the_blockers_tile_says_how_many_it_cannot_show(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    build(workspace)
+    lea = workspace.people.all()[0]
+    workspace.standups.raise_blocker(TODAY, lea, "Jeu de données de recette incomplet")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        tile = app.screen.query_one("#tile-blockers")
+        lines = tile_text(app, "blockers").splitlines()
+        # The tile holds three lines at 80×24: the count, one blocker, what is left.
+        assert tile.content_size.height == len(lines) == 3
+        assert lines[2] == "+2 de plus"
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        lines = tile_text(app, "blockers").splitlines()
+        assert len(lines) == 4 and not any("de plus" in line for line in lines)

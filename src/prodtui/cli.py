@@ -15,6 +15,7 @@ from prodtui.paths import config_path, demo_dir, workspace_path
 
 if TYPE_CHECKING:
     from prodtui.config import LoadedSettings
+    from prodtui.store.workspace import Workspace
 
 EXIT_USAGE = 2
 
@@ -381,13 +382,35 @@ def _import_junit(args: argparse.Namespace, loaded: LoadedSettings) -> int:
 
 
 def _import_measures(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    from prodtui.store.security import run_import_measures
-
     workspace = _open(_workspace_file(args, loaded), loaded)
     try:
         return run_import_measures(args, workspace)
     finally:
         workspace.close()
+
+
+def run_import_measures(args: argparse.Namespace, workspace: Workspace) -> int:
+    """`prodtui import measures FILE`: one summary line on stdout; each problem of a
+    refused file on stderr with its position, exit status 2, nothing written."""
+    from prodtui.store.security import ReferentialRefused, read_referential
+
+    path = Path(args.file).expanduser()
+    try:
+        outcome = workspace.measures.import_measures(read_referential(path), path.name)
+    except ReferentialRefused as refused:
+        for problem in refused.problems:
+            print(f"{problem.position}: {problem.message}", file=sys.stderr)
+        print(f"prodtui: {error_message(refused)}", file=sys.stderr)
+        return EXIT_USAGE
+    print(
+        t(
+            "security.imported",
+            added=len(outcome.added),
+            updated=len(outcome.updated),
+            unchanged=len(outcome.unchanged),
+        )
+    )
+    return 0
 
 
 def _export_recette(args: argparse.Namespace, loaded: LoadedSettings) -> int:

@@ -1,7 +1,7 @@
 """The Today dashboard: one snapshot per tile, and the rules the tiles show.
 
 The store fills these models with a few aggregate queries; the rules here (ages, the
-sprint's burn-down, which homologation countdown level applies) need no I/O.
+sprint's burn-down) need no I/O; the homologation's are those of its decision.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
-from prodtui.domain.homologation import Countdown, countdown, expiry_date
+from prodtui.domain.homologation import HomologationDecision
 from prodtui.domain.items import ItemKind
 from prodtui.domain.recette import ExecutionStatus, Progress
 
@@ -212,26 +212,6 @@ class CampaignTile(Tile):
 # -- security --------------------------------------------------------------------------------
 
 
-class HomologationTile(Tile):
-    """The latest homologation decision."""
-
-    decided_on: date
-    validity_months: int
-    opinion: str
-    """favourable, reservations or unfavourable."""
-
-    @property
-    def granted(self) -> bool:
-        return self.opinion != "unfavourable"
-
-    @property
-    def expires_on(self) -> date:
-        return expiry_date(self.decided_on, self.validity_months)
-
-    def countdown(self, today: date) -> Countdown:
-        return countdown(self.expires_on, today)
-
-
 class SecurityTile(Tile):
     score: float | None = None
     """None when no measure applies (or none is there yet)."""
@@ -240,7 +220,9 @@ class SecurityTile(Tile):
     done: int = 0
     partial: int = 0
     late: int = 0
-    homologation: HomologationTile | None = None
+    homologation: HomologationDecision | None = None
+    """The decision in force (`domain.homologation.current_decision`): whether it grants
+    the homologation, until when and how urgently to renew are its own rules."""
 
 
 # -- the whole screen ------------------------------------------------------------------------

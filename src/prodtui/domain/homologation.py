@@ -1,9 +1,15 @@
 """The homologation decision and its expiry countdown.
 
 A decision (authority, opinion, date, validity of 6, 12, 24 or 36 months) gives the
-expiry date: the decision date plus the validity, on the same day of the month, or the
-month's last day when that day does not exist (31 August + 6 months → 28 February).
-Renewing takes months, so the countdown warns early:
+expiry date, the last day the homologation is valid: the day before the decision date
+plus the validity, so that a validity of one year lasts exactly one year (decided on
+2 January 2026 for 12 months: valid until 1 January 2027 included). The date plus the
+validity falls on the same day of the month, or on the month's last day when that day
+does not exist (31 August + 6 months → 28 February, so valid until 27 February).
+
+An unfavourable opinion grants nothing: the service is not homologated, the decision has
+no expiry and no countdown (`HomologationDecision.granted`), whatever validity was typed.
+Renewing takes months, so the countdown of a granted homologation warns early:
 
 - more than 180 days left: ``ok``;
 - 180 days or less: ``plan`` (start preparing the renewal);
@@ -24,7 +30,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Literal
 
@@ -48,10 +54,11 @@ def add_months(day: date, months: int) -> date:
 
 
 def expiry_date(decided_on: date, validity_months: int) -> date:
-    """The last day the homologation is valid."""
+    """The last day the homologation is valid: the day before `decided_on` plus the
+    validity (a year decided on 2 January ends on 1 January, included)."""
     if validity_months not in VALIDITY_MONTHS:
         raise ValueError(f"validity must be one of {VALIDITY_MONTHS} months")
-    return add_months(decided_on, validity_months)
+    return add_months(decided_on, validity_months) - timedelta(days=1)
 
 
 class ExpiryLevel(StrEnum):
@@ -141,7 +148,9 @@ class HomologationStep(Record):
 
 
 class HomologationDecision(Record):
-    """The approving authority's decision; it is valid until `expires_on`, included."""
+    """The approving authority's decision. A granted one (favourable, with or without
+    reservations) is valid until `expires_on`, included; an unfavourable one grants
+    nothing, so it has neither expiry nor countdown."""
 
     authority_name: CleanText = Field(min_length=1, max_length=MAX_NAME)
     authority_role: CleanText = Field("", max_length=MAX_TITLE)
@@ -154,11 +163,19 @@ class HomologationDecision(Record):
     )
 
     @property
-    def expires_on(self) -> date:
-        return expiry_date(self.decided_on, self.validity_months)
+    def granted(self) -> bool:
+        """Whether the service is homologated by this decision."""
+        return self.opinion is not Opinion.UNFAVOURABLE
 
-    def countdown(self, today: date) -> Countdown:
-        return countdown(self.expires_on, today)
+    @property
+    def expires_on(self) -> date | None:
+        """The last valid day; None when the homologation was refused."""
+        return expiry_date(self.decided_on, self.validity_months) if self.granted else None
+
+    def countdown(self, today: date) -> Countdown | None:
+        """Days left and warning level; None when the homologation was refused."""
+        expires = self.expires_on
+        return countdown(expires, today) if expires is not None else None
 
 
 def current_decision(decisions: Iterable[HomologationDecision]) -> HomologationDecision | None:

@@ -31,6 +31,7 @@ from prodtui.domain.security import (
     scorecard,
 )
 from prodtui.exchange.files import write_new_text
+from prodtui.homologation_text import remaining_text
 from prodtui.i18n import error_message, t
 
 if TYPE_CHECKING:
@@ -209,28 +210,24 @@ def _decision_section(decision: HomologationDecision | None, today: date) -> lis
     authority = _inline(decision.authority_name)
     if decision.authority_role.strip():
         authority += f", {_inline(decision.authority_role)}"
-    left = decision.countdown(today)
     facts = [
         (t("dossier.authority"), authority),
         (t("dossier.opinion"), t(decision.opinion.label_key)),
         (t("dossier.decided_on"), _day(decision.decided_on)),
-        (t("dossier.validity"), t(f"homologation.validity.{decision.validity_months}")),
-        (t("dossier.expires_on"), _day(decision.expires_on)),
-        (t("dossier.countdown"), _countdown_text(left.days_left, t(left.level.label_key))),
     ]
+    # A refused homologation has no validity and no expiry: writing them would read as
+    # a service homologated until then.
+    if decision.expires_on is not None:
+        facts += [
+            (t("dossier.validity"), t(f"homologation.validity.{decision.validity_months}")),
+            (t("dossier.expires_on"), _day(decision.expires_on)),
+        ]
+    left = decision.countdown(today)
+    if left is None:
+        facts.append((t("dossier.status"), t("dossier.refused")))
+    else:
+        facts.append((t("dossier.countdown"), remaining_text(left)))
     return [*lines, *(f"- **{label}** {value}" for label, value in facts)]
-
-
-def _countdown_text(days: int, level: str) -> str:
-    if days < 0:
-        return t("dossier.expired_since", days=_days(-days))
-    if days == 0:
-        return t("dossier.last_day", level=level)
-    return t("dossier.days_left", days=_days(days), level=level)
-
-
-def _days(days: int) -> str:
-    return t("homologation.days_one") if days == 1 else t("homologation.days", n=days)
 
 
 # -- formatting ---------------------------------------------------------------------------

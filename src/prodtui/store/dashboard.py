@@ -3,8 +3,8 @@
 Every query is bounded: counts and sums run on indexes, lists stop at `shown` rows, and
 the tables that grow forever (stand-up entries, executions, audit log) are only read
 through their indexes for today's stand-up, the running campaign and the sprint's stories.
-The latest homologation decision is read here directly, so this tile needs nothing more
-than the table.
+The homologation decision in force comes from the tracker's repository (a workspace holds a
+handful of decisions).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from prodtui.domain.dashboard import (
     ActionsTile,
     BlockersTile,
     CampaignTile,
-    HomologationTile,
     InboxTile,
     SecurityTile,
     SprintTile,
@@ -25,6 +24,7 @@ from prodtui.domain.dashboard import (
     TileItem,
     TodaySnapshot,
 )
+from prodtui.domain.homologation import HomologationDecision
 from prodtui.domain.recette import ExecutionStatus, Progress
 from prodtui.domain.security import MeasureStatus, security_score
 
@@ -236,13 +236,9 @@ class DashboardRepository:
             homologation=self.homologation(),
         )
 
-    def homologation(self) -> HomologationTile | None:
-        """The latest decision (by its date, then the last written)."""
-        rows = self.ws.rows(
-            "SELECT decided_on, validity_months, opinion FROM homologation_decisions"
-            " ORDER BY decided_on DESC, id DESC LIMIT 1"
-        )
-        return HomologationTile.model_validate(rows[0]) if rows else None
+    def homologation(self) -> HomologationDecision | None:
+        """The decision in force, by the homologation tracker's own rule."""
+        return self.ws.homologation.current_decision()
 
     def _count(self, sql: str) -> int:
         return int(self.ws.conn.execute(sql).fetchone()[0])

@@ -40,9 +40,17 @@ from prodtui.domain.sample import (
     working_day,
     working_days_until,
 )
+from prodtui.domain.security import (
+    Category,
+    Measure,
+    MeasureEntry,
+    MeasureState,
+    MeasureStatus,
+    plausible_history,
+    scorecard,
+)
 from prodtui.resources import sample_file
 from prodtui.store.base import CREATED, audit_summary, to_text
-from prodtui.store.security import seed_score_history
 from prodtui.store.workspace import Workspace, open_workspace
 
 DEMO_FILE = "demo.toml"
@@ -51,6 +59,43 @@ STEPS_FILE = "homologation_steps.toml"
 
 LARGE_TODAY = date(2026, 11, 27)
 RANK_STEP = 1000  # gaps between ranks leave room to move a story without renumbering
+
+
+# --- Score history -------------------------------------------------------------------------
+
+
+def seed_score_history(conn: sqlite3.Connection, today: date, *, days: int, seed: int = 7) -> int:
+    """Give a freshly built demo workspace a believable score history ending at its
+    current score (`domain.security.plausible_history`); returns the rows written."""
+    statuses = conn.execute(
+        "SELECT m.category, m.indispensable, s.status FROM measures AS m"
+        " JOIN measure_status AS s ON s.measure_id = m.id"
+    ).fetchall()
+    card = scorecard(
+        MeasureEntry(
+            measure=Measure(
+                code="X-1", category=Category(category), title="x", indispensable=bool(ind)
+            ),
+            state=MeasureState(measure_id=0, status=MeasureStatus(status), justification="x"),
+        )
+        for category, ind, status in statuses
+    )
+    points = plausible_history(card, today, days, random.Random(seed))
+    stamp = f"{today.isoformat()}T00:00:00.000"
+    conn.executemany(
+        "INSERT OR REPLACE INTO security_score_history (day, overall, categories, updated_at)"
+        " VALUES (?, ?, ?, ?)",
+        [
+            (
+                p.day.isoformat(),
+                p.overall,
+                json.dumps({c.value: v for c, v in p.categories.items()}),
+                stamp,
+            )
+            for p in points
+        ],
+    )
+    return len(points)
 
 
 # --- Reading the sample files ----------------------------------------------------------

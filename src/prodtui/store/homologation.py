@@ -91,7 +91,7 @@ class HomologationRepository(Repository[HomologationStep]):
 
     def countdown(self, today: date) -> Countdown | None:
         """Days left before the decision in force expires, and the warning level; None
-        when no decision was ever recorded. Cheap enough for the Today screen: a workspace
-        holds a handful of decisions."""
+        when no decision was ever recorded or the one in force refused the homologation.
+        Cheap enough for the Today screen: a workspace holds a handful of decisions."""
         decision = self.current_decision()
         return decision.countdown(today) if decision else None

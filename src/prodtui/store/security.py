@@ -9,15 +9,11 @@ the score is kept day by day in `security_score_history` for its trend.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import hashlib
 import io
 import json
-import random
-import sqlite3
 import stat
-import sys
 import tomllib
 import unicodedata
 from collections.abc import Sequence
@@ -45,10 +41,9 @@ from prodtui.domain.security import (
     ScoreCard,
     ScorePoint,
     evidence_check,
-    plausible_history,
     scorecard,
 )
-from prodtui.i18n import error_message, t
+from prodtui.i18n import t
 from prodtui.resources import sample_file
 from prodtui.store.base import BOOKKEEPING, Repository, now
 
@@ -514,14 +509,27 @@ class MeasureRepository(Repository[MeasureState]):
         """Scores and progress per category and overall (`domain.security.scorecard`)."""
         return scorecard(self.entries())
 
-    def history(self, since: date | None = None) -> list[ScorePoint]:
-        """The day-by-day score, oldest first (from `since` on when given)."""
+    def history(self, since: date | None = None, *, today: date | None = None) -> list[ScorePoint]:
+        """The day-by-day score, oldest first (from `since` on when given). A workspace
+        whose history is empty while it has measures (one upgraded from before the
+        history existed) gets today's score recorded first, so its trend starts now."""
+        if not self.ws.read_only and self._history_missing():
+            self.record_score(today)
         rows = self.ws.rows(
             "SELECT day, overall, categories FROM security_score_history"
             " WHERE day >= ? ORDER BY day",
             [since.isoformat() if since else ""],
         )
         return [_point(row) for row in rows]
+
+    def _history_missing(self) -> bool:
+        return (
+            self.ws.conn.execute(
+                "SELECT NOT EXISTS (SELECT 1 FROM security_score_history)"
+                " AND EXISTS (SELECT 1 FROM measures)"
+            ).fetchone()[0]
+            == 1
+        )
 
     # -- writing states ---------------------------------------------------------------------
 
@@ -586,9 +594,18 @@ class MeasureRepository(Repository[MeasureState]):
         assert found is not None
         return found
 
-    def save_measure(self, measure: Measure) -> Measure:
-        """Edit the workspace's copy of a measure (optimistic, audited)."""
-        return self._measures._update(measure)
+    def save_measure(self, measure: Measure, *, today: date | None = None) -> Measure:
+        """Edit the workspace's copy of a measure (optimistic, audited). A change of what
+        weighs in the score (indispensable, category) records the day's score too."""
+        with self.ws.transaction():
+            before = self._measures.get(measure.id) if measure.id is not None else None
+            saved = self._measures._update(measure)
+            if before is None or (before.indispensable, before.category) != (
+                saved.indispensable,
+                saved.category,
+            ):
+                self.record_score(today)
+        return saved
 
     def import_referential(
         self, text: str, source: str, *, today: date | None = None
@@ -724,65 +741,3 @@ def _point(row: dict[str, Any]) -> ScorePoint:
         row["overall"],
         {c: values.get(c.value) for c in CATEGORIES},
     )
-
-
-# --- Demo history and the command line ------------------------------------------------------
-
-
-def seed_score_history(conn: sqlite3.Connection, today: date, *, days: int, seed: int = 7) -> int:
-    """Give a freshly built demo workspace a believable score history ending at its
-    current score (`domain.security.plausible_history`); returns the rows written."""
-    statuses = conn.execute(
-        "SELECT m.category, m.indispensable, s.status FROM measures AS m"
-        " JOIN measure_status AS s ON s.measure_id = m.id"
-    ).fetchall()
-    card = scorecard(
-        MeasureEntry(
-            measure=Measure(
-                code="X-1", category=Category(category), title="x", indispensable=bool(ind)
-            ),
-            state=MeasureState(measure_id=0, status=MeasureStatus(status), justification="x"),
-        )
-        for category, ind, status in statuses
-    )
-    points = plausible_history(card, today, days, random.Random(seed))
-    stamp = f"{today.isoformat()}T00:00:00.000"
-    conn.executemany(
-        "INSERT OR REPLACE INTO security_score_history (day, overall, categories, updated_at)"
-        " VALUES (?, ?, ?, ?)",
-        [
-            (
-                p.day.isoformat(),
-                p.overall,
-                json.dumps({c.value: v for c, v in p.categories.items()}),
-                stamp,
-            )
-            for p in points
-        ],
-    )
-    return len(points)
-
-
-EXIT_USAGE = 2
-
-
-def run_import_measures(args: argparse.Namespace, workspace: Workspace) -> int:
-    """`prodtui import measures FILE`: one summary line on stdout; each problem of a
-    refused file on stderr with its position, exit status 2, nothing written."""
-    path = Path(args.file).expanduser()
-    try:
-        outcome = workspace.measures.import_measures(read_referential(path), path.name)
-    except ReferentialRefused as refused:
-        for problem in refused.problems:
-            print(f"{problem.position}: {problem.message}", file=sys.stderr)
-        print(f"prodtui: {error_message(refused)}", file=sys.stderr)
-        return EXIT_USAGE
-    print(
-        t(
-            "security.imported",
-            added=len(outcome.added),
-            updated=len(outcome.updated),
-            unchanged=len(outcome.unchanged),
-        )
-    )
-    return 0

@@ -32,4 +32,22 @@ CREATE TABLE security_score_history (
 -- The key of a homologation step in its referential (`sample_data/homologation_steps.toml`),
 -- so a step can be matched again when the referential is reloaded.
 ALTER TABLE homologation_steps ADD COLUMN key TEXT;
+
+-- Steps copied from the referential before the key existed get their key back, matched
+-- on the shipped title (a step renamed since stays the team's own); the first step of a
+-- title takes the key, so a duplicated title cannot break the unique index below.
+UPDATE homologation_steps
+SET key = CASE title
+        WHEN 'Stratégie d''homologation' THEN 'strategie'
+        WHEN 'Description du service' THEN 'contexte'
+        WHEN 'Mise en œuvre des mesures' THEN 'mesures'
+        WHEN 'Analyse de risque' THEN 'analyse_risque'
+        WHEN 'Audit de sécurité' THEN 'audit'
+        WHEN 'Plan d''action' THEN 'plan_action'
+        WHEN 'Dossier d''homologation' THEN 'dossier'
+        WHEN 'Commission d''homologation' THEN 'commission'
+        WHEN 'Décision d''homologation' THEN 'decision'
+        WHEN 'Suivi et renouvellement' THEN 'suivi'
+    END
+WHERE id = (SELECT min(s.id) FROM homologation_steps AS s WHERE s.title = homologation_steps.title);
 CREATE UNIQUE INDEX homologation_steps_key ON homologation_steps (key) WHERE key IS NOT NULL;

@@ -17,7 +17,6 @@ from prodtui.domain.capture import parse_day, parse_due_date
 from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.homologation import (
     VALIDITY_MONTHS,
-    Countdown,
     ExpiryLevel,
     HomologationDecision,
     HomologationStep,
@@ -25,6 +24,7 @@ from prodtui.domain.homologation import (
     StepStatus,
     expiry_date,
 )
+from prodtui.homologation_text import decision_state
 from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
@@ -34,31 +34,20 @@ from prodtui.ui.widgets.fields import select_value
 STEP_STYLE = {StepStatus.DONE: "green", StepStatus.IN_PROGRESS: "yellow", StepStatus.TODO: ""}
 
 
-def days_text(days: int) -> str:
-    return t("homologation.days_one") if abs(days) == 1 else t("homologation.days", n=abs(days))
-
-
-def countdown_text(left: Countdown) -> str:
-    """One line saying how long the homologation is still valid, in the words of its level."""
-    when = format_day(left.expires_on)
-    if left.level is ExpiryLevel.EXPIRED:
-        return t("homologation.countdown.expired", date=when, days=days_text(left.days_left))
-    if left.days_left == 0:
-        return t("homologation.countdown.today", date=when)
-    return t(
-        f"homologation.countdown.{left.level.value}", date=when, days=days_text(left.days_left)
-    )
-
-
 def decision_text(decision: HomologationDecision) -> str:
     authority = decision.authority_name
     if decision.authority_role:
         authority += f", {decision.authority_role}"
+    facts = {
+        "day": format_day(decision.decided_on),
+        "authority": authority,
+        "opinion": t(decision.opinion.label_key),
+    }
+    if decision.expires_on is None:  # refused: a validity would suggest it counts
+        return t("homologation.refused_line", **facts)
     return t(
         "homologation.decision_line",
-        day=format_day(decision.decided_on),
-        authority=authority,
-        opinion=t(decision.opinion.label_key),
+        **facts,
         validity=t(f"homologation.validity.{decision.validity_months}"),
         expires=format_day(decision.expires_on),
     )
@@ -130,8 +119,12 @@ class HomologationScreen(Screen[None]):
         else:
             left = decision.countdown(self.today())
             banner.remove_class("-none")
-            banner.add_class(f"-{left.level.value}")
-            banner.update(f"{t(left.level.label_key).upper()} · {countdown_text(left)}")
+            # A refused homologation is shown like an expired one: the service is not
+            # homologated, whatever validity the form held.
+            level = left.level if left else ExpiryLevel.EXPIRED
+            banner.add_class(f"-{level.value}")
+            label = t(level.label_key if left else "homologation.refused_label")
+            banner.update(f"{label.upper()} · {decision_state(decision, self.today())}")
             self.query_one("#hom-decision", Static).update(decision_text(decision))
         table = self.query_one("#hom-steps", DataTable)
         row = table.cursor_row
@@ -194,15 +187,16 @@ class StepFormScreen(Dialog):
         with Vertical(classes="dialog wide"):
             yield Static(t("homologation.step_title"), classes="dialog-title")
             yield Label(t("homologation.col.title"))
-            yield Input(step.title, id="sf-title", max_length=300)
+            yield Input(step.title, id="sf-title", max_length=300, select_on_focus=False)
             yield Label(t("homologation.field.date"))
             yield Input(
                 step.date.isoformat() if step.date else "",
                 placeholder=t("homologation.date_placeholder"),
                 id="sf-date",
+                select_on_focus=False,
             )
             yield Label(t("homologation.col.notes"))
-            yield Input(step.notes, id="sf-notes")
+            yield Input(step.notes, id="sf-notes", select_on_focus=False)
             yield Static("", id="sf-error", classes="dialog-error", markup=False)
             yield Static(t("homologation.form_hint"), classes="dialog-hint")
 
@@ -272,12 +266,18 @@ class DecisionFormScreen(Dialog):
                 with Vertical():
                     yield Label(t("homologation.field.authority_name"))
                     yield Input(
-                        current.authority_name if current else "", id="df-name", max_length=200
+                        current.authority_name if current else "",
+                        id="df-name",
+                        max_length=200,
+                        select_on_focus=False,
                     )
                 with Vertical():
                     yield Label(t("homologation.field.authority_role"))
                     yield Input(
-                        current.authority_role if current else "", id="df-role", max_length=300
+                        current.authority_role if current else "",
+                        id="df-role",
+                        max_length=300,
+                        select_on_focus=False,
                     )
             with Horizontal(classes="fields"):
                 with Vertical():
@@ -323,10 +323,20 @@ class DecisionFormScreen(Dialog):
         text = self.query_one("#df-date", Input).value.strip()
         return text, parse_day(text, self.app.today()) if text else None  # type: ignore[attr-defined]
 
+    def _refusing(self) -> bool:
+        return select_value(self.query_one("#df-opinion", Select)) is Opinion.UNFAVOURABLE
+
     def _preview(self) -> None:
         _, day = self._decided_on()
-        months = select_value(self.query_one("#df-validity", Select))
+        refusing = self._refusing()
+        # An unfavourable opinion grants no validity: the field is shown disabled.
+        validity = self.query_one("#df-validity", Select)
+        validity.disabled = refusing
+        months = select_value(validity)
         preview = self.query_one("#df-expiry", Static)
+        if refusing:
+            preview.update(t("homologation.refused_preview"))
+            return
         if day is None or months is None:
             preview.update("")
             return
@@ -353,9 +363,12 @@ class DecisionFormScreen(Dialog):
         except (ProdtuiError, ValueError) as problem:
             error.update(error_message(problem))
             return
-        self.notify(
-            t("homologation.decision_saved", date=format_day(saved.expires_on)), markup=False
-        )
+        if saved.expires_on is None:
+            self.notify(t("homologation.refusal_saved"), markup=False)
+        else:
+            self.notify(
+                t("homologation.decision_saved", date=format_day(saved.expires_on)), markup=False
+            )
         self.dismiss(saved)
 
 
@@ -367,28 +380,29 @@ def open_security_panel(screen: Screen[Any], what: str) -> None:
 
 
 def export_dossier(screen: Screen[Any]) -> None:
-    """Ask where, then write the homologation dossier to a new file (never over one)."""
+    """Ask where, then write the homologation dossier to a new file (never over one),
+    built in a thread worker (`ui.export_worker`)."""
     from pathlib import Path
 
     from prodtui.exchange.dossier import workspace_dossier
-    from prodtui.exchange.files import write_new_text
+    from prodtui.ui.export_worker import export_text_in_worker
 
     app: Any = screen.app
     today: date = app.today()
 
-    def write(value: str | None) -> None:
-        if not value:
-            return
-        try:
-            path = write_new_text(Path(value).expanduser(), workspace_dossier(app.workspace, today))
-        except ProdtuiError as error:
-            app.notify(error_message(error), severity="error", markup=False)
-            return
-        app.notify(t("dossier.written", path=str(path)), markup=False)
+    def chosen(value: str | None) -> None:
+        if value:
+            export_text_in_worker(
+                app,
+                Path(value).expanduser(),
+                lambda workspace: workspace_dossier(workspace, today),
+                written_key="dossier.written",
+                group="dossier-export",
+            )
 
     name = "-".join(app.workspace.meta.workspace_name.split()) or "prodtui"
     default = Path.home() / f"dossier-homologation-{name}-{today.isoformat()}.md"
-    app.push_screen(PromptScreen(t("dossier.write_title"), str(default)), write)
+    app.push_screen(PromptScreen(t("dossier.write_title"), str(default)), chosen)
 
 
 def security_commands(app: App[Any]) -> Iterable[SystemCommand]:

@@ -263,21 +263,20 @@ class ResponsibilitiesScreen(Screen[None]):
 
 
 def ask_raci_export(app: App[Any]) -> None:
-    """Ask for a new file and write the RACI table there in Markdown."""
-    from prodtui.exchange.files import write_new_text
+    """Ask for a new file and write the RACI table there in Markdown, built in a thread
+    worker (`ui.export_worker`)."""
     from prodtui.exchange.responsibilities import responsibilities_report
-
-    workspace = app.workspace  # type: ignore[attr-defined]
+    from prodtui.ui.export_worker import export_text_in_worker
 
     def write(value: str | None) -> None:
-        if not value:
-            return
-        try:
-            path = write_new_text(Path(value).expanduser(), responsibilities_report(workspace))
-        except ProdtuiError as error:
-            app.notify(error_message(error), severity="error")
-            return
-        app.notify(t("raci.written", path=str(path)), markup=False)
+        if value:
+            export_text_in_worker(
+                app,
+                Path(value).expanduser(),
+                responsibilities_report,
+                written_key="raci.written",
+                group="raci-export",
+            )
 
     default = Path.home() / "responsabilites.md"
     app.push_screen(PromptScreen(t("raci.export_title"), str(default)), write)

@@ -210,7 +210,9 @@ class RiskFormScreen(Dialog):
                 t("risks.edit_title") if risk else t("risks.new_title"), classes="dialog-title"
             )
             yield Label(t("risks.field.title"))
-            yield Input(risk.title if risk else "", id="rf-title", max_length=300)
+            yield Input(
+                risk.title if risk else "", id="rf-title", max_length=300, select_on_focus=False
+            )
             with Horizontal(classes="fields"):
                 with Vertical():
                     yield Label(t("risks.field.criterion"))
@@ -227,6 +229,7 @@ class RiskFormScreen(Dialog):
                         placeholder="1–4",
                         id="rf-likelihood",
                         max_length=2,
+                        select_on_focus=False,
                     )
                 with Vertical():
                     yield Label(t("risks.field.severity"))
@@ -235,13 +238,19 @@ class RiskFormScreen(Dialog):
                         placeholder="1–4",
                         id="rf-severity",
                         max_length=2,
+                        select_on_focus=False,
                     )
             yield Static(t("risks.scale_hint"), classes="dialog-hint", markup=False)
             yield Static("", id="rf-level", markup=False)
             yield Label(t("risks.field.treatment"))
-            yield Input(risk.treatment if risk else "", id="rf-treatment")
+            yield Input(risk.treatment if risk else "", id="rf-treatment", select_on_focus=False)
             yield Label(t("risks.field.owner"))
-            yield Input(risk.owner or "" if risk else "", id="rf-owner", max_length=200)
+            yield Input(
+                risk.owner or "" if risk else "",
+                id="rf-owner",
+                max_length=200,
+                select_on_focus=False,
+            )
             yield Static("", id="rf-error", classes="dialog-error", markup=False)
             yield Static(t("risks.form_hint"), classes="dialog-hint")
 

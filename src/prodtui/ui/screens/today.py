@@ -23,6 +23,7 @@ from prodtui.domain.dashboard import (
     TodaySnapshot,
 )
 from prodtui.domain.homologation import ExpiryLevel
+from prodtui.homologation_text import short_countdown
 from prodtui.i18n import format_day, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import WorkspaceScreen
@@ -131,6 +132,7 @@ class TodayScreen(WorkspaceScreen):
         # layout and one paint instead of two.
         self._fill()
         self._generation = self.prodtui.data_generation()
+        self.call_after_refresh(self._refit)
         self.call_after_refresh(self._remind_review)
 
     def _remind_review(self) -> None:
@@ -159,6 +161,7 @@ class TodayScreen(WorkspaceScreen):
 
     def on_resize(self, event: events.Resize) -> None:
         self._reflow(event.size.width)
+        self.call_after_refresh(self._refit)
 
     def _reflow(self, width: int) -> None:
         """Three columns where tiles are wide enough to read, then two, then one."""
@@ -230,15 +233,36 @@ class TodayScreen(WorkspaceScreen):
         if not tile.count:
             return [self._muted(t("today.no_blockers"))]
         oldest = tile.age(tile.oldest[0], today) if tile.oldest else 0
-        lines = [f"[b]{escape(t('today.blockers_count', count=tile.count, days=oldest))}[/]"]
+        head = f"[b]{escape(t('today.blockers_count', count=tile.count, days=oldest))}[/]"
+        rows = []
         for item in tile.oldest:
             age = tile.age(item, today)
             style = "b $error" if age >= 3 else "b"
             owner = f" [dim]@{escape(item.owner)}[/]" if item.owner else ""
-            lines.append(
+            rows.append(
                 f"[{style}]{escape(t('today.age', days=age))}[/] {escape(item.text)}{owner}"
             )
-        return lines
+        return [head, *self._fit(rows, tile.count, self._room("blockers"))]
+
+    def _room(self, name: str) -> int:
+        """Lines the tile shows once laid out; 0 before its first layout (all lines go in,
+        and `_refit` cuts them once the size is known)."""
+        return self.query_one(f"#tile-{name}").content_size.height
+
+    def _fit(self, rows: list[str], total: int, room: int) -> list[str]:
+        """The rows under a tile's first line that fit in `room` lines, and a last line
+        saying how many more there are when some of the `total` are not shown."""
+        space = room - 1 if room > 0 else len(rows) + 1
+        if total <= len(rows) and len(rows) <= space:
+            return rows
+        kept = rows[: max(min(len(rows), space - 1), 0)]
+        return [*kept, self._muted(t("today.more", count=total - len(kept)))]
+
+    def _refit(self) -> None:
+        """Cut the lists again for the size the tiles now have (unchanged text is left
+        alone by `_show`, so a tile that fits costs nothing)."""
+        if self.snapshot is not None and self.is_mounted:
+            self._show("blockers", self._blockers(self.snapshot.blockers, self.snapshot.today))
 
     def _actions(self, tile: ActionsTile, today: date) -> list[str]:
         if not tile.count:
@@ -328,23 +352,16 @@ class TodayScreen(WorkspaceScreen):
             else:
                 lines.append(self._muted(t("today.security_none_late")))
         decision = tile.homologation
+        left = decision.countdown(today) if decision else None
         if decision is None:
             lines.append(self._muted(t("today.homologation_none")))
-        elif not decision.granted:
+        elif left is None:  # refused: no expiry, nothing counts down
             day = format_day(decision.decided_on, short=True)
             lines.append(f"[b $error]{escape(t('today.homologation_refused', day=day))}[/]")
         else:
-            count = decision.countdown(today)
-            day = format_day(count.expires_on)
-            key = (
-                "today.homologation_expired"
-                if count.level is ExpiryLevel.EXPIRED
-                else ("today.homologation_until")
-            )
-            level = t(f"today.expiry.{count.level.value}", days=abs(count.days_left))
-            style = LEVEL_STYLE[count.level]
-            lines.append(escape(t(key, day=day)))
-            lines.append(f"[{style}]{escape(level)}[/]")
+            until, level = short_countdown(left)
+            lines.append(escape(until))
+            lines.append(f"[{LEVEL_STYLE[left.level]}]{escape(level)}[/]")
         return lines
 
     # -- jumps -------------------------------------------------------------------------------

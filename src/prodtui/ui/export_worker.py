@@ -1,0 +1,52 @@
+"""Text exports written off the event loop (DESIGN §4).
+
+The text is built in a thread worker on a read-only connection of its own, so it reads
+one snapshot while the app goes on; the outcome comes back as a notification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+from textual.worker import Worker
+
+from prodtui.domain.errors import ProdtuiError
+from prodtui.i18n import error_message, t
+
+if TYPE_CHECKING:
+    from prodtui.store.workspace import Workspace
+
+
+def export_text_in_worker(
+    app: App[Any],
+    path: Path,
+    build: Callable[[Workspace], str],
+    *,
+    written_key: str,
+    group: str,
+) -> Worker[None]:
+    """Write `build(workspace)` to the new file `path` (never over one), then say where
+    (`written_key` takes `{path}`) or why not."""
+    from prodtui.exchange.files import write_new_text
+    from prodtui.store import open_workspace
+
+    workspace = app.workspace  # type: ignore[attr-defined]
+
+    def work() -> None:
+        try:
+            reader = open_workspace(workspace.path, read_only=True, author=workspace.author)
+            try:
+                with reader.reading():
+                    text = build(reader)
+            finally:
+                reader.close()
+            written = write_new_text(path, text)
+        except ProdtuiError as error:
+            app.call_from_thread(app.notify, error_message(error), severity="error", markup=False)
+            return
+        app.call_from_thread(app.notify, t(written_key, path=str(written)), markup=False)
+
+    return app.run_worker(work, thread=True, group=group)
