@@ -184,6 +184,7 @@ async def test_export_from_the_screen_writes_a_new_file(
         await pilot.pause()
         app.screen.query_one(Input).value = str(out)
         await pilot.press("enter")
+        await app.workers.wait_for_complete()
         await pilot.pause()
     assert "| Recette | R | A |  |  |" in out.read_text(encoding="utf-8")
 

@@ -712,3 +712,19 @@ def test_the_demo_has_a_rising_score_history(demo: Workspace) -> None:
     assert change is not None and change.full_window and change.trend is Trend.UP
     assert history[0].overall is not None and current is not None
     assert history[0].overall < current
+
+
+def test_an_evidence_file_recorded_again_elsewhere_is_not_forgotten_unseen(
+    workspace: Workspace, measures: MeasureRepository, tmp_path: Path
+) -> None:
+    proof = tmp_path / "pv.txt"
+    proof.write_text("version 1\n", encoding="utf-8")
+    state = state_of(measures, "GOUV-01")
+    shown = measures.record_file(state, fingerprint(str(proof)))
+    proof.write_text("version 2\n", encoding="utf-8")
+    measures.record_file(state, fingerprint(str(proof)))  # another session accepts v2
+    with pytest.raises(ConflictError):
+        measures.remove_file(shown)
+    assert [f.sha256 for f in measures.files(state)] != [shown.sha256]
+    measures.remove_file(measures.files(state)[0])
+    assert measures.files(state) == []

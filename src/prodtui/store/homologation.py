@@ -16,7 +16,6 @@ from prodtui.domain.homologation import (
     HomologationStep,
     current_decision,
 )
-from prodtui.domain.sample import HomologationReferential, parse_sample
 from prodtui.resources import sample_file
 from prodtui.store.base import Repository
 
@@ -53,6 +52,10 @@ class HomologationRepository(Repository[HomologationStep]):
     def load_shipped_steps(self) -> int:
         """Copy the shipped steps into a workspace that has none; returns how many were
         added (0 when the workspace already had steps: they are never duplicated)."""
+        # Imported here: the sample models are many, and Today reads this repository at
+        # start-up without ever loading steps.
+        from prodtui.domain.sample import HomologationReferential, parse_sample
+
         referential = parse_sample(
             HomologationReferential, sample_file(SHIPPED_STEPS), SHIPPED_STEPS
         )

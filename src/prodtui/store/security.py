@@ -703,8 +703,9 @@ class MeasureRepository(Repository[MeasureState]):
             )
 
     def remove_file(self, file: EvidenceFile) -> None:
+        """Forget a recorded file, unless another session changed it since it was read."""
         if file.id is not None:
-            self._files._delete(file.id)
+            self._files._delete(file.id, file.version)
 
     def save_checks(self, results: dict[int, EvidenceCheck]) -> int:
         """Write the outcome of a check (`check_files`): the last result and its time

@@ -230,7 +230,9 @@ class SecurityScreen(WorkspaceScreen):
             self.show_measure(code)
 
     def _show_trend(self, current: float | None, today: date) -> None:
-        history = self.measures.history(since=today - timedelta(days=max(SPARK_DAYS, 366)))
+        history = self.measures.history(
+            since=today - timedelta(days=max(SPARK_DAYS, 366)), today=today
+        )
         change = score_change(history, current, today)
         if change is None:
             text = t("security.trend_none")
