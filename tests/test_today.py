@@ -178,7 +178,7 @@ async def test_the_tiles_show_the_figures(make_app: AppFactory, workspace: Works
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, TodayScreen)
-        assert "1/3 ont parlé · 1 absent(s)" in tile_text(app, "standup")
+        assert "1/3 ont parlé · 1 absent" in tile_text(app, "standup")
         assert "Pas encore entendus : Karim" in tile_text(app, "standup")
         assert "le plus ancien : 3 j" in tile_text(app, "blockers")
         assert "1 en retard, 1 pour aujourd'hui" in tile_text(app, "actions")
@@ -188,9 +188,9 @@ async def test_the_tiles_show_the_figures(make_app: AppFactory, workspace: Works
         assert "reste 8 · idéal 6" in sprint and "En retard" in sprint
         campaign = tile_text(app, "campaign")
         assert "Recette v1.1" in campaign and "Réussite 33%" in campaign
-        assert "1 en échec · 1 bloqué(s)" in campaign and "1 cas restant(s) sur 4" in campaign
+        assert "en échec : 1 · bloqués : 1" in campaign and "1 cas restant sur 4" in campaign
         security = tile_text(app, "security")
-        assert "Indice 3.1 / 5" in security and "1 mesure(s) en retard" in security
+        assert "Indice 3.1 / 5" in security and "1 mesure en retard" in security
         assert "J-20 : renouvellement urgent" in security
         # Each tile shows its key.
         titles = [str(tile.border_title) for tile in app.screen.query(".tile")]
@@ -511,3 +511,24 @@ async def test_the_blockers_tile_says_how_many_it_cannot_show(
         await pilot.pause()
         lines = tile_text(app, "blockers").splitlines()
         assert len(lines) == 4 and not any("de plus" in line for line in lines)
+
+
+async def test_the_actions_and_inbox_tiles_say_how_many_they_cannot_show(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    for n in range(6):
+        workspace.items.add(Item(text=f"capture {n}", kind=ItemKind.NOTE))
+        workspace.items.add(
+            Item(text=f"relance {n}", kind=ItemKind.ACTION, due_date=TODAY - timedelta(days=n))
+        )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        for name in ("actions", "inbox"):
+            tile = app.screen.query_one(f"#tile-{name}")
+            lines = tile_text(app, name).splitlines()
+            assert len(lines) == tile.content_size.height, name
+            shown = len(lines) - 2  # the count line and the "+N" line
+            total = 6 if name == "actions" else 12  # the inbox holds the actions too
+            assert lines[-1] == f"+{total - shown} de plus", name

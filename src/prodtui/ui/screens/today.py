@@ -215,7 +215,7 @@ class TodayScreen(WorkspaceScreen):
         lines = [f"[b]{escape(spoke)}[/]" if tile.held else self._muted(t("today.standup_none"))]
         if tile.held:
             if tile.absent:
-                lines[0] += " · " + escape(t("today.standup_absent", count=len(tile.absent)))
+                lines[0] += " · " + escape(tn("today.standup_absent", len(tile.absent)))
             if tile.spoke:
                 lines.append(escape(t("today.standup_spoke_names", names="")) + names(tile.spoke))
         if tile.waiting:
@@ -233,7 +233,7 @@ class TodayScreen(WorkspaceScreen):
         if not tile.count:
             return [self._muted(t("today.no_blockers"))]
         oldest = tile.age(tile.oldest[0], today) if tile.oldest else 0
-        head = f"[b]{escape(t('today.blockers_count', count=tile.count, days=oldest))}[/]"
+        head = f"[b]{escape(tn('today.blockers_count', tile.count, days=oldest))}[/]"
         rows = []
         for item in tile.oldest:
             age = tile.age(item, today)
@@ -261,8 +261,11 @@ class TodayScreen(WorkspaceScreen):
     def _refit(self) -> None:
         """Cut the lists again for the size the tiles now have (unchanged text is left
         alone by `_show`, so a tile that fits costs nothing)."""
-        if self.snapshot is not None and self.is_mounted:
-            self._show("blockers", self._blockers(self.snapshot.blockers, self.snapshot.today))
+        snap = self.snapshot
+        if snap is not None and self.is_mounted:
+            self._show("blockers", self._blockers(snap.blockers, snap.today))
+            self._show("actions", self._actions(snap.actions, snap.today))
+            self._show("inbox", self._inbox(snap.inbox))
 
     def _actions(self, tile: ActionsTile, today: date) -> list[str]:
         if not tile.count:
@@ -274,7 +277,7 @@ class TodayScreen(WorkspaceScreen):
             mark = "[b $error]⚠[/]" if late else "•"
             owner = f" [dim]@{escape(item.owner)}[/]" if item.owner else ""
             lines.append(f"{mark} [b]{short_day(item.day)}[/] {escape(item.text)}{owner}")
-        return lines
+        return [lines[0], *self._fit(lines[1:], tile.count, self._room("actions"))]
 
     def _inbox(self, tile: InboxTile) -> list[str]:
         if not tile.count:
@@ -282,7 +285,7 @@ class TodayScreen(WorkspaceScreen):
         lines = [f"[b]{escape(tn('today.inbox_count', tile.count))}[/]"]
         for item in tile.newest:
             lines.append(f"• [dim]{escape(t(f'kind.{item.kind.value}'))}[/] {escape(item.text)}")
-        return lines
+        return [lines[0], *self._fit(lines[1:], tile.count, self._room("inbox"))]
 
     def _sprint(self, tile: SprintTile | None) -> list[str]:
         if tile is None:
@@ -315,7 +318,7 @@ class TodayScreen(WorkspaceScreen):
         lines.append(f"[{style}]{trend}[/] {escape(remaining)}")
         lines.append(f"[{style}]{escape(state)}[/]")
         if tile.unestimated and tile.in_points:
-            lines.append(self._muted(t("today.sprint_unestimated", count=tile.unestimated)))
+            lines.append(self._muted(tn("today.sprint_unestimated", tile.unestimated)))
         return lines
 
     def _campaign(self, tile: CampaignTile | None) -> list[str]:
@@ -323,7 +326,7 @@ class TodayScreen(WorkspaceScreen):
             return [self._muted(t("today.no_campaign"))]
         name = t("today.campaign_name", name=tile.name, number=tile.pass_number)
         rate = tile.progress.pass_rate
-        left = escape(t("today.campaign_left", left=tile.left, total=tile.progress.total))
+        left = escape(tn("today.campaign_left", tile.left, total=tile.progress.total))
         if rate is None:
             figures = self._muted(t("today.campaign_no_result")) + " · " + left
         else:
@@ -347,7 +350,7 @@ class TodayScreen(WorkspaceScreen):
             )
             lines.append(f"[b]{escape(line)}[/]")
             if tile.late:
-                late = t("today.security_late", count=tile.late)
+                late = tn("today.security_late", tile.late)
                 lines.append(f"[$error]{escape(late)}[/]")
             else:
                 lines.append(self._muted(t("today.security_none_late")))
