@@ -25,7 +25,9 @@ CleanText = Annotated[str, BeforeValidator(clean_text)]
 class Record(BaseModel):
     """A row the user can edit: saved with optimistic concurrency on `version`."""
 
-    model_config = ConfigDict(validate_assignment=True)
+    # Validators are built on first use, not at import: most models are not needed for
+    # the first screen, and building them all cost tens of milliseconds at start-up.
+    model_config = ConfigDict(validate_assignment=True, defer_build=True)
 
     id: int | None = None
     created_at: datetime | None = None

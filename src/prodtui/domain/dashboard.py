@@ -16,7 +16,7 @@ from prodtui.domain.recette import ExecutionStatus, Progress
 
 
 class Tile(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 # -- stand-up --------------------------------------------------------------------------------

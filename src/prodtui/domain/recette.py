@@ -204,7 +204,7 @@ def comment_missing(status: ExecutionStatus | str, comment: str) -> bool:
 class Execution(BaseModel):
     """One result, never changed once written: a correction is a new result."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id: int | None = None
     campaign_id: int

@@ -190,7 +190,7 @@ class MeasureState(Record):
 class MeasureEntry(BaseModel):
     """One line of the checklist: a measure and its state."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     measure: Measure
     state: MeasureState
