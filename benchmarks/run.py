@@ -57,8 +57,8 @@ BARE_FIRST_FRAME = re.escape("Hello, bare Textual app")
 BARE_COMPLETE = re.escape("^p palette")
 # prodtui's Today screen first shows its text, data included, then ~25 ms later the
 # tile borders and the header icon: complete once the inbox tile has its border and count.
-PRODTUI_FIRST_FRAME = re.escape("capture(s) à trier")
-PRODTUI_COMPLETE = r"│ \d+ capture\(s\) à trier"
+PRODTUI_FIRST_FRAME = r"captures? à trier"
+PRODTUI_COMPLETE = r"│ \d+ captures? à trier"
 # The palette's command list (not only its input) is drawn.
 BARE_PALETTE = re.escape("Quit the application")
 BARE_TABLE_SCREEN = re.escape("Some words of row 0")  # bare_app.py's table screen, key `2`

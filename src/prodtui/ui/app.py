@@ -250,11 +250,10 @@ class ProdtuiApp(App[int]):
         if self.workspace.read_only:
             self.notify(t("workspace.read_only_write"), severity="error")
             return
-        self.push_screen(CaptureScreen(self.today()), self._save_capture)
+        self.push_screen(CaptureScreen(self.today()), self._captured)
 
-    def _save_capture(self, line: str | None) -> None:
-        if not line:
-            return
+    def save_capture(self, line: str) -> bool:
+        """Save a captured line and say so; on failure say why and keep it as a draft."""
         parsed = parse_capture(line, self.today())
         try:
             item = self.workspace.items.capture(parsed, day=self.today())
@@ -262,12 +261,15 @@ class ProdtuiApp(App[int]):
         except ProdtuiError as error:
             self.notify(error_message(error), severity="error")
             self.workspace.drafts.save("capture", line, t("capture.title"))
-            return
+            return False
         for problem in parsed.problems:
             self.notify(t(problem), severity="warning")
         self.notify(describe_item(item), title=t("capture.saved"), markup=False)
-        # Saved: say so first, reload the screens below on the next frame.
-        self.call_after_refresh(self.refresh_screen_data)
+        return True
+
+    def _captured(self, saved: bool | None) -> None:
+        if saved:
+            self.call_after_refresh(self.refresh_screen_data)
 
     # -- other sessions ---------------------------------------------------------------------
 

@@ -18,8 +18,8 @@ from prodtui.ui.widgets.drafts import DraftInput
 CAPTURE_DRAFT = "capture"
 
 
-class CaptureScreen(ModalScreen[str | None]):
-    """Returns the typed line on `enter`, None on `escape` (the text stays a draft)."""
+class CaptureScreen(ModalScreen[bool]):
+    """Saves the typed line on `enter` (True once saved); `escape` keeps it as a draft."""
 
     BINDINGS = [Binding("escape", "cancel", "key.cancel", id="capture.cancel")]
 
@@ -70,12 +70,18 @@ class CaptureScreen(ModalScreen[str | None]):
         field = self.query_one(DraftInput)
         if not line:
             field.draft.discard()
-            self.dismiss(None)
+            self.dismiss(False)
             return
         # Written now, so the line is safe even if the save below fails.
         field.draft.flush()
         field.draft.enabled = False
-        self.dismiss(line)
+        saved = self.app.save_capture(line)  # type: ignore[attr-defined]
+        # Closed on the next frame: the toast saying it is saved shows at once, over the
+        # overlay, instead of waiting for the whole screen below to be drawn again.
+        self.call_after_refresh(self._close, saved)
+
+    def _close(self, saved: bool) -> None:
+        self.dismiss(saved)  # not awaited: called from this screen's own messages
 
     def action_cancel(self) -> None:
         field = self.query_one(DraftInput)
@@ -84,4 +90,4 @@ class CaptureScreen(ModalScreen[str | None]):
             self.notify(t("capture.kept_as_draft"))
         else:
             field.draft.discard()
-        self.dismiss(None)
+        self.dismiss(False)
