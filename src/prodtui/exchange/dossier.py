@@ -10,16 +10,11 @@ through the repositories; the screen and `prodtui export dossier` share both.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from prodtui.domain.errors import ProdtuiError, WorkspaceError
 from prodtui.domain.homologation import HomologationDecision, HomologationStep
 from prodtui.domain.risks import Risk
 from prodtui.domain.security import (
@@ -30,15 +25,13 @@ from prodtui.domain.security import (
     ScoreCard,
     scorecard,
 )
-from prodtui.exchange.files import write_new_text
+from prodtui.exchange.files import run_text_export
 from prodtui.homologation_text import remaining_text
-from prodtui.i18n import error_message, t
+from prodtui.i18n import t
 
 if TYPE_CHECKING:
     from prodtui.store.workspace import Workspace
 
-EXIT_USAGE = 2
-EXIT_FAILURE = 1
 NO_VALUE = "—"
 
 
@@ -280,20 +273,7 @@ def workspace_dossier(workspace: Workspace, today: date) -> str:
 
 
 def run_export_dossier(args: argparse.Namespace, workspace: Workspace, today: date) -> int:
-    """`prodtui export dossier [--out PATH]`: the dossier on stdout, or in a new file (its
-    path printed); a refusal on one stderr line, exit status 2."""
-    try:
-        with workspace.reading():
-            text = workspace_dossier(workspace, today)
-        out = getattr(args, "out", None)
-        if out:
-            print(write_new_text(Path(out).expanduser(), text))
-        else:
-            sys.stdout.write(text)
-    except WorkspaceError as error:  # the file itself is damaged: not a usage error
-        print(f"prodtui: {error_message(error)}", file=sys.stderr)
-        return EXIT_FAILURE
-    except (ProdtuiError, ValidationError) as error:
-        print(f"prodtui: {error_message(error)}", file=sys.stderr)
-        return EXIT_USAGE
-    return 0
+    """`prodtui export dossier [--out PATH]`: the dossier on stdout, or in a new file."""
+    return run_text_export(
+        workspace, getattr(args, "out", None), lambda: workspace_dossier(workspace, today)
+    )

@@ -8,26 +8,20 @@ story by story, what failed and why, who tested, what was automated.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from prodtui.domain.errors import NotFoundError, ProdtuiError, WorkspaceError
+from prodtui.domain.errors import NotFoundError, ProdtuiError
 from prodtui.domain.recette import JUDGED, Campaign, Execution, ExecutionStatus, TestCase, pass_rate
 from prodtui.domain.stories import Story
-from prodtui.exchange.files import write_new_text
-from prodtui.i18n import error_message, t
+from prodtui.exchange.files import run_text_export
+from prodtui.i18n import t
 
 if TYPE_CHECKING:
     from prodtui.store.workspace import Workspace
 
-EXIT_USAGE = 2
-EXIT_FAILURE = 1
 NO_VALUE = "—"
 
 
@@ -252,23 +246,12 @@ def campaign_report(workspace: Workspace, campaign: Campaign) -> str:
 
 def run_export_recette(args: argparse.Namespace, workspace: Workspace) -> int:
     """`prodtui export recette --campaign NAME [--out PATH]`: the report on stdout, or in a
-    new file (its path printed); a refusal on one stderr line, exit status 2."""
-    try:
-        with workspace.reading():
-            campaign = workspace.campaigns.named(args.campaign)
-            if campaign is None:
-                raise ProdtuiError("recette.campaign_unknown", name=args.campaign)
-            text = campaign_report(workspace, campaign)
-        out = getattr(args, "out", None)
-        if out:
-            written = write_new_text(Path(out).expanduser(), text)
-            print(written)
-        else:
-            sys.stdout.write(text)
-    except WorkspaceError as error:  # the file itself is damaged: not a usage error
-        print(f"prodtui: {error_message(error)}", file=sys.stderr)
-        return EXIT_FAILURE
-    except (ProdtuiError, ValidationError) as error:
-        print(f"prodtui: {error_message(error)}", file=sys.stderr)
-        return EXIT_USAGE
-    return 0
+    new file."""
+
+    def report() -> str:
+        campaign = workspace.campaigns.named(args.campaign)
+        if campaign is None:
+            raise ProdtuiError("recette.campaign_unknown", name=args.campaign)
+        return campaign_report(workspace, campaign)
+
+    return run_text_export(workspace, getattr(args, "out", None), report)

@@ -6,13 +6,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prodtui.domain.responsibilities import PARTIES, Party, RaciRole, Responsibility
-from prodtui.exchange.files import write_new_text
+from prodtui.exchange.files import run_text_export
 from prodtui.i18n import t
 
 if TYPE_CHECKING:
@@ -52,10 +50,4 @@ def responsibilities_report(ws: Workspace) -> str:
 
 def run_export_raci(args: argparse.Namespace, ws: Workspace) -> int:
     """`prodtui export raci [--out PATH]`: stdout, or a new file whose path is printed."""
-    text = responsibilities_report(ws)
-    out = getattr(args, "out", None)
-    if out:
-        print(write_new_text(Path(out).expanduser(), text))
-    else:
-        sys.stdout.write(text)
-    return 0
+    return run_text_export(ws, getattr(args, "out", None), lambda: responsibilities_report(ws))
