@@ -15,6 +15,15 @@ from prodtui.i18n import t
 from prodtui.ui.keys import translate_bindings
 
 
+def form_bindings(form: str) -> list[Binding]:
+    """`ctrl+s` saves and `escape` closes, with ids `<form>.save` and `<form>.close` for the
+    keymap: what every form dialog binds."""
+    return [
+        Binding("ctrl+s", "save", "key.save", priority=True, id=f"{form}.save"),
+        Binding("escape", "close", "key.cancel", id=f"{form}.close"),
+    ]
+
+
 class Dialog(ModalScreen[Any]):
     """A modal form: bindings translated, the workspace at hand, `close` returns None."""
 

@@ -28,7 +28,7 @@ from prodtui.homologation_text import decision_state
 from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import ConflictScreen, Dialog, PromptScreen
+from prodtui.ui.screens.dialogs import ConflictScreen, Dialog, PromptScreen, form_bindings
 from prodtui.ui.widgets.fields import select_value
 
 STEP_STYLE = {StepStatus.DONE: "green", StepStatus.IN_PROGRESS: "yellow", StepStatus.TODO: ""}
@@ -173,10 +173,7 @@ class StepFormScreen(Dialog):
     """A step's title, date and notes (its status cycles with `s` on the tracker)."""
 
     CSS_PATH = styles_dir() / "homologation.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "key.save", priority=True, id="step_form.save"),
-        Binding("escape", "close", "key.cancel", id="step_form.close"),
-    ]
+    BINDINGS = form_bindings("step_form")
 
     def __init__(self, step: HomologationStep) -> None:
         super().__init__()
@@ -252,10 +249,7 @@ class DecisionFormScreen(Dialog):
     """Records a new decision of the approving authority; earlier ones are kept."""
 
     CSS_PATH = styles_dir() / "homologation.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "key.save", priority=True, id="decision_form.save"),
-        Binding("escape", "close", "key.cancel", id="decision_form.close"),
-    ]
+    BINDINGS = form_bindings("decision_form")
 
     def compose(self) -> ComposeResult:
         current = self.workspace.homologation.current_decision()

@@ -16,7 +16,7 @@ from prodtui.domain.risks import SCALE, Criterion, Risk, RiskLevel, matrix_count
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import ConfirmScreen, ConflictScreen, Dialog
+from prodtui.ui.screens.dialogs import ConfirmScreen, ConflictScreen, Dialog, form_bindings
 from prodtui.ui.widgets.fields import select_value
 
 LEVEL_STYLE: dict[RiskLevel, str] = {
@@ -194,10 +194,7 @@ class RiskFormScreen(Dialog):
     """A risk's title, criterion, likelihood, severity, treatment and owner."""
 
     CSS_PATH = styles_dir() / "homologation.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "key.save", priority=True, id="risk_form.save"),
-        Binding("escape", "close", "key.cancel", id="risk_form.close"),
-    ]
+    BINDINGS = form_bindings("risk_form")
 
     def __init__(self, risk: Risk | None = None) -> None:
         super().__init__()

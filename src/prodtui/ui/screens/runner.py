@@ -18,7 +18,7 @@ from prodtui.domain.recette import Campaign, ExecutionStatus, Importance, TestCa
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import Dialog, PromptScreen
+from prodtui.ui.screens.dialogs import Dialog, PromptScreen, form_bindings
 
 
 class RunnerScreen(Screen[None]):
@@ -158,10 +158,7 @@ class CaseFormScreen(Dialog):
     """A manual test case: title, steps, expected result."""
 
     CSS_PATH = styles_dir() / "recette.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "key.save", priority=True, id="case_form.save"),
-        Binding("escape", "close", "key.cancel", id="case_form.close"),
-    ]
+    BINDINGS = form_bindings("case_form")
 
     def __init__(self, case: TestCase | None = None) -> None:
         super().__init__()
@@ -234,10 +231,7 @@ class CampaignFormScreen(Dialog):
     """A campaign's name, target release, sprint and dates."""
 
     CSS_PATH = styles_dir() / "recette.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "key.save", priority=True, id="campaign_form.save"),
-        Binding("escape", "close", "key.cancel", id="campaign_form.close"),
-    ]
+    BINDINGS = form_bindings("campaign_form")
 
     def __init__(self, campaign: Campaign | None) -> None:
         super().__init__()

@@ -42,7 +42,7 @@ from prodtui.store.security import (
 )
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.base import WorkspaceScreen
-from prodtui.ui.screens.dialogs import ConflictScreen, Dialog, PromptScreen
+from prodtui.ui.screens.dialogs import ConflictScreen, Dialog, PromptScreen, form_bindings
 
 if TYPE_CHECKING:
     from prodtui.store import Workspace
@@ -446,10 +446,7 @@ class MeasureFormScreen(Dialog):
     thread; `enter` in the file field hashes and records a file."""
 
     CSS_PATH = styles_dir() / "security.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "key.save", priority=True, id="measure_form.save"),
-        Binding("escape", "close", "key.cancel", id="measure_form.close"),
-    ]
+    BINDINGS = form_bindings("measure_form")
 
     def __init__(self, entry: MeasureEntry) -> None:
         super().__init__()

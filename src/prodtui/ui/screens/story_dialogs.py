@@ -18,7 +18,7 @@ from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.stories import WORKFLOW, Epic, Priority, Sprint, Story, StoryStatus
 from prodtui.i18n import error_message, format_day, t
 from prodtui.store.stories import StoryFilter
-from prodtui.ui.screens.dialogs import Dialog, PromptScreen
+from prodtui.ui.screens.dialogs import Dialog, PromptScreen, form_bindings
 from prodtui.ui.widgets.fields import select_value
 
 
@@ -247,10 +247,7 @@ def _not_empty(value: str) -> str | None:
 
 
 class SprintFormScreen(Dialog):
-    BINDINGS = [
-        Binding("ctrl+s", "save", "key.save", priority=True, id="sprint_form.save"),
-        Binding("escape", "close", "key.cancel", id="sprint_form.close"),
-    ]
+    BINDINGS = form_bindings("sprint_form")
 
     def __init__(self, sprint: Sprint | None) -> None:
         super().__init__()
