@@ -17,12 +17,10 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from prodtui.config import LoadedSettings, Settings, save_settings
-from prodtui.domain.capture import parse_capture
 from prodtui.domain.errors import ProdtuiError
 from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.store import Workspace
-from prodtui.texts import describe_item
 from prodtui.ui.errors import log_unexpected_error
 from prodtui.ui.keys import translate_bindings
 
@@ -254,6 +252,9 @@ class ProdtuiApp(App[int]):
 
     def save_capture(self, line: str) -> bool:
         """Save a captured line and say so; on failure say why and keep it as a draft."""
+        from prodtui.domain.capture import parse_capture  # loaded with the overlay already
+        from prodtui.texts import describe_item
+
         parsed = parse_capture(line, self.today())
         try:
             item = self.workspace.items.capture(parsed, day=self.today())
