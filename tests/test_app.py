@@ -341,7 +341,7 @@ async def test_every_screen_fits_80_by_24(make_app: AppFactory, workspace: Works
         for key in "12345i":
             await pilot.press(key)
             await pilot.pause()
-            assert app.screen.query_one("Footer").region.bottom == 24
+            assert app.screen.query_one("KeyBar").region.bottom == 24
         await pilot.press("ctrl+n")
         await pilot.pause()
         box = app.screen.query_one("#capture-box").region

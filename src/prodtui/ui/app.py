@@ -150,6 +150,9 @@ class ProdtuiApp(App[int]):
         if unknown:
             self.notify(t("settings.unknown_keymap", ids=", ".join(unknown)), severity="warning")
         self.set_keymap({k: v for k, v in self.settings.keymap.items() if k in known})
+        # The app is not mounted yet, so set_keymap told no screen: the key bar of the first
+        # screen shows the keys as the settings bind them once it is drawn.
+        self.call_after_refresh(lambda: self.screen.refresh_bindings())
 
     def _offer_drafts(self) -> None:
         drafts = self.workspace.drafts.all()

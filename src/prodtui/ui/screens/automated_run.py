@@ -14,13 +14,14 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Log, Static
+from textual.widgets import Header, Log, Static
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.recette import Campaign
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
+from prodtui.ui.widgets.key_bar import KeyBar
 
 # Seconds a stopped suite gets to end by itself before it is killed.
 STOP_GRACE = 3.0
@@ -51,7 +52,7 @@ class AutomatedRunScreen(Screen[None]):
         yield Header()
         yield Static("", id="auto-status", classes="screen-title", markup=False)
         yield Log(id="auto-log", max_lines=5000)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.run_worker(self._run(), exclusive=True, name="automated-run")

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from prodtui.i18n import t
 from prodtui.ui.keys import translate_bindings
+from prodtui.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from prodtui.store import Workspace
@@ -71,7 +72,7 @@ class WorkspaceScreen(Screen[None]):
         if self.workspace.read_only:
             yield Static(t("workspace.read_only_banner"), classes="read-only-banner")
         yield from self.compose_body()
-        yield Footer()
+        yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from prodtui.domain.capture import parse_day
 from prodtui.domain.recette import Execution, ExecutionStatus
@@ -20,6 +20,7 @@ from prodtui.store.recette import ExecutionFilter
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import Dialog
 from prodtui.ui.widgets.fields import select_value
+from prodtui.ui.widgets.key_bar import KeyBar
 from prodtui.ui.widgets.lazy_table import Cell, Column, LazyTable
 
 STATUS_STYLE = {"pass": "green", "fail": "bold red", "blocked": "bold yellow"}
@@ -62,7 +63,7 @@ class ExecutionLogScreen(Screen[None]):
             cells=self._cells,
             id="log-table",
         )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.campaign_names = {c.id: c.name for c in self.workspace.campaigns.all()}

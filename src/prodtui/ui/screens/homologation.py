@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from prodtui.domain.capture import parse_day, parse_due_date
 from prodtui.domain.errors import ConflictError, ProdtuiError
@@ -30,6 +30,7 @@ from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import ConflictScreen, Dialog, PromptScreen, form_bindings
 from prodtui.ui.widgets.fields import select_value
+from prodtui.ui.widgets.key_bar import KeyBar
 
 STEP_STYLE = {StepStatus.DONE: "green", StepStatus.IN_PROGRESS: "yellow", StepStatus.TODO: ""}
 
@@ -87,7 +88,7 @@ class HomologationScreen(Screen[None]):
             table.add_column(t(f"homologation.col.{key}"), key=key)
         yield table
         yield Static(t("homologation.hint"), classes="dialog-hint", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.ready = True

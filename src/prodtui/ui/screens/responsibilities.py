@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.responsibilities import (
@@ -28,6 +28,7 @@ from prodtui.i18n import error_message, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import ConfirmScreen, PromptScreen
+from prodtui.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -72,7 +73,7 @@ class ResponsibilitiesScreen(Screen[None]):
         yield Static(t("raci.title"), id="raci-title", classes="screen-title")
         yield DataTable(id="raci-table", cursor_type="cell", zebra_stripes=True)
         yield Static(t("raci.hint"), id="raci-hint", classes="dialog-hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.review import (
@@ -34,6 +34,7 @@ from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import ConflictScreen
 from prodtui.ui.widgets.drafts import DraftInput
+from prodtui.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from prodtui.store import Workspace
@@ -102,7 +103,7 @@ class ReviewScreen(Screen[None]):
             select_on_focus=False,  # the saved comment is edited, not replaced
         )
         yield Static(t("review.hint"), id="review-hint", classes="dialog-hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         week, question = self._start

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.risks import SCALE, Criterion, Risk, RiskLevel, matrix_counts, risk_level
@@ -18,6 +18,7 @@ from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import ConfirmScreen, ConflictScreen, Dialog, form_bindings
 from prodtui.ui.widgets.fields import select_value
+from prodtui.ui.widgets.key_bar import KeyBar
 
 LEVEL_STYLE: dict[RiskLevel, str] = {
     RiskLevel.LOW: "green",
@@ -89,7 +90,7 @@ class RisksScreen(Screen[None]):
         with Horizontal(id="risks-bottom"):
             yield Static("", id="risks-matrix")
             yield Static("", id="risks-treatment", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.ready = True

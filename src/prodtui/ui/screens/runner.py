@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, ProgressBar, Select, Static, TextArea
+from textual.widgets import Header, Input, Label, ProgressBar, Select, Static, TextArea
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.recette import Campaign, ExecutionStatus, Importance, TestCase, comment_missing
@@ -19,6 +19,7 @@ from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import Dialog, PromptScreen, form_bindings
+from prodtui.ui.widgets.key_bar import KeyBar
 
 
 class RunnerScreen(Screen[None]):
@@ -60,7 +61,7 @@ class RunnerScreen(Screen[None]):
                 yield Static("", id="runner-steps", markup=False)
                 yield Label(t("recette.expected"), classes="section-title")
                 yield Static("", id="runner-expected", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show_next(None)

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, Markdown, Select, Static
+from textual.widgets import Header, Input, Label, Markdown, Select, Static
 
 from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.stories import FIBONACCI, Priority, Story
@@ -21,6 +21,7 @@ from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import ConflictScreen
 from prodtui.ui.widgets.drafts import DraftInput, DraftTextArea
 from prodtui.ui.widgets.fields import select_value
+from prodtui.ui.widgets.key_bar import KeyBar
 
 CHECK_DELAY = 0.3
 
@@ -146,7 +147,7 @@ class StoryEditorScreen(Screen[Story | None]):
                     yield Static("", id="story-gherkin")
             yield Static("", id="story-error", classes="dialog-error", markup=False)
             yield Static(t("story.editor_hint"), classes="dialog-hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#story-title", Input).focus()

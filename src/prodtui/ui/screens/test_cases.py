@@ -8,13 +8,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.recette import TestCase
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
+from prodtui.ui.widgets.key_bar import KeyBar
 from prodtui.ui.widgets.lazy_table import Cell, Column, LazyTable
 
 
@@ -53,7 +54,7 @@ class TestCasesScreen(Screen[None]):
             cells=self._cells,
             id="cases-table",
         )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.story_keys: dict[int, str] = {}

@@ -1,0 +1,130 @@
+"""The keys of the screen, on its last line: what Textual's Footer shows, drawn cheaply.
+
+Textual's Footer is one widget per key, composed again whenever the bindings change (on
+every screen switch, every change of focus): styling and laying out those widgets took
+from 40 ms (the inbox) to over 100 ms (the stand-up) of each switch. Here the whole line
+is one piece of text, written again only when the keys shown change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Static
+
+
+class _Keys(Static):
+    """The keys bound on the screen, each with its description; cut at the right edge."""
+
+    COMPONENT_CLASSES = {"keys--key", "keys--description", "keys--disabled"}
+    DEFAULT_CSS = """
+    _Keys {
+        width: 1fr;
+        height: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        background: $footer-background;
+        & > .keys--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .keys--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .keys--disabled {
+            text-style: dim;
+        }
+    }
+    """
+
+
+class _Palette(Static):
+    DEFAULT_CSS = """
+    _Palette {
+        width: auto;
+        height: 1;
+        background: $footer-background;
+        color: $footer-description-foreground;
+        border-left: vkey $foreground 20%;
+        padding: 0 1;
+    }
+    """
+
+
+Key = tuple[str, str, bool]
+"""A key as shown: its display (`^s`), its description, whether it is enabled."""
+
+
+class KeyBar(Horizontal):
+    """The screen's keys at the bottom, then the command palette's key at the right."""
+
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+    }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._shown: tuple[tuple[Key, ...], Key | None] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield _Keys()
+        yield _Palette()
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.call_after_refresh(self._update)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[Any]) -> None:
+        if self.is_attached and screen is self.screen:
+            self._update()
+
+    def shown(self) -> tuple[tuple[Key, ...], Key | None]:
+        """The keys shown, in order and one per action as in Textual's Footer, and the
+        command palette's key."""
+        app = self.app
+        keys: list[Key] = []
+        palette: Key | None = None
+        actions: set[str] = set()
+        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            shown = (app.get_key_display(binding), binding.description, enabled)
+            if binding.key == app.COMMAND_PALETTE_BINDING:
+                palette = shown if app.ENABLE_COMMAND_PALETTE else None
+            elif binding.show and binding.action not in actions:
+                actions.add(binding.action)
+                keys.append(shown)
+        return tuple(keys), palette
+
+    def _update(self) -> None:
+        if not self.is_mounted:
+            return
+        shown = self.shown()
+        if shown == self._shown:
+            return  # the usual case on a change of focus: nothing to draw again
+        self._shown = shown
+        keys, palette = shown
+        widget = self.query_one(_Keys)
+        key_style = widget.get_component_rich_style("keys--key")
+        text_style = widget.get_component_rich_style("keys--description")
+        dim = widget.get_component_rich_style("keys--disabled")
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        for key, description, enabled in keys:
+            line.append(f" {key} ", key_style if enabled else key_style + dim)
+            line.append(f"{description} ", text_style if enabled else text_style + dim)
+        widget.update(line)
+        corner = self.query_one(_Palette)
+        corner.display = palette is not None
+        if palette is not None:
+            corner.update(Text.assemble((palette[0], key_style), f" {palette[1]}"))

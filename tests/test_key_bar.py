@@ -1,0 +1,55 @@
+"""The key bar at the bottom of every screen: the keys of the screen and of the focused
+widget, as the settings bind them, written again when they change."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from prodtui.ui.widgets.key_bar import KeyBar
+from tests.conftest import AppFactory
+
+
+def bar_text(app: object) -> str:
+    bar = app.screen.query_one(KeyBar)  # type: ignore[attr-defined]
+    return " ".join(str(part.render()) for part in bar.query(Static))
+
+
+async def test_the_bar_shows_the_screen_keys_and_the_palette(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = bar_text(app)
+        assert "w Revue hebdo" in text and "^n Capture rapide" in text
+        assert text.rstrip().endswith("^p palette")
+        await pilot.press("3")
+        await pilot.pause()
+        assert "n Nouvelle" in bar_text(app) and "w Revue hebdo" not in bar_text(app)
+
+
+async def test_the_bar_follows_the_focus(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        assert "n Nouvelle" in bar_text(app)
+        await pilot.press("slash")  # into the filter line: the list's keys go away
+        await pilot.pause()
+        assert "n Nouvelle" not in bar_text(app) and "Filtrer" in bar_text(app)
+
+
+async def test_the_bar_shows_the_keys_the_settings_bind(make_app: AppFactory) -> None:
+    app = make_app('[keymap]\ncapture = "ctrl+k"\n')
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "^k Capture rapide" in bar_text(app)
+        assert "^n Capture rapide" not in bar_text(app)
+
+
+async def test_the_bar_stays_on_the_last_line_at_80_by_24(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in "12345i":
+            await pilot.press(key)
+            await pilot.pause()
+            region = app.screen.query_one(KeyBar).region
+            assert (region.y, region.height, region.width) == (23, 1, 80)
