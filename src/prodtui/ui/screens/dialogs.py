@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from prodtui.domain.errors import ConflictError
 from prodtui.i18n import t
 from prodtui.ui.keys import translate_bindings
 
@@ -37,6 +38,27 @@ class Dialog(ModalScreen[Any]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def resolve_conflict(
+        self,
+        conflict: ConflictError,
+        shown: Callable[[Any], dict[str, str]],
+        rebase: Callable[[Any], None],
+    ) -> None:
+        """Another session saved this record first: show both versions (`shown` lists a
+        version's fields) and keep the one the user picks. `rebase` makes theirs the version
+        the form edits; then mine is saved over it with what the form still holds, or the
+        form closes with theirs."""
+        theirs = conflict.theirs
+
+        def chosen(choice: str | None) -> None:
+            rebase(theirs)
+            if choice == "mine":
+                self.action_save()  # type: ignore[attr-defined]
+            else:
+                self.dismiss(theirs)
+
+        self.app.push_screen(ConflictScreen(shown(conflict.mine), shown(theirs)), chosen)
 
 
 class ConfirmScreen(ModalScreen[bool]):

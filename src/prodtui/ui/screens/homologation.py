@@ -28,7 +28,7 @@ from prodtui.homologation_text import decision_state
 from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import ConflictScreen, Dialog, PromptScreen, form_bindings
+from prodtui.ui.screens.dialogs import Dialog, PromptScreen, form_bindings
 from prodtui.ui.widgets.fields import select_value
 from prodtui.ui.widgets.key_bar import KeyBar
 
@@ -225,9 +225,6 @@ class StepFormScreen(Dialog):
         self.dismiss(saved)
 
     def _resolve(self, conflict: ConflictError) -> None:
-        """Another session saved this step first: show both, keep the one the user picks."""
-        theirs: HomologationStep = conflict.theirs
-
         def shown(step: HomologationStep) -> dict[str, str]:
             return {
                 t("homologation.col.title"): step.title,
@@ -236,14 +233,7 @@ class StepFormScreen(Dialog):
                 t("homologation.col.notes"): step.notes[:200],
             }
 
-        def chosen(choice: str | None) -> None:
-            if choice == "mine":
-                self.step = theirs  # the form still holds my values: saved over theirs
-                self.action_save()
-            else:
-                self.dismiss(theirs)
-
-        self.app.push_screen(ConflictScreen(shown(conflict.mine), shown(theirs)), chosen)
+        self.resolve_conflict(conflict, shown, lambda theirs: setattr(self, "step", theirs))
 
 
 class DecisionFormScreen(Dialog):

@@ -16,7 +16,7 @@ from prodtui.domain.risks import SCALE, Criterion, Risk, RiskLevel, matrix_count
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import ConfirmScreen, ConflictScreen, Dialog, form_bindings
+from prodtui.ui.screens.dialogs import ConfirmScreen, Dialog, form_bindings
 from prodtui.ui.widgets.fields import select_value
 from prodtui.ui.widgets.key_bar import KeyBar
 
@@ -308,9 +308,6 @@ class RiskFormScreen(Dialog):
         self.dismiss(saved)
 
     def _resolve(self, conflict: ConflictError) -> None:
-        """Another session saved this risk first: show both, keep the one the user picks."""
-        theirs: Risk = conflict.theirs
-
         def shown(risk: Risk) -> dict[str, str]:
             return {
                 t("risks.field.title"): risk.title,
@@ -321,11 +318,4 @@ class RiskFormScreen(Dialog):
                 t("risks.field.owner"): risk.owner or "",
             }
 
-        def chosen(choice: str | None) -> None:
-            if choice == "mine":
-                self.risk = theirs  # the form still holds my values: saved over theirs
-                self.action_save()
-            else:
-                self.dismiss(theirs)
-
-        self.app.push_screen(ConflictScreen(shown(conflict.mine), shown(theirs)), chosen)
+        self.resolve_conflict(conflict, shown, lambda theirs: setattr(self, "risk", theirs))

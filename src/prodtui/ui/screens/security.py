@@ -42,7 +42,7 @@ from prodtui.store.security import (
 )
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.base import WorkspaceScreen
-from prodtui.ui.screens.dialogs import ConflictScreen, Dialog, PromptScreen, form_bindings
+from prodtui.ui.screens.dialogs import Dialog, PromptScreen, form_bindings
 
 if TYPE_CHECKING:
     from prodtui.store import Workspace
@@ -670,11 +670,6 @@ class MeasureFormScreen(Dialog):
         self.dismiss(None)
 
     def _resolve(self, conflict: ConflictError) -> None:
-        """Another session saved this measure first: show both versions and keep the one
-        the user picks. Mine is saved over theirs with what the form holds."""
-        theirs = conflict.theirs
-        assert isinstance(theirs, MeasureState)
-
         def shown(state: MeasureState) -> dict[str, str]:
             return {
                 t("security.col.owner"): state.owner or "",
@@ -685,14 +680,10 @@ class MeasureFormScreen(Dialog):
                 t("security.field.comment"): state.comment[:200],
             }
 
-        def chosen(choice: str | None) -> None:
+        def rebase(theirs: MeasureState) -> None:
             self.entry = self.entry.model_copy(update={"state": theirs})
-            if choice == "mine":
-                self.action_save()  # the form still holds my values: saved over theirs
-            else:
-                self.dismiss(None)
 
-        self.app.push_screen(ConflictScreen(shown(conflict.mine), shown(theirs)), chosen)
+        self.resolve_conflict(conflict, shown, rebase)
 
 
 def _fit(text: str, width: int) -> str:
