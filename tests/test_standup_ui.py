@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from textual.widgets import DataTable, Input, TextArea
+from textual.widgets import Input, TextArea
 
 from prodtui.domain.items import Item, ItemKind, ItemStatus
 from prodtui.domain.people import Person, Role
@@ -93,14 +93,14 @@ async def test_a_blocker_carried_three_days_then_resolved(
         assert isinstance(app.screen, PromptScreen)
         await pilot.press(*"Pas d'accès au bac à sable FranceConnect", "enter")
         await pilot.pause()
-        blockers = screen.query_one("#standup-blockers", DataTable)
+        blockers = screen.section("blockers")
         for age in (1, 2, 3):
             await pilot.press("right_square_bracket")
             await pilot.pause()
             assert screen.day == monday + timedelta(days=age)
             assert blockers.row_count == 1
-            assert str(blockers.get_row_at(0)[0]) == f"{age} j"
-            assert "!1" in str(screen.people_table.get_row_at(0)[3])
+            assert str(blockers.cells_at(0)[0]) == f"{age} j"
+            assert "!1" in str(screen.people_table.cells_at(0)[3])
         await pilot.press("r")  # from Léa's row: her oldest blocker
         await pilot.pause()
         assert blockers.row_count == 0
@@ -121,7 +121,7 @@ async def test_resolve_from_the_blockers_list(
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_standup(pilot)
-        screen.query_one("#standup-blockers", DataTable).focus()
+        screen.section("blockers").focus()
         await pilot.press("down", "r")
         await pilot.pause()
     assert [b.text for b in workspace.standups.blockers_on(TODAY)] == ["Premier"]
@@ -148,8 +148,8 @@ async def test_the_timer_counts_each_speaker(
         screen._tick()
         assert "01:35 · Karim Benali 00:20/01:00" in str(label.render())
         assert not label.has_class("over")
-        assert screen.people_table.cursor_row == 1
-        assert str(screen.people_table.get_row_at(1)[0]).startswith("▶")
+        assert screen.people_table.cursor == 1
+        assert str(screen.people_table.cells_at(1)[0]).startswith("▶")
         await pilot.press("s")  # pause
         clock[0] += 500
         screen._tick()
@@ -220,7 +220,7 @@ async def test_search_history_then_open_the_day(
         await pilot.press(*"rgaa", "enter", "enter")
         await pilot.pause()
         assert app.screen is screen and screen.day == old
-        assert "Atelier RGAA" in str(screen.people_table.get_row_at(1)[5])
+        assert "Atelier RGAA" in str(screen.people_table.cells_at(1)[5])
 
 
 async def test_team_is_edited_from_the_screen(
@@ -270,8 +270,11 @@ async def test_long_pasted_and_wide_text_is_kept(
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
-        cell = str(screen.people_table.get_row_at(0)[5])
-        assert cell.endswith("…") and "\n" not in cell
+        table = screen.people_table
+        assert "\n" not in str(table.cells_at(0)[5])
+        line = table.render_line(1)  # under the header
+        assert line.text.rstrip().endswith("…"), "cut to the column, with an ellipsis"
+        assert line.cell_length == table.scrollable_content_region.width
     saved = workspace.standups.day(TODAY).people[0].entry
     assert saved.today == long_text.strip().replace("\x07", ""), "all kept but the bell"
 
@@ -309,7 +312,7 @@ async def test_captured_decisions_show_for_the_day(
         screen = await open_standup(pilot)
         await pilot.press("ctrl+n", *"> on publie lundi", "enter")
         await pilot.pause()
-        items = screen.query_one("#standup-items", DataTable)
-        rows = [[str(c) for c in items.get_row_at(i)] for i in range(items.row_count)]
+        items = screen.section("items")
+        rows = [[str(c) for c in items.cells_at(i)] for i in range(items.row_count)]
         assert rows[0][0] == "décision" and rows[0][3] == "on publie lundi"
         assert rows[1][0] == "action" and rows[1][1].startswith("⚠")

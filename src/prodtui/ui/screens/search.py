@@ -219,7 +219,7 @@ async def _open_standup(app: ProdtuiApp, hit: SearchHit) -> None:
     people = screen.data.people if screen.data else []
     for row, person in enumerate(people):
         if person.person.id == hit.person_id:
-            screen.people_table.move_cursor(row=row)
+            screen.people_table.move_to(row)
     screen.people_table.focus()
 
 

@@ -6,13 +6,14 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Sparkline, Static
+from textual.widgets import Sparkline, Static
 
 from prodtui.domain.capture import parse_day
 from prodtui.domain.errors import ProdtuiError
@@ -30,14 +31,20 @@ from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.screens.dialogs import PromptScreen
+from prodtui.ui.widgets.lazy_table import Cell, Column, ListTable
 
-# Columns before the two text columns: name, mood, absent, blockers, and cell padding.
-FIXED_WIDTH = 18 + 3 + 4 + 4 + 12
+NAME_WIDTH = 18
+OWNER_WIDTH = 14
+
+
+def one_line(text: str) -> str:
+    """The lines of a text joined with " / " (the table cuts it to the column)."""
+    return " / ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
 def fit(text: str, width: int) -> str:
     """One line of at most `width` cells, with an ellipsis when cut."""
-    line = " / ".join(part.strip() for part in text.splitlines() if part.strip())
+    line = one_line(text)
     return line if len(line) <= width else line[: max(width - 1, 0)] + "…"
 
 
@@ -78,33 +85,57 @@ class StandupScreen(WorkspaceScreen):
             yield Static("", id="standup-timer")
             yield Static(t("standup.mood_trend"), id="standup-mood-label")
             yield Sparkline([], id="standup-mood")
-        people: DataTable[str | Text] = DataTable(
-            id="standup-people", cursor_type="row", zebra_stripes=True
+        yield ListTable(
+            [
+                Column(t("standup.col.person"), NAME_WIDTH + 2),
+                Column(t("standup.col.mood"), 6),
+                Column(t("standup.col.absent"), 6),
+                Column(t("standup.col.blockers"), 5),
+                Column(t("standup.col.yesterday")),
+                Column(t("standup.col.today")),
+            ],
+            self._cells,
+            zebra=True,
+            id="standup-people",
         )
-        yield people
         yield Static(t("standup.no_team"), id="standup-empty")
         with Horizontal(id="standup-lower"):
             with Vertical():
-                yield Static("", id="standup-blockers-title", classes="section-title")
-                yield DataTable(id="standup-blockers", cursor_type="row")
+                yield Static("", id="standup-blockers-title", classes="standup-section")
+                yield ListTable(
+                    [
+                        Column(t("standup.col.age"), 6),
+                        Column(t("standup.col.who"), OWNER_WIDTH, shrink=True),
+                        Column(t("standup.col.blocker")),
+                    ],
+                    self._blocker_cells,
+                    id="standup-blockers",
+                )
             with Vertical():
-                yield Static("", id="standup-items-title", classes="section-title")
-                yield DataTable(id="standup-items", cursor_type="row")
+                yield Static("", id="standup-items-title", classes="standup-section")
+                yield ListTable(
+                    [
+                        Column(t("standup.col.kind"), 10, shrink=True),
+                        Column(t("standup.col.due"), 12),
+                        Column(t("standup.col.who"), OWNER_WIDTH, shrink=True),
+                        Column(t("standup.col.text")),
+                    ],
+                    self._item_cells,
+                    id="standup-items",
+                )
 
     def on_mount(self) -> None:
         self.day = self.prodtui.today()
-        self.query_one("#standup-blockers", DataTable).add_columns(
-            t("standup.col.age"), t("standup.col.who"), t("standup.col.blocker")
-        )
-        self.query_one("#standup-items", DataTable).add_columns(
-            t("standup.col.kind"), t("standup.col.due"), t("standup.col.who"), t("standup.col.text")
-        )
         self.set_interval(1.0, self._tick)
         self.people_table.focus()
 
     @property
-    def people_table(self) -> DataTable[str | Text]:
-        return self.query_one("#standup-people", DataTable)
+    def people_table(self) -> ListTable[PersonDay]:
+        return self.query_one("#standup-people", ListTable)
+
+    def section(self, name: str) -> ListTable[Any]:
+        """The people, blockers or items table."""
+        return self.query_one(f"#standup-{name}", ListTable)
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -117,7 +148,7 @@ class StandupScreen(WorkspaceScreen):
         """Today's stand-up with the cursor in `section`: people, blockers or items."""
         if self.day != self.prodtui.today():
             self.show_day(self.prodtui.today())
-        self.query_one(f"#standup-{section}", DataTable).focus()
+        self.section(section).focus()
 
     def refresh_data(self) -> None:
         if not self.is_mounted:
@@ -133,37 +164,22 @@ class StandupScreen(WorkspaceScreen):
         sparkline.data = trend
         self.query_one("#standup-empty").display = not self.data.people
 
-    def on_resize(self) -> None:
-        if self.data is not None:
-            self._fill_people()
-
     def _fill_people(self) -> None:
         assert self.data is not None
-        table = self.people_table
-        row = table.cursor_row
-        text_width = max(12, (self.size.width - FIXED_WIDTH) // 2)
-        if not table.columns:
-            table.add_column(t("standup.col.person"), key="person")
-            table.add_column(t("standup.col.mood"), key="mood")
-            table.add_column(t("standup.col.absent"), key="absent")
-            table.add_column(t("standup.col.blockers"), key="blockers")
-            table.add_column(t("standup.col.yesterday"), key="yesterday")
-            table.add_column(t("standup.col.today"), key="today")
-        table.clear()
-        speaking = self.timer.speaker if self.timer and self.timer.started else None
-        for index, person in enumerate(self.data.people):
-            table.add_row(
-                *self._cells(person, text_width, index == speaking), key=str(person.person.id)
-            )
-        if self.data.people:
-            table.move_cursor(row=min(max(row, 0), len(self.data.people) - 1))
+        self.people_table.show(self.data.people)
 
-    def _cells(self, person: PersonDay, width: int, speaking: bool) -> list[str | Text]:
+    def _cells(self, person: PersonDay) -> list[Cell]:
+        speaking = (
+            self.timer is not None
+            and self.timer.started
+            and self.data is not None
+            and person is self.data.people[self.timer.speaker]
+        )
         entry = person.entry
-        name = fit(person.person.name, 18)
+        name = fit(person.person.name, NAME_WIDTH)
         name_cell = Text(("▶ " if speaking else "") + name, style="bold" if speaking else "")
         if entry is None:
-            yesterday = Text(fit(person.suggested_yesterday, width), style="dim italic")
+            yesterday = Text(one_line(person.suggested_yesterday), style="dim italic")
             return [name_cell, "", "", self._blocker_count(person), yesterday, ""]
         if entry.absent:
             return [Text(name, style="dim"), "", t("standup.absent_mark"), "", "", ""]
@@ -172,34 +188,22 @@ class StandupScreen(WorkspaceScreen):
             mood_symbol(entry.mood) if entry.mood else "",
             "",
             self._blocker_count(person),
-            fit(entry.yesterday, width),
-            fit(entry.today, width),
+            one_line(entry.yesterday),
+            one_line(entry.today),
         ]
 
     @staticmethod
-    def _blocker_count(person: PersonDay) -> str | Text:
+    def _blocker_count(person: PersonDay) -> Cell:
         count = len(person.blockers)
         return Text(f"!{count}", style="bold red") if count else ""
 
     def _fill_lower(self) -> None:
         assert self.data is not None
-        blockers = self.query_one("#standup-blockers", DataTable)
-        blockers.clear()
-        for blocker in self.data.blockers:
-            age = blocker.age_on(self.day)
-            blockers.add_row(
-                Text(t("standup.age", days=age), style="bold" if age >= 3 else ""),
-                fit(blocker.owner or "", 16),
-                blocker.text,
-                key=str(blocker.id),
-            )
+        self.section("blockers").show(self.data.blockers)
         self.query_one("#standup-blockers-title", Static).update(
             t("standup.blockers_title", count=len(self.data.blockers))
         )
-        items = self.query_one("#standup-items", DataTable)
-        items.clear()
-        for item in [*self.data.decisions, *self.data.actions]:
-            items.add_row(*self._item_cells(item), key=str(item.id))
+        self.section("items").show([*self.data.decisions, *self.data.actions])
         self.query_one("#standup-items-title", Static).update(
             t(
                 "standup.items_title",
@@ -208,13 +212,21 @@ class StandupScreen(WorkspaceScreen):
             )
         )
 
-    def _item_cells(self, item: Item) -> list[str | Text]:
-        due: str | Text = format_day(item.due_date, short=True) if item.due_date else ""
+    def _blocker_cells(self, blocker: Item) -> list[Cell]:
+        age = blocker.age_on(self.day)
+        return [
+            Text(t("standup.age", days=age), style="bold" if age >= 3 else ""),
+            fit(blocker.owner or "", OWNER_WIDTH),
+            one_line(blocker.text),
+        ]
+
+    def _item_cells(self, item: Item) -> list[Cell]:
+        due: Cell = format_day(item.due_date, short=True) if item.due_date else ""
         if item.is_late(self.day):
             due = Text(f"⚠ {due}", style="bold red")
         done = item.status is ItemStatus.DONE
         kind = t(f"kind.{item.kind.value}") + (" ✓" if done else "")
-        return [kind, due, fit(item.owner or "", 16), item.text]
+        return [kind, due, fit(item.owner or "", OWNER_WIDTH), one_line(item.text)]
 
     def _update_title(self) -> None:
         assert self.data is not None
@@ -251,7 +263,7 @@ class StandupScreen(WorkspaceScreen):
     def selected_person(self) -> PersonDay | None:
         if self.data is None or not self.data.people:
             return None
-        return self.data.people[min(self.people_table.cursor_row, len(self.data.people) - 1)]
+        return self.people_table.selected
 
     def action_edit(self) -> None:
         person = self.selected_person()
@@ -266,14 +278,14 @@ class StandupScreen(WorkspaceScreen):
         def after(move: int | None) -> None:
             self.refresh_data()
             if move and self.data:
-                row = self.people_table.cursor_row + move
+                row = self.people_table.cursor + move
                 if 0 <= row < len(self.data.people):
-                    self.people_table.move_cursor(row=row)
+                    self.people_table.move_to(row)
                     self.open_editor(self.data.people[row])
 
         self.app.push_screen(EntryEditorScreen(person, self.day), after)
 
-    @on(DataTable.RowSelected, "#standup-people")
+    @on(ListTable.Selected, "#standup-people")
     def _row_selected(self) -> None:
         self.action_edit()
 
@@ -320,8 +332,8 @@ class StandupScreen(WorkspaceScreen):
         if self.data is None or not self.data.blockers:
             self.notify(t("standup.no_blocker"))
             return
-        table = self.query_one("#standup-blockers", DataTable)
-        blocker = self.data.blockers[min(table.cursor_row, len(self.data.blockers) - 1)]
+        table: ListTable[Item] = self.section("blockers")
+        blocker = table.selected or self.data.blockers[0]
         if not table.has_focus:
             # From the people list: the selected person's oldest blocker.
             person = self.selected_person()
@@ -390,7 +402,7 @@ class StandupScreen(WorkspaceScreen):
         if self.timer is None:
             timebox = self.prodtui.settings.standup_timebox_seconds
             self.timer = StandupTimer(len(self.data.people), timebox)
-            self.timer.set_speaker(self.people_table.cursor_row, self.now())
+            self.timer.set_speaker(self.people_table.cursor, self.now())
         self.timer.toggle(self.now())
         self._fill_people()
         self._tick()
@@ -400,7 +412,7 @@ class StandupScreen(WorkspaceScreen):
             self.action_timer()
             return
         self.timer.next_speaker(self.now())
-        self.people_table.move_cursor(row=self.timer.speaker)
+        self.people_table.move_to(self.timer.speaker)
         self._fill_people()
         self._tick()
 

@@ -1,0 +1,81 @@
+"""The line-by-line table: column widths, the cursor, zebra rows and the in-memory list."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from prodtui.ui.widgets.lazy_table import MIN_SHARED, SHRUNK, Column, LazyTable, ListTable
+
+
+def table(*columns: Column) -> ListTable[str]:
+    return ListTable(list(columns), lambda row: [row] * len(columns))
+
+
+def test_fixed_columns_keep_their_width_and_the_shared_ones_split_the_rest() -> None:
+    widths = table(Column("a", 10), Column("b"), Column("c"), Column("d", 4)).widths(61)
+    # 61 cells less 14 fixed and 4 separators: 43, the first shared column takes the odd one.
+    assert widths == [10, 22, 21, 4]
+
+
+def test_shrinkable_columns_give_cells_to_the_shared_ones_on_a_narrow_screen() -> None:
+    columns = (Column("kind", 10, shrink=True), Column("due", 12), Column("who", 14, shrink=True))
+    wide = table(*columns, Column("text")).widths(80)
+    assert wide == [10, 12, 14, 40], "room enough: nothing shrinks"
+    narrow = table(*columns, Column("text")).widths(40)
+    assert narrow[1] == 12, "a column that may not shrink keeps its width"
+    assert narrow[3] == MIN_SHARED
+    assert sum(narrow) + 4 == 40
+    tiny = table(*columns, Column("text")).widths(20)
+    assert tiny[:3] == [SHRUNK, 12, SHRUNK], "never below SHRUNK"
+
+
+class Harness(App[None]):
+    def __init__(self, rows: list[str]) -> None:
+        super().__init__()
+        self.rows = rows
+        self.selected: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield ListTable([Column("#", 4), Column("text")], self.cells, zebra=True, id="list")
+
+    def cells(self, row: str) -> list[str]:
+        return [str(self.rows.index(row)), row]
+
+    def on_mount(self) -> None:
+        self.query_one(ListTable).show(self.rows)
+        self.query_one(ListTable).focus()
+
+    def on_lazy_table_selected(self, event: LazyTable.Selected) -> None:
+        self.selected.append(event.index)
+
+
+async def test_keys_move_the_cursor_and_enter_selects_the_row() -> None:
+    app = Harness([f"ligne {n}" for n in range(50)])
+    async with app.run_test(size=(40, 12)) as pilot:
+        table: ListTable[str] = app.query_one(ListTable)
+        await pilot.press("down", "down")
+        assert table.cursor == 2 and table.selected == "ligne 2"
+        await pilot.press("end")
+        assert table.cursor == 49
+        assert table.scroll_offset.y > 0, "the cursor row is scrolled into view"
+        assert "ligne 49" in table.render_line(table.size.height - 1).text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.selected == [49]
+        table.show(app.rows[:3])
+        assert table.cursor == 2, "a shorter list keeps the cursor on its last row"
+
+
+async def test_the_header_stays_and_odd_rows_are_striped() -> None:
+    app = Harness(["un", "deux", "trois"])
+    async with app.run_test(size=(40, 8)) as pilot:
+        await pilot.pause()
+        table: ListTable[str] = app.query_one(ListTable)
+        assert table.render_line(0).text.startswith("#    text")
+        await pilot.press("down", "down")  # the cursor away from rows 0 and 1
+
+        def background(y: int) -> object:
+            return next(iter(table.render_line(y))).style.bgcolor  # type: ignore[union-attr]
+
+        assert background(1) != background(2), "row 1 (the second) is striped"
+        assert background(1) == background(4), "blank lines past the end are plain"
