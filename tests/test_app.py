@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, TextArea
+from textual.widgets import Input, TextArea
 
 from prodtui.domain.items import Item, ItemKind, ItemStatus
 from prodtui.i18n import catalogue, set_language
@@ -15,6 +15,7 @@ from prodtui.ui.app import ProdtuiApp
 from prodtui.ui.screens.capture import CaptureScreen
 from prodtui.ui.screens.help import HelpScreen
 from prodtui.ui.screens.item_editor import ItemEditorScreen
+from prodtui.ui.widgets.lazy_table import LazyTable
 from tests.conftest import TODAY, AppFactory
 
 
@@ -65,13 +66,13 @@ async def test_capture_saves_and_returns_to_the_same_place(
         await pilot.press("enter")
         await pilot.pause()
         assert app.current_mode == "inbox"
-        assert isinstance(app.focused, DataTable)
+        assert isinstance(app.focused, LazyTable)
         [item] = workspace.items.inbox()
         assert item.kind is ItemKind.ACTION
         assert item.owner == "lea" and item.story_key == "US-4"
         assert item.due_date.isoformat() == "2026-11-28"
         assert workspace.drafts.all() == []
-        assert app.screen.query_one(DataTable).row_count == 1
+        assert app.screen.query_one(LazyTable).row_count == 1
         assert any("#1 action" in m for m in messages(app))
 
 
@@ -158,7 +159,7 @@ async def test_inbox_triage_keys(make_app: AppFactory, workspace: Workspace) -> 
     async with app.run_test() as pilot:
         await pilot.press("i")
         await pilot.pause()
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(LazyTable)
         assert table.row_count == 3
         await pilot.press("k")  # newest first: "troisième" becomes an action
         await pilot.press("x")
@@ -181,6 +182,30 @@ async def test_inbox_triage_keys(make_app: AppFactory, workspace: Workspace) -> 
         await pilot.press("slash", *"prem", "enter")
         await pilot.pause()
         assert table.row_count == 1
+
+
+async def test_the_inbox_reaches_every_capture_and_keeps_the_cursor_on_its_item(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    with workspace.transaction():
+        for n in range(1, 1201):
+            workspace.items.add(Item(text=f"capture {n}"))
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        table: LazyTable[Item] = app.screen.query_one(LazyTable)
+        assert table.row_count == 1200
+        await pilot.press("end")
+        assert table.item(table.cursor).text == "capture 1", "the oldest, past any page"
+        assert "capture 1 " in table.render_line(table.size.height - 1).text + " "
+        await pilot.press("up", "t")  # triaged: it leaves the inbox, the cursor stays put
+        await pilot.pause()
+        assert workspace.items.get(2).triaged and table.row_count == 1199
+        await pilot.press("a")  # every capture: the cursor follows capture 1 to its row
+        await pilot.pause()
+        assert table.row_count == 1200
+        assert table.item(table.cursor).text == "capture 1"
 
 
 async def test_editing_an_item_with_a_bad_date_explains_and_keeps_the_text(
@@ -296,12 +321,12 @@ async def test_another_sessions_commit_refreshes_the_screen(tmp_path: Path, make
     async with app.run_test() as pilot:
         await pilot.press("i")
         await pilot.pause()
-        assert app.screen.query_one(DataTable).row_count == 0
+        assert app.screen.query_one(LazyTable).row_count == 0
         other = open_workspace(tmp_path / "workspace.db")
         other.items.add(Item(text="capturé depuis le shell"))
         other.close()
         await pilot.pause(1.5)
-        assert app.screen.query_one(DataTable).row_count == 1
+        assert app.screen.query_one(LazyTable).row_count == 1
 
 
 async def test_read_only_workspace_shows_a_banner_and_refuses_capture(

@@ -121,6 +121,13 @@ def test_inbox_pages_filters_and_counts(workspace: Workspace) -> None:
     workspace.items.save(item.model_copy(update={"triaged": True}))
     assert workspace.items.count_inbox() == 29
     assert workspace.items.count(inbox_only=False) == 30
+    # Where a capture sits in the same order, so that a screen can keep its cursor on it.
+    assert workspace.items.position(item.id, inbox_only=False) == 0
+    assert workspace.items.position(item.id) is None, "triaged: not in the inbox"
+    assert workspace.items.position(page[3].id) == 2
+    assert workspace.items.position(page[3].id, text="100%_") is None
+    assert workspace.items.position(8, text="100%_") == 0
+    assert workspace.items.position(999) is None
 
 
 def test_open_actions_due_and_blockers(workspace: Workspace) -> None:

@@ -73,7 +73,6 @@ MESSAGES: dict[str, str] = {
     "inbox.empty": "Nothing to triage. Ctrl+N to capture.",
     "inbox.title": "Inbox: {count} to triage",
     "inbox.title_all": "All captures: {count}",
-    "inbox.shown": "({shown} most recent shown, filter with /)",
     "inbox.triaged": "{key} filed: it leaves the inbox (a to see everything).",
     "inbox.deleted": "{key} deleted — u to undo.",
     "inbox.nothing_to_undo": "Nothing to undo.",

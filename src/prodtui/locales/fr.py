@@ -78,7 +78,6 @@ MESSAGES: dict[str, str] = {
     "inbox.empty": "Rien à trier. Ctrl+N pour capturer.",
     "inbox.title": "Boîte de réception : {count} à trier",
     "inbox.title_all": "Toutes les captures : {count}",
-    "inbox.shown": "({shown} plus récentes affichées, filtrez avec /)",
     "inbox.triaged": "{key} classé : il quitte la boîte de réception (a pour tout voir).",
     "inbox.deleted": "{key} supprimé — u pour annuler.",
     "inbox.nothing_to_undo": "Rien à annuler.",

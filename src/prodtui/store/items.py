@@ -83,6 +83,16 @@ class ItemRepository(Repository[Item]):
             self.ws.conn.execute(f"SELECT count(*) FROM items {where}", params).fetchone()[0]
         )
 
+    def position(self, item_id: int, *, inbox_only: bool = True, text: str = "") -> int | None:
+        """Where a capture sits in `search`'s order, or None if the filter hides it."""
+        where, params = self._filter(inbox_only, text)
+        row = self.ws.conn.execute(
+            f"SELECT count(*) FILTER (WHERE id > ?), count(*) FILTER (WHERE id = ?)"
+            f" FROM items {where}",
+            [item_id, item_id, *params],
+        ).fetchone()
+        return int(row[0]) if row[1] else None
+
     @staticmethod
     def _filter(inbox_only: bool, text: str) -> tuple[str, list[str]]:
         clauses, params = [], []

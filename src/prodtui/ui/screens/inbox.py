@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.items import Item, ItemKind, ItemStatus
@@ -13,13 +15,9 @@ from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.widgets.filter_input import FilterInput
+from prodtui.ui.widgets.lazy_table import Cell, Column, LazyTable
 
-PAGE = 500
 KINDS = list(ItemKind)
-
-
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class InboxScreen(WorkspaceScreen):
@@ -46,27 +44,52 @@ class InboxScreen(WorkspaceScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="inbox-title", classes="screen-title")
         yield FilterInput(t("inbox.filter_placeholder"), id="inbox-filter")
-        table: DataTable[str] = DataTable(id="inbox-table", cursor_type="row", zebra_stripes=True)
-        table.add_column(t("inbox.col.key"), key="key", width=6)
-        table.add_column(t("inbox.col.kind"), key="kind", width=10)
-        # Text last: long lines run off the right edge instead of pushing columns away.
-        table.add_column(t("inbox.col.status"), key="status", width=4)
-        table.add_column(t("inbox.col.due"), key="due", width=12)
-        table.add_column(t("inbox.col.owner"), key="owner", width=16)
-        table.add_column(t("inbox.col.text"), key="text")
-        yield table
+        yield LazyTable(
+            [
+                Column(t("inbox.col.key"), 6),
+                Column(t("inbox.col.kind"), 10, shrink=True),
+                Column(t("inbox.col.status"), 4),
+                Column(t("inbox.col.due"), 12),
+                Column(t("inbox.col.owner"), 16, shrink=True),
+                Column(t("inbox.col.text")),
+            ],
+            count=lambda: self.workspace.items.count(**self._filter()),
+            fetch=lambda offset, limit: self.workspace.items.search(
+                **self._filter(), offset=offset, limit=limit
+            ),
+            cells=self._cells,
+            zebra=True,
+            id="inbox-table",
+        )
         yield Static(t("inbox.empty"), id="inbox-empty", classes="hidden")
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).focus()
+        self.table.focus()
 
     @property
-    def table(self) -> DataTable[str]:
-        return self.query_one("#inbox-table", DataTable)
+    def table(self) -> LazyTable[Item]:
+        return self.query_one("#inbox-table", LazyTable)
 
     @property
     def filter_text(self) -> str:
         return self.query_one("#inbox-filter", Input).value
+
+    def _filter(self) -> dict[str, Any]:
+        return {"inbox_only": not self.show_all, "text": self.filter_text}
+
+    def _cells(self, item: Item) -> list[Cell]:
+        due = ""
+        if item.due_date:
+            late = item.is_late(self.prodtui.today())
+            due = ("⚠ " if late else "") + format_day(item.due_date, short=True)
+        return [
+            item.key,
+            t(f"kind.{item.kind.value}"),
+            "✓" if item.status is ItemStatus.DONE else "",
+            due,
+            item.owner or "",
+            item.text,
+        ]
 
     def refresh_data(self, select: int | None = None) -> None:
         """Reload the rows, keeping the cursor on the same item (or on `select`)."""
@@ -74,50 +97,26 @@ class InboxScreen(WorkspaceScreen):
             return
         table = self.table
         selected = select if select is not None else self.selected_id()
-        row = table.cursor_row
-        inbox_only = not self.show_all
-        items = self.workspace.items.search(
-            inbox_only=inbox_only, text=self.filter_text, limit=PAGE
-        )
-        total = self.workspace.items.count(inbox_only=inbox_only, text=self.filter_text)
-        today = self.prodtui.today()
-        table.clear()
-        for item in items:
-            late = item.is_late(today)
-            table.add_row(
-                item.key,
-                t(f"kind.{item.kind.value}"),
-                "✓" if item.status is ItemStatus.DONE else "",
-                (("⚠ " if late else "") + format_day(item.due_date, short=True))
-                if item.due_date
-                else "",
-                _fit(item.owner or "", 16),
-                item.text,
-                key=str(item.id),
-            )
+        index = None
+        if selected is not None:
+            index = self.workspace.items.position(selected, **self._filter())
+        table.reload(cursor=index)
+        total = table.row_count
         title = t("inbox.title_all" if self.show_all else "inbox.title", count=total)
-        if total > len(items):
-            title += " " + t("inbox.shown", shown=len(items))
         self.query_one("#inbox-title", Static).update(title)
-        self.query_one("#inbox-empty").set_class(bool(items), "hidden")
-        if items:
-            index = next((i for i, it in enumerate(items) if it.id == selected), None)
-            table.move_cursor(row=index if index is not None else min(row, len(items) - 1))
+        self.query_one("#inbox-empty").set_class(bool(total), "hidden")
 
     def show_to_triage(self) -> None:
         """The captures still to triage, unfiltered, the cursor on the newest."""
         self.show_all = False
         self.query_one("#inbox-filter", Input).value = ""
         self.refresh_data()
-        self.table.move_cursor(row=0)
+        self.table.move_to(0)
         self.table.focus()
 
     def selected_id(self) -> int | None:
-        table = self.table
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return int(key) if key else None
+        item = self.table.item(self.table.cursor)
+        return None if item is None else item.id
 
     def selected(self) -> Item | None:
         item_id = self.selected_id()
@@ -146,7 +145,7 @@ class InboxScreen(WorkspaceScreen):
         if item := self.selected():
             self.app.push_screen(ItemEditorScreen(item), lambda _: self.refresh_data())
 
-    @on(DataTable.RowSelected, "#inbox-table")
+    @on(LazyTable.Selected, "#inbox-table")
     def _open_row(self) -> None:
         self.action_edit()
 
