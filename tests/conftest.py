@@ -16,9 +16,6 @@ from prodtui.store import Workspace, open_workspace
 if TYPE_CHECKING:
     from prodtui.ui.app import ProdtuiApp
 
-if TYPE_CHECKING:
-    from prodtui.ui.app import ProdtuiApp
-
 # A Friday: "vendredi" then means a week later, "demain" a Saturday.
 TODAY = date(2026, 11, 27)
 
@@ -54,10 +51,14 @@ def make_app(tmp_path: Path, workspace: Workspace) -> AppFactory:
     """Build the app on the test workspace, a pinned date and a settings file in tmp_path."""
     from prodtui.ui.app import ProdtuiApp
 
-    def make(config_text: str | None = None, ws: Workspace | None = None) -> ProdtuiApp:
+    def make(
+        config_text: str | None = None, ws: Workspace | None = None, *, warm_up: bool = False
+    ) -> ProdtuiApp:
         config = tmp_path / "config.toml"
         if config_text is not None:
             config.write_text(config_text, encoding="utf-8")
-        return ProdtuiApp(ws or workspace, load_settings(config), config, today=lambda: TODAY)
+        return ProdtuiApp(
+            ws or workspace, load_settings(config), config, today=lambda: TODAY, warm_up=warm_up
+        )
 
     return make

@@ -249,7 +249,7 @@ def _run_tui(path: Path, loaded: LoadedSettings, cfg_path: Path, *, read_only: b
     workspace = _open(path, loaded, read_only=read_only)
     from prodtui.ui.app import ProdtuiApp
 
-    app = ProdtuiApp(workspace, loaded, cfg_path)
+    app = ProdtuiApp(workspace, loaded, cfg_path, warm_up=True)
     try:
         app.run()
     finally:

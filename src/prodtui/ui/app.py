@@ -40,6 +40,16 @@ def _lazy(module: str, name: str) -> Callable[[], Screen]:
 
 
 SCREENS_IN_ORDER = ("today", "standup", "stories", "recette", "security")
+# The screens a first visit would build, warmed up in this order once Today is drawn.
+WARM_UP = (
+    ("standup", "StandupScreen"),
+    ("inbox", "InboxScreen"),
+    ("stories", "StoriesScreen"),
+    ("recette", "RecetteScreen"),
+    ("security", "SecurityScreen"),
+    ("capture", "CaptureScreen"),
+    ("search", "SearchScreen"),
+)
 
 
 class ProdtuiApp(App[int]):
@@ -78,8 +88,10 @@ class ProdtuiApp(App[int]):
         config_path: Path,
         *,
         today: Callable[[], date] = date.today,
+        warm_up: bool = False,
     ) -> None:
         super().__init__()
+        self.warm_up = warm_up
         self.workspace = workspace
         self.settings: Settings = loaded.settings
         self.settings_problem = loaded.problem
@@ -117,6 +129,10 @@ class ProdtuiApp(App[int]):
         self._offer_drafts()
         # Off the event loop: the user can type while the writing machinery loads.
         self.run_worker(self.workspace.load_writer, thread=True, group="warm-up")
+        if self.warm_up:
+            from prodtui.ui.warm_up import WarmUp
+
+            WarmUp(self, WARM_UP).start()
 
     def _handle_signals(self) -> None:
         """SIGTERM and SIGHUP (a dropped SSH link) quit cleanly: drafts written, terminal

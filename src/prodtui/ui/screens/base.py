@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
+from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Header, Static
@@ -77,8 +78,12 @@ class WorkspaceScreen(Screen[None]):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
-    def on_screen_resume(self) -> None:
-        # Coming back to a screen costs a restyle already; reload only if something changed.
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual restyles every widget of a screen it switches back to (about 15 ms here).
+        # Nothing it would change: a theme change meanwhile restyles the whole app anyway
+        # (the screen's `_css_update_count` is behind), and focus changes restyle their own
+        # widgets. Handlers run subclass first, so Screen's own handler sees the flag.
+        event.refresh_styles = False
         self.reload_if_changed()
 
     def reload_if_changed(self) -> None:
