@@ -48,6 +48,13 @@ def cases(rc: Recette, count: int) -> list[Case]:
     return [rc.test_cases.add(Case(title=f"Cas {n}", steps=f"Étape {n}")) for n in range(count)]
 
 
+def progress_matches_each_plan(rc: Recette) -> None:
+    """The list's one-query counts are the runner's, campaign by campaign."""
+    campaigns = rc.campaigns.all()
+    listed = rc.executions.progress_by_campaign(campaigns)
+    assert listed == {c.id: rc.executions.plan(c).progress for c in campaigns}
+
+
 def count(ws: Workspace, table: str) -> int:
     return int(ws.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
@@ -245,8 +252,13 @@ def test_re_run_failed_only_prepares_the_next_pass(rc: Recette, workspace: Works
     rc.executions.record(campaign, three, BLOCKED, "Serveur de recette arrêté")
     rc.executions.record(campaign, four, SKIPPED)
 
+    rc.campaigns.add(Campaign(name="v2"))  # nothing run yet: every case pending
+    extra = rc.test_cases.add(Case(title="Cas ajouté puis retiré", steps="Étape"))
+    progress_matches_each_plan(rc)
     second = rc.campaigns.rerun_failed(rc.campaigns.get(campaign.id or 0))
     assert second.pass_number == 2 and second.pass_cases == [two.id, three.id]
+    rc.test_cases.delete(extra)
+    progress_matches_each_plan(rc)
     plan = rc.executions.plan(second)
     assert plan.scope == [two.id, three.id] and plan.next_case() == two.id
     assert plan.progress.pending == 2, "pass 1's results do not count in pass 2"
@@ -266,6 +278,7 @@ def test_re_run_failed_only_prepares_the_next_pass(rc: Recette, workspace: Works
     third = rc.campaigns.rerun_failed(rc.campaigns.get(campaign.id or 0))
     assert third.pass_number == 3 and third.pass_cases == [three.id]
     rc.executions.record(third, three, PASS)
+    progress_matches_each_plan(rc)
     with pytest.raises(ProdtuiError) as caught:
         rc.campaigns.rerun_failed(rc.campaigns.get(campaign.id or 0))
     assert error_message(caught.value) == "Aucun cas en échec ou bloqué à rejouer dans « v1 »."
@@ -435,6 +448,7 @@ def test_the_demo_results_read_back_through_the_repositories(tmp_path: Path) -> 
         assert rc.campaigns.all()[0] == current
         plan = rc.executions.plan(current)
         assert plan.progress.counts[FAIL] >= 1 and plan.next_case() is not None
+        progress_matches_each_plan(rc)
         failed = rc.executions.log(ExecutionFilter(campaign_id=current.id, status=FAIL))
         assert failed and all(e.comment for e in failed)
         case = rc.test_cases.by_key("TC-1")

@@ -8,6 +8,7 @@ campaign's current pass. A finished or archived campaign takes no new result.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ from prodtui.domain.recette import (
     CommandRun,
     Execution,
     ExecutionStatus,
+    Progress,
     RunnerPlan,
     TestCase,
     combine,
@@ -545,6 +547,41 @@ class ExecutionRepository:
         """A case's results across campaigns, newest first."""
         case_id = case if isinstance(case, int) else case.id
         return self.log(ExecutionFilter(case_id=case_id), limit=limit, offset=offset)
+
+    def progress_by_campaign(self, campaigns: Sequence[Campaign]) -> dict[int, Progress]:
+        """Each campaign's current pass, all counted in one query: the same figures as
+        `plan(campaign).progress`, for a page of the list of campaigns."""
+        if not campaigns:
+            return {}
+        cases = set(TestCaseRepository(self.ws).ids())
+        ids = [c.id for c in campaigns]
+        # Campaign by campaign along the covering index of a pass; the bare status beside
+        # max(id) comes from the row holding the max: each case's latest result.
+        rows = self.ws.conn.execute(
+            "SELECT campaign_id, status, count(*) FROM ("
+            " SELECT c.id AS campaign_id, e.case_id AS case_id, max(e.id), e.status AS status,"
+            "  c.pass_cases AS pass_cases"
+            " FROM campaigns c CROSS JOIN executions e"
+            f" WHERE c.id IN ({', '.join('?' * len(ids))})"
+            "  AND e.campaign_id = c.id AND e.pass_number = c.pass_number"
+            " GROUP BY c.id, e.case_id"
+            ") WHERE case_id IN (SELECT id FROM test_cases) AND (pass_cases IS NULL"
+            "  OR case_id IN (SELECT value FROM json_each(pass_cases)))"
+            " GROUP BY campaign_id, status",
+            ids,
+        ).fetchall()
+        counts: dict[int, dict[ExecutionStatus, int]] = {}
+        for campaign_id, status, count in rows:
+            counts.setdefault(campaign_id, {})[ExecutionStatus(status)] = count
+        result = {}
+        for campaign in campaigns:
+            assert campaign.id is not None
+            total = len(cases if campaign.pass_cases is None else cases & set(campaign.pass_cases))
+            found = dict.fromkeys(ExecutionStatus, 0) | counts.get(campaign.id, {})
+            result[campaign.id] = Progress(
+                total=total, counts=found, pending=total - sum(found.values())
+            )
+        return result
 
     def plan(self, campaign: Campaign) -> RunnerPlan:
         """The current pass of `campaign` as the guided runner walks it."""

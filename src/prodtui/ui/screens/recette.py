@@ -6,16 +6,19 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from prodtui.domain.errors import ProdtuiError
-from prodtui.domain.recette import Campaign, CampaignState, TestCase
+from prodtui.domain.recette import Campaign, CampaignState, ExecutionStatus, Progress, TestCase
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.screens.dialogs import PromptScreen
+from prodtui.ui.widgets.lazy_table import Cell, Column, LazyTable
 
 STATES = list(CampaignState)
+PROGRESS_PAGE = 30
+CampaignRow = tuple[Campaign, Progress]
 
 
 class RecetteScreen(WorkspaceScreen):
@@ -41,38 +44,60 @@ class RecetteScreen(WorkspaceScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="recette-title", classes="screen-title")
-        table: DataTable[str | Text] = DataTable(id="recette-campaigns", cursor_type="row")
-        for key in ("name", "release", "state", "pass", "progress", "rate", "failed"):
-            table.add_column(t(f"recette.col.{key}"), key=key)
-        yield table
+        yield LazyTable(
+            [
+                Column(t("recette.col.name")),
+                Column(t("recette.col.release"), 10, shrink=True),
+                Column(t("recette.col.state"), 11),
+                Column(t("recette.col.pass"), 5),
+                Column(t("recette.col.progress"), 10),
+                Column(t("recette.col.rate"), 8),
+                Column(t("recette.col.failed"), 6),
+            ],
+            count=lambda: len(self.campaigns),
+            fetch=self._page,
+            cells=self._cells,
+            # A campaign's progress reads its whole current pass: a page the size of a screen.
+            page=PROGRESS_PAGE,
+            id="recette-campaigns",
+        )
         yield Static(t("recette.hint"), classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).focus()
+        self.table.focus()
 
-    def refresh_data(self) -> None:
+    @property
+    def table(self) -> LazyTable[CampaignRow]:
+        return self.query_one("#recette-campaigns", LazyTable)
+
+    def _page(self, offset: int, limit: int) -> list[CampaignRow]:
+        campaigns = self.campaigns[offset : offset + limit]
+        progress_of = self.workspace.executions.progress_by_campaign(campaigns)
+        return [(c, progress_of[c.id or 0]) for c in campaigns]
+
+    def _cells(self, row: CampaignRow) -> list[Cell]:
+        campaign, progress = row
+        rate = progress.pass_rate
+        failed = progress.counts.get(ExecutionStatus.FAIL, 0)
+        failed += progress.counts.get(ExecutionStatus.BLOCKED, 0)
+        return [
+            campaign.name,
+            campaign.release,
+            t(f"recette.state.{campaign.state.value}"),
+            str(campaign.pass_number),
+            f"{progress.done}/{progress.total}",
+            "—" if rate is None else f"{rate:.0%}",
+            Text(str(failed), style="bold red") if failed else "0",
+        ]
+
+    def refresh_data(self, select: int | None = None) -> None:
+        """Reload, keeping the cursor on the same campaign (or on campaign `select`)."""
         if not self.is_mounted:
             return
-        table = self.query_one("#recette-campaigns", DataTable)
-        row = table.cursor_row
+        current = select if select is not None else getattr(self.selected(), "id", None)
         self.campaigns = self.workspace.campaigns.all()
-        table.clear()
-        for campaign in self.campaigns:
-            progress = self.workspace.executions.plan(campaign).progress
-            rate = progress.pass_rate
-            failed = progress.counts.get("fail", 0) + progress.counts.get("blocked", 0)
-            table.add_row(
-                campaign.name,
-                campaign.release,
-                t(f"recette.state.{campaign.state.value}"),
-                str(campaign.pass_number),
-                f"{progress.done}/{progress.total}",
-                "—" if rate is None else f"{rate:.0%}",
-                Text(str(failed), style="bold red") if failed else "0",
-                key=str(campaign.id),
-            )
-        if self.campaigns:
-            table.move_cursor(row=min(max(row, 0), len(self.campaigns) - 1))
+        index = next((i for i, c in enumerate(self.campaigns) if c.id == current), None)
+        self.table.reload(cursor=index)
         cases = self.workspace.test_cases.count()
         self.query_one("#recette-title", Static).update(
             t("recette.title", campaigns=len(self.campaigns), cases=cases)
@@ -80,19 +105,16 @@ class RecetteScreen(WorkspaceScreen):
 
     def select_campaign(self, campaign_id: int) -> None:
         """Put the cursor on a campaign (if it still exists)."""
-        self.refresh_data()
-        for row, campaign in enumerate(self.campaigns):
-            if campaign.id == campaign_id:
-                self.query_one("#recette-campaigns", DataTable).move_cursor(row=row)
-        self.query_one("#recette-campaigns", DataTable).focus()
+        self.refresh_data(select=campaign_id)
+        self.table.focus()
 
     def selected(self) -> Campaign | None:
-        if not self.campaigns:
+        if not self.campaigns or not self.is_mounted:
             return None
-        row = self.query_one("#recette-campaigns", DataTable).cursor_row
-        return self.campaigns[min(row, len(self.campaigns) - 1)]
+        row = self.table.item(self.table.cursor)
+        return None if row is None else row[0]
 
-    @on(DataTable.RowSelected, "#recette-campaigns")
+    @on(LazyTable.Selected, "#recette-campaigns")
     def _open(self) -> None:
         self.action_run()
 
