@@ -1,62 +1,93 @@
-"""The warm-up: screens and stylesheets loaded once Today is drawn, not on first visits."""
+"""The warm-up: stylesheets, main screens and overlays loaded once Today is drawn."""
 
 from __future__ import annotations
-
-from pathlib import Path, PurePath
 
 import pytest
 from textual.color import Color
 from textual.css.stylesheet import Stylesheet
-from textual.screen import Screen
 
+from prodtui.domain.items import Item
 from prodtui.resources import styles_dir
-from prodtui.ui.app import WARM_UP
-from prodtui.ui.warm_up import screen_class, stylesheet_paths
+from prodtui.store import Workspace, open_workspace
+from prodtui.ui.app import PREBUILT, ProdtuiApp
+from prodtui.ui.widgets.lazy_table import LazyTable
 from tests.conftest import AppFactory
 
 
-def test_stylesheet_paths_are_listed_once_in_order() -> None:
-    class One(Screen[None]):
-        CSS_PATH = "/styles/a.tcss"
-
-    class Two(Screen[None]):
-        CSS_PATH = ["/styles/b.tcss", "/styles/a.tcss"]
-
-    class Bare(Screen[None]):
-        pass
-
-    assert stylesheet_paths([One, Bare, Two]) == [
-        PurePath("/styles/a.tcss"),
-        PurePath("/styles/b.tcss"),
-    ]
+async def wait_warm(pilot, app: ProdtuiApp) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(100):
+        if all(f"prebuilt-{mode}" in app._installed_screens for mode in PREBUILT):
+            await pilot.pause()
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the warm-up did not finish")
 
 
-def test_every_warmed_screen_exists_and_its_stylesheets_ship() -> None:
-    paths = stylesheet_paths(screen_class(*where) for where in WARM_UP)
-    assert paths and all(Path(p).is_file() and Path(p).parent == styles_dir() for p in paths)
-
-
-async def test_after_the_warm_up_a_first_visit_parses_nothing_again(
-    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+async def test_after_the_warm_up_a_first_visit_parses_and_loads_nothing_again(
+    make_app: AppFactory, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reparses: list[int] = []
-    original = Stylesheet.reparse
-
-    def counting(self: Stylesheet) -> None:
-        reparses.append(1)
-        original(self)
-
+    workspace.items.add(Item(text="à trier"))
     app = make_app(warm_up=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.6)  # seven steps of 20 ms, then the stylesheets
-        sheet = app.stylesheet
-        for path in stylesheet_paths(screen_class(*where) for where in WARM_UP):
-            assert sheet.has_source(str(path)), path
+        await wait_warm(pilot, app)
+        for path in styles_dir().glob("*.tcss"):
+            assert app.stylesheet.has_source(str(path)), path
+        reparses: list[int] = []
+        original = Stylesheet.reparse
+
+        def counting(self: Stylesheet) -> None:
+            reparses.append(1)
+            original(self)
+
         monkeypatch.setattr(Stylesheet, "reparse", counting)
-        for key in "2i345":
+        built = {mode: app.get_screen(f"prebuilt-{mode}") for mode in PREBUILT}
+        assert built["inbox"].query_one(LazyTable).row_count == 1, "its data is loaded"
+        keys = zip("2i345", ("standup", "inbox", "stories", "recette", "security"), strict=True)
+        for key, mode in keys:
             await pilot.press(key)
             await pilot.pause()
+            assert app.screen is built[mode], "the screen built ahead is the one shown"
         assert reparses == [], "no first visit parsed every stylesheet again"
+
+
+async def test_a_screen_built_ahead_shows_what_changed_since(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    app = make_app(warm_up=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_warm(pilot, app)
+        other = open_workspace(workspace.path)
+        other.items.add(Item(text="capturé depuis le shell"))
+        other.close()
+        await pilot.press("i")
+        await pilot.pause()
+        table: LazyTable[Item] = app.screen.query_one(LazyTable)
+        assert table.row_count == 1
+        assert table.item(0) is not None and table.item(0).text == "capturé depuis le shell"
+
+
+async def test_a_screen_opened_before_its_turn_is_not_built_twice(
+    make_app: AppFactory,
+) -> None:
+    app = make_app(warm_up=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")  # at once, before the warm-up reaches the stand-up
+        await pilot.pause()
+        standup = app.screen
+        await wait_warm_rest(pilot, app)
+        assert not app.is_screen_installed("prebuilt-standup")
+        await pilot.press("1", "2")
+        await pilot.pause()
+        assert app.screen is standup
+
+
+async def wait_warm_rest(pilot, app: ProdtuiApp) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(100):
+        if app.is_screen_installed("prebuilt-security"):
+            await pilot.pause()
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the warm-up did not finish")
 
 
 async def test_screens_look_the_same_with_or_without_the_warm_up(make_app: AppFactory) -> None:
@@ -64,9 +95,10 @@ async def test_screens_look_the_same_with_or_without_the_warm_up(make_app: AppFa
     for warm_up in (False, True):
         app = make_app(warm_up=warm_up)
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause(0.6)
+            if warm_up:
+                await wait_warm(pilot, app)
             screens = []
-            for key in "2i3":
+            for key in "2i345":
                 await pilot.press(key)
                 await pilot.pause()
                 screens.append(app.export_screenshot())
@@ -77,8 +109,9 @@ async def test_screens_look_the_same_with_or_without_the_warm_up(make_app: AppFa
 async def test_a_theme_changed_elsewhere_shows_on_the_screen_switched_back_to(
     make_app: AppFactory,
 ) -> None:
-    app = make_app()
+    app = make_app(warm_up=True)
     async with app.run_test(size=(100, 30)) as pilot:
+        await wait_warm(pilot, app)
         await pilot.press("2")
         await pilot.pause()
         standup = app.screen
@@ -87,9 +120,13 @@ async def test_a_theme_changed_elsewhere_shows_on_the_screen_switched_back_to(
         await pilot.pause()
         app.theme = "textual-light"
         await pilot.pause()
+        await pilot.press("2", "3")  # a screen seen before, and one built ahead only
+        await pilot.pause()
+        stories = app.screen
         await pilot.press("2")
         await pilot.pause()
         assert app.screen is standup
-        light = standup.query_one("#standup-title").rich_style
-        assert light != dark
-        assert standup.styles.background == Color.parse(app.current_theme.background)
+        assert standup.query_one("#standup-title").rich_style != dark
+        background = Color.parse(app.current_theme.background)
+        assert standup.styles.background == background
+        assert stories.styles.background == background

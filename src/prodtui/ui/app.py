@@ -40,16 +40,18 @@ def _lazy(module: str, name: str) -> Callable[[], Screen]:
 
 
 SCREENS_IN_ORDER = ("today", "standup", "stories", "recette", "security")
-# The screens a first visit would build, warmed up in this order once Today is drawn.
-WARM_UP = (
-    ("standup", "StandupScreen"),
-    ("inbox", "InboxScreen"),
-    ("stories", "StoriesScreen"),
-    ("recette", "RecetteScreen"),
-    ("security", "SecurityScreen"),
-    ("capture", "CaptureScreen"),
-    ("search", "SearchScreen"),
-)
+MAIN_SCREENS: dict[str, Callable[[], Screen]] = {
+    "today": _lazy("today", "TodayScreen"),
+    "standup": _lazy("standup", "StandupScreen"),
+    "stories": _lazy("stories", "StoriesScreen"),
+    "recette": _lazy("recette", "RecetteScreen"),
+    "security": _lazy("security", "SecurityScreen"),
+    "inbox": _lazy("inbox", "InboxScreen"),
+}
+# Once Today is drawn: the main screens built ahead of their first visit, in this order,
+# then the overlays and editors most often opened.
+PREBUILT = ("standup", "inbox", "stories", "recette", "security")
+PRELOADED = ("capture", "search", "standup_entry", "item_editor", "story_editor")
 
 
 class ProdtuiApp(App[int]):
@@ -57,14 +59,7 @@ class ProdtuiApp(App[int]):
     TITLE = "prodtui"
     # Straight into Today: no blank default screen to build and restyle first.
     DEFAULT_MODE = "today"
-    MODES = {
-        "today": _lazy("today", "TodayScreen"),
-        "standup": _lazy("standup", "StandupScreen"),
-        "stories": _lazy("stories", "StoriesScreen"),
-        "recette": _lazy("recette", "RecetteScreen"),
-        "security": _lazy("security", "SecurityScreen"),
-        "inbox": _lazy("inbox", "InboxScreen"),
-    }
+    MODES = dict(MAIN_SCREENS)
     BINDINGS = [
         Binding("1", "go('today')", "nav.today", show=False, id="go.today"),
         Binding("2", "go('standup')", "nav.standup", show=False, id="go.standup"),
@@ -132,7 +127,12 @@ class ProdtuiApp(App[int]):
         if self.warm_up:
             from prodtui.ui.warm_up import WarmUp
 
-            WarmUp(self, WARM_UP).start()
+            WarmUp(
+                self,
+                stylesheets=sorted(styles_dir().glob("*.tcss")),
+                screens=[(mode, MAIN_SCREENS[mode]) for mode in PREBUILT],
+                modules=[f"prodtui.ui.screens.{name}" for name in PRELOADED],
+            ).start()
 
     def _handle_signals(self) -> None:
         """SIGTERM and SIGHUP (a dropped SSH link) quit cleanly: drafts written, terminal

@@ -2,39 +2,31 @@
 
 A first visit imports the screen's module and reads its stylesheet. Textual (8.2) then
 parses every stylesheet of the app again, from scratch, and restyles every widget of
-every screen: about 40 ms each time, on the key press. Done here, step by step on the
-event loop once the first screen is drawn, it is done once, for all screens together.
+every screen: about 40 ms each time, on the key press. Here, once the first screen is
+drawn, every stylesheet is read and parsed once; then each main screen not opened yet is
+built off screen with its data, so that its first visit only lays it out and draws it, as
+a return to it does; last, the modules of the overlays are imported.
+
+Each step is one message on the event loop: keys typed meanwhile are handled between two
+steps, never more than one step (tens of milliseconds) late.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from importlib import import_module
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
+
+from textual.widget import AwaitMount
+
+from prodtui.ui.widgets.lazy_table import LazyTable
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.screen import Screen
 
-# Seconds between two steps: keys typed meanwhile are handled between them.
-STEP_PAUSE = 0.02
-
-
-def screen_class(module: str, name: str) -> type[Screen]:
-    screen: type[Screen] = getattr(import_module(f"prodtui.ui.screens.{module}"), name)
-    return screen
-
-
-def stylesheet_paths(screens: Iterable[type[Screen]]) -> list[PurePath]:
-    """The stylesheet files of these screens, each once, in order."""
-    paths: list[PurePath] = []
-    for screen in screens:
-        declared = screen.CSS_PATH
-        for path in declared if isinstance(declared, list) else [declared] if declared else []:
-            if PurePath(path) not in paths:
-                paths.append(PurePath(path))
-    return paths
+Step = Callable[[], Awaitable[object] | object]
 
 
 def load_stylesheets(app: App[Any], paths: Iterable[PurePath]) -> bool:
@@ -51,22 +43,75 @@ def load_stylesheets(app: App[Any], paths: Iterable[PurePath]) -> bool:
     return bool(new)
 
 
-class WarmUp:
-    """Import the screens one per step, then load all their stylesheets in one step."""
+def opened(app: App[Any], mode: str) -> bool:
+    """Whether the mode's screen exists already (it was opened, or built here)."""
+    return mode == app.current_mode or mode in app._screen_stacks
 
-    def __init__(self, app: App[Any], screens: Iterable[tuple[str, str]]) -> None:
+
+async def prebuild(app: App[Any], mode: str, make: Callable[[], Screen]) -> Screen | None:
+    """Build the screen of a mode not opened yet, off screen, with its data, and make the
+    mode use it.
+
+    The screen is installed under a name of its own and the mode is added again with that
+    name: Textual then shows this very screen on the first visit. Textual starts a screen
+    (composes and mounts it) only when it is shown; `_register` is what it calls then.
+    """
+    if opened(app, mode):
+        return None
+    screen = make()
+    name = f"prebuilt-{mode}"
+    app.install_screen(screen, name)
+    await AwaitMount(screen, app._register(app, screen))
+    if opened(app, mode):  # opened by the user meanwhile: this one is not needed
+        app.uninstall_screen(name)
+        await screen.remove()
+        return None
+    await app.remove_mode(mode)
+    app.add_mode(mode, name)
+    # Its data too: the first visit reloads only if the workspace changed since.
+    reload = getattr(screen, "reload_if_changed", None)
+    if reload is not None:
+        reload()
+    for table in screen.query(LazyTable):
+        table.prefetch()
+    return screen
+
+
+class WarmUp:
+    """The steps, run one per message once `start` is called."""
+
+    def __init__(
+        self,
+        app: App[Any],
+        *,
+        stylesheets: Sequence[PurePath] = (),
+        screens: Iterable[tuple[str, Callable[[], Screen]]] = (),
+        modules: Iterable[str] = (),
+    ) -> None:
         self.app = app
-        self.pending = list(screens)
-        self.loaded: list[type[Screen]] = []
+        self.built: list[Screen] = []
+        self.steps: list[Step] = [lambda: load_stylesheets(app, stylesheets)]
+        self.steps += [self._prebuild_step(mode, make) for mode, make in screens]
+        self.steps += [self._import_step(module) for module in modules]
+
+    def _prebuild_step(self, mode: str, make: Callable[[], Screen]) -> Step:
+        async def step() -> None:
+            if (screen := await prebuild(self.app, mode, make)) is not None:
+                self.built.append(screen)
+
+        return step
+
+    @staticmethod
+    def _import_step(module: str) -> Step:
+        return lambda: import_module(module)
 
     def start(self) -> None:
-        self.app.set_timer(STEP_PAUSE, self.step)
+        self.app.call_later(self.step)
 
-    def step(self) -> None:
-        if not self.app.is_running:
+    async def step(self) -> None:
+        if not self.app.is_running or not self.steps:
             return
-        if self.pending:
-            self.loaded.append(screen_class(*self.pending.pop(0)))
-            self.app.set_timer(STEP_PAUSE, self.step)
-            return
-        load_stylesheets(self.app, stylesheet_paths(self.loaded))
+        result = self.steps.pop(0)()
+        if isinstance(result, Awaitable):
+            await result
+        self.app.call_later(self.step)

@@ -91,11 +91,13 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=Fals
         cells: Callable[[RowT], Sequence[Cell]],
         *,
         zebra: bool = False,
+        page: int = PAGE,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.columns = list(columns)
         self.zebra = zebra
+        self.page = page
         self._count_source = count
         self._fetch = fetch
         self._cells = cells
@@ -119,12 +121,16 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=Fals
         """The row object at `index`, fetched with its page if needed."""
         if not 0 <= index < self.row_count:
             return None
-        page = index // PAGE
+        page = index // self.page
         if page not in self._pages:
-            self._pages[page] = self._fetch(page * PAGE, PAGE)
+            self._pages[page] = self._fetch(page * self.page, self.page)
         rows = self._pages[page]
-        offset = index - page * PAGE
+        offset = index - page * self.page
         return rows[offset] if offset < len(rows) else None
+
+    def prefetch(self) -> None:
+        """Fetch the page under the cursor now rather than when it is first drawn."""
+        self.item(self.cursor)
 
     def cells_at(self, index: int) -> list[Cell]:
         """The cells shown for the row at `index` (none past the end)."""
