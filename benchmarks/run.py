@@ -74,7 +74,7 @@ CAPTURE_TEXT = "+ bench capture @bob demain"
 
 WIDTH, HEIGHT = 120, 40
 KEY_DELAY = 0.5  # idle time after first paint, and between the steps of a sequence
-HOLD = 0.5  # idle time after first paint before VmHWM is read, in the first-paint runs
+HOLD = 2.0  # idle time after first paint before VmHWM is read: the warm-up is over by then
 KEY_REPS = 3  # keystroke measurements per launch where a key undoes the other
 GIVE_UP_AFTER = 2  # failures in a row before a measurement is skipped for the other rounds
 

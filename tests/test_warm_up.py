@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from textual.color import Color
 from textual.css.stylesheet import Stylesheet
+from textual.widgets import Static
 
 from prodtui.domain.items import Item
+from prodtui.domain.stories import Story
 from prodtui.resources import styles_dir
 from prodtui.store import Workspace, open_workspace
 from prodtui.ui.app import PREBUILT, ProdtuiApp
@@ -27,6 +29,7 @@ async def test_after_the_warm_up_a_first_visit_parses_and_loads_nothing_again(
     make_app: AppFactory, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     workspace.items.add(Item(text="à trier"))
+    workspace.stories.add(Story(title="Déposer une demande", acceptance="pas du Gherkin"))
     app = make_app(warm_up=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_warm(pilot, app)
@@ -42,12 +45,17 @@ async def test_after_the_warm_up_a_first_visit_parses_and_loads_nothing_again(
         monkeypatch.setattr(Stylesheet, "reparse", counting)
         built = {mode: app.get_screen(f"prebuilt-{mode}") for mode in PREBUILT}
         assert built["inbox"].query_one(LazyTable).row_count == 1, "its data is loaded"
+        preview = built["stories"].query_one("#stories-preview-text", Static)
+        assert "US-1" not in str(preview.render()), "no preview before the visit"
         keys = zip("2i345", ("standup", "inbox", "stories", "recette", "security"), strict=True)
         for key, mode in keys:
             await pilot.press(key)
             await pilot.pause()
             assert app.screen is built[mode], "the screen built ahead is the one shown"
         assert reparses == [], "no first visit parsed every stylesheet again"
+        await pilot.press("3")
+        await pilot.pause()
+        assert "Déposer une demande" in str(preview.render()), "the preview once visited"
 
 
 async def test_a_screen_built_ahead_shows_what_changed_since(

@@ -49,9 +49,10 @@ MAIN_SCREENS: dict[str, Callable[[], Screen]] = {
     "inbox": _lazy("inbox", "InboxScreen"),
 }
 # Once Today is drawn: the main screens built ahead of their first visit, in this order,
-# then the overlays and editors most often opened.
+# then the overlays and editors most often opened (not the story editor: its Markdown
+# preview loads 3 MB of parsers).
 PREBUILT = ("standup", "inbox", "stories", "recette", "security")
-PRELOADED = ("capture", "search", "standup_entry", "item_editor", "story_editor")
+PRELOADED = ("capture", "search", "standup_entry", "item_editor")
 
 
 class ProdtuiApp(App[int]):

@@ -51,6 +51,7 @@ class StoriesScreen(WorkspaceScreen):
     def __init__(self) -> None:
         super().__init__()
         self.filter = StoryFilter()
+        self._preview_pending = False
         self.epics: dict[int, str] = {}
         self.sprints: dict[int, str] = {}
 
@@ -151,7 +152,16 @@ class StoriesScreen(WorkspaceScreen):
     def _show_preview(self) -> None:
         self.call_after_refresh(self._preview)
 
+    def on_screen_resume(self) -> None:
+        if self._preview_pending:
+            self.call_after_refresh(self._preview)
+
     def _preview(self) -> None:
+        # Built ahead of its first visit (see ui/warm_up.py), the screen is not shown yet:
+        # the preview, and the Gherkin parser it loads, wait for the visit.
+        self._preview_pending = not self.is_current
+        if self._preview_pending:
+            return
         story = self.selected()
         target = self.query_one("#stories-preview-text", Static)
         if story is None:
