@@ -87,12 +87,15 @@ class WarmUp:
         stylesheets: Sequence[PurePath] = (),
         screens: Iterable[tuple[str, Callable[[], Screen]]] = (),
         modules: Iterable[str] = (),
+        done: Callable[[], object] | None = None,
     ) -> None:
         self.app = app
         self.built: list[Screen] = []
         self.steps: list[Step] = [lambda: load_stylesheets(app, stylesheets)]
         self.steps += [self._prebuild_step(mode, make) for mode, make in screens]
         self.steps += [self._import_step(module) for module in modules]
+        if done is not None:
+            self.steps.append(done)
 
     def _prebuild_step(self, mode: str, make: Callable[[], Screen]) -> Step:
         async def step() -> None:
