@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from textual.color import Color
 from textual.css.stylesheet import Stylesheet
@@ -12,6 +14,7 @@ from prodtui.domain.stories import Story
 from prodtui.resources import styles_dir
 from prodtui.store import Workspace, open_workspace
 from prodtui.ui.app import PREBUILT, ProdtuiApp
+from prodtui.ui.warm_up import WarmUp
 from prodtui.ui.widgets.lazy_table import LazyTable
 from tests.conftest import AppFactory
 
@@ -138,3 +141,30 @@ async def test_a_theme_changed_elsewhere_shows_on_the_screen_switched_back_to(
         background = Color.parse(app.current_theme.background)
         assert standup.styles.background == background
         assert stories.styles.background == background
+
+
+async def test_quitting_in_the_middle_of_a_step_waits_for_its_end(make_app: AppFactory) -> None:
+    app = make_app()
+    events: list[str] = []
+    release = asyncio.Event()
+
+    async def slow_step() -> None:
+        events.append("step started")
+        await release.wait()
+        events.append("step over")
+
+    async with app.run_test():
+        warm_up = WarmUp(app)
+        warm_up.steps = [slow_step, lambda: events.append("next step")]
+        warm_up.start()
+        await asyncio.sleep(0.05)  # not pilot.pause(): the step keeps the app busy
+        assert warm_up.busy and events == ["step started"]
+        warm_up.stop_then(lambda: events.append("quit"))
+        await asyncio.sleep(0.05)
+        assert events == ["step started"], "the step under way finishes first"
+        release.set()
+        await asyncio.sleep(0.05)
+        assert events == ["step started", "step over", "quit"], "and no step after it"
+        idle = WarmUp(app)
+        idle.stop_then(lambda: events.append("at once"))
+        assert events[-1] == "at once"

@@ -9,6 +9,7 @@ import signal
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import App, SystemCommand
@@ -23,6 +24,9 @@ from prodtui.resources import styles_dir
 from prodtui.store import Workspace
 from prodtui.ui.errors import log_unexpected_error
 from prodtui.ui.keys import translate_bindings
+
+if TYPE_CHECKING:
+    from prodtui.ui.warm_up import WarmUp
 
 # Seconds between two looks at PRAGMA data_version for other sessions' commits.
 WATCH_INTERVAL = 1.0
@@ -90,6 +94,7 @@ class ProdtuiApp(App[int]):
     ) -> None:
         super().__init__()
         self.warm_up = warm_up
+        self._warm_up: WarmUp | None = None
         self.workspace = workspace
         self.settings: Settings = loaded.settings
         self.settings_problem = loaded.problem
@@ -129,7 +134,7 @@ class ProdtuiApp(App[int]):
             return
         from prodtui.ui.warm_up import WarmUp
 
-        warm_up = WarmUp(
+        self._warm_up = warm_up = WarmUp(
             self,
             stylesheets=sorted(styles_dir().glob("*.tcss")),
             screens=[(mode, MAIN_SCREENS[mode]) for mode in PREBUILT],
@@ -171,7 +176,10 @@ class ProdtuiApp(App[int]):
     def action_quit(self) -> None:  # type: ignore[override]
         """Quit with nothing lost: text still in a debounce window is written first."""
         self.flush_drafts()
-        self.exit(0)
+        if self._warm_up is not None:
+            self._warm_up.stop_then(lambda: self.exit(0))
+        else:
+            self.exit(0)
 
     def _apply_keymap(self) -> None:
         if not self.settings.keymap:

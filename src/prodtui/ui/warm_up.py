@@ -62,6 +62,8 @@ async def prebuild(app: App[Any], mode: str, make: Callable[[], Screen]) -> Scre
     name = f"prebuilt-{mode}"
     app.install_screen(screen, name)
     await AwaitMount(screen, app._register(app, screen))
+    if not app.is_running:
+        return None
     if opened(app, mode):  # opened by the user meanwhile: this one is not needed
         app.uninstall_screen(name)
         await screen.remove()
@@ -90,6 +92,8 @@ class WarmUp:
         done: Callable[[], object] | None = None,
     ) -> None:
         self.app = app
+        self.busy = False
+        self._then: Callable[[], object] | None = None
         self.built: list[Screen] = []
         self.steps: list[Step] = [lambda: load_stylesheets(app, stylesheets)]
         self.steps += [self._prebuild_step(mode, make) for mode, make in screens]
@@ -111,10 +115,26 @@ class WarmUp:
     def start(self) -> None:
         self.app.call_later(self.step)
 
+    def stop_then(self, then: Callable[[], object]) -> None:
+        """Run no more steps; call `then` now, or once the step under way is over (a screen
+        half built when the app closes would fail in the middle of its mounting)."""
+        self.steps.clear()
+        if self.busy:
+            self._then = then
+        else:
+            then()
+
     async def step(self) -> None:
         if not self.app.is_running or not self.steps:
             return
-        result = self.steps.pop(0)()
-        if isinstance(result, Awaitable):
-            await result
+        self.busy = True
+        try:
+            result = self.steps.pop(0)()
+            if isinstance(result, Awaitable):
+                await result
+        finally:
+            self.busy = False
+        if self._then is not None:
+            self._then()
+            return
         self.app.call_later(self.step)
