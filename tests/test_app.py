@@ -105,6 +105,47 @@ async def test_capture_from_inside_an_editor_keeps_text_focus_and_cursor(
         assert [i.kind for i in workspace.items.inbox()] == [ItemKind.BLOCKER, ItemKind.NOTE]
 
 
+async def test_the_saved_toast_shows_over_the_overlay_which_then_closes(
+    make_app: AppFactory, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(CaptureScreen, "CLOSE_DELAY", 0.3)
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+n", *"+ relancer la DSI", "enter")
+        await pilot.pause(0.05)
+        assert isinstance(app.screen, CaptureScreen), "still open under the toast"
+        assert any("#1 action" in m for m in messages(app))
+        assert workspace.items.count(inbox_only=False) == 1, "saved already"
+        await pilot.pause(0.4)
+        assert not isinstance(app.screen, CaptureScreen)
+
+
+async def test_keys_typed_as_the_overlay_closes_go_to_the_editor_below(
+    make_app: AppFactory, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(CaptureScreen, "CLOSE_DELAY", 30)  # only a key closes it here
+    workspace.items.add(Item(text="Note"))
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("i", "e")
+        await pilot.pause()
+        editor = app.screen
+        area = app.focused
+        assert isinstance(editor, ItemEditorScreen) and isinstance(area, TextArea)
+        await pilot.press("end", "ctrl+n", *"+ relancer", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CaptureScreen), "closing, not closed yet"
+        await pilot.press(*" de cadrage", "ctrl+n")
+        await pilot.pause()
+        assert area.text == "Note de cadrage", "every key reached the editor, none was lost"
+        assert isinstance(app.screen, CaptureScreen), "ctrl+n opened a new capture"
+        assert app.screen.query_one(Input).value == ""
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is editor and app.focused is area
+        assert [i.text for i in workspace.items.inbox()] == ["relancer", "Note"]
+
+
 async def test_escape_keeps_the_capture_as_a_draft(
     make_app: AppFactory, workspace: Workspace
 ) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -247,6 +248,15 @@ class ProdtuiApp(App[int]):
             for person in screen.data.people if screen.data else []:
                 if person.person.id == person_id:
                     screen.open_editor(person)
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key typed while the quick-capture overlay closes is meant for the screen below:
+        # the overlay closes at once and the key goes on to that screen.
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            finish = getattr(self.screen, "finish_closing", None)
+            if finish is not None:
+                finish()
+        await super().on_event(event)
 
     # -- settings ---------------------------------------------------------------------------
 

@@ -23,9 +23,13 @@ class CaptureScreen(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "cancel", "key.cancel", id="capture.cancel")]
 
+    CLOSE_DELAY = 0.05
+    """Seconds the overlay stays, once saved, under the toast saying so."""
+
     def __init__(self, today: date) -> None:
         super().__init__()
         self.today = today
+        self._saved: bool | None = None
         translate_bindings(self)
 
     def compose(self) -> ComposeResult:
@@ -75,13 +79,21 @@ class CaptureScreen(ModalScreen[bool]):
         # Written now, so the line is safe even if the save below fails.
         field.draft.flush()
         field.draft.enabled = False
-        saved = self.app.save_capture(line)  # type: ignore[attr-defined]
-        # Closed on the next frame: the toast saying it is saved shows at once, over the
-        # overlay, instead of waiting for the whole screen below to be drawn again.
-        self.call_after_refresh(self._close, saved)
+        self._saved = self.app.save_capture(line)  # type: ignore[attr-defined]
+        # The toast saying it is saved is drawn at once, over the overlay: a small part of
+        # the terminal. Closing in the same frame would have the whole screen below drawn
+        # first (about 50 ms more). The app closes it sooner on the next key (see
+        # `finish_closing`), so no key typed meanwhile is lost.
+        self.set_timer(self.CLOSE_DELAY, self.finish_closing)
 
-    def _close(self, saved: bool) -> None:
-        self.dismiss(saved)  # not awaited: called from this screen's own messages
+    @property
+    def closing(self) -> bool:
+        return self._saved is not None
+
+    def finish_closing(self) -> None:
+        """Close now if the line is saved and the overlay still open; else do nothing."""
+        if self._saved is not None and self.is_active:
+            self.dismiss(self._saved)  # not awaited: called from this screen's own messages
 
     def action_cancel(self) -> None:
         field = self.query_one(DraftInput)
