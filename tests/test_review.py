@@ -239,10 +239,13 @@ async def test_a_comment_conflict_shows_both_and_keeps_mine(
         field = screen.query_one("#review-comment", Input)
         await pilot.press(*" les courriels ?")  # the cursor is at the end: appended
         assert field.value == "Qui valide les courriels ?"
-        # Saved by another session while the comment is typed (no pause: not yet seen).
+        # Saved by another session while the comment is typed, and shown by the watch on
+        # the file: the save still compares with the answer the comment started from.
         other = open_workspace(workspace.path, author="Léa")
         other.reviews.answer("2026-W48", ROLES, NO, comment="Personne")
         other.close()
+        app._watch_workspace()
+        assert field.value == "Qui valide les courriels ?", "the refresh kept the typing"
         await pilot.press("enter")
         await pilot.pause()
         conflict = app.screen

@@ -67,6 +67,9 @@ class ReviewScreen(Screen[None]):
         self._start = (week, question)
         self.week = week or ""
         self.answers: dict[ReviewQuestion, HealthReview] = {}
+        # The answer as it was when its comment was opened: the save checks against that
+        # version, even if a refresh meanwhile showed a newer one.
+        self._commenting: HealthReview | None = None
         translate_bindings(self)
 
     @property
@@ -203,7 +206,7 @@ class ReviewScreen(Screen[None]):
         field.draft.key = key
         field.draft.label = t("review.draft_label", week=self.week, question=t(question.short_key))
         draft = self.workspace.drafts.get(key)
-        answered = self.answers.get(question)
+        answered = self._commenting = self.answers.get(question)
         with field.prevent(Input.Changed):  # filling the field is not typing: no draft
             field.value = draft.content if draft else answered.comment if answered else ""
         field.draft.enabled = True
@@ -214,7 +217,7 @@ class ReviewScreen(Screen[None]):
         event.stop()
         field = self.query_one("#review-comment", DraftInput)
         question = self.selected()
-        answered = self.answers.get(question)
+        answered = self._commenting or self.answers.get(question)
         if answered is None:
             field.draft.flush_if_pending()
             self.notify(t("review.answer_first"), severity="warning")
@@ -268,6 +271,7 @@ class ReviewScreen(Screen[None]):
         self.app.push_screen(ConflictScreen(shown(mine), shown(theirs)), chosen)
 
     def _leave_comment(self) -> None:
+        self._commenting = None
         field = self.query_one("#review-comment", DraftInput)
         field.add_class("hidden")
         self.query_one(DataTable).focus()
