@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 from textual.color import Color
@@ -168,3 +169,41 @@ async def test_quitting_in_the_middle_of_a_step_waits_for_its_end(make_app: AppF
         idle = WarmUp(app)
         idle.stop_then(lambda: events.append("at once"))
         assert events[-1] == "at once"
+
+
+def test_no_two_stylesheets_style_the_same_id_or_class() -> None:
+    """All stylesheets are loaded together (in file order): a selector shared by two files
+    would take its look from whichever comes last."""
+    owners: dict[str, list[str]] = {}
+    for path in sorted(styles_dir().glob("*.tcss")):
+        css = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+        heads = re.findall(r"([^{}]+)\{", css)
+        names = {name for head in heads for name in re.findall(r"[#.][\w-]+", head)}
+        for name in names:
+            owners.setdefault(name, []).append(path.name)
+    shared = {name: files for name, files in owners.items() if len(files) > 1}
+    assert shared == {}
+
+
+async def test_a_failing_step_is_logged_and_the_app_goes_on(
+    make_app: AppFactory, isolated_home: object
+) -> None:
+    from prodtui.ui.errors import log_path
+
+    app = make_app()
+    events: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("écran cassé")
+
+    async with app.run_test() as pilot:
+        warm_up = WarmUp(app, done=lambda: events.append("done"))
+        warm_up.steps = [broken, lambda: events.append("next"), lambda: events.append("done")]
+        warm_up.start()
+        await pilot.pause(0.1)
+        assert events == ["done"], "no more steps, but the last one (garbage collection on)"
+        assert app.is_running
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.current_mode == "standup"
+    assert "écran cassé" in log_path().read_text(encoding="utf-8")

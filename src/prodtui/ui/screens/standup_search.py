@@ -33,22 +33,22 @@ class StandupSearchScreen(ModalScreen[date | None]):
         people = self.app.workspace.people.all()  # type: ignore[attr-defined]
         with Vertical(classes="dialog wide", id="standup-search"):
             yield Static(t("standup.search_title"), classes="dialog-title")
-            yield Input(placeholder=t("standup.search_placeholder"), id="search-text")
+            yield Input(placeholder=t("standup.search_placeholder"), id="standup-search-text")
             with Horizontal(classes="fields"):
                 yield Select(
                     [(p.name, p.id) for p in people],
                     prompt=t("standup.search_anyone"),
-                    id="search-person",
+                    id="standup-search-person",
                 )
-                yield Input(placeholder=t("standup.search_from"), id="search-from")
-                yield Input(placeholder=t("standup.search_to"), id="search-to")
-            yield Static("", id="search-status", classes="dialog-hint", markup=False)
-            table: DataTable[str] = DataTable(id="search-results", cursor_type="row")
+                yield Input(placeholder=t("standup.search_from"), id="standup-search-from")
+                yield Input(placeholder=t("standup.search_to"), id="standup-search-to")
+            yield Static("", id="standup-search-status", classes="dialog-hint", markup=False)
+            table: DataTable[str] = DataTable(id="standup-search-results", cursor_type="row")
             table.add_columns(t("standup.col.day"), t("standup.col.who"), t("standup.col.text"))
             yield table
 
     def on_mount(self) -> None:
-        self.query_one("#search-text", Input).focus()
+        self.query_one("#standup-search-text", Input).focus()
         self.search()
 
     @on(Input.Changed)
@@ -56,25 +56,25 @@ class StandupSearchScreen(ModalScreen[date | None]):
     def search(self) -> None:
         workspace = self.app.workspace  # type: ignore[attr-defined]
         today = self.app.today()  # type: ignore[attr-defined]
-        status = self.query_one("#search-status", Static)
+        status = self.query_one("#standup-search-status", Static)
         bounds: list[date | None] = []
-        for field in ("#search-from", "#search-to"):
+        for field in ("#standup-search-from", "#standup-search-to"):
             text = self.query_one(field, Input).value.strip()
             day = parse_day(text, today) if text else None
             if text and day is None:
                 status.update(t("standup.bad_date", value=text))
                 return
             bounds.append(day)
-        person_id = self.query_one("#search-person", Select).value
+        person_id = self.query_one("#standup-search-person", Select).value
         person = workspace.people.get(person_id) if isinstance(person_id, int) else None
         hits = workspace.standups.search(
-            self.query_one("#search-text", Input).value,
+            self.query_one("#standup-search-text", Input).value,
             person=person,
             start=bounds[0],
             end=bounds[1],
             limit=RESULTS,
         )
-        table = self.query_one("#search-results", DataTable)
+        table = self.query_one("#standup-search-results", DataTable)
         table.clear()
         self.hits = []
         for hit in hits:
@@ -90,9 +90,9 @@ class StandupSearchScreen(ModalScreen[date | None]):
 
     @on(Input.Submitted)
     def _to_results(self) -> None:
-        self.query_one("#search-results", DataTable).focus()
+        self.query_one("#standup-search-results", DataTable).focus()
 
-    @on(DataTable.RowSelected, "#search-results")
+    @on(DataTable.RowSelected, "#standup-search-results")
     def _open(self, event: DataTable.RowSelected) -> None:
         self.dismiss(self.hits[event.cursor_row])
 
