@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Input, TextArea
 
 from prodtui.domain.items import Item, ItemKind, ItemStatus
@@ -132,10 +133,17 @@ async def test_keys_typed_as_the_overlay_closes_go_to_the_editor_below(
         editor = app.screen
         area = app.focused
         assert isinstance(editor, ItemEditorScreen) and isinstance(area, TextArea)
-        await pilot.press("end", "ctrl+n", *"+ relancer", "enter")
+        await pilot.press("end", "ctrl+n", *"+ relancer")
+        # Enter and the next keys in the queue at once, as when typed fast on a busy app.
+        for key, character in [("enter", "\r"), ("space", " "), ("d", "d"), ("e", "e")]:
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        assert not isinstance(app.screen, CaptureScreen), "closed by the first key after"
+        assert area.text == "Note de"
+        await pilot.press("ctrl+n", *"+ relancer", "enter")
         await pilot.pause()
         assert isinstance(app.screen, CaptureScreen), "closing, not closed yet"
-        await pilot.press(*" de cadrage", "ctrl+n")
+        await pilot.press(*" cadrage", "ctrl+n")
         await pilot.pause()
         assert area.text == "Note de cadrage", "every key reached the editor, none was lost"
         assert isinstance(app.screen, CaptureScreen), "ctrl+n opened a new capture"
@@ -143,7 +151,7 @@ async def test_keys_typed_as_the_overlay_closes_go_to_the_editor_below(
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is editor and app.focused is area
-        assert [i.text for i in workspace.items.inbox()] == ["relancer", "Note"]
+        assert [i.text for i in workspace.items.inbox()] == ["relancer", "relancer", "Note"]
 
 
 async def test_escape_keeps_the_capture_as_a_draft(

@@ -250,9 +250,9 @@ class ProdtuiApp(App[int]):
                     screen.open_editor(person)
 
     async def on_event(self, event: events.Event) -> None:
-        # A key typed while the quick-capture overlay closes is meant for the screen below:
-        # the overlay closes at once and the key goes on to that screen.
-        if isinstance(event, events.Key) and not event.is_forwarded:
+        # A key typed (or text pasted) while the quick-capture overlay closes is meant for
+        # the screen below: the overlay closes at once and the key goes on to that screen.
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
             finish = getattr(self.screen, "finish_closing", None)
             if finish is not None:
                 finish()

@@ -21,7 +21,12 @@ CAPTURE_DRAFT = "capture"
 class CaptureScreen(ModalScreen[bool]):
     """Saves the typed line on `enter` (True once saved); `escape` keeps it as a draft."""
 
-    BINDINGS = [Binding("escape", "cancel", "key.cancel", id="capture.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "key.cancel", id="capture.cancel"),
+        # A priority binding: saved while the key is handled, before any key typed after it
+        # (Input's own Enter would post a message, handled after those keys).
+        Binding("enter", "save", "key.save", show=False, priority=True, id="capture.save"),
+    ]
 
     CLOSE_DELAY = 0.05
     """Seconds the overlay stays, once saved, under the toast saying so."""
@@ -70,8 +75,13 @@ class CaptureScreen(ModalScreen[bool]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        line = event.value.strip()
+        self.action_save()
+
+    def action_save(self) -> None:
+        if self.closing:
+            return
         field = self.query_one(DraftInput)
+        line = field.value.strip()
         if not line:
             field.draft.discard()
             self.dismiss(False)
@@ -89,6 +99,9 @@ class CaptureScreen(ModalScreen[bool]):
     @property
     def closing(self) -> bool:
         return self._saved is not None
+
+    def on_screen_resume(self) -> None:
+        self.finish_closing()  # a dialog opened over it while it was closing
 
     def finish_closing(self) -> None:
         """Close now if the line is saved and the overlay still open; else do nothing."""
