@@ -460,3 +460,16 @@ def test_the_demo_results_read_back_through_the_repositories(tmp_path: Path) -> 
             rc.executions.record(rc.campaigns.named("Recette v1.2") or 0, case, PASS)
     finally:
         ws.close()
+
+
+def test_the_list_counts_the_pass_it_shows(rc: Recette) -> None:
+    one, two = cases(rc, 2)
+    campaign = rc.campaigns.add(Campaign(name="v1"))
+    rc.executions.record(campaign, one, PASS)
+    rc.executions.record(campaign, two, FAIL, "Montant faux")
+    listed = rc.campaigns.all()
+    rc.campaigns.rerun_failed(rc.campaigns.get(campaign.id or 0))  # from another session, say
+    shown = rc.executions.progress_by_campaign(listed)[campaign.id or 0]
+    assert (shown.total, shown.done, shown.pending) == (2, 2, 0), "pass 1, as listed"
+    now = rc.executions.progress_by_campaign(rc.campaigns.all())[campaign.id or 0]
+    assert (now.total, now.done, now.pending) == (1, 0, 1), "pass 2, once reloaded"

@@ -8,6 +8,7 @@ campaign's current pass. A finished or archived campaign takes no new result.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -554,21 +555,24 @@ class ExecutionRepository:
         if not campaigns:
             return {}
         cases = set(TestCaseRepository(self.ws).ids())
-        ids = [c.id for c in campaigns]
+        # The pass of each campaign as listed: the counts and the totals agree even if
+        # another session started a pass since.
+        passes = [(c.id, c.pass_number, json.dumps(c.pass_cases)) for c in campaigns]
         # Campaign by campaign along the covering index of a pass; the bare status beside
         # max(id) comes from the row holding the max: each case's latest result.
         rows = self.ws.conn.execute(
-            "SELECT campaign_id, status, count(*) FROM ("
+            "WITH listed(id, pass_number, pass_cases) AS"
+            f" (VALUES {', '.join(['(?, ?, ?)'] * len(passes))})"
+            " SELECT campaign_id, status, count(*) FROM ("
             " SELECT c.id AS campaign_id, e.case_id AS case_id, max(e.id), e.status AS status,"
             "  c.pass_cases AS pass_cases"
-            " FROM campaigns c CROSS JOIN executions e"
-            f" WHERE c.id IN ({', '.join('?' * len(ids))})"
-            "  AND e.campaign_id = c.id AND e.pass_number = c.pass_number"
+            " FROM listed c CROSS JOIN executions e"
+            " WHERE e.campaign_id = c.id AND e.pass_number = c.pass_number"
             " GROUP BY c.id, e.case_id"
-            ") WHERE case_id IN (SELECT id FROM test_cases) AND (pass_cases IS NULL"
+            ") WHERE case_id IN (SELECT id FROM test_cases) AND (pass_cases = 'null'"
             "  OR case_id IN (SELECT value FROM json_each(pass_cases)))"
             " GROUP BY campaign_id, status",
-            ids,
+            [value for listed in passes for value in listed],
         ).fetchall()
         counts: dict[int, dict[ExecutionStatus, int]] = {}
         for campaign_id, status, count in rows:
