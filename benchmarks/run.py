@@ -70,6 +70,10 @@ INBOX_SCREEN = re.escape("Boîte de réception :")  # title of the inbox screen,
 # its blockers table, both drawn once the day's data is in.
 STANDUP_SCREEN = r"(?s)\d+/\d+ ont parlé.*Bloquants ouverts ce jour \(\d+\)"
 CAPTURED = re.escape("Capturé")  # title of the toast shown once the capture is saved
+# The backlog, then its preview pane (right of the `▏` border) on story US-n: the preview
+# follows the cursor, drawn once the moved cursor is.
+STORIES_SCREEN = r"Backlog : \d+ stories"
+PREVIEW_OF = r"▏ US-{n} \S"
 CAPTURE_TEXT = "+ bench capture @bob demain"
 
 WIDTH, HEIGHT = 120, 40
@@ -496,6 +500,20 @@ def one_round(bench: Bench, fp: ModuleType | None, round_no: int) -> None:
                 Step("enter_to_saved", ["Enter"], CAPTURED),
             ],
         )
+        sequence(
+            bench,
+            fp,
+            "list",
+            on_work,
+            PRODTUI_COMPLETE,
+            [
+                Step("open", ["3"], PREVIEW_OF.format(n=1)),
+                Step("move", ["Down"], PREVIEW_OF.format(n=2)),
+                Step("move", ["Up"], PREVIEW_OF.format(n=1)),
+                Step("move", ["Down"], PREVIEW_OF.format(n=2)),
+                Step("move", ["Up"], PREVIEW_OF.format(n=1)),
+            ],
+        )
 
 
 # -- report ---------------------------------------------------------------------------------
@@ -579,6 +597,13 @@ def build_rows(bench: Bench) -> list[Row]:
     abs_row("ctrl+n → capture overlay (ms)", "capture.open", "—", None)
     abs_row("one key typed → echoed in the capture line", "capture.one_key", "< 50 ms", 50)
     abs_row("quick capture: Enter → saved (toast)", "capture.enter_to_saved", "< 50 ms", 50)
+    abs_row("switch screen `3` → backlog and its preview, first visit (ms)", "list.open", "—", None)
+    abs_row(
+        "backlog: `↓` / `↑` → cursor and preview on the next story (ms)",
+        "list.move",
+        "< 50 ms",
+        50,
+    )
     abs_row(
         "quick capture: ctrl+n, 27 chars, Enter sent at once → saved",
         "capture.all_at_once.first",

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.widget import AwaitMount
 
+from prodtui.ui.errors import log_unexpected_error
 from prodtui.ui.widgets.lazy_table import LazyTable
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ class WarmUp:
         self.steps: list[Step] = [lambda: load_stylesheets(app, stylesheets)]
         self.steps += [self._prebuild_step(mode, make) for mode, make in screens]
         self.steps += [self._import_step(module) for module in modules]
+        self.done = done
         if done is not None:
             self.steps.append(done)
 
@@ -132,6 +134,11 @@ class WarmUp:
             result = self.steps.pop(0)()
             if isinstance(result, Awaitable):
                 await result
+        except Exception as error:
+            # What failed here fails again, visibly, where the user opens it; the app
+            # itself must not stop over a head start.
+            log_unexpected_error(error)
+            self.steps = self.steps[-1:] if self.done is not None else []
         finally:
             self.busy = False
         if self._then is not None:

@@ -169,11 +169,12 @@ class StandupScreen(WorkspaceScreen):
         self.people_table.show(self.data.people)
 
     def _cells(self, person: PersonDay) -> list[Cell]:
+        people = self.data.people if self.data else []
         speaking = (
             self.timer is not None
             and self.timer.started
-            and self.data is not None
-            and person is self.data.people[self.timer.speaker]
+            and self.timer.speaker < len(people)  # the team may have changed meanwhile
+            and person is people[self.timer.speaker]
         )
         entry = person.entry
         name = fit(person.person.name, NAME_WIDTH)
@@ -245,7 +246,8 @@ class StandupScreen(WorkspaceScreen):
             label.remove_class("over")
             return
         now = self.now()
-        speaker = self.data.people[self.timer.speaker].person.name if self.data else ""
+        people = self.data.people if self.data else []
+        speaker = people[self.timer.speaker].person.name if self.timer.speaker < len(people) else ""
         label.update(
             t(
                 "standup.timer",

@@ -207,17 +207,25 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=Fals
     # -- moving -------------------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._keep_visible()
-        self.refresh()
+        if self._keep_visible():
+            self.refresh()
+        else:
+            # Only the two rows whose colours change: row i is drawn on virtual line i + 1.
+            self.refresh_line(old + 1)
+            self.refresh_line(new + 1)
         self.post_message(self.Highlighted(self, new))
 
-    def _keep_visible(self) -> None:
+    def _keep_visible(self) -> bool:
+        """Scroll the cursor row into view; return whether it had to scroll."""
         height = max(self.scrollable_content_region.height - 1, 1)  # minus the header line
         top = self.scroll_offset.y
         if self.cursor < top:
             self.scroll_to(y=self.cursor, animate=False)
         elif self.cursor >= top + height:
             self.scroll_to(y=self.cursor - height + 1, animate=False)
+        else:
+            return False
+        return True
 
     def move_to(self, index: int) -> None:
         if self.row_count:
