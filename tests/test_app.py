@@ -154,6 +154,31 @@ async def test_keys_typed_as_the_overlay_closes_go_to_the_editor_below(
         assert [i.text for i in workspace.items.inbox()] == ["relancer", "relancer", "Note"]
 
 
+def burst(text: str) -> list[events.Key]:
+    names = {" ": "space", "+": "plus"}
+    return [events.Key(names.get(c, c), c) for c in text]
+
+
+async def test_a_burst_of_keys_saves_the_line_typed_before_enter_and_nothing_is_lost(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    workspace.items.add(Item(text="Note"))
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("i", "e", "end")
+        await pilot.pause()
+        area = app.focused
+        assert isinstance(area, TextArea)
+        # Everything in the queue at once, as a paste of keys over a slow SSH link.
+        keys = [events.Key("ctrl+n", None), *burst("+ relancer"), events.Key("enter", "\r")]
+        for event in [*keys, *burst(" suite"), events.Paste(" et fin")]:
+            app.post_message(event)
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, CaptureScreen)
+        assert workspace.items.inbox()[0].text == "relancer"
+        assert area.text == "Note suite et fin"
+
+
 async def test_escape_keeps_the_capture_as_a_draft(
     make_app: AppFactory, workspace: Workspace
 ) -> None:

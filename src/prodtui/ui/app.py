@@ -96,6 +96,7 @@ class ProdtuiApp(App[int]):
         super().__init__()
         self.warm_up = warm_up
         self._warm_up: WarmUp | None = None
+        self._held_keys: list[events.Key | events.Paste] | None = None
         self.workspace = workspace
         self.settings: Settings = loaded.settings
         self.settings_problem = loaded.problem
@@ -250,13 +251,34 @@ class ProdtuiApp(App[int]):
                     screen.open_editor(person)
 
     async def on_event(self, event: events.Event) -> None:
-        # A key typed (or text pasted) while the quick-capture overlay closes is meant for
-        # the screen below: the overlay closes at once and the key goes on to that screen.
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
-            finish = getattr(self.screen, "finish_closing", None)
-            if finish is not None:
-                finish()
+            if self._held_keys is not None:
+                self._held_keys.append(event)
+                return
+            # The quick-capture overlay decides where keys typed around its Enter go.
+            route_key = getattr(self.screen, "route_key", None)
+            if route_key is not None and route_key(event):
+                self._held_keys = [event]
+                return
         await super().on_event(event)
+
+    @property
+    def holding_keys(self) -> bool:
+        return self._held_keys is not None
+
+    def release_keys(self) -> None:
+        """Handle the keys held by `on_event`, in the order typed, after those already
+        waiting (which are held too until then)."""
+        if self._held_keys is not None:
+            self.call_later(self._replay_keys)
+
+    async def _replay_keys(self) -> None:
+        held, self._held_keys = self._held_keys or [], None
+        while held:
+            if self._held_keys is not None:  # held again (a new capture's Enter)
+                self._held_keys.extend(held)
+                return
+            await self.on_event(held.pop(0))
 
     # -- settings ---------------------------------------------------------------------------
 

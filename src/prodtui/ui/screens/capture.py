@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -21,19 +22,18 @@ CAPTURE_DRAFT = "capture"
 class CaptureScreen(ModalScreen[bool]):
     """Saves the typed line on `enter` (True once saved); `escape` keeps it as a draft."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "key.cancel", id="capture.cancel"),
-        # A priority binding: saved while the key is handled, before any key typed after it
-        # (Input's own Enter would post a message, handled after those keys).
-        Binding("enter", "save", "key.save", show=False, priority=True, id="capture.save"),
-    ]
+    BINDINGS = [Binding("escape", "cancel", "key.cancel", id="capture.cancel")]
 
     CLOSE_DELAY = 0.05
     """Seconds the overlay stays, once saved, under the toast saying so."""
+    SAVE_TIMEOUT = 1.0
+    """Seconds keys typed after Enter wait for the save before going to the line."""
 
     def __init__(self, today: date) -> None:
         super().__init__()
         self.today = today
+        self.saving = False
+        """Enter is on its way through the line's own queue of keys to the save."""
         self._saved: bool | None = None
         translate_bindings(self)
 
@@ -73,27 +73,47 @@ class CaptureScreen(ModalScreen[bool]):
         parts += [t(problem) for problem in parsed.problems]
         return " · ".join(parts)
 
+    def route_key(self, event: events.Key | events.Paste) -> bool:
+        """Called by the app for each key (or paste) typed while the overlay is shown;
+        True when the key must wait for the save.
+
+        The line gets its keys through its own queue: keys typed just after Enter may reach
+        the app before the line has even seen the Enter. They wait, and once the line is
+        saved they go on to the screen below, in the order typed (see the app's
+        `hold_keys`). Once saved, the next key closes the overlay at once."""
+        if self.closing:
+            self.finish_closing()
+            return False
+        if self.saving:
+            return True
+        if isinstance(event, events.Key) and event.key == "enter":
+            self.saving = True
+            self.set_timer(self.SAVE_TIMEOUT, self._save_timed_out)
+        return False
+
+    def _save_timed_out(self) -> None:
+        if self.saving and not self.closing:  # never in practice: the keys go to the line
+            self.saving = False
+            self.app.release_keys()  # type: ignore[attr-defined]
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_save()
-
-    def action_save(self) -> None:
-        if self.closing:
-            return
         field = self.query_one(DraftInput)
-        line = field.value.strip()
+        line = event.value.strip()
         if not line:
             field.draft.discard()
-            self.dismiss(False)
+            self._close(False)
             return
         # Written now, so the line is safe even if the save below fails.
         field.draft.flush()
         field.draft.enabled = False
         self._saved = self.app.save_capture(line)  # type: ignore[attr-defined]
+        if self.app.holding_keys:  # type: ignore[attr-defined]
+            self.finish_closing()  # the user typed on already
+            return
         # The toast saying it is saved is drawn at once, over the overlay: a small part of
         # the terminal. Closing in the same frame would have the whole screen below drawn
-        # first (about 50 ms more). The app closes it sooner on the next key (see
-        # `finish_closing`), so no key typed meanwhile is lost.
+        # first (about 50 ms more). The next key closes it sooner (see `route_key`).
         self.set_timer(self.CLOSE_DELAY, self.finish_closing)
 
     @property
@@ -106,7 +126,11 @@ class CaptureScreen(ModalScreen[bool]):
     def finish_closing(self) -> None:
         """Close now if the line is saved and the overlay still open; else do nothing."""
         if self._saved is not None and self.is_active:
-            self.dismiss(self._saved)  # not awaited: called from this screen's own messages
+            self._close(self._saved)
+
+    def _close(self, saved: bool) -> None:
+        self.dismiss(saved)  # not awaited: called from this screen's own messages
+        self.app.release_keys()  # type: ignore[attr-defined]
 
     def action_cancel(self) -> None:
         field = self.query_one(DraftInput)
