@@ -173,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     # Start-up allocates many long-lived objects (Textual, pydantic schemas): collecting
-    # garbage meanwhile is wasted time. The app turns collection back on once drawn.
+    # garbage meanwhile is wasted time. The app turns collection back on once warmed up.
     gc.disable()
     try:
         return _main(argv)

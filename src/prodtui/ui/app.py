@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 WATCH_INTERVAL = 1.0
 # Seconds between the first frame and the warm-up (see ui/warm_up.py).
 WARM_UP_DELAY = 0.05
+# Seconds between the end of the warm-up and the one full garbage collection.
+COLLECT_DELAY = 0.6
 
 
 def _lazy(module: str, name: str) -> Callable[[], Screen]:
@@ -58,7 +60,7 @@ MAIN_SCREENS: dict[str, Callable[[], Screen]] = {
 # Once Today is drawn: the main screens built ahead of their first visit, in this order,
 # then the overlays and editors most often opened (not the story editor: its Markdown
 # preview loads 3 MB of parsers).
-PREBUILT = ("standup", "inbox", "stories", "security", "recette")
+PREBUILT = ("standup", "inbox", "stories", "recette", "security")
 PRELOADED = ("capture", "search", "standup_entry", "item_editor")
 
 
@@ -127,14 +129,12 @@ class ProdtuiApp(App[int]):
         self.call_after_refresh(self._started)
 
     def _started(self) -> None:
-        """The first screen is drawn: collect garbage again, offer drafts back, warm up."""
-        if not gc.isenabled():  # started from the command line (see cli.main)
-            gc.freeze()
-            gc.enable()
+        """The first screen is drawn: offer drafts back, warm up, collect garbage again."""
         self._offer_drafts()
         # Off the event loop: the user can type while the writing machinery loads.
         self.run_worker(self.workspace.load_writer, thread=True, group="warm-up")
         if not self.warm_up:
+            self._collect_again()
             return
         from prodtui.ui.warm_up import WarmUp
 
@@ -143,12 +143,24 @@ class ProdtuiApp(App[int]):
             stylesheets=sorted(styles_dir().glob("*.tcss")),
             screens=[(mode, MAIN_SCREENS[mode]) for mode in PREBUILT],
             modules=[f"prodtui.ui.screens.{name}" for name in PRELOADED],
-            # The screens built are there to stay: out of every later collection, which
-            # would otherwise scan them all again, tens of milliseconds on a key press.
-            done=gc.freeze,
+            done=self._collect_later,
         )
         # Once the first frame is out: the warm-up would hold it back otherwise.
         self.set_timer(WARM_UP_DELAY, warm_up.start)
+
+    def _collect_later(self) -> None:
+        self.set_timer(COLLECT_DELAY, self._collect_again)
+
+    @staticmethod
+    def _collect_again() -> None:
+        """Start-up and the warm-up build long-lived objects by the thousand, with garbage
+        collection off (see cli.main). One full collection frees their garbage (about
+        3 MB; it takes about 100 ms, once, while the user reads); what is left is set
+        aside (frozen) from later collections, which would scan it all again otherwise."""
+        if not gc.isenabled():
+            gc.collect()
+            gc.freeze()
+            gc.enable()
 
     def _handle_signals(self) -> None:
         """SIGTERM and SIGHUP (a dropped SSH link) quit cleanly: drafts written, terminal
