@@ -6,7 +6,16 @@ import re
 from datetime import date
 from pathlib import Path
 
-from prodtui.i18n import catalogue, format_day, plural_form, set_language, t, tn
+from prodtui.domain.errors import ProdtuiError
+from prodtui.i18n import (
+    catalogue,
+    error_message,
+    format_day,
+    plural_form,
+    set_language,
+    t,
+    tn,
+)
 
 SOURCE = Path(__file__).resolve().parent.parent / "src" / "prodtui"
 
@@ -37,7 +46,9 @@ def test_every_literal_key_used_in_the_code_exists() -> None:
         used |= {f"{key}.{form}" for key in plural.findall(text) for form in ("one", "other")}
     used = {key for key in used if not re.search(r"\.(toml|csv|json|md|py|sql|db)$", key)}
     assert used, "the pattern found nothing: it is broken"
-    assert used - keys == set()
+    # An error's key with a count may name key.one and key.other (see error_message).
+    missing = {key for key in used - keys if not {f"{key}.one", f"{key}.other"} <= keys}
+    assert missing == set()
 
 
 def test_dates_read_naturally() -> None:
@@ -72,7 +83,33 @@ def test_counts_read_as_singular_or_plural() -> None:
 
 
 def test_no_parenthesised_plural_is_left_in_english() -> None:
-    """Counts read "1 result" and "2 results", never "result(s)". The report's rate line
-    is still to convert (its exact text is checked by the recette report tests)."""
+    """Counts read "1 result" and "2 results", never "result(s)"."""
     left = {key for key, text in catalogue("en").items() if re.search(r"\w\((s|es|ies)\)", text)}
-    assert left <= {"recette.report.rate_detail"}, left
+    assert left == set(), left
+
+
+def test_converted_messages_agree_with_their_count() -> None:
+    assert tn("drafts.title", 1) == "1 brouillon non enregistré retrouvé"
+    assert tn("drafts.title", 2) == "2 brouillons non enregistrés retrouvés"
+    assert tn("story.scenarios", 1) == "✓ 1 scénario valide"
+    assert tn("story.scenarios", 2) == "✓ 2 scénarios valides"
+    campaigns = tn("recette.campaigns", 2)
+    assert t("recette.title", campaigns=campaigns, cases=tn("recette.test_cases", 1)) == (
+        "Recette : 2 campagnes, 1 cas de test"
+    )
+    error = ProdtuiError("story.import_refused", count=1)
+    assert error_message(error) == "Import refusé : 1 problème, rien n'a été écrit."
+    set_language("en")
+    try:
+        assert tn("drafts.title", 1) == "1 unsaved draft found"
+        assert tn("drafts.title", 2) == "2 unsaved drafts found"
+        assert tn("story.scenarios", 1) == "✓ 1 valid scenario"
+        assert tn("story.scenarios", 2) == "✓ 2 valid scenarios"
+        campaigns = tn("recette.campaigns", 1)
+        assert t("recette.title", campaigns=campaigns, cases=tn("recette.test_cases", 2)) == (
+            "Acceptance · 1 campaign · 2 test cases"
+        )
+        error = ProdtuiError("story.import_refused", count=2)
+        assert error_message(error) == "Import refused: 2 problems found; nothing was written."
+    finally:
+        set_language("fr")

@@ -238,7 +238,7 @@ def test_an_unknown_key_refuses_the_whole_import_unless_keeping_the_valid_part(
     assert run_import_junit(args(path), workspace) == 2
     _, err = capsys.readouterr()
     assert "report.xml: testcase 2 (a::test_TC-99): TC-99 n'existe pas" in err
-    assert "Import refusé : 1 résultat(s) en erreur, rien n'a été écrit." in err
+    assert "Import refusé : 1 résultat en erreur, rien n'a été écrit." in err
     assert rows(workspace) == before, "not even the automated case of the valid test"
 
     with pytest.raises(JUnitImportRefused):

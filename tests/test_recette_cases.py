@@ -100,7 +100,7 @@ def test_french_outline_rows_become_one_case_each(workspace: Workspace) -> None:
     ]
     assert cases[3].expected == "Alors rien n'est enregistré"
     assert result.summary() == (
-        "US-1 : 4 cas créé(s), 0 mis à jour, 0 à revoir, 0 dont le scénario a disparu."
+        "US-1 : 4 cas créés, 0 mis à jour, 0 à revoir, 0 dont le scénario a disparu."
     )
 
 
@@ -222,7 +222,7 @@ def test_invalid_gherkin_is_refused_and_nothing_is_written(workspace: Workspace)
     assert raised.value.key == "recette.cases.invalid_gherkin"
     message = error_message(raised.value)
     assert message.startswith("Les critères d'acceptation de US-1 ne sont pas du Gherkin valide")
-    assert "(1 problème(s)) ; ligne 3 : « Alorss ça marche »" in message
+    assert "(1 problème) ; ligne 3 : « Alorss ça marche »" in message
     assert message.endswith("Aucun cas n'a été créé ni modifié.")
     assert (count(workspace, "test_cases"), count(workspace, "audit_log")) == (cases, audit_rows)
 

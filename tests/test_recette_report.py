@@ -80,7 +80,7 @@ FRENCH = """\
 
 ## Résultats
 
-**Taux de réussite : 60 %** (3 réussi(s) sur 5 cas jugé(s) : réussis, en échec ou bloqués)
+**Taux de réussite : 60 %** (3 réussis sur 5 cas jugés : réussis, en échec ou bloqués)
 
 | Résultat | Cas |
 | --- | --- |
@@ -140,7 +140,7 @@ def test_the_report_follows_the_interface_language() -> None:
         "# Acceptance test report: Recette 2.3\n\n"
         "- **Release:** 2.3.0\n- **State:** in progress\n- **Pass:** 2\n"
         "- **Dates:** 2026-11-23 → 2026-11-27\n\n## Results\n\n"
-        "**Pass rate: 60%** (3 passed out of 5 judged case(s): passed, failed or blocked)\n"
+        "**Pass rate: 60%** (3 passed out of 5 judged cases: passed, failed or blocked)\n"
     )
     assert "| passed | 3 |" in text and "| no result yet | 0 |" in text
     assert "| US-4 | Déposer \\| un dossier | 2 | 1 | 1 | 0 | 50% |" in text

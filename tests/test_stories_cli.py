@@ -53,7 +53,7 @@ def test_csv_round_trip_needs_the_sprints(
     assert open_workspace(target).stories.count() == 0, "nothing written"
     # Into the same workspace, sprints exist: every story is updated in place.
     assert main(["import", "stories", "--db", str(demo), str(csv)]) == 0
-    assert "0 story(s) créée(s), 26 mise(s) à jour" in capsys.readouterr().out
+    assert "0 story créée, 26 mises à jour" in capsys.readouterr().out
 
 
 def test_invalid_records_are_each_reported_and_nothing_is_written(

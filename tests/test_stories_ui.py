@@ -294,7 +294,7 @@ async def test_export_then_import_from_the_screen(
         await pilot.press("enter")
         await other_app.workers.wait_for_complete()
         await pilot.pause()
-        assert "3 story" in str(other_app.screen.query_one("#exchange-status").render())
+        assert "3 stories créées" in str(other_app.screen.query_one("#exchange-status").render())
     assert [s.title for s in other.stories.page()] == [s.title for s in backlog]
     assert [e.title for e in other.epics.all()] == ["Dépôt"]
     other.close()

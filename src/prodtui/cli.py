@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prodtui import __version__
-from prodtui.i18n import error_message, set_language, t
+from prodtui.i18n import error_message, set_language, t, tn
 from prodtui.paths import config_path, demo_dir, workspace_path
 
 if TYPE_CHECKING:
@@ -355,7 +355,7 @@ def _import_stories(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         print(f"{problem.position}: {problem.message}", file=sys.stderr)
     records = result.stories if args.keep_valid else result.importable
     if result.problems and not args.keep_valid:
-        print(f"prodtui: {t('story.import_nothing', count=len(result.problems))}", file=sys.stderr)
+        print(f"prodtui: {tn('story.import_nothing', len(result.problems))}", file=sys.stderr)
         return EXIT_USAGE
     workspace = _open(_workspace_file(args, loaded), loaded)
     try:
@@ -363,11 +363,11 @@ def _import_stories(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     except ImportRefused as refused:
         for problem in refused.problems:
             print(f"{problem.position}: {problem.message}", file=sys.stderr)
-        print(f"prodtui: {t('story.import_nothing', count=len(refused.problems))}", file=sys.stderr)
+        print(f"prodtui: {tn('story.import_nothing', len(refused.problems))}", file=sys.stderr)
         return EXIT_USAGE
     finally:
         workspace.close()
-    print(t("story.imported", created=len(outcome.created), updated=len(outcome.updated)))
+    print(outcome.summary())
     return 0
 
 
@@ -402,14 +402,7 @@ def run_import_measures(args: argparse.Namespace, workspace: Workspace) -> int:
             print(f"{problem.position}: {problem.message}", file=sys.stderr)
         print(f"prodtui: {error_message(refused)}", file=sys.stderr)
         return EXIT_USAGE
-    print(
-        t(
-            "security.imported",
-            added=len(outcome.added),
-            updated=len(outcome.updated),
-            unchanged=len(outcome.unchanged),
-        )
-    )
+    print(outcome.summary())
     return 0
 
 

@@ -49,7 +49,10 @@ def error_message(error: Exception) -> str:
     else the error's text."""
     key = getattr(error, "key", None)
     if key:
-        return t(key, **getattr(error, "params", {}))
+        params = dict(getattr(error, "params", {}))
+        if "count" in params and f"{key}.one" in catalogue("fr"):
+            return tn(key, params.pop("count"), **params)
+        return t(key, **params)
     if callable(getattr(error, "errors", None)):  # pydantic's ValidationError
         return " ".join(_validation_problem(problem) for problem in error.errors())
     return str(error)

@@ -17,7 +17,7 @@ from prodtui.domain.errors import NotFoundError, ProdtuiError
 from prodtui.domain.recette import JUDGED, Campaign, Execution, ExecutionStatus, TestCase, pass_rate
 from prodtui.domain.stories import Story
 from prodtui.exchange.files import run_text_export
-from prodtui.i18n import t
+from prodtui.i18n import t, tn
 
 if TYPE_CHECKING:
     from prodtui.store.workspace import Workspace
@@ -78,7 +78,11 @@ def _rate_line(statuses: list[ExecutionStatus]) -> str:
         return (
             f"**{t('recette.report.rate', rate=NO_VALUE)}** ({t('recette.report.nothing_judged')})"
         )
-    detail = t("recette.report.rate_detail", passed=passed, judged=judged)
+    detail = t(
+        "recette.report.rate_detail",
+        passed=tn("recette.report.passed", passed),
+        judged=tn("recette.report.judged", judged),
+    )
     return f"**{t('recette.report.rate', rate=_percent(rate))}** ({detail})"
 
 

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.exchange.junit import read_junit
-from prodtui.i18n import error_message, t
+from prodtui.i18n import error_message, tn
 from prodtui.store.recette import AutomatedImport, CampaignReadOnly, JUnitImportRefused, recette
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def run_import_junit(args: argparse.Namespace, workspace: Workspace) -> int:
     for problem in outcome.skipped:
         print(f"{problem.position}: {problem.message}", file=sys.stderr)
     if outcome.skipped:
-        kept = t("junit.kept_valid", count=len(outcome.skipped))
+        kept = tn("junit.kept_valid", len(outcome.skipped))
         print(f"prodtui: {kept}", file=sys.stderr)
     print(outcome.summary())
     return 0

@@ -30,7 +30,7 @@ from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.recette import MAX_TITLE, TestCase
 from prodtui.domain.stories import Story
 from prodtui.exchange.gherkin import parse_gherkin
-from prodtui.i18n import language, t
+from prodtui.i18n import language, t, tn
 from prodtui.store.recette import ExecutionFilter, recette
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ class GenerationResult(BaseModel):
         return t(
             "recette.cases.summary",
             story=self.story,
-            created=len(self.created),
+            created=tn("recette.cases.created", len(self.created)),
             updated=len(self.updated),
             flagged=len(self.flagged),
             disappeared=len(self.disappeared),

@@ -43,7 +43,7 @@ from prodtui.domain.security import (
     evidence_check,
     scorecard,
 )
-from prodtui.i18n import t
+from prodtui.i18n import t, tn
 from prodtui.resources import sample_file
 from prodtui.store.base import BOOKKEEPING, Repository, now
 
@@ -135,6 +135,14 @@ class ReferentialOutcome(BaseModel):
     added: list[str] = []
     updated: list[str] = []
     unchanged: list[str] = []
+
+    def summary(self) -> str:
+        return t(
+            "security.imported",
+            added=tn("security.imported_added", len(self.added)),
+            updated=tn("security.imported_updated", len(self.updated)),
+            unchanged=tn("security.imported_unchanged", len(self.unchanged)),
+        )
 
 
 REFERENTIAL_COLUMNS = ("code", "category", "title", "description", "priority", "indispensable")

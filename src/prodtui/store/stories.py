@@ -10,7 +10,7 @@ from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.items import Item
 from prodtui.domain.stories import Epic, Priority, Sprint, Story, StoryStatus
 from prodtui.exchange.story_import import ImportedStory, ImportProblem
-from prodtui.i18n import t
+from prodtui.i18n import t, tn
 from prodtui.store.base import Repository
 
 if TYPE_CHECKING:
@@ -60,6 +60,13 @@ class ImportOutcome(BaseModel):
     created: list[str] = []
     updated: list[str] = []
     skipped: list[str] = []
+
+    def summary(self) -> str:
+        return t(
+            "story.imported",
+            created=tn("story.imported_created", len(self.created)),
+            updated=tn("story.imported_updated", len(self.updated)),
+        )
 
 
 class ImportRefused(ProdtuiError):

@@ -10,7 +10,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from prodtui.domain.drafts import Draft
-from prodtui.i18n import t
+from prodtui.i18n import t, tn
 from prodtui.ui.keys import translate_bindings
 
 
@@ -29,7 +29,7 @@ class DraftsScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Static(t("drafts.title", count=len(self.drafts)), classes="dialog-title")
+            yield Static(tn("drafts.title", len(self.drafts)), classes="dialog-title")
             yield OptionList(*[self._option(d) for d in self.drafts], id="drafts-list")
             yield Static(t("drafts.hint"), classes="dialog-hint")
 

@@ -14,7 +14,7 @@ from textual.widgets import Header, Input, Select, Static
 
 from prodtui.domain.capture import parse_day
 from prodtui.domain.recette import Execution, ExecutionStatus
-from prodtui.i18n import t
+from prodtui.i18n import t, tn
 from prodtui.resources import styles_dir
 from prodtui.store.recette import ExecutionFilter
 from prodtui.ui.keys import translate_bindings
@@ -74,7 +74,7 @@ class ExecutionLogScreen(Screen[None]):
         table: LazyTable[Execution] = self.query_one(LazyTable)
         table.reload(cursor=0)
         self.query_one("#log-title", Static).update(
-            t("recette.log_title", count=table.row_count) + self._describe()
+            tn("recette.log_title", table.row_count) + self._describe()
         )
 
     def _describe(self) -> str:

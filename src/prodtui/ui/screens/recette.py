@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.recette import Campaign, CampaignState, ExecutionStatus, Progress, TestCase
-from prodtui.i18n import error_message, t
+from prodtui.i18n import error_message, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.screens.dialogs import PromptScreen
@@ -100,7 +100,11 @@ class RecetteScreen(WorkspaceScreen):
         self.table.reload(cursor=index)
         cases = self.workspace.test_cases.count()
         self.query_one("#recette-title", Static).update(
-            t("recette.title", campaigns=len(self.campaigns), cases=cases)
+            t(
+                "recette.title",
+                campaigns=tn("recette.campaigns", len(self.campaigns)),
+                cases=tn("recette.test_cases", cases),
+            )
         )
 
     def select_campaign(self, campaign_id: int) -> None:

@@ -398,14 +398,7 @@ class SecurityScreen(WorkspaceScreen):
         )
         if outcome is None:
             return
-        self.notify(
-            t(
-                "security.imported",
-                added=len(outcome.added),
-                updated=len(outcome.updated),
-                unchanged=len(outcome.unchanged),
-            )
-        )
+        self.notify(outcome.summary())
         self.refresh_data()
 
     def action_open(self, what: str) -> None:

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Select, Static
 
 from prodtui.domain.capture import parse_day
-from prodtui.i18n import format_day, t
+from prodtui.i18n import format_day, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 
@@ -86,7 +86,7 @@ class StandupSearchScreen(ModalScreen[date | None]):
                 f"{label} : {text}" if label else text,
             )
             self.hits.append(hit.day)
-        status.update(t("standup.search_count", count=len(hits)))
+        status.update(tn("standup.search_count", len(hits)))
 
     @on(Input.Submitted)
     def _to_results(self) -> None:

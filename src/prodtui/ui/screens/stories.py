@@ -12,7 +12,7 @@ from textual.widgets import Input, Static
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.stories import Story, StoryStatus, definition_of_ready
-from prodtui.i18n import error_message, t
+from prodtui.i18n import error_message, t, tn
 from prodtui.resources import styles_dir
 from prodtui.store.stories import StoryFilter
 from prodtui.ui.screens.base import WorkspaceScreen
@@ -199,7 +199,7 @@ class StoriesScreen(WorkspaceScreen):
                 f" {t('story.line', line=e.line)} : {escape(e.message)}" for e in check.errors[:5]
             ]
         else:
-            lines.append(t("story.scenarios", count=len(check.scenarios)))
+            lines.append(tn("story.scenarios", len(check.scenarios)))
         assert story.id is not None
         results = self.workspace.executions.latest_for_story(story.id, limit=8)
         if results:

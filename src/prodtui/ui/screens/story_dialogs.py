@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from prodtui.domain.capture import parse_day
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.stories import WORKFLOW, Epic, Priority, Sprint, Story, StoryStatus
-from prodtui.i18n import error_message, format_day, t
+from prodtui.i18n import error_message, format_day, t, tn
 from prodtui.store.stories import StoryFilter
 from prodtui.ui.screens.dialogs import Dialog, PromptScreen, form_bindings
 from prodtui.ui.widgets.fields import select_value
@@ -391,9 +391,7 @@ class ExchangeScreen(Dialog):
             lines = [f"{p.position} : {p.message}" for p in result.problems[:12]]
             self._status(
                 escape(
-                    t("story.import_nothing_ui", count=len(result.problems))
-                    + "\n"
-                    + "\n".join(lines)
+                    tn("story.import_nothing_ui", len(result.problems)) + "\n" + "\n".join(lines)
                 )
             )
             return
@@ -406,6 +404,4 @@ class ExchangeScreen(Dialog):
         except ProdtuiError as error:
             self._status(error_message(error))
             return
-        self._status(
-            t("story.imported", created=len(outcome.created), updated=len(outcome.updated))
-        )
+        self._status(outcome.summary())

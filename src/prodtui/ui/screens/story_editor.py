@@ -15,7 +15,7 @@ from textual.widgets import Header, Input, Label, Markdown, Select, Static
 
 from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.stories import FIBONACCI, Priority, Story
-from prodtui.i18n import error_message, language, t
+from prodtui.i18n import error_message, language, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import ConflictScreen
@@ -174,16 +174,16 @@ class StoryEditorScreen(Screen[Story | None]):
         if result.errors:
             first = result.errors[0]
             status.update(
-                t(
+                tn(
                     "story.gherkin_error",
+                    len(result.errors) - 1,
                     line=first.line,
                     message=first.message,
-                    more=len(result.errors) - 1,
                 )
             )
             status.set_classes("gherkin-bad")
         elif result.scenarios:
-            status.update(t("story.scenarios", count=len(result.scenarios)))
+            status.update(tn("story.scenarios", len(result.scenarios)))
             status.set_classes("gherkin-ok")
         else:
             status.update(t("story.no_scenario"))
