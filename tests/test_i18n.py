@@ -6,6 +6,8 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from prodtui.domain.errors import ProdtuiError
 from prodtui.i18n import (
     catalogue,
@@ -88,28 +90,48 @@ def test_no_parenthesised_plural_is_left_in_english() -> None:
     assert left == set(), left
 
 
-def test_converted_messages_agree_with_their_count() -> None:
-    assert tn("drafts.title", 1) == "1 brouillon non enregistré retrouvé"
-    assert tn("drafts.title", 2) == "2 brouillons non enregistrés retrouvés"
-    assert tn("story.scenarios", 1) == "✓ 1 scénario valide"
-    assert tn("story.scenarios", 2) == "✓ 2 scénarios valides"
-    campaigns = tn("recette.campaigns", 2)
-    assert t("recette.title", campaigns=campaigns, cases=tn("recette.test_cases", 1)) == (
-        "Recette : 2 campagnes, 1 cas de test"
-    )
-    error = ProdtuiError("story.import_refused", count=1)
-    assert error_message(error) == "Import refusé : 1 problème, rien n'a été écrit."
-    set_language("en")
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "fr",
+            [
+                "1 brouillon non enregistré retrouvé",
+                "2 brouillons non enregistrés retrouvés",
+                "✓ 1 scénario valide",
+                "✓ 2 scénarios valides",
+                "Recette : 2 campagnes, 1 cas de test",
+                "Import refusé : 1 problème, rien n'a été écrit.",
+            ],
+        ),
+        (
+            "en",
+            [
+                "1 unsaved draft found",
+                "2 unsaved drafts found",
+                "✓ 1 valid scenario",
+                "✓ 2 valid scenarios",
+                "Acceptance · 2 campaigns · 1 test case",
+                "Import refused: 1 problem found; nothing was written.",
+            ],
+        ),
+    ],
+)
+def test_converted_messages_agree_with_their_count(language: str, expected: list[str]) -> None:
+    set_language(language)
     try:
-        assert tn("drafts.title", 1) == "1 unsaved draft found"
-        assert tn("drafts.title", 2) == "2 unsaved drafts found"
-        assert tn("story.scenarios", 1) == "✓ 1 valid scenario"
-        assert tn("story.scenarios", 2) == "✓ 2 valid scenarios"
-        campaigns = tn("recette.campaigns", 1)
-        assert t("recette.title", campaigns=campaigns, cases=tn("recette.test_cases", 2)) == (
-            "Acceptance · 1 campaign · 2 test cases"
+        title = t(
+            "recette.title",
+            campaigns=tn("recette.campaigns", 2),
+            cases=tn("recette.test_cases", 1),
         )
-        error = ProdtuiError("story.import_refused", count=2)
-        assert error_message(error) == "Import refused: 2 problems found; nothing was written."
+        assert [
+            tn("drafts.title", 1),
+            tn("drafts.title", 2),
+            tn("story.scenarios", 1),
+            tn("story.scenarios", 2),
+            title,
+            error_message(ProdtuiError("story.import_refused", count=1)),
+        ] == expected
     finally:
         set_language("fr")
