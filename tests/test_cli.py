@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from prodtui import __version__
-from prodtui.cli import main
+from prodtui.cli import build_parser, main, parse_args
 from prodtui.domain.items import Item, ItemKind
 from prodtui.store import open_workspace
 from prodtui.store.migrations import LATEST_VERSION
@@ -30,6 +30,40 @@ def test_help_and_version_from_the_installed_command() -> None:
         assert word in help_run.stdout
     version_run = run("--version")
     assert version_run.returncode == 0 and __version__ in version_run.stdout
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--db", "work.db", "--lang", "en", "--read-only"],
+        ["--config", "c.toml", "--db=work.db"],
+        ["--rea"],  # an abbreviation, as argparse allows
+        ["--db", "capture"],  # a file named like a command
+        ["--db", "w.db", "capture", "+ relancer", "@ana"],
+        ["demo", "--size", "large", "--out", "big.db"],
+    ],
+)
+def test_the_app_options_parse_as_with_the_full_parser(argv: list[str]) -> None:
+    assert parse_args(argv) == build_parser().parse_args(argv)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--lang", "de"], "invalid choice: 'de'"),
+        (["--db"], "expected one argument"),
+        (["bogus"], "invalid choice: 'bogus'"),
+    ],
+)
+def test_bad_options_are_reported_by_the_full_parser(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        parse_args(argv)
+    assert stop.value.code == 2
+    error = capsys.readouterr().err
+    assert "COMMAND ..." in error and expected in error
 
 
 def test_capture_from_the_shell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,7 +7,7 @@ import gc
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from prodtui import __version__
 from prodtui.i18n import error_message, set_language, t, tn
@@ -45,15 +45,45 @@ def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
+def _app_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--version", action="version", version=f"prodtui {__version__}")
+    _common_options(parser, suppress=False)
+    parser.add_argument("--read-only", action="store_true", help="open the workspace read-only")
+
+
+class _AppOnlyParser(argparse.ArgumentParser):
+    """The options of the app alone; any error is left to the full parser to report."""
+
+    def __init__(self) -> None:
+        super().__init__(prog="prodtui", add_help=False)
+        _app_options(self)
+
+    def error(self, message: str) -> NoReturn:
+        raise argparse.ArgumentError(None, message)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Opening the app, with its options only, is the common case: it is parsed without
+    building the parsers of every subcommand (a few ms of the first paint). Anything
+    else (a command, `--help`, an error) goes to the full parser."""
+    tokens = sys.argv[1:] if argv is None else argv
+    try:
+        args, rest = _AppOnlyParser().parse_known_args(tokens)
+    except argparse.ArgumentError:
+        rest = tokens
+    if rest:
+        return build_parser().parse_args(tokens)
+    args.command = None
+    return args
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="prodtui",
         description="A keyboard-first terminal workspace for product managers of public "
         "digital services: stand-up, user stories, recette, security.",
     )
-    parser.add_argument("--version", action="version", version=f"prodtui {__version__}")
-    _common_options(parser, suppress=False)
-    parser.add_argument("--read-only", action="store_true", help="open the workspace read-only")
+    _app_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     capture = commands.add_parser("capture", help="capture one line into the inbox")
@@ -185,7 +215,7 @@ def _main(argv: list[str] | None) -> int:
     from prodtui.config import load_settings
     from prodtui.domain.errors import ProdtuiError
 
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     cfg_path = config_path(args.config)
     loaded = load_settings(cfg_path)
     set_language(args.lang or loaded.settings.language)
@@ -202,10 +232,6 @@ def _main(argv: list[str] | None) -> int:
             return _export_recette(args, loaded)
         if args.command == "export" and args.what == "dossier":
             return _export_dossier(args, loaded)
-        if args.command == "export" and args.what in ("raci", "json"):
-            return _export_raci_or_json(args, loaded)
-        if args.command == "import" and args.what == "json":
-            return _import_json(args, loaded)
         if args.command == "export" and args.what in ("raci", "json"):
             return _export_raci_or_json(args, loaded)
         if args.command == "import" and args.what == "json":

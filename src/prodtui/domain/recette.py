@@ -240,6 +240,8 @@ class Execution(BaseModel):
 class CommandRun(BaseModel):
     """One run of a campaign's automated suite."""
 
+    model_config = ConfigDict(defer_build=True)
+
     id: int | None = None
     campaign_id: int
     command: CleanText = Field(min_length=1, max_length=2_000)
@@ -279,6 +281,8 @@ def output_tail(text: str, limit: int = OUTPUT_TAIL_CHARS) -> str:
 class AutomatedResult(BaseModel):
     """One `<testcase>` of a report, mapped to a status; `key` is `TC-n` when the report
     names a case, else the case is found (or created) by `automation_key`."""
+
+    model_config = ConfigDict(defer_build=True)
 
     position: str
     """Where it is in the report, to point at it in a message."""
@@ -340,6 +344,8 @@ def is_done(status: ExecutionStatus | None) -> bool:
 
 
 class Progress(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     total: int
     counts: dict[ExecutionStatus, int]
     pending: int
@@ -402,6 +408,8 @@ def rerun_selection(
 
 class RunnerPlan(BaseModel):
     """Where a campaign's current pass stands: what the guided runner needs."""
+
+    model_config = ConfigDict(defer_build=True)
 
     pass_number: int
     scope: list[int]
