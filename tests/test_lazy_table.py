@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 
 from prodtui.ui.widgets.lazy_table import MIN_SHARED, SHRUNK, Column, LazyTable, ListTable
 
@@ -79,3 +80,23 @@ async def test_the_header_stays_and_odd_rows_are_striped() -> None:
 
         assert background(1) != background(2), "row 1 (the second) is striped"
         assert background(1) == background(4), "blank lines past the end are plain"
+
+
+async def test_a_cursor_move_repaints_two_rows_not_the_table() -> None:
+    app = Harness([f"ligne {n}" for n in range(50)])
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        table: ListTable[str] = app.query_one(ListTable)
+        asked: list[tuple[Region, ...]] = []
+        whole = table.refresh
+
+        def refresh(*regions: Region, **options: bool) -> ListTable[str]:
+            asked.append(regions)
+            return whole(*regions, **options)
+
+        table.refresh = refresh  # type: ignore[method-assign]
+        table.cursor = 3
+        assert len(asked) == 2 and all(regions for regions in asked), "two rows, by region"
+        asked.clear()
+        table.cursor = 40  # out of view: the table scrolls, and is drawn again as a whole
+        assert () in asked

@@ -371,6 +371,30 @@ def test_a_cases_history_spans_campaigns_page_by_page(rc: Recette) -> None:
     assert all(e.case_id == case.id for e in history)
 
 
+def test_a_storys_latest_results_are_one_per_case_newest_first(
+    rc: Recette, workspace: Workspace
+) -> None:
+    story = workspace.stories.add(Story(title="Payer en ligne"))
+    elsewhere = workspace.stories.add(Story(title="Autre"))
+    first, second, third = (
+        rc.test_cases.add(Case(title=f"Paiement {n}", story_id=story.id)) for n in range(3)
+    )
+    unrelated = rc.test_cases.add(Case(title="Ailleurs", story_id=elsewhere.id))
+    v1 = rc.campaigns.add(Campaign(name="v1"))
+    v2 = rc.campaigns.add(Campaign(name="v2"))
+    rc.executions.record(v1, first, FAIL, "Refusé")
+    rc.executions.record(v1, second, PASS)
+    latest_first = rc.executions.record(v2, first, PASS)
+    rc.executions.record(v2, unrelated, BLOCKED, "Bloqué")
+    latest_second = rc.executions.record(v2, second, SKIPPED)
+    # `third` never ran: no result to show for it.
+
+    latest = rc.executions.latest_for_story(story.id)  # type: ignore[arg-type]
+    assert latest == [latest_second, latest_first]
+    assert rc.executions.latest_for_story(story.id, limit=1) == [latest_second]  # type: ignore[arg-type]
+    assert third.id not in {e.case_id for e in latest}
+
+
 # -- command runs -------------------------------------------------------------------------
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from textual.widgets import Input, OptionList, Select, TextArea
+from textual.widgets import Input, OptionList, Select, Static, TextArea
 
+from prodtui.domain.capture import parse_capture
 from prodtui.domain.stories import Epic, Priority, Sprint, Story, StoryStatus
 from prodtui.store import Workspace
 from prodtui.ui.screens.dialogs import ConfirmScreen, PromptScreen
 from prodtui.ui.screens.stories import StoriesScreen
 from prodtui.ui.screens.story_editor import StoryEditorScreen
-from tests.conftest import AppFactory
+from tests.conftest import TODAY, AppFactory
 
 GOOD_CRITERIA = """\
 Scénario: Dépôt complet
@@ -312,3 +313,30 @@ async def test_markup_like_text_is_shown_as_typed(
         await pilot.press("ctrl+n", *"+ [red]texte[/red] @x", "enter")
         await pilot.pause()
     assert workspace.items.inbox()[0].text == "[red]texte[/red] @x"
+
+
+async def test_the_preview_follows_the_cursor_and_the_workspace(
+    make_app: AppFactory, workspace: Workspace, backlog: list[Story]
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 50)) as pilot:
+        screen = await open_stories(pilot)
+        preview = screen.query_one("#stories-preview-text", Static)
+
+        def shown() -> str:
+            return str(preview.render())
+
+        first, second = screen.table.item(0), screen.table.item(1)
+        assert first and second and first.key in shown()
+        # Written as the cursor moves, so that the frame drawing the cursor draws it too.
+        screen.table.cursor = 1
+        assert second.key in shown()
+        await pilot.press("up")
+        assert first.key in shown() and "✗ Aucun bloquant ouvert lié" not in shown()
+
+        # A blocker raised on the story shown: the same row, a new preview.
+        workspace.items.capture(parse_capture(f"! en attente du DPO #{first.key}", TODAY))
+        app.refresh_screen_data()
+        await pilot.pause()
+        assert screen.table.cursor == 0
+        assert "✗ Aucun bloquant ouvert lié" in shown()

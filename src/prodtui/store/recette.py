@@ -383,10 +383,14 @@ class ExecutionRepository:
 
     def latest_for_story(self, story_id: int, limit: int = 20) -> list[Execution]:
         """The latest result of each case linked to a story, newest first."""
-        latest: dict[int, Execution] = {}
-        for execution in self.log(ExecutionFilter(story_id=story_id), limit=200):
-            latest.setdefault(execution.case_id, execution)
-        return list(latest.values())[:limit]
+        # Executions are append-only: a case's latest is its max(id), on executions_case.
+        rows = self.ws.rows(
+            "SELECT * FROM executions WHERE id IN (SELECT max(id) FROM executions"
+            " WHERE case_id IN (SELECT id FROM test_cases WHERE story_id = ?) GROUP BY case_id)"
+            " ORDER BY id DESC LIMIT ?",
+            [story_id, limit],
+        )
+        return [_execution(row) for row in rows]
 
     def _open_campaign(self, campaign: Campaign | int) -> Campaign:
         campaigns = CampaignRepository(self.ws)

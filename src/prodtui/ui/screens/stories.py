@@ -52,6 +52,8 @@ class StoriesScreen(WorkspaceScreen):
         super().__init__()
         self.filter = StoryFilter()
         self._preview_pending = False
+        # What the preview shows: the story and the workspace as they were then.
+        self._previewed: tuple[object, ...] | None = None
         self.epics: dict[int, str] = {}
         self.sprints: dict[int, str] = {}
 
@@ -82,6 +84,9 @@ class StoriesScreen(WorkspaceScreen):
 
     def on_mount(self) -> None:
         self.table.focus()
+        # The preview follows the cursor in the frame that draws the moved cursor: a
+        # watcher runs as the cursor moves, the Highlighted message only after that frame.
+        self.watch(self.table, "cursor", self._preview, init=False)
 
     @property
     def table(self) -> LazyTable[Story]:
@@ -150,7 +155,8 @@ class StoriesScreen(WorkspaceScreen):
 
     @on(LazyTable.Highlighted, "#stories-table")
     def _show_preview(self) -> None:
-        self.call_after_refresh(self._preview)
+        # After a reload (the cursor may stay on its row while the rows change).
+        self._preview()
 
     def on_screen_resume(self) -> None:
         if self._preview_pending:
@@ -163,6 +169,10 @@ class StoriesScreen(WorkspaceScreen):
         if self._preview_pending:
             return
         story = self.selected()
+        shown = (story and (story.id, story.version), self.prodtui.data_generation())
+        if shown == self._previewed:
+            return
+        self._previewed = shown
         target = self.query_one("#stories-preview-text", Static)
         if story is None:
             target.update(t("story.empty"))

@@ -68,7 +68,8 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=Fals
         Binding("enter", "select", "Select", show=False),
     ]
 
-    cursor: reactive[int] = reactive(0, init=False)
+    # Not repainted as a whole on a move: watch_cursor repaints the two rows that change.
+    cursor: reactive[int] = reactive(0, init=False, repaint=False)
 
     class Highlighted(Message):
         def __init__(self, table: LazyTable[Any], index: int) -> None:
