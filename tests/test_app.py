@@ -258,6 +258,27 @@ async def test_inbox_triage_keys(make_app: AppFactory, workspace: Workspace) -> 
         assert table.row_count == 1
 
 
+async def test_a_capture_changed_elsewhere_since_listed_is_not_deleted(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    item = workspace.items.add(Item(text="relancer la DSI"))
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        # Another session edits it while the inbox lists the old text.
+        other = open_workspace(workspace.path, author="Bob")
+        other.items.save(item.model_copy(update={"text": "relancer la DSI lundi"}))
+        other.close()
+        await pilot.press("d")
+        await pilot.pause()
+        assert any("Modifié entre-temps" in str(message) for message in messages(app))
+        assert workspace.items.get(item.id).text == "relancer la DSI lundi"
+        await pilot.press("d")  # now listed as it is: deleted, with undo
+        await pilot.pause()
+        assert workspace.items.count(inbox_only=False) == 0
+
+
 async def test_the_inbox_reaches_every_capture_and_keeps_the_cursor_on_its_item(
     make_app: AppFactory, workspace: Workspace
 ) -> None:

@@ -120,9 +120,9 @@ def test_a_real_pytest_report_is_imported_with_its_mapping(
     assert run_import_junit(args(path), workspace) == 0
     out, err = capsys.readouterr()
     assert err == "" and len(out.strip().splitlines()) == 1
-    assert "5 résultat(s) importé(s) dans « Recette v1.5 », passe 1 — " in out
+    assert "5 résultats importés dans « Recette v1.5 », passe 1 — " in out
     assert "réussi : 2, en échec : 1, bloqué : 1, non exécuté : 1" in out
-    assert "1 cas désigné(s) par leur clé, 4 cas automatisé(s) dont 4 créé(s)" in out
+    assert "1 cas désigné par sa clé, 4 cas automatisés dont 4 créés" in out
 
     latest = rc.executions.latest_per_case(campaign)
     by_title = {e.case.title: e for e in latest.values()}
@@ -245,7 +245,7 @@ def test_an_unknown_key_refuses_the_whole_import_unless_keeping_the_valid_part(
         rc.executions.import_automated(campaign, read_junit(path).results)
     assert run_import_junit(args(path, keep_valid=True), workspace) == 0
     out, err = capsys.readouterr()
-    assert "TC-99" in err and "1 résultat(s) importé(s)" in out
+    assert "TC-99" in err and "1 résultat importé" in out
     assert rc.executions.count() == 1
 
 

@@ -38,6 +38,35 @@ def test_two_sessions_editing_the_same_row_give_a_conflict(tmp_path: Path) -> No
     bob.close()
 
 
+def test_a_delete_of_a_row_saved_elsewhere_since_is_refused(tmp_path: Path) -> None:
+    from prodtui.domain.recette import TestCase
+    from prodtui.store.recette import recette
+
+    path = tmp_path / "shared.db"
+    alice = open_workspace(path, author="Alice")
+    bob = open_workspace(path, author="Bob")
+    item = alice.items.add(Item(text="Relancer la DSI"))
+    case = recette(alice).test_cases.add(TestCase(title="Connexion"))
+    seen_item, seen_case = bob.items.get(item.id), recette(bob).test_cases.get(case.id)
+
+    alice.items.save(item.model_copy(update={"text": "Relancer la DSI lundi"}))
+    recette(alice).test_cases.save(case.edit(title="Connexion FranceConnect"))
+    with pytest.raises(ConflictError) as caught:
+        bob.items.delete(seen_item.id, seen_item.version)
+    assert caught.value.theirs.text == "Relancer la DSI lundi"
+    with pytest.raises(ConflictError):
+        recette(bob).test_cases.delete(seen_case)
+    assert alice.items.get(item.id).text == "Relancer la DSI lundi"
+    assert recette(alice).test_cases.get(case.id).title == "Connexion FranceConnect"
+
+    # Read again, they go.
+    bob.items.delete(item.id, bob.items.get(item.id).version)
+    recette(bob).test_cases.delete(recette(bob).test_cases.get(case.id))
+    assert bob.items.count(inbox_only=False) == 0 and recette(bob).test_cases.ids() == []
+    alice.close()
+    bob.close()
+
+
 def test_every_change_is_in_the_audit_log(workspace: Workspace) -> None:
     item = workspace.items.add(Item(text="Préparer la démo", kind=ItemKind.ACTION))
     item = workspace.items.save(

@@ -58,9 +58,10 @@ class ItemRepository(Repository[Item]):
         }
         return self._update(item.model_copy(update=update))  # type: ignore[arg-type]
 
-    def delete(self, item_id: int) -> Item:
-        """Delete and return the item, so the caller can offer to undo."""
-        return self._delete(item_id)
+    def delete(self, item_id: int, version: int | None = None) -> Item:
+        """Delete and return the item, so the caller can offer to undo. With the version
+        the user saw, refused (ConflictError) when another session saved it since."""
+        return self._delete(item_id, version)
 
     def restore(self, item: Item) -> Item:
         """Undo a delete: the item comes back with its number."""

@@ -35,7 +35,7 @@ from prodtui.domain.recette import (
 )
 from prodtui.domain.stories import StoryStatus
 from prodtui.exchange.story_import import ImportProblem
-from prodtui.i18n import t
+from prodtui.i18n import t, tn
 from prodtui.store.base import Repository, now
 
 if TYPE_CHECKING:
@@ -181,7 +181,8 @@ class TestCaseRepository(Repository[TestCase]):
         return self._update(case)
 
     def delete(self, case: TestCase) -> TestCase:
-        """Only a case never run: the log keeps pointing at the others."""
+        """Only a case never run: the log keeps pointing at the others. The case as the
+        caller read it: one saved by another session since is not deleted (ConflictError)."""
         assert case.id is not None
         with self.ws.transaction():
             used = self.ws.conn.execute(
@@ -189,7 +190,7 @@ class TestCaseRepository(Repository[TestCase]):
             ).fetchone()
             if used:
                 raise ProdtuiError("recette.case_has_results", case=case.key)
-            return self._delete(case.id)
+            return self._delete(case.id, case.version)
 
     def by_number(self, number: int) -> TestCase | None:
         rows = self.ws.rows("SELECT * FROM test_cases WHERE number = ?", [number])
@@ -310,13 +311,13 @@ class AutomatedImport(BaseModel):
         )
         return t(
             "junit.imported",
-            count=self.recorded,
+            results=tn("junit.results", self.recorded),
             campaign=self.campaign,
             run=self.pass_number,
             statuses=statuses or "0",
-            linked=len(self.linked),
-            automated=len(self.created) + len(self.reused),
-            created=len(self.created),
+            linked=tn("junit.linked", len(self.linked)),
+            automated=tn("junit.automated", len(self.created) + len(self.reused)),
+            created=tn("junit.created", len(self.created)),
         )
 
 

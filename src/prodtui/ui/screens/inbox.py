@@ -164,12 +164,15 @@ class InboxScreen(WorkspaceScreen):
                 self.notify(t("inbox.triaged", key=item.key))
 
     def action_delete(self) -> None:
-        if (item_id := self.selected_id()) is None:
+        shown = self.table.item(self.table.cursor)
+        if shown is None or shown.id is None:
             return
         try:
-            item = self.workspace.items.delete(item_id)
+            # The capture as listed: one changed by another session since is kept.
+            item = self.workspace.items.delete(shown.id, shown.version)
         except ProdtuiError as error:
             self.notify(error_message(error), severity="error")
+            self.refresh_data()
             return
         self.deleted.append(item)
         self.notify(t("inbox.deleted", key=item.key))
