@@ -12,6 +12,7 @@ import pytest
 from pydantic import ValidationError
 from textual.widgets import DataTable, Input, Select
 
+from prodtui.domain.errors import ConflictError
 from prodtui.domain.homologation import (
     Countdown,
     ExpiryLevel,
@@ -29,6 +30,7 @@ from prodtui.homologation_text import countdown_text
 from prodtui.resources import sample_file
 from prodtui.store import Workspace, open_workspace
 from prodtui.store.migrations import migration_scripts, split_statements
+from prodtui.ui.screens.dialogs import ConfirmScreen
 from prodtui.ui.screens.homologation import (
     DecisionFormScreen,
     HomologationScreen,
@@ -161,6 +163,37 @@ def test_steps_are_loaded_from_the_sample_data_once(workspace: Workspace) -> Non
     assert repo.steps()[0].title == "Stratégie"
 
 
+def test_the_team_adds_moves_and_deletes_its_steps(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    mine, other = open_workspace(path, author="Alice"), open_workspace(path, author="Bob")
+    repo = mine.homologation
+    repo.load_shipped_steps()
+    own = repo.add_step(HomologationStep(position=0, key="audit", title="Revue du PSSI"))
+    assert own.key is None, "a step added by the team is its own, whatever it was given"
+    assert (own.position, repo.steps()[-1].id) == (11, own.id)
+
+    moved = repo.move_step(own, -1)
+    assert [s.id for s in moved][-2:] == [own.id, repo.steps()[-1].id]
+    assert [s.position for s in moved] == list(range(1, 12))
+    assert any(e.field == "position" for e in mine.audit.history("homologation_steps", own.id))
+
+    # Bob deletes the step as he saw it; Alice edited it meanwhile: it stays.
+    seen = other.homologation.get(own.id)  # type: ignore[arg-type]
+    repo.save_step(repo.get(own.id).edit(notes="Avec le RSSI"))  # type: ignore[arg-type]
+    with pytest.raises(ConflictError):
+        other.homologation.delete_step(own.id, seen.version)  # type: ignore[arg-type]
+    current = other.homologation.get(own.id)  # type: ignore[arg-type]
+    other.homologation.delete_step(own.id, current.version)  # type: ignore[arg-type]
+    assert repo.step_count() == 10
+
+    # Steps the team deleted, all of them, do not come back on the next visit.
+    for step in repo.steps():
+        repo.delete_step(step.id, step.version)  # type: ignore[arg-type]
+    assert repo.load_shipped_steps() == 0 and repo.steps() == []
+    mine.close()
+    other.close()
+
+
 def test_decisions_and_the_countdown(workspace: Workspace) -> None:
     repo = workspace.homologation
     assert repo.current_decision() is None and repo.countdown(TODAY) is None
@@ -230,6 +263,46 @@ async def test_steps_load_on_first_visit_and_cycle_with_keys(
         await pilot.press("5", "h")
         await pilot.pause()
         assert workspace.homologation.step_count() == 10
+
+
+async def test_steps_are_added_moved_and_deleted_with_keys(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5", "h")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HomologationScreen)
+        table = screen.query_one(DataTable)
+
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, StepFormScreen)
+        await pilot.press(*"Revue avec la CNIL", "tab", *"15/01/2027", "tab", *"AIPD jointe")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen and table.row_count == 11
+        added = workspace.homologation.steps()[-1]
+        assert (added.title, added.date, added.notes) == (
+            "Revue avec la CNIL",
+            date(2027, 1, 15),
+            "AIPD jointe",
+        )
+        assert table.cursor_row == 10, "the cursor is on the new step"
+
+        await pilot.press("shift+up", "shift+up")
+        await pilot.pause()
+        assert [s.id for s in workspace.homologation.steps()].index(added.id) == 8
+        assert table.cursor_row == 8, "the cursor follows the step"
+
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("o")
+        await pilot.pause()
+        assert workspace.homologation.step_count() == 10
+        assert added.id not in [s.id for s in workspace.homologation.steps()]
 
 
 async def test_recording_a_decision_through_the_form(

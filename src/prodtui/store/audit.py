@@ -22,6 +22,13 @@ class AuditRepository:
             [now(), self.ws.author, entity, entity_id, field, to_text(old), to_text(new)],
         )
 
+    def ever_written(self, entity: str) -> bool:
+        """Whether any row of `entity` was ever created, changed or deleted."""
+        found = self.ws.conn.execute(
+            "SELECT 1 FROM audit_log WHERE entity = ? LIMIT 1", [entity]
+        ).fetchone()
+        return found is not None
+
     def history(
         self, entity: str, entity_id: int, *, limit: int = 100, before_id: int | None = None
     ) -> list[AuditEntry]:

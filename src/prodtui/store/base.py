@@ -115,6 +115,38 @@ class Repository(Generic[RecordT]):
         return record
 
 
+class OrderedRepository(Repository[RecordT]):
+    """Rows kept in the user's order by their `position` column (tables of tens of rows:
+    the RACI activities, the homologation steps)."""
+
+    def ordered(self) -> list[RecordT]:
+        rows = self.ws.rows(f"SELECT * FROM {self.table} ORDER BY position, id")
+        return [self.model.model_validate(row) for row in rows]
+
+    def _append(self, record: RecordT) -> RecordT:
+        """A new row at the bottom."""
+        with self.ws.transaction():
+            last = self.ws.conn.execute(
+                f"SELECT coalesce(max(position), 0) FROM {self.table}"
+            ).fetchone()[0]
+            return self._insert(record.edit(id=None, version=0, position=int(last) + 1))
+
+    def _move(self, record: RecordT, offset: int) -> list[RecordT]:
+        """Move a row up (-1) or down (+1); positions are renumbered 1, 2, 3… and each
+        change is audited. Returns the new order."""
+        with self.ws.transaction():
+            rows = self.ordered()
+            index = next((i for i, row in enumerate(rows) if row.id == record.id), None)
+            if index is None:
+                raise NotFoundError(self.table, record.id or 0)
+            target = min(max(index + offset, 0), len(rows) - 1)
+            rows.insert(target, rows.pop(index))
+            for position, row in enumerate(rows, start=1):
+                if getattr(row, "position", None) != position:
+                    self._update(row.edit(position=position))
+        return self.ordered()
+
+
 def audit_summary(row: dict[str, Any]) -> str:
     """How a whole record is written in the audit log when it is created or deleted."""
     return json.dumps(

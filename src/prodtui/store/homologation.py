@@ -17,7 +17,7 @@ from prodtui.domain.homologation import (
     current_decision,
 )
 from prodtui.resources import sample_file
-from prodtui.store.base import Repository
+from prodtui.store.base import OrderedRepository, Repository
 
 if TYPE_CHECKING:
     from prodtui.store.workspace import Workspace
@@ -30,7 +30,7 @@ class _DecisionTable(Repository[HomologationDecision]):
     model = HomologationDecision
 
 
-class HomologationRepository(Repository[HomologationStep]):
+class HomologationRepository(OrderedRepository[HomologationStep]):
     """Steps are this repository's records; decisions go through `record_decision`."""
 
     table = "homologation_steps"
@@ -43,15 +43,15 @@ class HomologationRepository(Repository[HomologationStep]):
     # -- steps ------------------------------------------------------------------------------
 
     def steps(self) -> list[HomologationStep]:
-        rows = self.ws.rows("SELECT * FROM homologation_steps ORDER BY position, id")
-        return [HomologationStep.model_validate(row) for row in rows]
+        return self.ordered()
 
     def step_count(self) -> int:
         return int(self.ws.conn.execute("SELECT count(*) FROM homologation_steps").fetchone()[0])
 
     def load_shipped_steps(self) -> int:
-        """Copy the shipped steps into a workspace that has none; returns how many were
-        added (0 when the workspace already had steps: they are never duplicated)."""
+        """Copy the shipped steps into a workspace that never had any; returns how many
+        were added (0 when the workspace has or had steps: they are never duplicated, and
+        steps the team deleted do not come back)."""
         # Imported here: the sample models are many, and Today reads this repository at
         # start-up without ever loading steps.
         from prodtui.domain.sample import HomologationReferential, parse_sample
@@ -61,7 +61,7 @@ class HomologationRepository(Repository[HomologationStep]):
         )
         with self.ws.transaction():
             # Counted inside the write lock: two sessions opening at once load them once.
-            if self.step_count():
+            if self.step_count() or self.ws.audit.ever_written(self.table):
                 return 0
             for position, step in enumerate(referential.steps, start=1):
                 self._insert(HomologationStep(position=position, key=step.key, title=step.title))
@@ -70,6 +70,19 @@ class HomologationRepository(Repository[HomologationStep]):
     def save_step(self, step: HomologationStep) -> HomologationStep:
         """Save an edited step if nobody saved it since it was read (else ConflictError)."""
         return self._update(step)
+
+    def add_step(self, step: HomologationStep) -> HomologationStep:
+        """A step of the team's own, after the others."""
+        return self._append(step.edit(key=None))
+
+    def delete_step(self, step_id: int, version: int | None = None) -> HomologationStep:
+        """Delete a step; with the version the user saw, refused (ConflictError) when
+        another session saved it since."""
+        return self._delete(step_id, version)
+
+    def move_step(self, step: HomologationStep, offset: int) -> list[HomologationStep]:
+        """Move a step up (-1) or down (+1), renumbering the positions (each audited)."""
+        return self._move(step, offset)
 
     def cycle_status(self, step: HomologationStep) -> HomologationStep:
         """todo → in progress → done → todo."""

@@ -28,7 +28,7 @@ from prodtui.homologation_text import decision_state
 from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import Dialog, PromptScreen, form_bindings
+from prodtui.ui.screens.dialogs import ConfirmScreen, Dialog, PromptScreen, form_bindings
 from prodtui.ui.widgets.fields import select_value
 from prodtui.ui.widgets.key_bar import KeyBar
 
@@ -61,7 +61,15 @@ class HomologationScreen(Screen[None]):
     BINDINGS = [
         Binding("s", "cycle", "homologation.key.cycle", id="homologation.cycle"),
         Binding("e", "edit", "key.edit", id="homologation.edit"),
+        Binding("n", "new", "homologation.key.new", id="homologation.new"),
         Binding("d", "decide", "homologation.key.decide", id="homologation.decide"),
+        Binding(
+            "delete", "delete", "homologation.key.delete", show=False, id="homologation.delete"
+        ),
+        Binding("shift+up", "move(-1)", "homologation.key.up", show=False, id="homologation.up"),
+        Binding(
+            "shift+down", "move(1)", "homologation.key.down", show=False, id="homologation.down"
+        ),
         Binding("escape", "close", "key.close", id="homologation.close"),
     ]
 
@@ -105,7 +113,8 @@ class HomologationScreen(Screen[None]):
         self.refresh_data()
         self.query_one(DataTable).focus()
 
-    def refresh_data(self) -> None:
+    def refresh_data(self, select: int | None = None) -> None:
+        """Reload; the cursor stays on its row, or goes to the step `select`."""
         if not self.ready:  # the app reloads every screen of the stack, even unmounted
             return
         repo = self.workspace.homologation
@@ -140,6 +149,9 @@ class HomologationScreen(Screen[None]):
                 " ".join(step.notes.split()),
                 key=str(step.id),
             )
+        ids = [step.id for step in self.steps]
+        if select in ids:
+            row = ids.index(select)
         if self.steps:
             table.move_cursor(row=min(max(row, 0), len(self.steps) - 1))
 
@@ -160,6 +172,41 @@ class HomologationScreen(Screen[None]):
         if step := self.selected():
             self.app.push_screen(StepFormScreen(step), lambda _: self.refresh_data())
 
+    def action_new(self) -> None:
+        def added(step: HomologationStep | None) -> None:
+            self.refresh_data(select=step.id if step else None)
+
+        self.app.push_screen(StepFormScreen(None), added)
+
+    def action_delete(self) -> None:
+        step = self.selected()
+        if step is None or step.id is None:
+            return
+        step_id, version = step.id, step.version
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:  # refused when changed elsewhere since: the table shows it anew
+                self.workspace.homologation.delete_step(step_id, version)
+            except ProdtuiError as error:
+                self.notify(error_message(error), severity="error", markup=False)
+            else:
+                self.notify(t("homologation.step_deleted", title=step.title), markup=False)
+            self.refresh_data()
+
+        self.app.push_screen(
+            ConfirmScreen(t("homologation.confirm_delete", title=step.title)), answered
+        )
+
+    def action_move(self, offset: int) -> None:
+        if step := self.selected():
+            try:
+                self.workspace.homologation.move_step(step, offset)
+            except ProdtuiError as error:
+                self.notify(error_message(error), severity="error", markup=False)
+            self.refresh_data(select=step.id)
+
     def on_data_table_row_selected(self) -> None:
         self.action_edit()
 
@@ -171,30 +218,34 @@ class HomologationScreen(Screen[None]):
 
 
 class StepFormScreen(Dialog):
-    """A step's title, date and notes (its status cycles with `s` on the tracker)."""
+    """A step's title, date and notes (its status cycles with `s` on the tracker); a new
+    step of the team's own when `step` is None."""
 
     CSS_PATH = styles_dir() / "homologation.tcss"
     BINDINGS = form_bindings("step_form")
 
-    def __init__(self, step: HomologationStep) -> None:
+    def __init__(self, step: HomologationStep | None) -> None:
         super().__init__()
         self.step = step
 
     def compose(self) -> ComposeResult:
         step = self.step
+        title = "homologation.step_title" if step else "homologation.new_step_title"
         with Vertical(classes="dialog wide"):
-            yield Static(t("homologation.step_title"), classes="dialog-title")
+            yield Static(t(title), classes="dialog-title")
             yield Label(t("homologation.col.title"))
-            yield Input(step.title, id="sf-title", max_length=300, select_on_focus=False)
+            yield Input(
+                step.title if step else "", id="sf-title", max_length=300, select_on_focus=False
+            )
             yield Label(t("homologation.field.date"))
             yield Input(
-                step.date.isoformat() if step.date else "",
+                step.date.isoformat() if step and step.date else "",
                 placeholder=t("homologation.date_placeholder"),
                 id="sf-date",
                 select_on_focus=False,
             )
             yield Label(t("homologation.col.notes"))
-            yield Input(step.notes, id="sf-notes", select_on_focus=False)
+            yield Input(step.notes if step else "", id="sf-notes", select_on_focus=False)
             yield Static("", id="sf-error", classes="dialog-error", markup=False)
             yield Static(t("homologation.form_hint"), classes="dialog-hint")
 
@@ -203,19 +254,22 @@ class StepFormScreen(Dialog):
         text = self.query_one("#sf-date", Input).value.strip()
         today = self.app.today()  # type: ignore[attr-defined]
         # A step already done happened in the past; any other is planned ahead.
-        parse = parse_day if self.step.status is StepStatus.DONE else parse_due_date
-        day = parse(text, today) if text else None
+        done = self.step is not None and self.step.status is StepStatus.DONE
+        day = (parse_day if done else parse_due_date)(text, today) if text else None
         if text and day is None:
             error.update(t("homologation.bad_date", value=text))
             return
+        fields = {
+            "title": self.query_one("#sf-title", Input).value,
+            "date": day,
+            "notes": self.query_one("#sf-notes", Input).value,
+        }
+        repo = self.workspace.homologation
         try:
-            saved = self.workspace.homologation.save_step(
-                self.step.edit(
-                    title=self.query_one("#sf-title", Input).value,
-                    date=day,
-                    notes=self.query_one("#sf-notes", Input).value,
-                )
-            )
+            if self.step is None:
+                saved = repo.add_step(HomologationStep(position=0, **fields))
+            else:
+                saved = repo.save_step(self.step.edit(**fields))
         except ConflictError as conflict:
             self._resolve(conflict)
             return
