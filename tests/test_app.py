@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -178,40 +177,6 @@ async def test_a_burst_of_keys_saves_the_line_typed_before_enter_and_nothing_is_
         assert not isinstance(app.screen, CaptureScreen)
         assert workspace.items.inbox()[0].text == "relancer"
         assert area.text == "Note suite et fin"
-
-
-async def test_keys_typed_ahead_of_a_form_or_a_tab_go_where_they_were_meant(
-    make_app: AppFactory, workspace: Workspace
-) -> None:
-    from prodtui.ui.screens.homologation import HomologationScreen
-
-    app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("5", "h")
-        await pilot.pause()
-        assert isinstance(app.screen, HomologationScreen)
-        # `n` opens the form; the rest arrives before it is open, as over a slow link:
-        # neither `e` (edit) nor `d` (decide) may act on the tracker, and each Tab moves
-        # on before the next letters are typed.
-        for event in [
-            events.Key("n", "n"),
-            *burst("Revue avec le DPD"),
-            events.Key("tab", "\t"),
-            *burst("15/01/2027"),
-            events.Key("tab", "\t"),
-            *burst("AIPD"),
-            events.Key("ctrl+s", None),
-        ]:
-            app.post_message(event)
-        await pilot.pause(0.5)
-        assert isinstance(app.screen, HomologationScreen)
-        added = workspace.homologation.steps()[-1]
-        assert (added.title, added.date, added.notes) == (
-            "Revue avec le DPD",
-            date(2027, 1, 15),
-            "AIPD",
-        )
-        assert workspace.homologation.current_decision() is None
 
 
 async def test_escape_keeps_the_capture_as_a_draft(

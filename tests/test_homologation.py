@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 
 from prodtui.domain.errors import ConflictError
@@ -212,15 +213,21 @@ def test_decisions_and_the_countdown(workspace: Workspace) -> None:
 # --- the screen ------------------------------------------------------------------------------
 
 
+async def open_tracker(pilot: Pilot[int]) -> HomologationScreen:
+    """From Today, the security screen (`5`), then its homologation tracker (`h`)."""
+    await pilot.press("5", "h")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, HomologationScreen)
+    return screen
+
+
 async def test_steps_load_on_first_visit_and_cycle_with_keys(
     make_app: AppFactory, workspace: Workspace
 ) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("5", "h")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, HomologationScreen)
+        screen = await open_tracker(pilot)
         table = screen.query_one(DataTable)
         assert table.row_count == 10
         assert [s.title for s in screen.steps] == SHIPPED_TITLES
@@ -260,8 +267,7 @@ async def test_steps_load_on_first_visit_and_cycle_with_keys(
     # Coming back later loads nothing more.
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("5", "h")
-        await pilot.pause()
+        await open_tracker(pilot)
         assert workspace.homologation.step_count() == 10
 
 
@@ -270,10 +276,7 @@ async def test_steps_are_added_moved_and_deleted_with_keys(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("5", "h")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, HomologationScreen)
+        screen = await open_tracker(pilot)
         table = screen.query_one(DataTable)
 
         await pilot.press("n")
@@ -310,9 +313,7 @@ async def test_recording_a_decision_through_the_form(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("5", "h")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_tracker(pilot)
         await pilot.press("d")
         await pilot.pause()
         form = app.screen
@@ -367,8 +368,7 @@ async def test_the_countdown_is_styled_by_its_level(
     workspace.homologation.record_decision(decision(decided, 12))
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("5", "h")
-        await pilot.pause()
+        await open_tracker(pilot)
         banner = app.screen.query_one("#hom-countdown")
         assert banner.has_class(f"-{level.value}")
         assert [c for c in banner.classes if c.startswith("-")] == [f"-{level.value}"]
@@ -441,8 +441,7 @@ async def test_the_tracker_says_an_unfavourable_decision_is_a_refusal(
     assert workspace.homologation.countdown(TODAY) is None
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("5", "h")
-        await pilot.pause()
+        await open_tracker(pilot)
         banner = app.screen.query_one("#hom-countdown")
         shown = str(banner.render())
         assert shown.startswith("REFUSÉE · Homologation refusée le vendredi 20 novembre 2026")
@@ -457,8 +456,7 @@ async def test_the_decision_form_has_no_validity_for_an_unfavourable_opinion(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("5", "h")
-        await pilot.pause()
+        await open_tracker(pilot)
         await pilot.press("d")
         await pilot.pause()
         form = app.screen
@@ -489,8 +487,7 @@ async def test_typing_in_a_prefilled_field_adds_to_its_text(
     workspace.homologation.record_decision(decision(date(2026, 11, 20), 12))
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("5", "h")
-        await pilot.pause()
+        await open_tracker(pilot)
         await pilot.press("e")
         await pilot.pause()
         # The title has the focus: a key typed goes at the end, nothing is replaced.

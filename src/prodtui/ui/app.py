@@ -17,8 +17,6 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.widget import Widget
-from textual.widgets import Input, TextArea
 
 from prodtui.config import LoadedSettings, Settings, save_settings
 from prodtui.domain.errors import ProdtuiError
@@ -27,20 +25,13 @@ from prodtui.resources import styles_dir
 from prodtui.store import Workspace
 from prodtui.ui.errors import log_unexpected_error
 from prodtui.ui.keys import translate_bindings
+from prodtui.ui.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
     from prodtui.ui.warm_up import WarmUp
 
 # Seconds between two looks at PRAGMA data_version for other sessions' commits.
 WATCH_INTERVAL = 1.0
-# Keys that never move the focus nor change the screen: they need not hold the keys after.
-STAYS_PUT = frozenset(
-    {"up", "down", "left", "right", "pageup", "pagedown", "home", "end", "backspace", "delete"}
-)
-# Frames a screen just opened is given to focus its first field before held keys go on.
-MAX_FRAMES_TO_FOCUS = 5
-# Seconds after which keys held behind a key that never came back are released anyway.
-KEY_SETTLE_TIMEOUT = 0.2
 # Seconds between the first frame and the warm-up (see ui/warm_up.py).
 WARM_UP_DELAY = 0.05
 # Seconds between the end of the warm-up and the one full garbage collection.
@@ -108,9 +99,7 @@ class ProdtuiApp(App[int]):
         super().__init__()
         self.warm_up = warm_up
         self._warm_up: WarmUp | None = None
-        self._held_keys: list[events.Key | events.Paste] | None = None
-        self._awaited_key: events.Key | events.Paste | None = None
-        self._typed_into: Widget | None = None
+        self.type_ahead = TypeAhead(self)
         self.workspace = workspace
         self.settings: Settings = loaded.settings
         self.settings_problem = loaded.problem
@@ -271,86 +260,25 @@ class ProdtuiApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if not isinstance(event, events.Key | events.Paste):
             await super().on_event(event)
-            return
-        if event.is_forwarded:
+        elif event.is_forwarded:
             await super().on_event(event)
-            if event is self._awaited_key:  # handled by the focused widget and the bindings
-                self._awaited_key = None
-                self._release_when_focused()
-            return
-        if self._held_keys is not None:
-            self._held_keys.append(event)
-            return
-        # The quick-capture overlay decides where keys typed around its Enter go.
-        route_key = getattr(self.screen, "route_key", None)
-        if route_key is not None and route_key(event):
-            self._held_keys = [event]
-            return
-        if not self._may_move_on(event):
-            await super().on_event(event)
-            self._typed_into = self.focused
-            return
-        # Textual hands each key to the widget focused when the key is read: keys typed
-        # ahead (a burst over a slow SSH link) would reach the list a form is opening from,
-        # or the field a Tab is leaving. They wait until this key has been handled (it
-        # comes back here once the focused widget and the bindings are done with it), then
-        # go where the focus has landed.
-        self._held_keys = []
-        typed_into, self._typed_into = self._typed_into, None
-        # Text typed just before may still wait in the field's queue: a priority binding
-        # (ctrl+s) must not save the form before the field has it all.
-        queued = typed_into is not None and typed_into is self.focused
-        if not (queued and typed_into and typed_into.call_later(self._move_on, event)):
-            await self._move_on(event)
-
-    async def _move_on(self, event: events.Key | events.Paste) -> None:
-        await super().on_event(event)
-        if event.is_forwarded:
-            self._awaited_key = event
-            self.set_timer(KEY_SETTLE_TIMEOUT, lambda: self._stop_awaiting(event))
-        else:  # a priority binding, already run
-            self._release_when_focused()
-
-    def _may_move_on(self, event: events.Key | events.Paste) -> bool:
-        """Whether the key may move the focus or open or close a screen: anything but text
-        typed into a field and moves within a list."""
-        if isinstance(event, events.Paste) or event.key in STAYS_PUT:
-            return False
-        return not (event.is_printable and isinstance(self.focused, Input | TextArea))
-
-    def _stop_awaiting(self, key: events.Key | events.Paste) -> None:
-        # A widget that keeps the key to itself does not send it back.
-        if self._awaited_key is key:
-            self._awaited_key = None
-            self._release_when_focused()
-
-    def _release_when_focused(self, frames: int = 0) -> None:
-        """Release the held keys once the focus has landed: a screen just opened focuses
-        its first field only after it is mounted."""
-        screen = self.screen
-        settling = screen.focused is None and (not screen.is_mounted or any(screen.focus_chain))
-        if settling and frames < MAX_FRAMES_TO_FOCUS:
-            self.call_after_refresh(self._release_when_focused, frames + 1)
+            self.type_ahead.came_back(event)
+        elif self.type_ahead.take(event):
+            pass
+        elif (route_key := getattr(self.screen, "route_key", None)) and route_key(event):
+            # The quick-capture overlay holds the keys typed after its Enter until saved.
+            self.type_ahead.hold(event)
         else:
-            self.release_keys()
+            await self.type_ahead.handle(event, super().on_event)
 
     @property
     def holding_keys(self) -> bool:
-        return self._held_keys is not None
+        """Whether keys typed ahead are waiting (see ui/type_ahead.py)."""
+        return bool(self.type_ahead.held)
 
     def release_keys(self) -> None:
-        """Handle the keys held by `on_event`, in the order typed, after those already
-        waiting (which are held too until then)."""
-        if self._held_keys is not None:
-            self.call_later(self._replay_keys)
-
-    async def _replay_keys(self) -> None:
-        held, self._held_keys = self._held_keys or [], None
-        while held:
-            if self._held_keys is not None:  # held again (a new capture's Enter)
-                self._held_keys.extend(held)
-                return
-            await self.on_event(held.pop(0))
+        """Hand on the keys held (see ui/type_ahead.py), in the order typed."""
+        self.type_ahead.release()
 
     # -- settings ---------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
@@ -16,7 +16,7 @@ from prodtui.i18n import t
 from prodtui.ui.keys import translate_bindings
 
 
-def form_bindings(form: str) -> list[Binding]:
+def form_bindings(form: str) -> list[BindingType]:
     """`ctrl+s` saves and `escape` closes, with ids `<form>.save` and `<form>.close` for the
     keymap: what every form dialog binds."""
     return [

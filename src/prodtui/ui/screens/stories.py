@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.markup import escape
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -158,7 +158,7 @@ class StoriesScreen(WorkspaceScreen):
         # After a reload (the cursor may stay on its row while the rows change).
         self._preview()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         if self._preview_pending:
             self.call_after_refresh(self._preview)
 
