@@ -53,8 +53,8 @@ def error_message(error: Exception) -> str:
         if "count" in params and f"{key}.one" in catalogue("fr"):
             return tn(key, params.pop("count"), **params)
         return t(key, **params)
-    if callable(getattr(error, "errors", None)):  # pydantic's ValidationError
-        return " ".join(_validation_problem(problem) for problem in error.errors())
+    if callable(problems := getattr(error, "errors", None)):  # pydantic's ValidationError
+        return " ".join(_validation_problem(problem) for problem in problems())
     return str(error)
 
 

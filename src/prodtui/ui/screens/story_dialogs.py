@@ -52,6 +52,7 @@ class StatusScreen(Dialog):
         options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        assert event.option.id is not None  # every option is a status
         self.dismiss(StoryStatus(event.option.id))
 
 

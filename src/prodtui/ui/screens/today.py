@@ -117,11 +117,11 @@ class TodayScreen(WorkspaceScreen):
         tiles = {spec.name for spec in TILES}
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding) and binding.id
-            if binding.id.removeprefix("today.") not in tiles:
+            name = binding.id.removeprefix("today.")
+            if name not in tiles:
                 continue
             if override := keymap.get(binding.id, "").split(",")[0].strip():
                 binding = binding.with_key(override)
-            name = binding.id.removeprefix("today.")
             title = t(next(spec.title for spec in TILES if spec.name == name))
             key = self.app.get_key_display(binding)
             self.query_one(
