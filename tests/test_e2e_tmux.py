@@ -136,6 +136,30 @@ def test_capture_quit_and_read_back(terminal: Terminal, tmp_path: Path) -> None:
     ws.close()
 
 
+def test_keys_sent_in_one_burst_reach_the_form_they_open(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    db = tmp_path / "ws.db"
+    terminal.start(f"{PRODTUI} --db {db}", width=120, height=40)
+    terminal.wait_for("Boîte de réception")
+    terminal.keys("5", "h")
+    terminal.wait_for("Suivi et renouvellement")
+    # One write to the terminal, as a slow SSH link delivers keys: `n` opens the form,
+    # the text and each Tab follow before it is even drawn, ctrl+s saves it.
+    terminal.keys("n", "Point RGPD avec le DPD", "Tab", "2027-01-15", "Tab", "AIPD", "C-s")
+    terminal.wait_for("Point RGPD avec le DPD")
+    terminal.keys("C-q")
+    terminal.wait_for("PRODTUI-EXITED 0")
+    ws = open_workspace(db)
+    step = ws.homologation.steps()[-1]
+    assert (step.title, str(step.date), step.notes) == (
+        "Point RGPD avec le DPD",
+        "2027-01-15",
+        "AIPD",
+    )
+    ws.close()
+
+
 @pytest.mark.parametrize("how", ["kill -9", "SIGHUP"])
 def test_typed_text_survives_a_kill(terminal: Terminal, tmp_path: Path, how: str) -> None:
     db = tmp_path / "ws.db"
