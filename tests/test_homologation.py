@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Input, OptionList, Select
 
 from prodtui.domain.errors import ConflictError
 from prodtui.domain.homologation import (
@@ -32,6 +32,7 @@ from prodtui.resources import sample_file
 from prodtui.store import Workspace, open_workspace
 from prodtui.store.migrations import migration_scripts, split_statements
 from prodtui.ui.screens.dialogs import ConfirmScreen
+from prodtui.ui.screens.drafts import DraftsScreen
 from prodtui.ui.screens.homologation import (
     DecisionFormScreen,
     HomologationScreen,
@@ -497,6 +498,9 @@ async def test_typing_in_a_prefilled_field_adds_to_its_text(
         assert app.screen.query_one("#sf-notes", Input).value == "x"
         await pilot.press("escape")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen), "changes are not thrown away unasked"
+        await pilot.press("o")
+        await pilot.pause()
         await pilot.press("d")
         await pilot.pause()
         app.screen.query_one("#df-name", Input).focus()
@@ -579,3 +583,65 @@ def test_editing_what_weighs_in_the_score_records_it(workspace: Workspace) -> No
         (yesterday, 2.5),
         (TODAY, 1.7),
     ]
+
+
+# --- what is typed in a form -------------------------------------------------------------------
+
+
+async def test_a_form_asks_before_throwing_changes_away(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tracker = await open_tracker(pilot)
+        await pilot.press("e", "escape")  # nothing changed: it just closes
+        await pilot.pause()
+        assert app.screen is tracker
+        await pilot.press("e", "end", *" v2", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # keep editing: the text is still there
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, StepFormScreen)
+        assert form.query_one("#sf-title", Input).value == f"{SHIPPED_TITLES[0]} v2"
+        await pilot.press("escape", "o")
+        await pilot.pause()
+        assert app.screen is tracker
+        assert workspace.homologation.steps()[0].title == SHIPPED_TITLES[0]
+
+
+async def test_what_is_typed_in_a_form_is_a_draft_until_saved(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_tracker(pilot)
+        await pilot.press("n", *"Point RGPD", "tab", "tab", *"AIPD à relire")
+        await pilot.pause(0.4)  # past the debounce
+        draft = workspace.drafts.get("form:step:new")
+        assert draft is not None and "AIPD à relire" in draft.content
+        # Quit with the form open, within the debounce: the last keys are written too.
+        await pilot.press(*" par le DPD", "ctrl+q")
+    draft = workspace.drafts.get("form:step:new")
+    assert draft is not None and "AIPD à relire par le DPD" in draft.content
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        offered = app.screen
+        assert isinstance(offered, DraftsScreen), "offered back at start-up"
+        listed = str(offered.query_one(OptionList).get_option_at_index(0).prompt)
+        assert "Point RGPD · AIPD à relire par le DPD" in listed and "{" not in listed
+        await pilot.press("escape")  # decide later
+        await open_tracker(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, StepFormScreen)
+        assert form.query_one("#sf-title", Input).value == "Point RGPD"
+        assert form.query_one("#sf-notes", Input).value == "AIPD à relire par le DPD"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert workspace.homologation.steps()[-1].notes == "AIPD à relire par le DPD"
+    assert workspace.drafts.get("form:step:new") is None, "saved: the draft has served"

@@ -118,6 +118,7 @@ MESSAGES: dict[str, str] = {
     "drafts.title.one": "{count} unsaved draft found",
     "drafts.title.other": "{count} unsaved drafts found",
     "drafts.hint": "Enter: pick up · d: discard · Esc: later",
+    "drafts.form_reopen": "Open that form again: what you had typed comes back in it.",
     "drafts.discarded": "Draft discarded.",
     "drafts.key.discard": "Discard",
     "drafts.key.later": "Later",

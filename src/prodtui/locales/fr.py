@@ -123,6 +123,7 @@ MESSAGES: dict[str, str] = {
     "drafts.title.one": "{count} brouillon non enregistré retrouvé",
     "drafts.title.other": "{count} brouillons non enregistrés retrouvés",
     "drafts.hint": "Entrée : reprendre · d : jeter · Échap : plus tard",
+    "drafts.form_reopen": "Rouvrez ce formulaire : ce que vous y aviez tapé y revient.",
     "drafts.discarded": "Brouillon jeté.",
     "drafts.key.discard": "Jeter",
     "drafts.key.later": "Plus tard",

@@ -173,10 +173,13 @@ class ProdtuiApp(App[int]):
 
     def flush_drafts(self) -> None:
         """Write what editors still hold in their debounce window."""
+        from prodtui.ui.screens.dialogs import FormDialog
         from prodtui.ui.widgets.drafts import DraftInput, DraftTextArea
 
         for stack in self._screen_stacks.values():
             for screen in stack:
+                if isinstance(screen, FormDialog) and screen.form_draft is not None:
+                    screen.form_draft.flush_if_pending()
                 for editor in screen.query(DraftInput).results():
                     editor.draft.flush_if_pending()
                 for area in screen.query(DraftTextArea).results():
@@ -236,6 +239,8 @@ class ProdtuiApp(App[int]):
                 self.call_after_refresh(
                     self._reopen_standup, date.fromisoformat(day), int(person_id)
                 )
+            elif kind == "form":  # a dialog's fields: they come back when it is reopened
+                self.notify(t("drafts.form_reopen"), timeout=10)
         except (ProdtuiError, ValueError) as error:
             self.notify(error_message(error), severity="error")
 

@@ -1,7 +1,9 @@
-"""Small modal dialogs: a yes/no question and the choice after a save conflict."""
+"""Small modal dialogs: forms, a yes/no question, one line asked, the choice after a save
+conflict."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -9,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from prodtui.domain.errors import ConflictError
 from prodtui.i18n import t
 from prodtui.ui.keys import translate_bindings
+from prodtui.ui.widgets.drafts import DraftWriter
 
 
 def form_bindings(form: str) -> list[BindingType]:
@@ -59,6 +62,97 @@ class Dialog(ModalScreen[Any]):
                 self.dismiss(theirs)
 
         self.app.push_screen(ConflictScreen(shown(conflict.mine), shown(theirs)), chosen)
+
+
+class FormDialog(Dialog):
+    """A form that saves a record. What is typed in its fields is kept as a draft while
+    the user types (offered back after a crash, a kill or a quit, and put back when the
+    same form is opened again), and `escape` asks before throwing changes away."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened_with: dict[str, object] = {}
+        self.form_draft: DraftWriter | None = None
+
+    def draft_identity(self) -> tuple[str, str] | None:
+        """The key of this form's draft for its record (`step:12`, `risk:new`) and how the
+        list of drafts names it; None keeps no draft."""
+        return None
+
+    def field_values(self) -> dict[str, object]:
+        values: dict[str, object] = {}
+        for field in self.query("Input, TextArea, Select, Checkbox").results():
+            if field.id is None:
+                continue
+            if isinstance(field, TextArea):
+                values[field.id] = field.text
+            elif isinstance(field, Input | Select | Checkbox):
+                values[field.id] = field.value
+        return values
+
+    def on_mount(self) -> None:
+        # Subclasses' on_mount ran first: the fields hold what the form opened with.
+        self.opened_with = self.field_values()
+        identity = self.draft_identity()
+        if identity is None:
+            return
+        key, label = identity
+        self.form_draft = DraftWriter(self, f"form:{key}", label, self._typed_text)
+        draft = self.workspace.drafts.get(self.form_draft.key)
+        if draft is not None and self._put_back(draft.content):
+            self.notify(t("editor.draft_restored"))
+
+    def _typed_text(self) -> str:
+        """The text fields changed since the form opened, as JSON (empty when none)."""
+        typed = {
+            name: value
+            for name, value in self.field_values().items()
+            if isinstance(value, str) and value != self.opened_with.get(name)
+        }
+        return json.dumps(typed, ensure_ascii=False) if typed else ""
+
+    def _put_back(self, content: str) -> bool:
+        try:
+            typed = json.loads(content)
+        except ValueError:
+            return False
+        restored = False
+        for name, value in typed.items() if isinstance(typed, dict) else ():
+            for field in self.query(f"#{name}").results():
+                if isinstance(field, TextArea):
+                    field.load_text(str(value))
+                elif isinstance(field, Input):
+                    field.value = str(value)
+                else:
+                    continue
+                restored = True
+        return restored
+
+    # Textual calls these besides the handlers of the same name in subclasses.
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self.form_draft is not None:
+            self.form_draft.touch()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if self.form_draft is not None:
+            self.form_draft.touch()
+
+    def dismiss(self, result: Any = None) -> Any:
+        # Saved, or thrown away on purpose: the draft has served.
+        if self.form_draft is not None:
+            self.form_draft.discard()
+        return super().dismiss(result)
+
+    def action_close(self) -> None:
+        if self.field_values() == self.opened_with:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(t("editor.discard_question")), answered)
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -35,7 +38,11 @@ class DraftsScreen(ModalScreen[str | None]):
 
     @staticmethod
     def _option(draft: Draft) -> Option:
-        preview = " ".join(draft.content.split())
+        text = draft.content
+        if draft.key.startswith("form:"):  # a form's fields, as JSON (see FormDialog)
+            with contextlib.suppress(ValueError, AttributeError):
+                text = " · ".join(str(value) for value in json.loads(text).values())
+        preview = " ".join(text.split())
         if len(preview) > 70:
             preview = preview[:69] + "…"
         return Option(f"{draft.label or draft.key}: {preview}", id=draft.key)

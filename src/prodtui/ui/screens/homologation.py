@@ -28,7 +28,12 @@ from prodtui.homologation_text import decision_state
 from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import ConfirmScreen, Dialog, PromptScreen, form_bindings
+from prodtui.ui.screens.dialogs import (
+    ConfirmScreen,
+    FormDialog,
+    PromptScreen,
+    form_bindings,
+)
 from prodtui.ui.widgets.fields import select_value
 from prodtui.ui.widgets.key_bar import KeyBar
 
@@ -217,7 +222,7 @@ class HomologationScreen(Screen[None]):
         self.dismiss(None)
 
 
-class StepFormScreen(Dialog):
+class StepFormScreen(FormDialog):
     """A step's title, date and notes (its status cycles with `s` on the tracker); a new
     step of the team's own when `step` is None."""
 
@@ -227,6 +232,11 @@ class StepFormScreen(Dialog):
     def __init__(self, step: HomologationStep | None) -> None:
         super().__init__()
         self.step = step
+
+    def draft_identity(self) -> tuple[str, str] | None:
+        step = self.step
+        title = t("homologation.step_title") if step else t("homologation.new_step_title")
+        return f"step:{step.id if step else 'new'}", f"{title} {step.title if step else ''}"
 
     def compose(self) -> ComposeResult:
         step = self.step
@@ -290,11 +300,14 @@ class StepFormScreen(Dialog):
         self.resolve_conflict(conflict, shown, lambda theirs: setattr(self, "step", theirs))
 
 
-class DecisionFormScreen(Dialog):
+class DecisionFormScreen(FormDialog):
     """Records a new decision of the approving authority; earlier ones are kept."""
 
     CSS_PATH = styles_dir() / "homologation.tcss"
     BINDINGS = form_bindings("decision_form")
+
+    def draft_identity(self) -> tuple[str, str] | None:
+        return "decision:new", t("homologation.decision_title")
 
     def compose(self) -> ComposeResult:
         current = self.workspace.homologation.current_decision()

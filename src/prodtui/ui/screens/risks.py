@@ -16,7 +16,7 @@ from prodtui.domain.risks import SCALE, Criterion, Risk, RiskLevel, matrix_count
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import ConfirmScreen, Dialog, form_bindings
+from prodtui.ui.screens.dialogs import ConfirmScreen, FormDialog, form_bindings
 from prodtui.ui.widgets.fields import select_value
 from prodtui.ui.widgets.key_bar import KeyBar
 
@@ -191,7 +191,7 @@ class RisksScreen(Screen[None]):
         self.dismiss(None)
 
 
-class RiskFormScreen(Dialog):
+class RiskFormScreen(FormDialog):
     """A risk's title, criterion, likelihood, severity, treatment and owner."""
 
     CSS_PATH = styles_dir() / "homologation.tcss"
@@ -200,6 +200,12 @@ class RiskFormScreen(Dialog):
     def __init__(self, risk: Risk | None = None) -> None:
         super().__init__()
         self.risk = risk
+
+    def draft_identity(self) -> tuple[str, str] | None:
+        risk = self.risk
+        if risk is None:
+            return "risk:new", t("risks.new_title")
+        return f"risk:{risk.id}", f"{t('risks.edit_title')} {risk.title}"
 
     def compose(self) -> ComposeResult:
         risk = self.risk

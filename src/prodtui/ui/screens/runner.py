@@ -18,7 +18,7 @@ from prodtui.domain.recette import Campaign, ExecutionStatus, Importance, TestCa
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import Dialog, PromptScreen, form_bindings
+from prodtui.ui.screens.dialogs import FormDialog, PromptScreen, form_bindings
 from prodtui.ui.widgets.key_bar import KeyBar
 
 
@@ -155,7 +155,7 @@ class RunnerScreen(Screen[None]):
         self.dismiss(None)
 
 
-class CaseFormScreen(Dialog):
+class CaseFormScreen(FormDialog):
     """A manual test case: title, steps, expected result."""
 
     CSS_PATH = styles_dir() / "recette.tcss"
@@ -164,6 +164,12 @@ class CaseFormScreen(Dialog):
     def __init__(self, case: TestCase | None = None) -> None:
         super().__init__()
         self.case = case
+
+    def draft_identity(self) -> tuple[str, str] | None:
+        case = self.case
+        if case is None:
+            return "case:new", t("recette.new_case")
+        return f"case:{case.id}", t("recette.edit_case", key=case.key)
 
     def compose(self) -> ComposeResult:
         case = self.case
@@ -228,7 +234,7 @@ class CaseFormScreen(Dialog):
         self.dismiss(case)
 
 
-class CampaignFormScreen(Dialog):
+class CampaignFormScreen(FormDialog):
     """A campaign's name, target release, sprint and dates."""
 
     CSS_PATH = styles_dir() / "recette.tcss"
@@ -237,6 +243,11 @@ class CampaignFormScreen(Dialog):
     def __init__(self, campaign: Campaign | None) -> None:
         super().__init__()
         self.campaign = campaign
+
+    def draft_identity(self) -> tuple[str, str] | None:
+        campaign = self.campaign
+        label = f"{t('recette.campaign_form')} {campaign.name if campaign else ''}"
+        return f"campaign:{campaign.id if campaign else 'new'}", label
 
     def compose(self) -> ComposeResult:
         c = self.campaign

@@ -42,7 +42,7 @@ from prodtui.store.security import (
 )
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.base import WorkspaceScreen
-from prodtui.ui.screens.dialogs import Dialog, PromptScreen, form_bindings
+from prodtui.ui.screens.dialogs import FormDialog, PromptScreen, form_bindings
 
 if TYPE_CHECKING:
     from prodtui.store import Workspace
@@ -433,7 +433,7 @@ class EvidenceTable(DataTable[str | Text]):
             self.screen.forget_selected()
 
 
-class MeasureFormScreen(Dialog):
+class MeasureFormScreen(FormDialog):
     """Owner, due date, the story that plans it, how it is done, evidence (text, and files
     with their hash) and comment of one measure. Opening it checks its files in a
     thread; `enter` in the file field hashes and records a file."""
@@ -457,6 +457,9 @@ class MeasureFormScreen(Dialog):
     @property
     def workspace(self) -> Workspace:
         return self.prodtui.workspace
+
+    def draft_identity(self) -> tuple[str, str] | None:
+        return f"measure:{self.entry.measure.id}", f"{self.entry.code} {self.entry.measure.title}"
 
     def compose(self) -> ComposeResult:
         state = self.entry.state

@@ -18,7 +18,7 @@ from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.stories import WORKFLOW, Epic, Priority, Sprint, Story, StoryStatus
 from prodtui.i18n import error_message, format_day, t, tn
 from prodtui.store.stories import StoryFilter
-from prodtui.ui.screens.dialogs import Dialog, PromptScreen, form_bindings
+from prodtui.ui.screens.dialogs import Dialog, FormDialog, PromptScreen, form_bindings
 from prodtui.ui.widgets.fields import select_value
 
 
@@ -247,12 +247,17 @@ def _not_empty(value: str) -> str | None:
     return None if value.strip() else t("editor.empty_text")
 
 
-class SprintFormScreen(Dialog):
+class SprintFormScreen(FormDialog):
     BINDINGS = form_bindings("sprint_form")
 
     def __init__(self, sprint: Sprint | None) -> None:
         super().__init__()
         self.sprint = sprint
+
+    def draft_identity(self) -> tuple[str, str] | None:
+        sprint = self.sprint
+        label = f"{t('story.sprint_form')} {sprint.name if sprint else ''}"
+        return f"sprint:{sprint.id if sprint else 'new'}", label
 
     def compose(self) -> ComposeResult:
         s = self.sprint
