@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
+from prodtui.domain.base import Record
 from prodtui.domain.errors import ConflictError
 from prodtui.i18n import t
 from prodtui.ui.keys import translate_bindings
@@ -64,10 +65,22 @@ class Dialog(ModalScreen[Any]):
         self.app.push_screen(ConflictScreen(shown(conflict.mine), shown(theirs)), chosen)
 
 
+def record_key(kind: str, record: Record | None) -> str:
+    """`kind:new`, or `kind:<id>:<created at>`: an id freed by a delete may be given to a
+    new record, whose form must not get the deleted one's draft."""
+    if record is None:
+        return f"{kind}:new"
+    created = record.created_at.isoformat() if record.created_at else ""
+    return f"{kind}:{record.id}:{created}"
+
+
 class FormDialog(Dialog):
     """A form that saves a record. What is typed in its fields is kept as a draft while
     the user types (offered back after a crash, a kill or a quit, and put back when the
     same form is opened again), and `escape` asks before throwing changes away."""
+
+    # Fields that are commands rather than part of the record (a path to add a file).
+    UNTRACKED: frozenset[str] = frozenset()
 
     def __init__(self) -> None:
         super().__init__()
@@ -82,7 +95,7 @@ class FormDialog(Dialog):
     def field_values(self) -> dict[str, object]:
         values: dict[str, object] = {}
         for field in self.query("Input, TextArea, Select, Checkbox").results():
-            if field.id is None:
+            if field.id is None or field.id in self.UNTRACKED:
                 continue
             if isinstance(field, TextArea):
                 values[field.id] = field.text
@@ -104,11 +117,12 @@ class FormDialog(Dialog):
 
     def _typed_text(self) -> str:
         """The text fields changed since the form opened, as JSON (empty when none)."""
-        typed = {
+        texts = {
             name: value
             for name, value in self.field_values().items()
-            if isinstance(value, str) and value != self.opened_with.get(name)
+            if isinstance(self.query_one(f"#{name}"), Input | TextArea)
         }
+        typed = {name: text for name, text in texts.items() if text != self.opened_with.get(name)}
         return json.dumps(typed, ensure_ascii=False) if typed else ""
 
     def _put_back(self, content: str) -> bool:
@@ -123,6 +137,7 @@ class FormDialog(Dialog):
                     field.load_text(str(value))
                 elif isinstance(field, Input):
                     field.value = str(value)
+                    field.cursor_position = len(field.value)  # typing goes on at the end
                 else:
                     continue
                 restored = True

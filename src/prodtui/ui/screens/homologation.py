@@ -33,6 +33,7 @@ from prodtui.ui.screens.dialogs import (
     FormDialog,
     PromptScreen,
     form_bindings,
+    record_key,
 )
 from prodtui.ui.widgets.fields import select_value
 from prodtui.ui.widgets.key_bar import KeyBar
@@ -236,7 +237,7 @@ class StepFormScreen(FormDialog):
     def draft_identity(self) -> tuple[str, str] | None:
         step = self.step
         title = t("homologation.step_title") if step else t("homologation.new_step_title")
-        return f"step:{step.id if step else 'new'}", f"{title} {step.title if step else ''}"
+        return record_key("step", step), f"{title} {step.title if step else ''}"
 
     def compose(self) -> ComposeResult:
         step = self.step

@@ -16,7 +16,7 @@ from prodtui.domain.risks import SCALE, Criterion, Risk, RiskLevel, matrix_count
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import ConfirmScreen, FormDialog, form_bindings
+from prodtui.ui.screens.dialogs import ConfirmScreen, FormDialog, form_bindings, record_key
 from prodtui.ui.widgets.fields import select_value
 from prodtui.ui.widgets.key_bar import KeyBar
 
@@ -204,8 +204,8 @@ class RiskFormScreen(FormDialog):
     def draft_identity(self) -> tuple[str, str] | None:
         risk = self.risk
         if risk is None:
-            return "risk:new", t("risks.new_title")
-        return f"risk:{risk.id}", f"{t('risks.edit_title')} {risk.title}"
+            return record_key("risk", None), t("risks.new_title")
+        return record_key("risk", risk), f"{t('risks.edit_title')} {risk.title}"
 
     def compose(self) -> ComposeResult:
         risk = self.risk

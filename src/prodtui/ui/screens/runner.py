@@ -18,7 +18,7 @@ from prodtui.domain.recette import Campaign, ExecutionStatus, Importance, TestCa
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import FormDialog, PromptScreen, form_bindings
+from prodtui.ui.screens.dialogs import FormDialog, PromptScreen, form_bindings, record_key
 from prodtui.ui.widgets.key_bar import KeyBar
 
 
@@ -168,8 +168,8 @@ class CaseFormScreen(FormDialog):
     def draft_identity(self) -> tuple[str, str] | None:
         case = self.case
         if case is None:
-            return "case:new", t("recette.new_case")
-        return f"case:{case.id}", t("recette.edit_case", key=case.key)
+            return record_key("case", None), t("recette.new_case")
+        return record_key("case", case), t("recette.edit_case", key=case.key)
 
     def compose(self) -> ComposeResult:
         case = self.case
@@ -247,7 +247,7 @@ class CampaignFormScreen(FormDialog):
     def draft_identity(self) -> tuple[str, str] | None:
         campaign = self.campaign
         label = f"{t('recette.campaign_form')} {campaign.name if campaign else ''}"
-        return f"campaign:{campaign.id if campaign else 'new'}", label
+        return record_key("campaign", campaign), label
 
     def compose(self) -> ComposeResult:
         c = self.campaign

@@ -42,7 +42,7 @@ from prodtui.store.security import (
 )
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.base import WorkspaceScreen
-from prodtui.ui.screens.dialogs import FormDialog, PromptScreen, form_bindings
+from prodtui.ui.screens.dialogs import FormDialog, PromptScreen, form_bindings, record_key
 
 if TYPE_CHECKING:
     from prodtui.store import Workspace
@@ -439,6 +439,7 @@ class MeasureFormScreen(FormDialog):
     thread; `enter` in the file field hashes and records a file."""
 
     CSS_PATH = styles_dir() / "security.tcss"
+    UNTRACKED = frozenset({"mf-file"})  # a path to add a file, not part of the measure
     BINDINGS = form_bindings("measure_form")
 
     def __init__(self, entry: MeasureEntry) -> None:
@@ -459,7 +460,8 @@ class MeasureFormScreen(FormDialog):
         return self.prodtui.workspace
 
     def draft_identity(self) -> tuple[str, str] | None:
-        return f"measure:{self.entry.measure.id}", f"{self.entry.code} {self.entry.measure.title}"
+        label = f"{self.entry.code} {self.entry.measure.title}"
+        return record_key("measure", self.entry.measure), label
 
     def compose(self) -> ComposeResult:
         state = self.entry.state

@@ -18,7 +18,7 @@ from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.stories import WORKFLOW, Epic, Priority, Sprint, Story, StoryStatus
 from prodtui.i18n import error_message, format_day, t, tn
 from prodtui.store.stories import StoryFilter
-from prodtui.ui.screens.dialogs import Dialog, FormDialog, PromptScreen, form_bindings
+from prodtui.ui.screens.dialogs import Dialog, FormDialog, PromptScreen, form_bindings, record_key
 from prodtui.ui.widgets.fields import select_value
 
 
@@ -257,7 +257,7 @@ class SprintFormScreen(FormDialog):
     def draft_identity(self) -> tuple[str, str] | None:
         sprint = self.sprint
         label = f"{t('story.sprint_form')} {sprint.name if sprint else ''}"
-        return f"sprint:{sprint.id if sprint else 'new'}", label
+        return record_key("sprint", sprint), label
 
     def compose(self) -> ComposeResult:
         s = self.sprint

@@ -23,6 +23,8 @@ class DraftWriter:
         self.text = text
         self._timer: Timer | None = None
         self.enabled = True
+        # What the workspace holds for this editor: its text when opened, then as written.
+        self._written = text()
 
     def touch(self) -> None:
         if not self.enabled:
@@ -36,14 +38,16 @@ class DraftWriter:
             self._timer.stop()
             self._timer = None
         drafts = self.owner.app.workspace.drafts  # type: ignore[attr-defined]
-        content = self.text()
+        content = self._written = self.text()
         if content.strip():
             drafts.save(self.key, content, self.label)
         else:
             drafts.discard(self.key)
 
     def flush_if_pending(self) -> None:
-        if self.enabled and self._timer is not None:
+        """Write what is not written yet: text in the debounce window, or a key the editor
+        has taken whose change it has not heard of yet (a key and ctrl+q in one burst)."""
+        if self.enabled and (self._timer is not None or self.text() != self._written):
             self.flush()
 
     def discard(self) -> None:
