@@ -20,7 +20,6 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import events
-from textual.widgets import TextArea
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -113,6 +112,9 @@ class TypeAhead:
             return True
         if focused.check_consume_key(event.key, event.character):
             return False
+        # Imported here: TextArea's module is some 10 ms that the first frame does without.
+        from textual.widgets import TextArea
+
         # An editable TextArea inserts these itself, though it does not say so.
         if isinstance(focused, TextArea) and not focused.read_only:
             inserts = ("enter", "tab") if focused.tab_behavior == "indent" else ("enter",)
