@@ -139,3 +139,18 @@ async def test_text_for_the_focused_field_is_never_held(
         assert isinstance(app.focused, Input)
         assert not moves_on(key("a")) and moves_on(key("enter"))
         assert not moves_on(events.Paste("du texte"))
+
+
+async def test_keys_after_enter_on_a_row_go_to_the_editor_it_opens(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    workspace.items.add(Item(text="Note"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        send(app, key("enter"), key("end"), typed(" suite"))
+        await settled(pilot, lambda: getattr(app.focused, "text", "").endswith("suite"))
+        assert isinstance(app.screen, ItemEditorScreen)
+        area = app.focused
+        assert isinstance(area, TextArea) and area.text == "Note suite"

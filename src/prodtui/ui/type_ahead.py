@@ -125,16 +125,21 @@ class TypeAhead:
         """Release the held keys once the key is handled and all is quiet: a round in which
         every widget of the screen (and the app) handled what was queued ended with no
         message left anywhere, the screen and the focus the same as when it began, and
-        the focus landed."""
+        the focus landed. With no key held after a first round, there is nothing to
+        route: the hold ends then (a later key comes at a person's pace), which keeps the
+        rounds off the frames of a screen switch."""
         app, screen = self.app, self.app.screen
+        focused = screen.focused
         nodes = [app, *screen.walk_children(with_self=True)]
-        now = (screen, screen.focused)
+        now = (screen, focused)
         awaited = self._awaited
         if awaited is not None and awaited._stop_propagation:  # kept by a widget
             self._awaited = awaited = None
-        landed = screen.focused is not None or (screen.is_mounted and not any(screen.focus_chain))
+        landed = focused is not None or (screen.is_mounted and not any(screen.focus_chain))
         quiet = not any(node.message_queue_size for node in nodes)
-        if (awaited is None and now == before and landed and quiet) or rounds >= MAX_SETTLE_ROUNDS:
+        nothing_held = rounds > 0 and not self.held
+        settled = awaited is None and now == before and landed and quiet
+        if nothing_held or settled or rounds >= MAX_SETTLE_ROUNDS:
             self.release()
             return
         waiting = 0
