@@ -100,3 +100,18 @@ async def test_a_cursor_move_repaints_two_rows_not_the_table() -> None:
         asked.clear()
         table.cursor = 40  # out of view: the table scrolls, and is drawn again as a whole
         assert () in asked
+
+
+async def test_a_resize_leaves_the_virtual_size_alone() -> None:
+    """Rows are drawn to the table's width: a resize (a screen built ahead, shown for the
+    first time) must not make Textual lay the whole screen out a second time."""
+    app = Harness([f"ligne {n}" for n in range(50)])
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        table: ListTable[str] = app.query_one(ListTable)
+        before = table.virtual_size
+        await pilot.resize_terminal(70, 20)
+        await pilot.pause()
+        assert table.virtual_size == before == (0, 51)
+        row = table.render_line(4).text
+        assert "ligne 3" in row and len(row) == table.scrollable_content_region.width > 60

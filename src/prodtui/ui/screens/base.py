@@ -78,6 +78,14 @@ class WorkspaceScreen(Screen[None]):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
+    def on_mount(self) -> None:
+        # Each time a screen is shown Textual sets its toast rack's display (hidden when
+        # there is no notification). The first time, that turns the stylesheet's "none"
+        # into the same value set inline, which still lays the whole screen out again:
+        # one more frame on a screen's first visit. Set here, while the screen is built.
+        for rack in self.query("#textual-toastrack").results():
+            rack.display = False
+
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         # Textual restyles every widget of a screen it switches back to (about 15 ms here).
         # Nothing it would change: a theme change meanwhile restyles the whole app anyway

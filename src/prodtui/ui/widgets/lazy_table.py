@@ -111,7 +111,10 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=Fals
         """Forget fetched pages and count again; keep (or move) the cursor."""
         self._pages.clear()
         self.row_count = self._count_source()
-        self.virtual_size = Size(self.size.width, self.row_count + 1)
+        # Rows are drawn to the width of the table, so the virtual width plays no part;
+        # kept at 0, a resize (the first layout of a screen built ahead) changes nothing
+        # of it, and costs no second layout of the whole screen.
+        self.virtual_size = Size(0, self.row_count + 1)
         target = self.cursor if cursor is None else cursor
         self.set_reactive(LazyTable.cursor, max(0, min(target, self.row_count - 1)))
         self._keep_visible()
@@ -200,10 +203,6 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=Fals
         text.truncate(width, pad=True)
         segments = list(text.render(self.app.console))
         return Strip(Segment.apply_style(segments, None), width).crop(0, width)
-
-    def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, self.row_count + 1)
-        self.refresh()
 
     # -- moving -------------------------------------------------------------------------------
 
