@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import TypeVar
 
 from textual import events
+from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
 from prodtui.domain.risks import Criterion, Risk
 from prodtui.store import Workspace
-from prodtui.ui.app import ProdtuiApp
 from prodtui.ui.screens.dialogs import ConfirmScreen, record_key
+from prodtui.ui.screens.drafts import DraftsScreen
 from prodtui.ui.screens.risks import RiskFormScreen
 from prodtui.ui.screens.security import MeasureFormScreen
 from tests.conftest import AppFactory
@@ -22,8 +24,17 @@ def a_risk(workspace: Workspace, title: str) -> Risk:
     )
 
 
-async def open_form(app: ProdtuiApp, form: RiskFormScreen | MeasureFormScreen) -> None:
-    await app.push_screen(form)
+FormT = TypeVar("FormT", RiskFormScreen, MeasureFormScreen)
+
+
+async def open_form(pilot: Pilot[int], form: FormT) -> FormT:
+    """The form over whatever is shown (the drafts found at start-up left for later)."""
+    await pilot.pause()
+    if isinstance(pilot.app.screen, DraftsScreen):
+        await pilot.press("escape")
+    await pilot.app.push_screen(form)
+    await pilot.pause()
+    return form
 
 
 async def test_a_key_sent_with_ctrl_q_is_in_the_draft(
@@ -32,10 +43,7 @@ async def test_a_key_sent_with_ctrl_q_is_in_the_draft(
     risk = a_risk(workspace, "Fuite de données")
     app = make_app()
     async with app.run_test(size=(140, 50)) as pilot:
-        await pilot.pause()
-        form = RiskFormScreen(risk)
-        await open_form(app, form)
-        await pilot.pause()
+        form = await open_form(pilot, RiskFormScreen(risk))
         form.query_one("#rf-treatment", Input).focus()
         await pilot.press(*"chiffrer")
         await pilot.pause(0.4)  # written
@@ -54,9 +62,7 @@ async def test_a_deleted_records_draft_never_reaches_the_record_given_its_id(
     risk = a_risk(workspace, "Fuite de données")
     app = make_app()
     async with app.run_test(size=(140, 50)) as pilot:
-        await pilot.pause()
-        await open_form(app, RiskFormScreen(risk))
-        await pilot.pause()
+        await open_form(pilot, RiskFormScreen(risk))
         app.focused.insert_text_at_cursor(" par export")  # type: ignore[union-attr]
         await pilot.press("ctrl+q")
     workspace.risks.delete(risk.id)  # type: ignore[arg-type]
@@ -64,11 +70,7 @@ async def test_a_deleted_records_draft_never_reaches_the_record_given_its_id(
     assert other.id == risk.id, "SQLite gives the freed id again"
     app = make_app()
     async with app.run_test(size=(140, 50)) as pilot:
-        await pilot.pause()
-        await pilot.press("escape")  # the drafts found at start-up: later
-        form = RiskFormScreen(other)
-        await open_form(app, form)
-        await pilot.pause()
+        form = await open_form(pilot, RiskFormScreen(other))
         assert form.query_one("#rf-title", Input).value == "Panne du datacenter"
 
 
@@ -81,11 +83,7 @@ async def test_a_restored_field_is_typed_on_at_its_end(
     )
     app = make_app()
     async with app.run_test(size=(140, 50)) as pilot:
-        await pilot.pause()
-        await pilot.press("escape")  # the drafts found at start-up: later
-        form = RiskFormScreen(risk)
-        await open_form(app, form)
-        await pilot.pause()
+        form = await open_form(pilot, RiskFormScreen(risk))
         title = form.query_one("#rf-title", Input)
         title.focus()
         await pilot.press("!")
@@ -100,10 +98,7 @@ async def test_choices_and_commands_are_not_typed_text(
     entry = workspace.measures.entries()[0]
     app = make_app()
     async with app.run_test(size=(140, 50)) as pilot:
-        await pilot.pause()
-        form = RiskFormScreen(risk)
-        await open_form(app, form)
-        await pilot.pause()
+        form = await open_form(pilot, RiskFormScreen(risk))
         form.query_one("#rf-criterion", Select).value = Criterion.INTEGRITY
         await pilot.pause(0.4)
         assert workspace.drafts.all() == [], "a choice alone is no text to keep"
@@ -113,9 +108,7 @@ async def test_choices_and_commands_are_not_typed_text(
         await pilot.press("o")
         await pilot.pause()
 
-        measure_form = MeasureFormScreen(entry)
-        await open_form(app, measure_form)
-        await pilot.pause()
+        measure_form = await open_form(pilot, MeasureFormScreen(entry))
         measure_form.query_one("#mf-file", Input).value = "/tmp/pv-de-recette.pdf"
         await pilot.pause(0.4)
         assert workspace.drafts.all() == []
