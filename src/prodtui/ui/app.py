@@ -268,12 +268,10 @@ class ProdtuiApp(App[int]):
         elif event.is_forwarded:
             await super().on_event(event)
             self.type_ahead.came_back(event)
-        elif self.type_ahead.take(event):
-            pass
-        elif (route_key := getattr(self.screen, "route_key", None)) and route_key(event):
-            # The quick-capture overlay holds the keys typed after its Enter until saved.
-            self.type_ahead.hold(event)
-        else:
+        elif not self.type_ahead.take(event):
+            # The quick-capture overlay, once its line is saved, closes at the next key.
+            if (key_typed := getattr(self.screen, "key_typed", None)) is not None:
+                key_typed()
             await self.type_ahead.handle(event, super().on_event)
 
     @property

@@ -46,9 +46,9 @@ class TypeAhead:
         self._awaited: KeyEvent | None = None
         self._typed_into: Widget | None = None
 
-    def hold(self, *events_: KeyEvent) -> None:
-        """Hold the keys from now on (those given first), until `release`."""
-        self.held = list(events_)
+    def hold(self) -> None:
+        """Hold the keys from now on, until `release`."""
+        self.held = []
         self._held_since = time.monotonic()
 
     def take(self, event: KeyEvent) -> bool:

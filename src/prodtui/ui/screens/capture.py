@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -26,14 +25,10 @@ class CaptureScreen(ModalScreen[bool]):
 
     CLOSE_DELAY = 0.05
     """Seconds the overlay stays, once saved, under the toast saying so."""
-    SAVE_TIMEOUT = 1.0
-    """Seconds keys typed after Enter wait for the save before going to the line."""
 
     def __init__(self, today: date) -> None:
         super().__init__()
         self.today = today
-        self.saving = False
-        """Enter is on its way through the line's own queue of keys to the save."""
         self._saved: bool | None = None
         translate_bindings(self)
 
@@ -73,28 +68,13 @@ class CaptureScreen(ModalScreen[bool]):
         parts += [t(problem) for problem in parsed.problems]
         return " · ".join(parts)
 
-    def route_key(self, event: events.Key | events.Paste) -> bool:
-        """Called by the app for each key (or paste) typed while the overlay is shown;
-        True when the key must wait for the save.
-
-        The line gets its keys through its own queue: keys typed just after Enter may reach
-        the app before the line has even seen the Enter. They wait, and once the line is
-        saved they go on to the screen below, in the order typed (see the app's
-        `hold_keys`). Once saved, the next key closes the overlay at once."""
+    def key_typed(self) -> None:
+        """Called by the app for each key (or paste) typed while the overlay is shown: once
+        the line is saved, the next key closes the overlay at once. Keys typed right after
+        Enter wait for the save (the app's type-ahead, ui/type_ahead.py), then go on to
+        the screen below."""
         if self.closing:
             self.finish_closing()
-            return False
-        if self.saving:
-            return True
-        if isinstance(event, events.Key) and event.key == "enter":
-            self.saving = True
-            self.set_timer(self.SAVE_TIMEOUT, self._save_timed_out)
-        return False
-
-    def _save_timed_out(self) -> None:
-        if self.saving and not self.closing:  # never in practice: the keys go to the line
-            self.saving = False
-            self.app.release_keys()  # type: ignore[attr-defined]
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -113,7 +93,7 @@ class CaptureScreen(ModalScreen[bool]):
             return
         # The toast saying it is saved is drawn at once, over the overlay: a small part of
         # the terminal. Closing in the same frame would have the whole screen below drawn
-        # first (about 50 ms more). The next key closes it sooner (see `route_key`).
+        # first (about 50 ms more). The next key closes it sooner (see `key_typed`).
         self.set_timer(self.CLOSE_DELAY, self.finish_closing)
 
     @property

@@ -10,12 +10,12 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from prodtui.domain.base import Record
-from prodtui.domain.errors import ConflictError
-from prodtui.i18n import t
+from prodtui.domain.errors import ConflictError, ProdtuiError
+from prodtui.i18n import error_message, t
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.widgets.drafts import DraftWriter
 
@@ -188,6 +188,30 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+def ask_then_delete(
+    screen: Screen[Any],
+    question: str,
+    delete: Callable[[], object],
+    deleted: str,
+    then: Callable[[], None],
+) -> None:
+    """Ask `question`; on yes run `delete` (a delete refused, say because the row changed
+    elsewhere since it was shown, is reported), say `deleted`, and `then` reload."""
+
+    def answered(yes: bool | None) -> None:
+        if not yes:
+            return
+        try:
+            delete()
+        except ProdtuiError as error:
+            screen.notify(error_message(error), severity="error", markup=False)
+        else:
+            screen.notify(deleted, markup=False)
+        then()
+
+    screen.app.push_screen(ConfirmScreen(question), answered)
 
 
 class PromptScreen(ModalScreen[str | None]):

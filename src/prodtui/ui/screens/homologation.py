@@ -29,9 +29,9 @@ from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import (
-    ConfirmScreen,
     FormDialog,
     PromptScreen,
+    ask_then_delete,
     form_bindings,
     record_key,
 )
@@ -189,20 +189,12 @@ class HomologationScreen(Screen[None]):
         if step is None or step.id is None:
             return
         step_id, version = step.id, step.version
-
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:  # refused when changed elsewhere since: the table shows it anew
-                self.workspace.homologation.delete_step(step_id, version)
-            except ProdtuiError as error:
-                self.notify(error_message(error), severity="error", markup=False)
-            else:
-                self.notify(t("homologation.step_deleted", title=step.title), markup=False)
-            self.refresh_data()
-
-        self.app.push_screen(
-            ConfirmScreen(t("homologation.confirm_delete", title=step.title)), answered
+        ask_then_delete(
+            self,
+            t("homologation.confirm_delete", title=step.title),
+            lambda: self.workspace.homologation.delete_step(step_id, version),
+            t("homologation.step_deleted", title=step.title),
+            self.refresh_data,
         )
 
     def action_move(self, offset: int) -> None:

@@ -16,7 +16,7 @@ from prodtui.domain.risks import SCALE, Criterion, Risk, RiskLevel, matrix_count
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import ConfirmScreen, FormDialog, form_bindings, record_key
+from prodtui.ui.screens.dialogs import FormDialog, ask_then_delete, form_bindings, record_key
 from prodtui.ui.widgets.fields import select_value
 from prodtui.ui.widgets.key_bar import KeyBar
 
@@ -172,20 +172,14 @@ class RisksScreen(Screen[None]):
         risk = self.selected()
         if risk is None or risk.id is None:
             return
-        risk_id = risk.id
-
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                self.workspace.risks.delete(risk_id, risk.version)  # refused if changed since
-            except ProdtuiError as error:
-                self.notify(error_message(error), severity="error", markup=False)
-            else:
-                self.notify(t("risks.deleted", title=risk.title), markup=False)
-            self.refresh_data()
-
-        self.app.push_screen(ConfirmScreen(t("risks.confirm_delete", title=risk.title)), answered)
+        risk_id, version = risk.id, risk.version
+        ask_then_delete(
+            self,
+            t("risks.confirm_delete", title=risk.title),
+            lambda: self.workspace.risks.delete(risk_id, version),  # refused if changed since
+            t("risks.deleted", title=risk.title),
+            self.refresh_data,
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)
