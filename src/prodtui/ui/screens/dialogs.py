@@ -117,12 +117,15 @@ class FormDialog(Dialog):
 
     def _typed_text(self) -> str:
         """The text fields changed since the form opened, as JSON (empty when none)."""
-        texts = {
-            name: value
-            for name, value in self.field_values().items()
-            if isinstance(self.query_one(f"#{name}"), Input | TextArea)
+        texts = {field.id: field.value for field in self.query(Input).results(Input)}
+        texts |= {area.id: area.text for area in self.query(TextArea).results(TextArea)}
+        typed = {
+            name: text
+            for name, text in texts.items()
+            if name is not None
+            and name not in self.UNTRACKED
+            and text != self.opened_with.get(name)
         }
-        typed = {name: text for name, text in texts.items() if text != self.opened_with.get(name)}
         return json.dumps(typed, ensure_ascii=False) if typed else ""
 
     def _put_back(self, content: str) -> bool:
