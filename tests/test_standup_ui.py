@@ -276,7 +276,7 @@ async def test_long_pasted_and_wide_text_is_kept(
         assert line.text.rstrip().endswith("…"), "cut to the column, with an ellipsis"
         assert line.cell_length == table.scrollable_content_region.width
     saved = workspace.standups.day(TODAY).people[0].entry
-    assert saved.today == long_text.strip().replace("\x07", ""), "all kept but the bell"
+    assert saved.today == long_text.strip().replace("\x07", "\u2407"), "all kept, the bell shown as ␇"
 
 
 async def test_text_over_the_limit_is_refused_with_a_message(

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Any, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, ConfigDict
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from prodtui.domain.text import CleanLine, CleanText, clean_text
 
-
-def clean_text(value: Any) -> Any:
-    """Multi-line text as stored: control characters (a pasted escape sequence, a bell)
-    are dropped, line breaks normalised; tabs and line breaks are kept."""
-    if isinstance(value, str):
-        return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
-    return value
-
-
-CleanText = Annotated[str, BeforeValidator(clean_text)]
+__all__ = ["CleanLine", "CleanText", "Record", "clean_text"]
 
 
 class Record(BaseModel):
