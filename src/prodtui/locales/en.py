@@ -1067,4 +1067,8 @@ MESSAGES: dict[str, str] = {
     "today.more": "+{count} more",
     # --- review conflicts ---
     "review.conflict_comment": "Comment",
+    # --- hostile text: display ---
+    # --- hostile text: command line, files and workspace ---
+    # --- hostile text: imports ---
+    # --- hostile text: fields ---
 }

@@ -1072,4 +1072,8 @@ MESSAGES: dict[str, str] = {
     "today.more": "+{count} de plus",
     # --- review conflicts ---
     "review.conflict_comment": "Commentaire",
+    # --- hostile text: display ---
+    # --- hostile text: command line, files and workspace ---
+    # --- hostile text: imports ---
+    # --- hostile text: fields ---
 }
