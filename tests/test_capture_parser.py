@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from prodtui.domain.capture import clean_line, parse_capture, parse_due_date
-from prodtui.domain.items import MAX_TEXT, ItemKind
+from prodtui.domain.items import MAX_TEXT, Item, ItemKind
 from tests.conftest import TODAY  # a Friday
 
 
@@ -75,8 +76,10 @@ def test_owner_and_story() -> None:
 
 
 def test_pasted_lines_and_control_characters_become_one_clean_line() -> None:
-    parsed = parse_capture("+ première ligne\r\ndeuxième\tligne\x1b[31m\x07", TODAY)
-    assert parsed.text == "première ligne deuxième ligne[31m"
+    parsed = parse_capture(
+        "+ première ligne\r\ndeuxième\tligne\x1b[31m\x07\x9b2J\u202eabc", TODAY
+    )
+    assert parsed.text == "première ligne deuxième ligne␛[31m␇\ufffd2J\ufffdabc"
     assert parsed.kind is ItemKind.ACTION
 
 
@@ -86,8 +89,11 @@ def test_wide_characters_and_emoji_are_kept() -> None:
     assert parsed.owner == "zoé"
 
 
-def test_very_long_text_is_cut_to_the_limit() -> None:
-    assert len(parse_capture("a" * (MAX_TEXT + 500), TODAY).text) == MAX_TEXT
+def test_very_long_text_is_never_cut_but_refused_by_the_item() -> None:
+    parsed = parse_capture("a" * (MAX_TEXT + 5), TODAY)
+    assert len(parsed.text) == MAX_TEXT + 5
+    with pytest.raises(ValidationError, match="at most 10000"):
+        Item(text=parsed.text)
 
 
 @given(st.text(max_size=300), st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)))

@@ -15,7 +15,8 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel
 
-from prodtui.domain.items import MAX_TEXT, ItemKind
+from prodtui.domain.items import ItemKind
+from prodtui.domain.text import safe_line
 
 MARKERS: dict[str, ItemKind] = {
     "!": ItemKind.BLOCKER,
@@ -76,7 +77,6 @@ _STORY = re.compile(r"(?<!\w)#(US-\d{1,7})\b", re.IGNORECASE)
 _ISO = re.compile(r"(?<![\w/-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w/-])")
 _FRENCH = re.compile(r"(?<![\w/-])(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\w/-])")
 _WORD = re.compile(r"[\w'’\-]+", re.UNICODE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def fold(text: str) -> str:
@@ -86,9 +86,9 @@ def fold(text: str) -> str:
 
 
 def clean_line(text: str) -> str:
-    """One line of text: pasted line breaks become spaces, control characters go."""
-    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
-    return _CONTROL.sub("", text).strip()
+    """One line of text: pasted line breaks become spaces, control characters are shown
+    as placeholders (`prodtui.domain.text`), outer spaces go."""
+    return safe_line(text).strip()
 
 
 class ParsedCapture(BaseModel):
@@ -102,8 +102,9 @@ class ParsedCapture(BaseModel):
 
 
 def parse_capture(line: str, today: date) -> ParsedCapture:
-    """Read one captured line; never raises, whatever the input."""
-    text = clean_line(line)[:MAX_TEXT]
+    """Read one captured line; never raises, whatever the input. The text is never cut:
+    a line over the limit is refused when the item is validated, with the limit said."""
+    text = clean_line(line)
     kind = ItemKind.NOTE
     if text and text[0] in MARKERS:
         kind = MARKERS[text[0]]

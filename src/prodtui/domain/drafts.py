@@ -6,10 +6,12 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from prodtui.domain.text import CleanLine, CleanText
+
 
 class Draft(BaseModel):
     key: str
     """Which editor the text belongs to, for instance `capture` or `item:12:text`."""
-    label: str = ""
-    content: str
+    label: CleanLine = ""
+    content: CleanText
     updated_at: datetime | None = None

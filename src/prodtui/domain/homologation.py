@@ -36,7 +36,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from prodtui.domain.base import CleanText, Record
+from prodtui.domain.base import CleanLine, CleanText, Record
 from prodtui.domain.items import MAX_TEXT
 
 VALIDITY_MONTHS: tuple[int, ...] = (6, 12, 24, 36)
@@ -139,7 +139,7 @@ class HomologationStep(Record):
     key: str | None = None
     """The step's key in the shipped referential (`strategie`, `audit`…); None for a step
     of the team's own."""
-    title: CleanText = Field(min_length=1, max_length=MAX_TITLE)
+    title: CleanLine = Field(min_length=1, max_length=MAX_TITLE)
     status: StepStatus = StepStatus.TODO
     date: Day | None = None
     notes: CleanText = Field("", max_length=MAX_TEXT)

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from prodtui.domain.base import CleanText, Record
+from prodtui.domain.base import CleanLine, CleanText, Record
 
 MAX_TEXT = 10_000
 
@@ -33,7 +33,7 @@ class Item(Record):
     kind: ItemKind = ItemKind.NOTE
     text: CleanText = Field(min_length=1, max_length=MAX_TEXT)
     status: ItemStatus = ItemStatus.OPEN
-    owner: str | None = None
+    owner: CleanLine | None = None
     due_date: date | None = None
     story_key: str | None = None
     triaged: bool = False

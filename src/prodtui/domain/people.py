@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from prodtui.domain.base import Record
+from prodtui.domain.base import CleanLine, Record
 
 
 class Role(StrEnum):
@@ -19,7 +19,7 @@ class Role(StrEnum):
 
 
 class Person(Record):
-    name: str = Field(min_length=1, max_length=120)
+    name: CleanLine = Field(min_length=1, max_length=120)
     role: Role = Role.OTHER
     active: bool = True
     position: int = 0

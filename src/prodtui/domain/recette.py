@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from prodtui.domain.base import CleanText, Record, clean_text
+from prodtui.domain.base import CleanLine, CleanText, Record, clean_text
 from prodtui.domain.items import MAX_TEXT
 
 MAX_TITLE = 300
@@ -118,7 +118,7 @@ Snapshot = Annotated[
 
 
 class Campaign(Record):
-    name: CleanText = Field(min_length=1, max_length=200)
+    name: CleanLine = Field(min_length=1, max_length=200)
     release: CleanText = Field("", max_length=100)
     sprint_id: int | None = None
     start_date: date | None = None
@@ -158,7 +158,7 @@ class TestCase(Record):
 
     number: int | None = None
     """`TC-<number>`, given by the store on creation."""
-    title: CleanText = Field(min_length=1, max_length=MAX_TITLE)
+    title: CleanLine = Field(min_length=1, max_length=MAX_TITLE)
     steps: CleanText = Field("", max_length=50_000)
     expected: CleanText = Field("", max_length=50_000)
     story_id: int | None = None
@@ -167,7 +167,7 @@ class TestCase(Record):
     automated: bool = False
     needs_review: bool = False
     """Set when the story's acceptance criteria changed after the case was written."""
-    automation_key: str | None = Field(None, max_length=2_000)
+    automation_key: CleanLine | None = Field(None, max_length=2_000)
     """`classname::name` of the automated test this case was created from (JUnit import)."""
 
     @property
@@ -248,7 +248,7 @@ class CommandRun(BaseModel):
     started_at: datetime
     ended_at: datetime | None = None
     exit_code: int | None = None
-    output_tail: str = ""
+    output_tail: CleanText = ""
 
     @property
     def running(self) -> bool:
@@ -286,11 +286,11 @@ class AutomatedResult(BaseModel):
 
     position: str
     """Where it is in the report, to point at it in a message."""
-    name: str
-    classname: str = ""
+    name: CleanLine
+    classname: CleanLine = ""
     case_number: int | None = None
     status: ExecutionStatus
-    comment: str = ""
+    comment: CleanText = ""
     duration_s: float | None = Field(None, ge=0)
 
     @property

@@ -26,7 +26,7 @@ from enum import StrEnum
 
 from pydantic import Field, field_validator
 
-from prodtui.domain.base import CleanText, Record
+from prodtui.domain.base import CleanLine, CleanText, Record
 from prodtui.domain.items import MAX_TEXT
 
 SCALE: tuple[int, ...] = (1, 2, 3, 4)
@@ -82,12 +82,12 @@ def risk_level(likelihood: int, severity: int) -> RiskLevel:
 
 
 class Risk(Record):
-    title: CleanText = Field(min_length=1, max_length=MAX_TITLE)
+    title: CleanLine = Field(min_length=1, max_length=MAX_TITLE)
     criterion: Criterion
     likelihood: int = Field(ge=1, le=4)
     severity: int = Field(ge=1, le=4)
     treatment: CleanText = Field("", max_length=MAX_TEXT)
-    owner: CleanText | None = Field(None, max_length=MAX_OWNER)
+    owner: CleanLine | None = Field(None, max_length=MAX_OWNER)
 
     @field_validator("title", mode="before")
     @classmethod

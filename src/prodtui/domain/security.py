@@ -52,7 +52,7 @@ from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from prodtui.domain.base import CleanText, Record
+from prodtui.domain.base import CleanLine, CleanText, Record
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.items import MAX_TEXT
 
@@ -155,7 +155,7 @@ class Measure(Record):
 
     code: str = Field(pattern=CODE_PATTERN)
     category: Category
-    title: CleanText = Field(min_length=1, max_length=MAX_TITLE)
+    title: CleanLine = Field(min_length=1, max_length=MAX_TITLE)
     description: CleanText = Field("", max_length=MAX_TEXT)
     priority: Priority = Priority.P2
     indispensable: bool = False
@@ -168,7 +168,7 @@ class MeasureState(Record):
 
     measure_id: int
     status: MeasureStatus = MeasureStatus.TODO
-    owner: CleanText | None = Field(None, max_length=MAX_OWNER)
+    owner: CleanLine | None = Field(None, max_length=MAX_OWNER)
     due_date: date | None = None
     how: CleanText = Field("", max_length=MAX_TEXT)
     evidence: CleanText = Field("", max_length=MAX_TEXT)

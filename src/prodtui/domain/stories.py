@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from prodtui.domain.base import CleanText, Record
+from prodtui.domain.base import CleanLine, CleanText, Record
 from prodtui.domain.items import MAX_TEXT
 
 FIBONACCI = (0, 1, 2, 3, 5, 8, 13, 21)
@@ -45,12 +45,12 @@ class Priority(StrEnum):
 
 
 class Epic(Record):
-    title: CleanText = Field(min_length=1, max_length=200)
+    title: CleanLine = Field(min_length=1, max_length=200)
     description: CleanText = Field("", max_length=MAX_TEXT)
 
 
 class Sprint(Record):
-    name: CleanText = Field(min_length=1, max_length=120)
+    name: CleanLine = Field(min_length=1, max_length=120)
     start_date: date
     end_date: date
     capacity: int = Field(0, ge=0, le=10_000)
@@ -68,8 +68,8 @@ class Sprint(Record):
 class Story(Record):
     number: int | None = None
     """`US-<number>`, given by the store on creation."""
-    title: CleanText = Field(min_length=1, max_length=300)
-    persona: CleanText = Field("", max_length=300)
+    title: CleanLine = Field(min_length=1, max_length=300)
+    persona: CleanLine = Field("", max_length=300)
     want: CleanText = Field("", max_length=MAX_TEXT)
     so_that: CleanText = Field("", max_length=MAX_TEXT)
     description: CleanText = Field("", max_length=50_000)
