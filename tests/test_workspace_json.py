@@ -176,7 +176,8 @@ def test_a_lost_line_and_a_bad_row_are_named(
     err = _refused(capsys, ["import", "json", str(lost), "--db", str(target)])
     assert "meta" in err
     _nothing_left(tmp_path, target)
-    # A value the schema refuses: a role the people table does not know.
+    # A value the app refuses: a role the people table does not know, listed on its own
+    # line before the summary.
     header = next(n for n, line in enumerate(lines) if line.startswith('{"name": "people"'))
     columns = json.loads(lines[header] + "]}")["columns"]
     broken = list(lines)
@@ -185,8 +186,10 @@ def test_a_lost_line_and_a_bad_row_are_named(
     broken[header + 1] = json.dumps(values, ensure_ascii=False) + ",\n"
     bad = tmp_path / "bad.json"
     bad.write_text("".join(broken), "utf-8")
-    err = _refused(capsys, ["import", "json", str(bad), "--db", str(target)])
-    assert f"ligne {header + 2} (table people)" in err and "CHECK" in err
+    assert main(["import", "json", str(bad), "--db", str(target)]) == 2
+    problem, summary = capsys.readouterr().err.splitlines()
+    assert f"ligne {header + 2} (table people, enregistrement 1) : role" in problem
+    assert "chef" in problem and summary.startswith("prodtui: ")
     _nothing_left(tmp_path, target)
 
 

@@ -156,7 +156,7 @@ def case_number(text: str) -> int | None:
 class TestCase(Record):
     __test__: ClassVar[bool] = False  # not a pytest class, whatever its name
 
-    number: int | None = None
+    number: int | None = Field(None, ge=1)
     """`TC-<number>`, given by the store on creation."""
     title: CleanLine = Field(min_length=1, max_length=MAX_TITLE)
     steps: CleanText = Field("", max_length=50_000)

@@ -66,7 +66,7 @@ class Sprint(Record):
 
 
 class Story(Record):
-    number: int | None = None
+    number: int | None = Field(None, ge=1)
     """`US-<number>`, given by the store on creation."""
     title: CleanLine = Field(min_length=1, max_length=300)
     persona: CleanLine = Field("", max_length=300)

@@ -51,6 +51,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from prodtui.domain.errors import ProdtuiError
+from prodtui.exchange.workspace_rows import TableCheck, validation_reasons
 from prodtui.i18n import t
 from prodtui.store.migrations import LATEST_VERSION
 from prodtui.store.table_copy import Restore, RowRefused, read_snapshot, restoring
@@ -61,6 +62,8 @@ if TYPE_CHECKING:
 FORMAT = "prodtui-workspace"
 FORMAT_VERSION = 1
 BATCH = 1_000
+MAX_PROBLEMS = 20
+"""Row problems listed before a restore stops reading: the first ones say enough."""
 _ENCODER = json.JSONEncoder(
     ensure_ascii=False, separators=(", ", ": "), default=lambda value: _blob(value)
 )
@@ -211,14 +214,20 @@ class DumpReader:
             self.line += 1
         return text
 
+    def loads(self, text: str) -> Any:
+        """`json.loads`, with nesting too deep for the parser refused in one line."""
+        try:
+            return json.loads(text)
+        except RecursionError:
+            raise ProdtuiError("json.too_deep", path=self.source) from None
+
     def _streamed_header(self, first: str) -> DumpHeader:
         if not first.startswith('{"format": '):
             raise ValueError("not the streamed layout")
-        data = json.loads(first + "]}")
-        header = DumpHeader.model_validate(data)
-        if data.get("tables") != []:
+        data = self.loads(first + "]}")
+        if not isinstance(data, dict) or data.get("tables") != []:
             raise ValueError("not the streamed layout")
-        return header
+        return DumpHeader.model_validate(data)
 
     def _whole(self, first: str) -> DumpHeader:
         try:
@@ -228,7 +237,7 @@ class DumpReader:
         if not text.strip():
             raise ProdtuiError("json.not_dump", path=self.source)
         try:
-            data = json.loads(text)
+            data = self.loads(text)
         except json.JSONDecodeError as error:
             if error.pos >= len(text.rstrip()):
                 raise ProdtuiError("json.truncated", path=self.source, line=error.lineno) from None
@@ -237,7 +246,11 @@ class DumpReader:
             ) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ProdtuiError("json.not_dump", path=self.source)
-        header = DumpHeader.model_validate({k: v for k, v in data.items() if k != "tables"})
+        try:
+            header = DumpHeader.model_validate({k: v for k, v in data.items() if k != "tables"})
+        except ValidationError as error:
+            detail = "; ".join(validation_reasons(error))
+            raise ProdtuiError("json.bad_header", path=self.source, detail=detail) from None
         check_versions(header, self.source)
         try:
             self._document = _DumpDocument.model_validate(data)
@@ -280,7 +293,7 @@ class DumpReader:
 
     def _table_header(self, stripped: str) -> TableHeader:
         try:
-            data = json.loads(stripped + "]}")
+            data = self.loads(stripped + "]}")
             header = TableHeader.model_validate(data)
         except (ValueError, ValidationError) as error:
             raise self.damaged(t("json.expected_table")) from error
@@ -301,7 +314,7 @@ class DumpReader:
             if not text.endswith("\n"):
                 raise self.truncated()  # the file stops in the middle of a row
             try:
-                row = json.loads(stripped.removesuffix(","))
+                row = self.loads(stripped.removesuffix(","))
             except ValueError as error:
                 raise self.damaged(str(error)) from error
             found += 1
@@ -386,8 +399,39 @@ def restore_workspace(source: Path, target: Path, *, author: str = "") -> DumpSu
     return summary
 
 
+class DumpRefused(ProdtuiError):
+    """Rows of the dump break the app's rules: each is listed (the first MAX_PROBLEMS),
+    nothing was restored."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        key = "json.refused_first" if len(problems) >= MAX_PROBLEMS else "json.refused"
+        super().__init__(key, path=source, count=len(problems))
+        self.problems = problems
+
+
+class _Problems:
+    """The row problems found so far; once there is one, nothing more is written."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.found: list[str] = []
+
+    def add(self, line: int | None, table: str, row: int, reason: str) -> None:
+        if line is None:
+            where = {"path": self.source, "table": table, "row": row}
+            self.found.append(t("json.row_problem_whole", reason=reason, **where))
+        else:
+            where = {"path": self.source, "line": line, "table": table, "row": row}
+            self.found.append(t("json.row_problem", reason=reason, **where))
+
+    @property
+    def full(self) -> bool:
+        return len(self.found) >= MAX_PROBLEMS
+
+
 def _fill(ws: Workspace, reader: DumpReader, source: str) -> DumpSummary:
     tables = rows = 0
+    problems = _Problems(source)
     with restoring(ws) as restore:
         # The dump is in foreign-key order already; the checks wait for the end, so a
         # dump some tool reordered is accepted too, and a missing parent is named.
@@ -403,8 +447,12 @@ def _fill(ws: Workspace, reader: DumpReader, source: str) -> DumpSummary:
                     "json.unknown_column", path=source, table=table.name, column=", ".join(unknown)
                 )
             restore.clear(table.name)  # rows a migration seeded
-            rows += _insert(restore, table, table_rows, source)
+            rows += _insert(restore, table, table_rows, problems)
             tables += 1
+            if problems.full:
+                break
+        if problems.found:  # the transaction is rolled back: nothing is written
+            raise DumpRefused(source, problems.found[:MAX_PROBLEMS])
         problem = restore.foreign_key_problem()
         if problem is not None:
             raise ProdtuiError(
@@ -417,39 +465,46 @@ def _fill(ws: Workspace, reader: DumpReader, source: str) -> DumpSummary:
     return DumpSummary(tables=tables, rows=rows)
 
 
-def _insert(restore: Restore, table: TableHeader, rows: Iterator[Row], source: str) -> int:
+def _insert(restore: Restore, table: TableHeader, rows: Iterator[Row], problems: _Problems) -> int:
+    """Check each row of `table` as the app would, and write it while no row of the dump
+    has been refused; returns how many rows were read."""
+    check = TableCheck(table.name, table.columns)
     width = len(table.columns)
     count = 0
-    lines: list[int | None] = []
+    positions: list[tuple[int | None, int]] = []
     batch: list[list[Any]] = []
 
     def flush() -> None:
-        try:
-            restore.insert(table.name, table.columns, batch)
-        except RowRefused as refused:
-            raise _bad_row(source, lines[refused.index], table.name, refused.reason) from refused
-        lines.clear()
+        if not problems.found:
+            try:
+                restore.insert(table.name, table.columns, batch)
+            except RowRefused as refused:
+                line, number = positions[refused.index]
+                problems.add(line, table.name, number, refused.reason)
+        positions.clear()
         batch.clear()
 
     for line, row in rows:
-        if not isinstance(row, list) or len(row) != width:
-            raise _bad_row(source, line, table.name, t("json.row_width", width=width))
-        try:
-            values = [_cell(value) for value in row]
-        except ValueError as error:
-            raise _bad_row(source, line, table.name, str(error)) from error
-        lines.append(line)
-        batch.append(values)
         count += 1
+        if not isinstance(row, list) or len(row) != width:
+            problems.add(line, table.name, count, t("json.row_width", width=width))
+        else:
+            try:
+                values, reasons = check.check([_cell(value) for value in row])
+            except ValueError as error:
+                values, reasons = [], [str(error)]
+            for reason in reasons:
+                problems.add(line, table.name, count, reason)
+            if not reasons:
+                positions.append((line, count))
+                batch.append(values)
+        if problems.full:
+            return count
         if len(batch) >= BATCH:
             flush()
     if batch:
         flush()
     return count
-
-
-def _bad_row(source: str, line: int | None, table: str, reason: str) -> ProdtuiError:
-    return ProdtuiError("json.bad_row", path=source, line=line or "?", table=table, reason=reason)
 
 
 # --- The shell ------------------------------------------------------------------------------
@@ -469,7 +524,13 @@ def run_export_json(args: argparse.Namespace, ws: Workspace) -> int:
 
 
 def run_import_json(source: Path, target: Path, *, author: str) -> int:
-    """`prodtui import json FILE --db NEW`."""
-    summary = restore_workspace(source, target, author=author)
+    """`prodtui import json FILE --db NEW`: a refused dump lists its problems on stderr,
+    one a line, before the one-line summary the caller prints."""
+    try:
+        summary = restore_workspace(source, target, author=author)
+    except DumpRefused as refused:
+        for problem in refused.problems:
+            print(problem, file=sys.stderr)
+        raise
     print(t("json.restored", tables=summary.tables, rows=summary.rows, path=str(target)))
     return 0

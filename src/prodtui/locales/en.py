@@ -1070,5 +1070,31 @@ MESSAGES: dict[str, str] = {
     # --- hostile text: display ---
     # --- hostile text: command line, files and workspace ---
     # --- hostile text: imports ---
+    "import.too_deep": "arrays or tables nested too deeply to be read",
+    "json.too_deep": "{path}: arrays or objects nested too deeply: not a prodtui export.",
+    "json.bad_header": "{path}: invalid export header ({detail}).",
+    "json.row_problem": "{path}, line {line} (table {table}, record {row}): {reason}",
+    "json.row_problem_whole": "{path} (table {table}, record {row}): {reason}",
+    "json.refused.one": "{path}: {count} problem, nothing was restored.",
+    "json.refused.other": "{path}: {count} problems, nothing was restored.",
+    "json.refused_first.one": "{path}: reading stopped at the first {count} problems, nothing was restored.",
+    "json.refused_first.other": "{path}: reading stopped at the first {count} problems, nothing was restored.",
+    "json.value_required": "{column}: a value is required",
+    "json.value_flag": "{column}: 0 or 1 expected, not “{value}”",
+    "json.value_integer": "{column}: a whole number expected, not “{value}”",
+    "json.value_number": "{column}: a number expected, not “{value}”",
+    "json.value_date": "{column}: a date expected (YYYY-MM-DD), not “{value}”",
+    "json.value_datetime": "{column}: a date and time expected (YYYY-MM-DDTHH:MM:SS), not “{value}”",
+    "json.value_text": "{column}: text expected, not “{value}”",
+    "json.value_unicode": "{column}: text that is not valid Unicode (a lone surrogate)",
+    "json.value_too_long": "{column}: too long ({max} characters at most)",
+    "json.value_empty": "{column}: cannot be empty",
+    "json.value_too_small": "{column}: “{value}” is too small (at least {limit})",
+    "json.value_too_big": "{column}: “{value}” is too big (at most {limit})",
+    "json.value_choice": "{column}: unknown value “{value}”; expected: {choices}",
+    "json.value_refused": "{column}: “{value}” refused ({detail})",
+    "json.value_json": "{column}: unreadable JSON, “{value}”",
+    "json.value_too_deep": "{column}: arrays or objects nested too deeply",
+    "json.value_row": "record refused ({detail})",
     # --- hostile text: fields ---
 }

@@ -1075,5 +1075,31 @@ MESSAGES: dict[str, str] = {
     # --- hostile text: display ---
     # --- hostile text: command line, files and workspace ---
     # --- hostile text: imports ---
+    "import.too_deep": "tableaux ou tables imbriqués trop profondément pour être lus",
+    "json.too_deep": "{path} : tableaux ou objets imbriqués trop profondément : ce n'est pas un export prodtui.",
+    "json.bad_header": "{path} : en-tête de l'export invalide ({detail}).",
+    "json.row_problem": "{path}, ligne {line} (table {table}, enregistrement {row}) : {reason}",
+    "json.row_problem_whole": "{path} (table {table}, enregistrement {row}) : {reason}",
+    "json.refused.one": "{path} : {count} problème, rien n'a été restauré.",
+    "json.refused.other": "{path} : {count} problèmes, rien n'a été restauré.",
+    "json.refused_first.one": "{path} : lecture arrêtée aux {count} premiers problèmes, rien n'a été restauré.",
+    "json.refused_first.other": "{path} : lecture arrêtée aux {count} premiers problèmes, rien n'a été restauré.",
+    "json.value_required": "{column} : valeur obligatoire",
+    "json.value_flag": "{column} : 0 ou 1 attendu, et non « {value} »",
+    "json.value_integer": "{column} : nombre entier attendu, et non « {value} »",
+    "json.value_number": "{column} : nombre attendu, et non « {value} »",
+    "json.value_date": "{column} : date attendue (AAAA-MM-JJ), et non « {value} »",
+    "json.value_datetime": "{column} : date et heure attendues (AAAA-MM-JJTHH:MM:SS), et non « {value} »",
+    "json.value_text": "{column} : texte attendu, et non « {value} »",
+    "json.value_unicode": "{column} : texte qui n'est pas de l'Unicode valide (demi-caractère isolé)",
+    "json.value_too_long": "{column} : trop long ({max} caractères au plus)",
+    "json.value_empty": "{column} : ne peut pas être vide",
+    "json.value_too_small": "{column} : « {value} » est trop petit (au moins {limit})",
+    "json.value_too_big": "{column} : « {value} » est trop grand (au plus {limit})",
+    "json.value_choice": "{column} : valeur inconnue « {value} » ; attendu : {choices}",
+    "json.value_refused": "{column} : « {value} » refusé ({detail})",
+    "json.value_json": "{column} : JSON illisible, « {value} »",
+    "json.value_too_deep": "{column} : tableaux ou objets imbriqués trop profondément",
+    "json.value_row": "enregistrement refusé ({detail})",
     # --- hostile text: fields ---
 }

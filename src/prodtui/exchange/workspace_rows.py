@@ -1,0 +1,309 @@
+"""Each row of a workspace dump checked as the app checks it, before anything is written.
+
+A row goes through the domain model its repository reads it with (a small model here for
+the few tables without one), in two steps:
+
+1. its cells must be what SQLite holds for the model's types: a whole number for an
+   integer, 0 or 1 for a flag, `YYYY-MM-DD` text for a date, ISO text for a date and time,
+   text for text (and text holding JSON for lists and objects), a finite number for a
+   float — so `"points": "beaucoup"` or `"active": "yes"` never reach the file;
+2. then the model's own rules: ranges, lengths, choices, dates in order, the JSON of
+   snapshots and lists.
+
+What is written is the row as the model cleans it: control characters and bidi marks in
+any text become visible placeholders (`prodtui.domain.text`), as when typed in the app.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import types
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+
+from prodtui.domain.audit import AuditEntry
+from prodtui.domain.drafts import Draft
+from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.homologation import HomologationDecision, HomologationStep
+from prodtui.domain.items import MAX_TEXT, Item
+from prodtui.domain.people import Person
+from prodtui.domain.recette import Campaign, CommandRun, Execution, TestCase
+from prodtui.domain.responsibilities import Responsibility
+from prodtui.domain.review import HealthReview
+from prodtui.domain.risks import Risk
+from prodtui.domain.security import Category, EvidenceFile, Measure, MeasureState
+from prodtui.domain.standup import Standup, StandupEntry
+from prodtui.domain.stories import Epic, Sprint, Story
+from prodtui.domain.text import CleanLine, CleanText, safe_line, safe_text
+from prodtui.i18n import error_message, t
+
+SHOWN = 40
+"""Characters of a refused value quoted in a message."""
+_INT64 = (-(2**63), 2**63 - 1)
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _json_value(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+Score = Annotated[float, Field(ge=0, le=5)]
+
+
+class MetaRow(BaseModel):
+    """One workspace-wide fact (`name`, `service`, `organisation`)."""
+
+    key: CleanLine = Field(min_length=1, max_length=200)
+    value: CleanText = Field(max_length=MAX_TEXT)
+
+
+class ScoreRow(BaseModel):
+    """One day of the security score's history, as `store.security` reads it back."""
+
+    day: date
+    overall: Score | None = None
+    categories: Annotated[dict[Category, Score | None], BeforeValidator(_json_value)]
+    updated_at: datetime
+
+
+MODELS: dict[str, type[BaseModel]] = {
+    "meta": MetaRow,
+    "people": Person,
+    "items": Item,
+    "standups": Standup,
+    "standup_entries": StandupEntry,
+    "epics": Epic,
+    "sprints": Sprint,
+    "stories": Story,
+    "campaigns": Campaign,
+    "test_cases": TestCase,
+    "executions": Execution,
+    "command_runs": CommandRun,
+    "measures": Measure,
+    "measure_status": MeasureState,
+    "measure_evidence_files": EvidenceFile,
+    "security_score_history": ScoreRow,
+    "risks": Risk,
+    "homologation_steps": HomologationStep,
+    "homologation_decisions": HomologationDecision,
+    "health_reviews": HealthReview,
+    "responsibilities": Responsibility,
+    "drafts": Draft,
+    "audit_log": AuditEntry,
+}
+"""The model of each table of the workspace (a test checks none is missing)."""
+
+
+def _snapshot_is_a_case(row: BaseModel) -> None:
+    # The recette screens and reports read each result's frozen case back as a TestCase.
+    TestCase.model_validate(getattr(row, "case_snapshot", None))
+
+
+_EXTRA_CHECKS: dict[str, tuple[str, Callable[[BaseModel], None]]] = {
+    "executions": ("case_snapshot", _snapshot_is_a_case)
+}
+"""Rules a table's rows must also keep: the column they are about, and the check."""
+
+
+# --- What SQLite holds for each type --------------------------------------------------------
+
+Kind = Literal["flag", "integer", "number", "date", "datetime", "text"]
+
+
+def _kinds(annotation: Any) -> tuple[Kind, bool]:
+    """The stored kind of a model field's type, and whether it may be null."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _kinds(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        members = [a for a in get_args(annotation) if a is not type(None)]
+        kind, _ = _kinds(members[0]) if len(members) == 1 else ("text", False)
+        return kind, len(members) < len(get_args(annotation))
+    if origin is Literal:
+        values = get_args(annotation)
+        return ("integer" if all(type(v) is int for v in values) else "text"), False
+    if annotation is bool:
+        return "flag", False
+    if annotation is int:
+        return "integer", False
+    if annotation is float:
+        return "number", False
+    if annotation is datetime:
+        return "datetime", False
+    if annotation is date:
+        return "date", False
+    return "text", False  # text, a choice, or a list or object kept as JSON text
+
+
+def _shown(value: Any) -> str:
+    text = safe_line(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
+
+
+def _type_problem(column: str, kind: Kind, nullable: bool, value: Any) -> str | None:
+    """Why `value` is not what SQLite holds for `kind`, or None."""
+    if value is None:
+        return None if nullable else t("json.value_required", column=column)
+    integer = type(value) is int
+    if kind == "flag":
+        ok = (integer and value in (0, 1)) or type(value) is bool
+    elif kind == "integer":
+        ok = integer and _INT64[0] <= value <= _INT64[1]
+    elif kind == "number":
+        ok = (integer and _INT64[0] <= value <= _INT64[1]) or (
+            type(value) is float and math.isfinite(value)
+        )
+    elif kind == "date":
+        ok = isinstance(value, str) and _is_day(value)
+    elif kind == "datetime":
+        ok = isinstance(value, str) and _is_moment(value)
+    else:
+        ok = isinstance(value, str)
+    if ok:
+        return None
+    return t(f"json.value_{kind}", column=column, value=_shown(value))
+
+
+def _is_day(text: str) -> bool:
+    try:
+        return bool(_DAY.fullmatch(text)) and date.fromisoformat(text) is not None
+    except ValueError:
+        return False
+
+
+def _is_moment(text: str) -> bool:
+    try:
+        return bool(_DAY.match(text)) and datetime.fromisoformat(text) is not None
+    except ValueError:
+        return False
+
+
+def _not_unicode(value: Any) -> bool:
+    """A lone surrogate (JSON allows `\\ud800`): no UTF-8 for SQLite to store."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+# --- The model's own rules, in the user's words -----------------------------------------------
+
+
+_TYPE_ERRORS: dict[str, Kind] = {
+    "bool_parsing": "flag",
+    "bool_type": "flag",
+    "int_parsing": "integer",
+    "int_type": "integer",
+    "int_from_float": "integer",
+    "float_parsing": "number",
+    "float_type": "number",
+    "date_parsing": "date",
+    "date_type": "date",
+    "date_from_datetime_parsing": "date",
+    "datetime_parsing": "datetime",
+    "datetime_type": "datetime",
+    "datetime_from_date_parsing": "datetime",
+    "string_type": "text",
+}
+
+
+def _limit(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def validation_reasons(error: ValidationError, prefix: str = "") -> list[str]:
+    """One reason per problem pydantic found, naming the column and the limit."""
+    reasons = []
+    for problem in error.errors():
+        column = prefix + ".".join(str(part) for part in problem.get("loc", ()))
+        column = column.removesuffix(".") or "?"
+        kind = problem.get("type", "")
+        context = problem.get("ctx") or {}
+        value = _shown(problem.get("input"))
+        if kind == "missing":
+            reasons.append(t("json.value_required", column=column))
+        elif kind in _TYPE_ERRORS:
+            reasons.append(t(f"json.value_{_TYPE_ERRORS[kind]}", column=column, value=value))
+        elif kind == "string_too_long":
+            reasons.append(t("json.value_too_long", column=column, max=context.get("max_length")))
+        elif kind == "string_too_short":
+            reasons.append(t("json.value_empty", column=column))
+        elif kind in ("greater_than_equal", "greater_than"):
+            limit = _limit(context.get("ge", context.get("gt")))
+            reasons.append(t("json.value_too_small", column=column, value=value, limit=limit))
+        elif kind in ("less_than_equal", "less_than"):
+            limit = _limit(context.get("le", context.get("lt")))
+            reasons.append(t("json.value_too_big", column=column, value=value, limit=limit))
+        elif kind in ("enum", "literal_error"):
+            choices = str(context.get("expected", "")).replace("'", "").replace(" or ", ", ")
+            reasons.append(t("json.value_choice", column=column, value=value, choices=choices))
+        elif isinstance(context.get("error"), json.JSONDecodeError):
+            reasons.append(t("json.value_json", column=column, value=value))
+        else:
+            detail = str(problem.get("msg", "")).removeprefix("Value error, ")
+            reasons.append(t("json.value_refused", column=column, value=value, detail=detail))
+    return reasons
+
+
+class TableCheck:
+    """The checks of one table's rows, for the columns the dump lists."""
+
+    def __init__(self, table: str, columns: Sequence[str]) -> None:
+        self.columns = list(columns)
+        self.model = MODELS.get(table)
+        self.extra = _EXTRA_CHECKS.get(table)
+        fields = self.model.model_fields if self.model else {}
+        self.kinds = {
+            column: _kinds(fields[column].annotation) for column in columns if column in fields
+        }
+
+    def check(self, values: list[Any]) -> tuple[list[Any], list[str]]:
+        """The row to write (text as the model cleans it) and the reasons it is refused."""
+        reasons = []
+        for column, value in zip(self.columns, values, strict=True):
+            if _not_unicode(value):
+                reasons.append(t("json.value_unicode", column=column))
+            elif column in self.kinds:
+                kind, nullable = self.kinds[column]
+                if (reason := _type_problem(column, kind, nullable, value)) is not None:
+                    reasons.append(reason)
+        if reasons or self.model is None:
+            return _cleaned(values), reasons
+        row = dict(zip(self.columns, values, strict=True))
+        try:
+            model = self.model.model_validate(row, context={"stored": True})
+            if self.extra is not None:
+                column, rule = self.extra
+                try:
+                    rule(model)
+                except ValidationError as error:
+                    return values, validation_reasons(error, prefix=f"{column}.")
+        except ValidationError as error:
+            return values, validation_reasons(error)
+        except RecursionError:  # JSON text nested deeper than the parser goes
+            return values, [t("json.value_too_deep", column=_deep_column(row))]
+        except ProdtuiError as error:  # a rule the model states as a user error
+            return values, [t("json.value_row", detail=error_message(error))]
+        checked = []
+        for column, value in zip(self.columns, values, strict=True):
+            kept = getattr(model, column, None) if column in self.kinds else None
+            checked.append(kept if type(kept) is str and isinstance(value, str) else value)
+        return _cleaned(checked), []
+
+
+def _deep_column(row: dict[str, Any]) -> str:
+    texts = [(len(v), c) for c, v in row.items() if isinstance(v, str)]
+    return max(texts)[1] if texts else "?"
+
+
+def _cleaned(values: list[Any]) -> list[Any]:
+    """Text no model cleaned (free-form columns, tables without a model): placeholders too."""
+    return [safe_text(value) if isinstance(value, str) else value for value in values]
