@@ -9,17 +9,20 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from prodtui.domain.text import CleanLine
+
 Language = Literal["fr", "en"]
 
 
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    author: str = Field("", max_length=120)
+    # Text settings are cleaned like any typed line: the author reaches the audit log.
+    author: CleanLine = Field("", max_length=120)
     """Name written in the audit log and as tester; `$USER` when empty."""
     language: Language = "fr"
-    theme: str = "textual-dark"
-    keymap: dict[str, str] = {}
+    theme: CleanLine = "textual-dark"
+    keymap: dict[CleanLine, CleanLine] = {}
     """Binding id to keys, for instance `{ "capture" = "ctrl+k" }`."""
     default_workspace: Path | None = None
     standup_timebox_seconds: int = Field(90, ge=10, le=3600)
@@ -57,6 +60,10 @@ def load_settings(path: Path) -> LoadedSettings:
         return LoadedSettings(
             Settings(), SettingsProblem(path, _toml_error_line(error), str(error))
         )
+    except RecursionError:  # tomllib recurses once per nested array or table
+        from prodtui.i18n import t
+
+        return LoadedSettings(Settings(), SettingsProblem(path, None, t("import.too_deep")))
     try:
         return LoadedSettings(Settings.model_validate(data), None)
     except ValidationError as error:

@@ -25,6 +25,7 @@ from prodtui.exchange.story_import import (
     message,
     normalise,
     read_key,
+    read_name,
     read_points,
     read_priority,
     read_status,
@@ -205,6 +206,12 @@ def _record(
             values[name] = reader(raw.get(column, ""))
         except ValueError as error:
             problems.append(ImportProblem(position=position, message=str(error), field=column))
+    # Epics and sprints are named, not written, here: their names are checked now, with
+    # the rest, so that nothing is refused once writing has begun.
+    names: dict[str, str | None] = {}
+    for column in ("epic", "sprint"):
+        names[column], found = read_name(column, raw.get(column, ""), position)
+        problems += found
     try:
         story = Story.model_validate(values)
     except ValidationError as error:
@@ -217,9 +224,6 @@ def _record(
     if problems:
         return None, problems
     imported = ImportedStory(
-        story=story,
-        epic_name=raw.get("epic", "").strip() or None,
-        sprint_name=raw.get("sprint", "").strip() or None,
-        position=position,
+        story=story, epic_name=names["epic"], sprint_name=names["sprint"], position=position
     )
     return imported, []

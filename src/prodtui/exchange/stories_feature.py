@@ -50,6 +50,7 @@ from prodtui.exchange.story_import import (
     StoryImport,
     message,
     read_key,
+    read_name,
     read_points,
     read_priority,
     read_status,
@@ -246,8 +247,8 @@ def _plan(
     stories: list[Story], epics: dict[int, Epic], folder: Path, language: str
 ) -> list[tuple[Path, str]]:
     folders: dict[int | None, str] = {None: _NO_EPIC.get(language, _NO_EPIC["en"])}
-    for epic_id, epic in sorted(epics.items()):
-        name = slugify(epic.title) or f"epic-{epic_id}"
+    for epic_id, named in sorted(epics.items()):
+        name = slugify(named.title) or f"epic-{epic_id}"
         # Two epics with the same slug (or the no-epic name) keep apart by their id.
         folders[epic_id] = f"{name}-{epic_id}" if name in folders.values() else name
     plan = []
@@ -302,21 +303,21 @@ def _parse_feature(text: str, source: str) -> StoryImport:
     values |= _read_description(feature.get("description", ""), indent)
     values["title"] = name
     values["acceptance"] = _acceptance(text, parsed.language)
-    epic_name = next(
-        (
-            found.group(1)
-            for comment in (parsed.document or {}).get("comments", [])
-            if comment["location"]["line"] < feature["location"]["line"]
-            and (found := _EPIC_COMMENT.match(comment["text"]))
-        ),
-        None,
-    )
+    epic_name: str | None = None
+    for comment in (parsed.document or {}).get("comments", []):
+        line = comment["location"]["line"]
+        if line < feature["location"]["line"] and (found := _EPIC_COMMENT.match(comment["text"])):
+            epic_name, named = read_name("epic", found.group(1), f"{source}:{line}")
+            problems += named
+            break
     try:
         story = Story.model_validate(values)
     except ValidationError as error:
         return StoryImport(problems=problems + validation_problems(error, position))
-    imported = ImportedStory(story=story, epic_name=epic_name or None, position=position)
-    return StoryImport(stories=[imported], problems=problems)
+    if problems:
+        return StoryImport(problems=problems)
+    imported = ImportedStory(story=story, epic_name=epic_name, position=position)
+    return StoryImport(stories=[imported])
 
 
 def _read_tags(tags: list[dict], source: str) -> tuple[dict, list[ImportProblem]]:

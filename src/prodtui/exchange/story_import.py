@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from functools import cache
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from prodtui.domain.stories import FIBONACCI, Priority, Story, StoryStatus
+from prodtui.domain.stories import FIBONACCI, Epic, Priority, Sprint, Story, StoryStatus
+from prodtui.domain.text import safe_line
 from prodtui.i18n import language as ui_language
 
 STATUS_LABELS: dict[str, dict[StoryStatus, str]] = {
@@ -168,7 +170,10 @@ StoriesImport = StoryImport
 
 
 def message(key: str, /, **params: Any) -> str:
-    return _MESSAGES.get(ui_language(), _MESSAGES["fr"])[key].format(**params)
+    # A value quoted back from the file is shown with its control characters as
+    # placeholders, like the text it would have become.
+    shown = {name: safe_line(v) if isinstance(v, str) else v for name, v in params.items()}
+    return _MESSAGES.get(ui_language(), _MESSAGES["fr"])[key].format(**shown)
 
 
 def labels(table: dict[str, dict[Any, str]]) -> dict[Any, str]:
@@ -264,11 +269,39 @@ def read_key(text: str) -> int | None:
     return int(match.group(1))
 
 
-def validation_problems(error: ValidationError, position: str) -> list[ImportProblem]:
-    """One problem per field pydantic refused, in the user's words."""
+@cache
+def _field_type(model: type[BaseModel], field: str) -> TypeAdapter[Any]:
+    info = model.model_fields[field]
+    # The field's type with its constraints (length, cleaning), checked on its own.
+    return TypeAdapter(Annotated[info.annotation, *info.metadata])  # type: ignore[arg-type]
+
+
+NAMED = {"epic": (Epic, "title"), "sprint": (Sprint, "name")}
+"""The records a story names, and the field their name is checked as."""
+
+
+def read_name(column: str, text: str, position: str) -> tuple[str | None, list[ImportProblem]]:
+    """The epic or sprint a story names, checked and cleaned as that record's own name
+    (`column` is `epic` or `sprint`); None when the cell is empty."""
+    value = text.strip()
+    if not value:
+        return None, []
+    model, field = NAMED[column]
+    try:
+        return _field_type(model, field).validate_python(value), []
+    except ValidationError as error:
+        return None, validation_problems(error, position, field=column)
+
+
+def validation_problems(
+    error: ValidationError, position: str, *, field: str | None = None
+) -> list[ImportProblem]:
+    """One problem per field pydantic refused, in the user's words; `field` names the
+    field when the error is about a lone value."""
     problems = []
     for detail in error.errors():
         name = str(detail.get("loc", ("?",))[0]) if detail.get("loc") else "?"
+        name = field or name
         label = field_label(name)
         kind = detail.get("type", "")
         if kind == "string_too_long":
