@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.recette import CASE_KEY, AutomatedResult, ExecutionStatus, case_number
+from prodtui.domain.text import safe_line
 from prodtui.i18n import language
 
 if TYPE_CHECKING:
@@ -34,7 +35,9 @@ if TYPE_CHECKING:
 
 MAX_BYTES = 50 * 1024 * 1024
 """Far above any real report (10,000 tests with tracebacks weigh a few MB)."""
-MAX_NAME = 1_000
+MAX_NAME = 999
+"""A name or classname longer than this is shortened, with a visible `…`: the case's
+`classname::name` key then stays within its 2,000 characters."""
 MAX_COMMENT = 4_000
 
 _TRUNCATED = {
@@ -202,8 +205,8 @@ def parse_junit(data: bytes, label: str = "JUnit") -> JUnitReport:
 
 
 def _result(case: junitparser.TestCase, index: int, label: str) -> AutomatedResult:
-    name = _clip(case.name or "", MAX_NAME) or f"testcase {index}"
-    classname = _clip(case.classname or "", MAX_NAME)
+    name = _clip(safe_line(case.name or ""), MAX_NAME) or f"testcase {index}"
+    classname = _clip(safe_line(case.classname or ""), MAX_NAME)
     outcomes = case.result
     status, comment = ExecutionStatus.PASS, ""
     for kind, mapped in (

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from prodtui.domain.errors import NotFoundError, ProdtuiError
+from prodtui.domain.items import MAX_TEXT
 from prodtui.domain.security import (
     CATEGORIES,
     CODE_PATTERN,
@@ -43,6 +44,7 @@ from prodtui.domain.security import (
     evidence_check,
     scorecard,
 )
+from prodtui.domain.text import safe_line
 from prodtui.i18n import t, tn
 from prodtui.resources import sample_file
 from prodtui.store.base import BOOKKEEPING, Repository, now
@@ -160,7 +162,7 @@ class _ReferentialMeasure(BaseModel):
     code: str = Field(pattern=CODE_PATTERN)
     category: Category
     title: str = Field(min_length=1, max_length=MAX_TITLE)
-    description: str = ""
+    description: str = Field("", max_length=MAX_TEXT)
     priority: Priority = Priority.P2
     indispensable: bool = False
 
@@ -169,8 +171,8 @@ def _problem_message(problem: Any) -> str:
     """A record's validation problem in the user's language, naming the value refused."""
     kind = problem.get("type", "")
     value = problem.get("input")
-    shown = value if isinstance(value, str) else str(value)
-    field = ".".join(str(part) for part in problem.get("loc", ()))
+    shown = safe_line(value if isinstance(value, str) else str(value))
+    field = safe_line(".".join(str(part) for part in problem.get("loc", ())))
     if kind == "missing":
         return t("security.import_missing", field=field)
     if kind == "extra_forbidden":
@@ -178,7 +180,8 @@ def _problem_message(problem: Any) -> str:
     if kind == "string_too_short":
         return t("security.import_empty", field=field)
     if kind == "string_too_long":
-        return t("security.import_too_long", field=field, max=MAX_TITLE)
+        limit = (problem.get("ctx") or {}).get("max_length", MAX_TITLE)
+        return t("security.import_too_long", field=field, max=limit)
     if field == "code":
         return t("security.import_bad_code", value=shown)
     if field == "category":
@@ -222,8 +225,16 @@ class _Records:
                 )
             )
             return
+        try:  # the workspace's own rules, should they be stricter than the file's
+            measure = Measure.model_validate(parsed.model_dump())
+        except ValidationError as error:
+            self.problems += [
+                ReferentialProblem(position=position, message=_problem_message(problem))
+                for problem in error.errors()
+            ]
+            return
         self.first_seen[parsed.code] = where
-        self.measures.append(Measure.model_validate(parsed.model_dump()))
+        self.measures.append(measure)
 
 
 def parse_referential(text: str, source: str) -> list[Measure]:
@@ -243,10 +254,14 @@ def parse_referential_toml(text: str, source: str) -> list[Measure]:
         raise ReferentialRefused(
             source, [ReferentialProblem(position=source, message=str(error))]
         ) from error
+    except RecursionError:  # tomllib recurses once per nested array or table
+        raise ReferentialRefused(
+            source, [ReferentialProblem(position=source, message=t("import.too_deep"))]
+        ) from None
     records = _Records("security.import_duplicate")
     records.problems += [
         ReferentialProblem(
-            position=source, message=t("security.import_unknown_key", key=key), field=key
+            position=source, message=t("security.import_unknown_key", key=safe_line(key)), field=key
         )
         for key in data
         if key != "measures"
@@ -259,7 +274,8 @@ def parse_referential_toml(text: str, source: str) -> list[Measure]:
         raise ReferentialRefused(source, records.problems)
     for n, record in enumerate(found, start=1):
         code = record.get("code") if isinstance(record, dict) else None
-        position = f"{source}:measure {n}" + (f" ({code})" if isinstance(code, str) else "")
+        shown = f" ({safe_line(code)})" if isinstance(code, str) else ""
+        position = f"{source}:measure {n}{shown}"
         records.add(record, position, str(n))
     if records.problems:
         raise ReferentialRefused(source, records.problems)
@@ -304,7 +320,7 @@ def parse_referential_csv(text: str, source: str) -> list[Measure]:
             records.problems.append(
                 ReferentialProblem(
                     position=f"{source}:1",
-                    message=t("security.import_unknown_column", column=name or "''"),
+                    message=t("security.import_unknown_column", column=safe_line(name) or "''"),
                     field=name,
                 )
             )
@@ -343,7 +359,7 @@ def parse_referential_csv(text: str, source: str) -> list[Measure]:
         if not any(cell.strip() for cell in cells):
             continue
         code = cells[columns.index("code")].strip() if len(cells) > columns.index("code") else ""
-        position = f"{source}:{start}" + (f" ({code})" if code else "")
+        position = f"{source}:{start}" + (f" ({safe_line(code)})" if code else "")
         if len(cells) > len(columns):
             records.problems.append(
                 ReferentialProblem(
