@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import os
 import sys
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from prodtui import __version__
+from prodtui.exchange.files import SafeWriter, for_json_terminal, write_new_text
+from prodtui.failures import (
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    as_user_error,
+    exit_status,
+)
 from prodtui.i18n import error_message, set_language, t, tn
 from prodtui.paths import config_path, demo_dir, workspace_path
 
 if TYPE_CHECKING:
     from prodtui.config import LoadedSettings
     from prodtui.store.workspace import Workspace
-
-EXIT_USAGE = 2
 
 
 def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -202,56 +211,135 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command. Whatever happens, the user reads one line per problem, never a
+    traceback (unexpected errors leave theirs in the private log), and nothing printed
+    holds a character the terminal would act on (text stored by an older version, a
+    value echoed back): stdout and stderr escape it, JSON as `\\uXXXX`."""
     # Start-up allocates many long-lived objects (Textual, pydantic schemas): collecting
     # garbage meanwhile is wasted time. The app turns collection back on once warmed up.
     gc.disable()
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeWriter(out), SafeWriter(err)
     try:
-        return _main(argv)
+        status = _main(argv)
+        sys.stdout.flush()  # a full disk or a closed pipe on stdout is said here
+        return status
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BaseException as error:
+        return _report(error, "")
     finally:
+        sys.stdout, sys.stderr = out, err
+        _settle(out)
         gc.enable()
 
 
 def _main(argv: list[str] | None) -> int:
     from prodtui.config import load_settings
-    from prodtui.domain.errors import ProdtuiError
 
     args = parse_args(argv)
+    if _prints_json(args):
+        sys.stdout.escape = for_json_terminal  # type: ignore[attr-defined]
     cfg_path = config_path(args.config)
     loaded = load_settings(cfg_path)
     set_language(args.lang or loaded.settings.language)
     try:
-        if args.command == "capture":
-            return _capture(args, loaded)
-        if args.command == "demo":
-            return _demo(args, loaded, cfg_path)
-        if args.command == "backup":
-            return _backup(args, loaded)
-        if args.command == "search":
-            return _search(args, loaded)
-        if args.command == "export" and args.what == "recette":
-            return _export_recette(args, loaded)
-        if args.command == "export" and args.what == "dossier":
-            return _export_dossier(args, loaded)
-        if args.command == "export" and args.what in ("raci", "json"):
-            return _export_raci_or_json(args, loaded)
-        if args.command == "import" and args.what == "json":
-            return _import_json(args, loaded)
-        if args.command == "export" and args.what == "stories":
-            return _export_stories(args, loaded)
-        if args.command == "export":
-            return _export(args, loaded)
-        if args.command == "import" and args.what == "junit":
-            return _import_junit(args, loaded)
-        if args.command == "import" and args.what == "measures":
-            return _import_measures(args, loaded)
-        if args.command == "import":
-            return _import_stories(args, loaded)
-        return _run_tui(_workspace_file(args, loaded), loaded, cfg_path, read_only=args.read_only)
-    except ProdtuiError as error:
-        print(f"prodtui: {error_message(error)}", file=sys.stderr)
-        return EXIT_USAGE
+        return _run(args, loaded, cfg_path)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+    except Exception as error:
+        return _report(error, _workspace_file(args, loaded))
+
+
+def _prints_json(args: argparse.Namespace) -> bool:
+    return getattr(args, "format", None) == "json" or (
+        args.command == "export" and getattr(args, "what", None) == "json"
+    )
+
+
+def _report(error: BaseException, workspace: object) -> int:
+    """One line on stderr for `error`, and its exit status. What is not a refusal meant
+    for the user (a full disk, a damaged file, a bug) also leaves its traceback in the
+    private log."""
+    from prodtui.domain.errors import ProdtuiError
+
+    if isinstance(error, BrokenPipeError):
+        return EXIT_FAILURE  # the reader left (`| head`): nothing to say
+    if isinstance(error, ProdtuiError) or callable(getattr(error, "errors", None)):
+        _say(error_message(error))  # type: ignore[arg-type]
+        return exit_status(error)
+    from prodtui.ui.errors import log_unexpected_error
+
+    log = log_unexpected_error(error)
+    user = as_user_error(error, workspace)
+    if user is None:
+        _say(t("failure.unexpected", kind=type(error).__name__, log=str(log)))
+        return EXIT_FAILURE
+    _say(error_message(user))
+    return exit_status(user)
+
+
+def _say(message: str) -> None:
+    line = " ".join(message.split("\n"))  # one line, whatever a reason from below holds
+    with contextlib.suppress(OSError, ValueError):  # stderr closed: nothing more to do
+        print(f"prodtui: {line}", file=sys.stderr)
+
+
+def _settle(out: object) -> None:
+    """Flush stdout; if it cannot take its last bytes (a full disk, a closed pipe), they
+    go to /dev/null so that the interpreter's own last flush cannot print a traceback."""
+    try:
+        out.flush()  # type: ignore[attr-defined]
+    except (OSError, ValueError):
+        if out is sys.__stdout__:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, out.fileno())  # type: ignore[union-attr]
+                os.close(devnull)
+
+
+@contextlib.contextmanager
+def _raw_streams() -> Iterator[None]:
+    """The app draws on the terminal itself: its streams, unescaped, while it runs."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout = getattr(out, "stream", out)
+    sys.stderr = getattr(err, "stream", err)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _run(args: argparse.Namespace, loaded: LoadedSettings, cfg_path: Path) -> int:
+    if args.command == "capture":
+        return _capture(args, loaded)
+    if args.command == "demo":
+        return _demo(args, loaded, cfg_path)
+    if args.command == "backup":
+        return _backup(args, loaded)
+    if args.command == "search":
+        return _search(args, loaded)
+    if args.command == "export" and args.what == "recette":
+        return _export_recette(args, loaded)
+    if args.command == "export" and args.what == "dossier":
+        return _export_dossier(args, loaded)
+    if args.command == "export" and args.what in ("raci", "json"):
+        return _export_raci_or_json(args, loaded)
+    if args.command == "import" and args.what == "json":
+        return _import_json(args, loaded)
+    if args.command == "export" and args.what == "stories":
+        return _export_stories(args, loaded)
+    if args.command == "export":
+        return _export(args, loaded)
+    if args.command == "import" and args.what == "junit":
+        return _import_junit(args, loaded)
+    if args.command == "import" and args.what == "measures":
+        return _import_measures(args, loaded)
+    if args.command == "import":
+        return _import_stories(args, loaded)
+    return _run_tui(_workspace_file(args, loaded), loaded, cfg_path, read_only=args.read_only)
 
 
 def _workspace_file(args: argparse.Namespace, loaded: LoadedSettings) -> Path:
@@ -265,10 +353,13 @@ def _warn_settings(loaded: LoadedSettings) -> None:
         print(f"prodtui: {t('settings.invalid', where=where, detail=detail)}", file=sys.stderr)
 
 
-def _open(path: Path, loaded: LoadedSettings, *, read_only: bool = False):
+def _open(
+    path: Path, loaded: LoadedSettings, *, read_only: bool = False, verify: bool = False
+) -> Workspace:
+    """Open the workspace; `verify` (for the commands that write) refuses a damaged file."""
     from prodtui.store import open_workspace
 
-    return open_workspace(path, author=loaded.settings.author, read_only=read_only)
+    return open_workspace(path, author=loaded.settings.author, read_only=read_only, verify=verify)
 
 
 def _run_tui(path: Path, loaded: LoadedSettings, cfg_path: Path, *, read_only: bool) -> int:
@@ -277,7 +368,8 @@ def _run_tui(path: Path, loaded: LoadedSettings, cfg_path: Path, *, read_only: b
 
     app = ProdtuiApp(workspace, loaded, cfg_path, warm_up=True)
     try:
-        app.run()
+        with _raw_streams():
+            app.run()
     finally:
         workspace.close()
     return app.return_code or 0
@@ -293,7 +385,7 @@ def _capture(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     if not parsed.text:
         print(f"prodtui: {t('capture.empty')}", file=sys.stderr)
         return EXIT_USAGE
-    workspace = _open(_workspace_file(args, loaded), loaded)
+    workspace = _open(_workspace_file(args, loaded), loaded, verify=True)
     try:
         item = workspace.items.capture(parsed, source="cli")
     finally:
@@ -351,9 +443,7 @@ def _export(args: argparse.Namespace, loaded: LoadedSettings) -> int:
         workspace.close()
     text = standup_json(standup) if args.format == "json" else standup_markdown(standup)
     if args.out:
-        from prodtui.exchange.files import write_new_text
-
-        write_new_text(args.out.expanduser(), text)
+        write_new_text(args.out.expanduser(), text, json=args.format == "json")
         print(args.out)
     else:
         sys.stdout.write(text)
@@ -383,7 +473,7 @@ def _import_stories(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     if result.problems and not args.keep_valid:
         print(f"prodtui: {tn('story.import_nothing', len(result.problems))}", file=sys.stderr)
         return EXIT_USAGE
-    workspace = _open(_workspace_file(args, loaded), loaded)
+    workspace = _open(_workspace_file(args, loaded), loaded, verify=True)
     try:
         outcome = workspace.stories.import_stories(records, keep_valid=args.keep_valid)
     except ImportRefused as refused:
@@ -400,7 +490,7 @@ def _import_stories(args: argparse.Namespace, loaded: LoadedSettings) -> int:
 def _import_junit(args: argparse.Namespace, loaded: LoadedSettings) -> int:
     from prodtui.store.junit_import import run_import_junit
 
-    workspace = _open(_workspace_file(args, loaded), loaded)
+    workspace = _open(_workspace_file(args, loaded), loaded, verify=True)
     try:
         return run_import_junit(args, workspace)
     finally:
@@ -408,7 +498,7 @@ def _import_junit(args: argparse.Namespace, loaded: LoadedSettings) -> int:
 
 
 def _import_measures(args: argparse.Namespace, loaded: LoadedSettings) -> int:
-    workspace = _open(_workspace_file(args, loaded), loaded)
+    workspace = _open(_workspace_file(args, loaded), loaded, verify=True)
     try:
         return run_import_measures(args, workspace)
     finally:

@@ -41,5 +41,14 @@ def log_path() -> Path:
     return state_dir() / "prodtui.log"
 
 
+def private_dir(path: Path) -> Path:
+    """Make the folder `path` (and its parents) if need be, readable by its owner only:
+    what prodtui keeps there (the log) is nobody else's business."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
 def demo_dir() -> Path:
     return platformdirs.user_data_path(APP_NAME) / "demo"

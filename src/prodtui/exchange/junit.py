@@ -15,7 +15,6 @@ classname names that case; otherwise the result goes to the automated case of th
 from __future__ import annotations
 
 import math
-import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
@@ -28,7 +27,7 @@ from pydantic import BaseModel
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.recette import CASE_KEY, AutomatedResult, ExecutionStatus, case_number
 from prodtui.domain.text import safe_line
-from prodtui.i18n import language
+from prodtui.exchange.files import InputMessages, read_input_file
 
 if TYPE_CHECKING:
     pass
@@ -62,36 +61,18 @@ class JUnitReport(BaseModel):
 # -- reading ------------------------------------------------------------------------------
 
 
+_REPORT_FILE = InputMessages(
+    missing="input.missing",
+    not_a_file="junit.not_a_file",
+    unreadable="junit.unreadable",
+    too_big="junit.too_big",
+)
+
+
 def read_junit(path: Path) -> JUnitReport:
     """Read and parse the report at `path`; ProdtuiError (junit.*) when it is refused."""
-    label = str(path)
-    try:
-        info = path.stat()
-    except OSError as error:
-        raise ProdtuiError(
-            "junit.unreadable", path=label, reason=error.strerror or str(error)
-        ) from error
-    if not stat.S_ISREG(info.st_mode):  # a folder, a FIFO or /dev/zero: never read
-        raise ProdtuiError("junit.not_a_file", path=label)
-    if info.st_size > MAX_BYTES:
-        raise _too_big(label, info.st_size)
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)  # the file may have grown since stat()
-    except OSError as error:
-        raise ProdtuiError(
-            "junit.unreadable", path=label, reason=error.strerror or str(error)
-        ) from error
-    if len(data) > MAX_BYTES:
-        raise _too_big(label, len(data))
-    return parse_junit(data, label)
-
-
-def _too_big(label: str, size: int) -> ProdtuiError:
-    megabytes = f"{size / 1_048_576:.1f}"
-    if language() == "fr":
-        megabytes = megabytes.replace(".", ",")
-    return ProdtuiError("junit.too_big", path=label, size=megabytes, limit=MAX_BYTES // 1_048_576)
+    # A folder, a FIFO or /dev/zero is never read; nor more than MAX_BYTES.
+    return parse_junit(read_input_file(path, MAX_BYTES, messages=_REPORT_FILE), str(path))
 
 
 class _GuardedParser(DefusedXMLParser):  # type: ignore[misc]

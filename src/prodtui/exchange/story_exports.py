@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.stories import Epic, Sprint, Story
-from prodtui.exchange.files import write_new_text
+from prodtui.exchange.files import STORY_FILE_LIMIT, read_input_file, write_new_text
 from prodtui.exchange.stories_csv import parse_stories_csv, stories_to_csv
 from prodtui.exchange.stories_feature import export_features, parse_feature
 from prodtui.exchange.stories_markdown import stories_markdown
 from prodtui.exchange.story_import import ImportProblem, StoryImport
-from prodtui.i18n import language
+from prodtui.i18n import error_message, language
 
 if TYPE_CHECKING:
     from prodtui.store.workspace import Workspace
@@ -57,9 +57,9 @@ def read_story_files(paths: list[Path]) -> StoryImport:
         files = sorted(path.rglob("*.feature")) if path.is_dir() else [path]
         for file in files:
             try:
-                text = file.read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError) as error:
-                problem = ImportProblem(position=str(file), message=str(error))
+                text = read_input_file(file, STORY_FILE_LIMIT).decode("utf-8-sig")
+            except (ProdtuiError, UnicodeDecodeError) as error:
+                problem = ImportProblem(position=str(file), message=error_message(error))
                 results.append(StoryImport(problems=[problem]))
                 continue
             parse = parse_stories_csv if file.suffix.lower() == ".csv" else parse_feature

@@ -51,6 +51,13 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from prodtui.domain.errors import ProdtuiError
+from prodtui.exchange.files import (
+    JSON_DUMP_LIMIT,
+    SafeWriter,
+    for_json_terminal,
+    open_input_file,
+    text_stream,
+)
 from prodtui.exchange.workspace_rows import TableCheck, validation_reasons
 from prodtui.i18n import t
 from prodtui.store.migrations import LATEST_VERSION
@@ -124,7 +131,7 @@ def export_json_file(ws: Workspace, path: Path) -> DumpSummary:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            summary = dump_workspace(ws, handle)
+            summary = dump_workspace(ws, SafeWriter(handle, for_json_terminal))
         _move_into_place(Path(temporary), path, "export.exists")
     except OSError as error:
         raise ProdtuiError(
@@ -371,12 +378,9 @@ def restore_workspace(source: Path, target: Path, *, author: str = "") -> DumpSu
     if target.exists() or target.is_symlink():
         raise ProdtuiError("json.target_exists", path=str(target))
     name = str(source)
-    try:
-        handle = source.expanduser().open(encoding="utf-8")
-    except OSError as error:
-        raise ProdtuiError(
-            "json.cannot_read", path=name, reason=error.strerror or str(error)
-        ) from error
+    # Only a regular file of a sane size: a FIFO cannot hang the restore, nor /dev/zero
+    # fill the memory.
+    handle = text_stream(open_input_file(source.expanduser(), JSON_DUMP_LIMIT))
     with handle:
         reader = DumpReader(handle, name)
         check_versions(reader.header, name)

@@ -7,12 +7,14 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from prodtui.domain.errors import WorkspaceError
-from prodtui.store.workspace import inspect_existing
+from prodtui.domain.errors import ProdtuiError, WorkspaceError
+from prodtui.store.workspace import connect_read_only, inspect_existing
 
 
 def backup_workspace(source: Path, target: Path | None = None) -> Path:
-    """Copy `source` to `target` (default: a dated file in `backups/` beside it)."""
+    """Copy `source` to `target` (default: a dated file in `backups/` beside it). A
+    destination that cannot be made or written, a full disk: one `backup.failed` error,
+    and no partial copy left behind."""
     source = source.expanduser()
     if not source.exists():
         raise WorkspaceError("workspace.missing", path=str(source))
@@ -20,15 +22,20 @@ def backup_workspace(source: Path, target: Path | None = None) -> Path:
     if target is None:
         target = source.parent / "backups" / f"{source.stem}-{datetime.now():%Y%m%d-%H%M%S}.db"
     target = target.expanduser()
+    if target.is_dir():
+        raise ProdtuiError("export.is_directory", path=str(target))
     if target.exists():
         raise WorkspaceError("backup.exists", path=str(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)
     try:
-        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+    except OSError as error:
+        raise _failed(target, error.strerror or str(error)) from error
+    try:
+        src = connect_read_only(source)
         dst = sqlite3.connect(partial)
         try:
             src.backup(dst)
@@ -37,7 +44,20 @@ def backup_workspace(source: Path, target: Path | None = None) -> Path:
             dst.close()
             src.close()
         os.replace(partial, target)
+    except (OSError, sqlite3.Error) as error:
+        _remove(partial)
+        reason = error.strerror if isinstance(error, OSError) else None
+        raise _failed(target, reason or str(error)) from error
     except BaseException:
-        partial.unlink(missing_ok=True)
+        _remove(partial)
         raise
     return target
+
+
+def _failed(target: Path, reason: str) -> ProdtuiError:
+    return ProdtuiError("backup.failed", path=str(target), reason=reason)
+
+
+def _remove(partial: Path) -> None:
+    for leftover in (partial, Path(f"{partial}-journal")):
+        leftover.unlink(missing_ok=True)

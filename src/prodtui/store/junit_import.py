@@ -13,15 +13,13 @@ from pydantic import ValidationError
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.exchange.junit import read_junit
+from prodtui.failures import EXIT_FAILURE, EXIT_USAGE, exit_status
 from prodtui.i18n import error_message, tn
 from prodtui.store.recette import AutomatedImport, CampaignReadOnly, JUnitImportRefused, recette
 
 if TYPE_CHECKING:
     from prodtui.domain.recette import Campaign
     from prodtui.store.workspace import Workspace
-
-EXIT_USAGE = 2
-EXIT_FAILURE = 1
 
 
 def import_junit(
@@ -54,7 +52,7 @@ def run_import_junit(args: argparse.Namespace, workspace: Workspace) -> int:
         return EXIT_USAGE
     except (ProdtuiError, ValidationError) as error:
         print(f"prodtui: {error_message(error)}", file=sys.stderr)
-        return EXIT_USAGE
+        return exit_status(error)  # 1 for a full disk or an unreadable file
     except sqlite3.DatabaseError as error:  # the transaction was rolled back
         print(f"prodtui: {error}", file=sys.stderr)
         return EXIT_FAILURE

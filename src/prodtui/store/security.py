@@ -45,6 +45,7 @@ from prodtui.domain.security import (
     scorecard,
 )
 from prodtui.domain.text import safe_line
+from prodtui.exchange.files import InputMessages, read_input_file
 from prodtui.i18n import t, tn
 from prodtui.resources import sample_file
 from prodtui.store.base import BOOKKEEPING, Repository, now
@@ -150,6 +151,12 @@ class ReferentialOutcome(BaseModel):
 REFERENTIAL_COLUMNS = ("code", "category", "title", "description", "priority", "indispensable")
 REQUIRED_COLUMNS = frozenset({"code", "category", "title"})
 MAX_REFERENTIAL_BYTES = 5 * 1024 * 1024
+_REFERENTIAL_FILE = InputMessages(
+    missing="security.file_missing",
+    not_a_file="security.file_not_regular",
+    unreadable="security.file_unreadable",
+    too_big="security.import_too_big",
+)
 _TRUE = frozenset({"oui", "o", "true", "vrai", "yes", "1"})
 _FALSE = frozenset({"non", "n", "false", "faux", "no", "0", ""})
 
@@ -395,18 +402,11 @@ def read_referential(path: Path) -> list[Measure]:
     """Read and check a referential file (TOML, or CSV by its `.csv` suffix); the name
     given is the one used in positions. Unreadable or oversized files are refused whole."""
     path = Path(path).expanduser()
+    data = read_input_file(path, MAX_REFERENTIAL_BYTES, messages=_REFERENTIAL_FILE)
     try:
-        if path.stat().st_size > MAX_REFERENTIAL_BYTES:
-            raise ProdtuiError("security.import_too_big", path=str(path))
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as error:
-        raise ProdtuiError("security.file_missing", path=str(path)) from error
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ProdtuiError("security.import_not_utf8", path=str(path)) from error
-    except OSError as error:
-        raise ProdtuiError(
-            "security.file_unreadable", path=str(path), detail=error.strerror or ""
-        ) from error
     return parse_referential(text, path.name)
 
 
