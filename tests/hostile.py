@@ -16,8 +16,13 @@ from pathlib import Path
 
 from prodtui.store.demo import build_demo_workspace
 
-MARKUP = "[bold]gras[/] [/] [link=https://exemple.invalid]lien[/link] [$x] $var [@click=app.quit()]q [brouillon"
-ESCAPES = "\x1b]52;c;cHduZWQ=\x07\x1b[2J\x1b[31mrouge\x9b2J\u202eenvers\u2066iso\u2069 nul\x00 del\x7f"
+MARKUP = (
+    "[bold]gras[/] [/] [link=https://exemple.invalid]lien[/link] [$x] $var"
+    " [@click=app.quit()]q [brouillon"
+)
+ESCAPES = (
+    "\x1b]52;c;cHduZWQ=\x07\x1b[2J\x1b[31mrouge\x9b2J\u202eenvers\u2066iso\u2069 nul\x00 del\x7f"
+)
 WIDE = "本番環境 🚀 デプロイ"
 RTL = "مرحبا بالعالم שלום"
 HOSTILE = f"{MARKUP} {ESCAPES} {WIDE} {RTL}"
