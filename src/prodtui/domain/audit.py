@@ -6,13 +6,15 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from prodtui.domain.text import CleanLine, CleanText
+
 
 class AuditEntry(BaseModel):
     id: int | None = None
     at: datetime
-    author: str
+    author: CleanLine
     entity: str
     entity_id: int | None
     field: str
-    old: str | None
-    new: str | None
+    old: CleanText | None
+    new: CleanText | None

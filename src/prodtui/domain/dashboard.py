@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from prodtui.domain.homologation import HomologationDecision
 from prodtui.domain.items import ItemKind
 from prodtui.domain.recette import ExecutionStatus, Progress
+from prodtui.domain.text import CleanLine
 
 
 class Tile(BaseModel):
@@ -26,9 +27,9 @@ class StandupTile(Tile):
     """Today's stand-up: who spoke, who is away, who has not spoken yet."""
 
     day: date
-    spoke: list[str] = []
-    absent: list[str] = []
-    waiting: list[str] = []
+    spoke: list[CleanLine] = []
+    absent: list[CleanLine] = []
+    waiting: list[CleanLine] = []
 
     @property
     def held(self) -> bool:
@@ -48,8 +49,8 @@ class TileItem(Tile):
 
     id: int
     kind: ItemKind
-    text: str
-    owner: str | None = None
+    text: CleanLine
+    owner: CleanLine | None = None
     day: date | None = None
     """The day that matters on the tile: raised on (blockers), due on (actions)."""
 
@@ -114,7 +115,7 @@ class SprintTile(Tile):
     """The sprint running today: committed against done, and its burn-down so far."""
 
     id: int
-    name: str
+    name: CleanLine
     start: date
     end: date
     today: date
@@ -191,8 +192,8 @@ class CampaignTile(Tile):
     """The campaign in progress: its current pass."""
 
     id: int
-    name: str
-    release: str = ""
+    name: CleanLine
+    release: CleanLine = ""
     pass_number: int = 1
     progress: Progress
 

@@ -35,9 +35,9 @@ class Item(Record):
     status: ItemStatus = ItemStatus.OPEN
     owner: CleanLine | None = None
     due_date: date | None = None
-    story_key: str | None = None
+    story_key: CleanLine | None = None
     triaged: bool = False
-    source: str = "tui"
+    source: CleanLine = "tui"
     resolved_at: datetime | None = None
     raised_on: date | None = None
     """The day it was raised (a stand-up day); the day of capture by default."""

@@ -9,8 +9,10 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
+from prodtui.domain.text import CleanLine, safe_line
+
 # Where snippet() marks the matched words: control characters, which CleanText keeps out
-# of every stored text, so they cannot collide with what the user wrote.
+# of every stored text (as placeholders), so they cannot collide with what the user wrote.
 MARK_START = "\x02"
 MARK_END = "\x03"
 
@@ -47,7 +49,7 @@ class SearchHit(BaseModel):
     """The id of the row in its own table (story, item, stand-up entry, execution…)."""
     key: str
     """US-12, #45, TC-3, PROT-03, the day of a stand-up entry; "" when there is none."""
-    title: str
+    title: CleanLine
     snippet: str
     """Plain text around the match; `marks` says which parts matched."""
     marks: list[tuple[int, int]] = []
@@ -103,4 +105,6 @@ def parse_snippet(raw: str) -> tuple[str, list[tuple[int, int]]]:
         else:
             text.append(char)
             length += 1
-    return "".join(text), marks
+    # The snippet's white space is already one space each: what is left to make safe is
+    # replaced one character for one, so the marks still point at the matched words.
+    return safe_line("".join(text)), marks

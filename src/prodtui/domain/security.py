@@ -442,7 +442,7 @@ class EvidenceFile(Record):
     """A file recorded as evidence of a measure (one row of `measure_evidence_files`)."""
 
     measure_status_id: int
-    path: str = Field(min_length=1, max_length=4096)
+    path: CleanLine = Field(min_length=1, max_length=4096)
     sha256: str = Field(pattern=SHA256_PATTERN)
     size: int = Field(ge=0)
     recorded_at: datetime

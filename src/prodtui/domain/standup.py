@@ -41,7 +41,7 @@ class PersonDay(BaseModel):
 
     person: Person
     entry: StandupEntry | None = None
-    suggested_yesterday: str = ""
+    suggested_yesterday: CleanText = ""
     """Their last "today" before this day: what "yesterday" most likely is."""
     blockers: list[Item] = []
 
