@@ -39,7 +39,7 @@ from prodtui.domain.risks import Risk
 from prodtui.domain.security import Category, EvidenceFile, Measure, MeasureState
 from prodtui.domain.standup import Standup, StandupEntry
 from prodtui.domain.stories import Epic, Sprint, Story
-from prodtui.domain.text import CleanLine, CleanText, safe_line, safe_text
+from prodtui.domain.text import CleanLine, CleanText, has_unsafe, safe_line, safe_text
 from prodtui.i18n import error_message, t
 
 SHOWN = 40
@@ -306,4 +306,7 @@ def _deep_column(row: dict[str, Any]) -> str:
 
 def _cleaned(values: list[Any]) -> list[Any]:
     """Text no model cleaned (free-form columns, tables without a model): placeholders too."""
-    return [safe_text(value) if isinstance(value, str) else value for value in values]
+    return [
+        safe_text(value) if isinstance(value, str) and has_unsafe(value) else value
+        for value in values
+    ]
