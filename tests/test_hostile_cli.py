@@ -5,16 +5,13 @@ memory, nothing is cut silently."""
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import re
-import resource
-import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +19,18 @@ import pytest
 from prodtui.store import open_workspace
 from prodtui.store.demo import build_demo_workspace
 from tests.conftest import TODAY
+from tests.environment import (
+    damage,
+    drop_root_file_access,
+    file_size_limit,
+    read_only_folder,
+)
+
+
+@pytest.fixture
+def read_only_dir(tmp_path: Path) -> Iterator[Path]:
+    yield from read_only_folder(tmp_path)
+
 
 PRODTUI = Path(sys.executable).parent / "prodtui"
 
@@ -59,49 +68,6 @@ def one_line(result: subprocess.CompletedProcess[str]) -> str:
     assert result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith("prodtui: "), result.stderr
     return result.stderr
-
-
-def file_size_limit(limit: int) -> Callable[[], None]:
-    """A full disk, for real: past `limit` bytes, a write fails (EFBIG, SIGXFSZ ignored;
-    SQLite reports it as an I/O error, a full disk as SQLITE_FULL: see
-    test_workspace_files for that one). 64 KiB leaves room for the WAL's 32 KiB index."""
-
-    def apply() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    return apply
-
-
-def drop_root_file_access() -> None:
-    """Root ignores permission bits through CAP_DAC_OVERRIDE (and CAP_DAC_READ_SEARCH):
-    dropped from the bounding set, the command executed next obeys them like a user."""
-    if os.geteuid() != 0:
-        return
-    libc = ctypes.CDLL(None, use_errno=True)
-    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
-        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
-
-
-@pytest.fixture
-def read_only_dir(tmp_path: Path) -> Path:
-    """A folder the command cannot write, checked: skipped only where permissions
-    cannot be made to hold (root without the right to drop its capabilities)."""
-    folder = tmp_path / "lecture-seule"
-    folder.mkdir()
-    probe = [sys.executable, "-c", f"open({str(folder / 'x')!r}, 'w')"]
-    folder.chmod(0o555)
-    try:
-        denied = subprocess.run(
-            probe, preexec_fn=drop_root_file_access, capture_output=True, check=False
-        )
-    except subprocess.SubprocessError as error:
-        pytest.skip(f"capabilities cannot be dropped here: {error}")
-    if denied.returncode == 0:
-        pytest.skip("this system lets the test write a 0555 folder")
-    yield folder
-    folder.chmod(0o755)
 
 
 @pytest.fixture
@@ -175,7 +141,7 @@ def test_json_stays_exact_and_safe_to_print(demo: Path, tmp_path: Path) -> None:
     for text in (dump.stdout, found.stdout, standup.stdout, saved.read_text(encoding="utf-8")):
         assert text and CONTROL.search(text) is None
     assert "\\u009b31m\\u202eenvers\\u2066iso\\u2069 del\\u007f" in dump.stdout  # escaped
-    assert any(hit["title"].startswith(HOSTILE) for hit in json.loads(found.stdout))  # exact
+    assert any("␛]52;c;" in hit["title"] for hit in json.loads(found.stdout))  # as shown
     assert json.loads(standup.stdout) == json.loads(saved.read_text(encoding="utf-8"))
     document = json.loads(dump.stdout)
     [stories] = [table for table in document["tables"] if table["name"] == "stories"]
@@ -275,17 +241,6 @@ def test_a_full_stdout_is_one_line(demo: Path) -> None:
 
 
 # --- A damaged workspace ---------------------------------------------------------------------
-
-
-def damage(path: Path, table: str) -> None:
-    """Overwrite the middle of the table's first page, as a failing disk would."""
-    conn = sqlite3.connect(path)
-    [(page,)] = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [table])
-    [(page_size,)] = conn.execute("PRAGMA page_size")
-    conn.close()
-    with path.open("r+b") as handle:
-        handle.seek((page - 1) * page_size + 8)
-        handle.write(b"\xde\xad\xbe\xef" * (page_size // 8))
 
 
 def test_a_damaged_workspace_is_refused_for_writing_in_one_line(demo: Path) -> None:

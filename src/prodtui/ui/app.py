@@ -134,6 +134,9 @@ class ProdtuiApp(App[int]):
         self._offer_drafts()
         # Off the event loop: the user can type while the writing machinery loads.
         self.run_worker(self.workspace.load_writer, thread=True, group="warm-up")
+        # SQLite's quick_check (about 0.2 s on ten years of data), off the event loop and
+        # after first paint: a damaged file is then only read, and the user is told why.
+        self.run_worker(self._check_workspace, thread=True, group="integrity")
         if not self.warm_up:
             self._collect_again()
             return
@@ -148,6 +151,20 @@ class ProdtuiApp(App[int]):
         )
         # Once the first frame is out: the warm-up would hold it back otherwise.
         self.set_timer(WARM_UP_DELAY, warm_up.start)
+
+    def _check_workspace(self) -> None:
+        problem = self.workspace.integrity_problem()
+        if problem is not None:
+            self.call_from_thread(self._workspace_damaged, problem)
+
+    def _workspace_damaged(self, problem: str) -> None:
+        self.workspace.refuse_writes()
+        self.notify(
+            t("workspace.damaged_banner", reason=problem),
+            severity="error",
+            timeout=60,
+            markup=False,
+        )
 
     def _collect_later(self) -> None:
         self.set_timer(COLLECT_DELAY, self._collect_again)
@@ -327,8 +344,10 @@ class ProdtuiApp(App[int]):
             return
         self.push_screen(CaptureScreen(self.today()), self._captured)
 
-    def save_capture(self, line: str) -> bool:
-        """Save a captured line and say so; on failure say why and keep it as a draft."""
+    def save_capture(self, line: str) -> bool | None:
+        """Save a captured line and say so; on failure (a full disk) say why and keep it
+        as a draft. None when even the draft cannot be written: the overlay stays open
+        with the line in its field."""
         from prodtui.domain.capture import parse_capture  # loaded with the overlay already
         from prodtui.texts import describe_item
 
@@ -338,7 +357,12 @@ class ProdtuiApp(App[int]):
             self.workspace.drafts.discard("capture")
         except ProdtuiError as error:
             self.notify(error_message(error), severity="error")
-            self.workspace.drafts.save("capture", line, t("capture.title"))
+            try:
+                self.workspace.drafts.save("capture", line, t("capture.title"))
+            except ProdtuiError:
+                self.notify(t("capture.kept_in_field"), severity="error", timeout=30)
+                return None
+            self.notify(t("capture.kept_as_draft"), severity="warning")
             return False
         for problem in parsed.problems:
             self.notify(t(problem), severity="warning")

@@ -9,6 +9,9 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
+from prodtui.domain.errors import ProdtuiError
+from prodtui.i18n import error_message
+
 # Quiet time after the last keystroke before the draft is written.
 DRAFT_DEBOUNCE = 0.25
 
@@ -25,6 +28,7 @@ class DraftWriter:
         self.enabled = True
         # What the workspace holds for this editor: its text when opened, then as written.
         self._written = text()
+        self._failing = False
 
     def touch(self) -> None:
         if not self.enabled:
@@ -38,11 +42,24 @@ class DraftWriter:
             self._timer.stop()
             self._timer = None
         drafts = self.owner.app.workspace.drafts  # type: ignore[attr-defined]
-        content = self._written = self.text()
-        if content.strip():
-            drafts.save(self.key, content, self.label)
-        else:
-            drafts.discard(self.key)
+        content = self.text()
+        try:
+            if content.strip():
+                drafts.save(self.key, content, self.label)
+            else:
+                drafts.discard(self.key)
+        except ProdtuiError as error:
+            self._failed(error)
+            return
+        self._written = content
+        self._failing = False
+
+    def _failed(self, error: ProdtuiError) -> None:
+        """A full disk: the text stays in the editor and the draft is tried again at the
+        next change. Said once, not at every key."""
+        if not self._failing:
+            self.owner.app.notify(error_message(error), severity="error", markup=False)
+        self._failing = True
 
     def flush_if_pending(self) -> None:
         """Write what is not written yet: text in the debounce window, or a key the editor
@@ -56,7 +73,10 @@ class DraftWriter:
             self._timer.stop()
             self._timer = None
         self.enabled = False
-        self.owner.app.workspace.drafts.discard(self.key)  # type: ignore[attr-defined]
+        try:
+            self.owner.app.workspace.drafts.discard(self.key)  # type: ignore[attr-defined]
+        except ProdtuiError as error:
+            self._failed(error)
 
 
 class DraftInput(Input):
