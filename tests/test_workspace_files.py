@@ -4,6 +4,7 @@ page, a folder that cannot be written, inputs that are not files, the private lo
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -310,3 +311,19 @@ def test_the_exit_statuses_are_those_documented(
     assert main(["--db", str(demo), "capture", "+ relancer"]) == 1
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 4 and all(line.startswith("prodtui: ") for line in err)
+
+
+async def test_a_damaged_page_the_first_screen_needs_is_one_clear_line(
+    make_app: AppFactory, demo: Path
+) -> None:
+    # What the screen cannot read it cannot show: the app stops, saying what is wrong
+    # (not "unexpected error") and where a backup would help.
+    damage(demo, "items")
+    workspace = open_workspace(demo)
+    app = make_app(ws=workspace)
+    with pytest.raises(sqlite3.DatabaseError):
+        async with app.run_test() as pilot:
+            await pilot.pause()
+    assert app.crash_message.startswith(f"{demo} est endommagé")
+    assert "Restaurez une sauvegarde" in app.crash_message
+    workspace.close()

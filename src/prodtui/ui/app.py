@@ -20,6 +20,7 @@ from textual.theme import Theme
 
 from prodtui.config import LoadedSettings, Settings, save_settings
 from prodtui.domain.errors import ProdtuiError
+from prodtui.failures import as_user_error
 from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.store import Workspace
@@ -424,7 +425,11 @@ class ProdtuiApp(App[int]):
         if self._exception is None:
             self._exception = error
             self._exception_event.set()
-        self.crash_message = t("error.unexpected", path=str(path))
+        # A full disk or a damaged file is said as such; anything else points to the log.
+        known = as_user_error(error, self.workspace.path)
+        self.crash_message = (
+            error_message(known) if known else t("error.unexpected", path=str(path))
+        )
         self._exit_renderables.append(Text(self.crash_message))
         self._close_messages_no_wait()
 
