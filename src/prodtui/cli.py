@@ -240,8 +240,8 @@ def _main(argv: list[str] | None) -> int:
     from prodtui.config import load_settings
 
     args = parse_args(argv)
-    if _prints_json(args):
-        sys.stdout.escape = for_json_terminal  # type: ignore[attr-defined]
+    if _prints_json(args) and isinstance(sys.stdout, SafeWriter):
+        sys.stdout.escape = for_json_terminal
     cfg_path = config_path(args.config)
     loaded = load_settings(cfg_path)
     set_language(args.lang or loaded.settings.language)
