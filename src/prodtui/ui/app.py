@@ -122,7 +122,10 @@ class ProdtuiApp(App[int]):
             path, line, detail = self.settings_problem
             where = f"{path}:{line}" if line else str(path)
             self.notify(
-                t("settings.invalid", where=where, detail=detail), severity="warning", timeout=15
+                t("settings.invalid", where=where, detail=detail),
+                severity="warning",
+                timeout=15,
+                markup=False,
             )
         if self.workspace.read_only:
             self.notify(t("workspace.read_only_banner"), severity="warning")
@@ -217,7 +220,11 @@ class ProdtuiApp(App[int]):
         known = set(binding_ids())
         unknown = sorted(set(self.settings.keymap) - known)
         if unknown:
-            self.notify(t("settings.unknown_keymap", ids=", ".join(unknown)), severity="warning")
+            self.notify(
+                t("settings.unknown_keymap", ids=", ".join(unknown)),
+                severity="warning",
+                markup=False,
+            )
         self.set_keymap({k: v for k, v in self.settings.keymap.items() if k in known})
         # The app is not mounted yet, so set_keymap told no screen: the key bar of the first
         # screen shows the keys as the settings bind them once it is drawn.
@@ -260,7 +267,7 @@ class ProdtuiApp(App[int]):
             elif kind == "form":  # a dialog's fields: they come back when it is reopened
                 self.notify(t("drafts.form_reopen"), timeout=10)
         except (ProdtuiError, ValueError) as error:
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
 
     async def _reopen_story(self, story_id: str) -> None:
         from prodtui.ui.screens.story_editor import StoryEditorScreen
@@ -315,7 +322,9 @@ class ProdtuiApp(App[int]):
         try:
             save_settings(self.settings, self.config_path)
         except OSError as error:
-            self.notify(t("settings.cannot_save", reason=str(error)), severity="error")
+            self.notify(
+                t("settings.cannot_save", reason=str(error)), severity="error", markup=False
+            )
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -357,7 +366,7 @@ class ProdtuiApp(App[int]):
             item = self.workspace.items.capture(parsed, day=self.today())
             self.workspace.drafts.discard("capture")
         except ProdtuiError as error:
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
             try:
                 self.workspace.drafts.save("capture", line, t("capture.title"))
             except ProdtuiError:
@@ -366,7 +375,7 @@ class ProdtuiApp(App[int]):
             self.notify(t("capture.kept_as_draft"), severity="warning")
             return False
         for problem in parsed.problems:
-            self.notify(t(problem), severity="warning")
+            self.notify(t(problem), severity="warning", markup=False)
         self.notify(describe_item(item), title=t("capture.saved"), markup=False)
         return True
 

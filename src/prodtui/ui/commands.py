@@ -61,7 +61,7 @@ def ask_json_export(app: ProdtuiApp) -> None:
             finally:
                 reader.close()
         except ProdtuiError as error:
-            app.call_from_thread(app.notify, error_message(error), severity="error")
+            app.call_from_thread(app.notify, error_message(error), severity="error", markup=False)
             return
         app.call_from_thread(
             app.notify,

@@ -21,6 +21,7 @@ from prodtui.domain.recette import Campaign
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
+from prodtui.ui.text import plain
 from prodtui.ui.widgets.key_bar import KeyBar
 
 # Seconds a stopped suite gets to end by itself before it is killed.
@@ -59,7 +60,7 @@ class AutomatedRunScreen(Screen[None]):
 
     def _status(self, text: str) -> None:
         self.status_text = text
-        self.query_one("#auto-status", Static).update(text)
+        self.query_one("#auto-status", Static).update(plain(text))
 
     async def _run(self) -> None:
         command = self.campaign.command or ""
@@ -120,10 +121,10 @@ class AutomatedRunScreen(Screen[None]):
             parsed = await asyncio.to_thread(read_junit, report)
             outcome = self.workspace.executions.import_automated(self.campaign, parsed.results)
         except JUnitImportRefused as refused:
-            self.notify(error_message(refused), severity="error")
+            self.notify(error_message(refused), severity="error", markup=False)
             return
         except ProdtuiError as error:
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
             return
         self._status(f"{self.status_text} — {outcome.summary()}")
 

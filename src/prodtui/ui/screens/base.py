@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
 from textual import events
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from prodtui.i18n import t
 from prodtui.ui.keys import translate_bindings
+from prodtui.ui.text import plain
 from prodtui.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -34,9 +35,9 @@ class NavBar(Static):
         parts = []
         for mode, key in keys.items():
             name = t("nav.inbox_short") if mode == "inbox" else t(f"nav.{mode}")
-            label = f" {key} {escape(name)} "
-            parts.append(f"[reverse b]{label}[/]" if mode == current else label)
-        super().__init__(" ".join(parts), classes="nav-bar")
+            label = f" {key} {name} "
+            parts.append(Content.styled(label, "reverse b") if mode == current else plain(label))
+        super().__init__(Content(" ").join(parts), classes="nav-bar")
 
 
 class WorkspaceScreen(Screen[None]):

@@ -7,12 +7,14 @@ from datetime import date
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from prodtui.domain.capture import parse_capture
 from prodtui.i18n import format_day, t
 from prodtui.ui.keys import translate_bindings
+from prodtui.ui.text import plain
 from prodtui.ui.widgets.drafts import DraftInput
 
 CAPTURE_DRAFT = "capture"
@@ -44,18 +46,14 @@ class CaptureScreen(ModalScreen[bool]):
                 id="capture-input",
                 max_length=10_000,
             )
-            yield Static(
-                self._preview_text(draft.content if draft else ""),
-                id="capture-preview",
-                markup=False,
-            )
+            yield Static(self._preview_text(draft.content if draft else ""), id="capture-preview")
             yield Static(t("capture.syntax"), classes="dialog-hint")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         for preview in self.query("#capture-preview").results(Static):
             preview.update(self._preview_text(event.value))
 
-    def _preview_text(self, line: str) -> str:
+    def _preview_text(self, line: str) -> Content:
         parsed = parse_capture(line, self.today)
         parts = [t(f"kind.{parsed.kind.value}")]
         if parsed.owner:
@@ -66,7 +64,7 @@ class CaptureScreen(ModalScreen[bool]):
         if parsed.story_key:
             parts.append(parsed.story_key)
         parts += [t(problem) for problem in parsed.problems]
-        return " · ".join(parts)
+        return plain(" · ".join(parts))
 
     def key_typed(self) -> None:
         """Called by the app for each key (or paste) typed while the overlay is shown: once

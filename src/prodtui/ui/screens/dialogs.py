@@ -10,6 +10,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
@@ -17,6 +18,7 @@ from prodtui.domain.base import Record
 from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.i18n import error_message, t
 from prodtui.ui.keys import translate_bindings
+from prodtui.ui.text import lines, markup, plain
 from prodtui.ui.widgets.drafts import DraftWriter
 
 
@@ -174,6 +176,8 @@ class FormDialog(Dialog):
 
 
 class ConfirmScreen(ModalScreen[bool]):
+    """Asks `question` (shown as text); True for yes."""
+
     BINDINGS = [
         Binding("y,o", "answer(True)", "key.yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "key.no", id="confirm.no"),
@@ -186,7 +190,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-title")
+            yield Static(plain(self.question), classes="dialog-title")
             yield Static(t("confirm.hint"), classes="dialog-hint")
 
     def action_answer(self, answer: bool) -> None:
@@ -219,7 +223,8 @@ def ask_then_delete(
 
 class PromptScreen(ModalScreen[str | None]):
     """One line asked of the user. `check` returns an error message, or None if the value
-    is fine; the dialog stays open until it is, or until `escape`."""
+    is fine; the dialog stays open until it is, or until `escape`. The title, hint and
+    message are shown as text."""
 
     BINDINGS = [Binding("escape", "cancel", "key.cancel", id="prompt.cancel")]
 
@@ -242,19 +247,19 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
+            yield Static(plain(self.title_text), classes="dialog-title")
             yield Input(
                 self.value, placeholder=self.placeholder, id="prompt-input", max_length=10_000
             )
-            yield Static("", id="prompt-error", classes="dialog-error", markup=False)
-            yield Static(self.hint or t("prompt.hint"), classes="dialog-hint")
+            yield Static("", id="prompt-error", classes="dialog-error")
+            yield Static(plain(self.hint or t("prompt.hint")), classes="dialog-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         value = event.value.strip()
         problem = self.check(value) if self.check else None
         if problem:
-            self.query_one("#prompt-error", Static).update(problem)
+            self.query_one("#prompt-error", Static).update(plain(problem))
             return
         self.dismiss(value)
 
@@ -284,16 +289,13 @@ class ConflictScreen(ModalScreen[str]):
                 yield Static(self._side(t("conflict.theirs"), self.theirs), classes="conflict-side")
             yield Static(t("conflict.hint"), classes="dialog-hint")
 
-    def _side(self, title: str, values: dict[str, str]) -> str:
-        from rich.markup import escape
-
-        lines = [f"[b]{escape(title)}[/b]"]
+    def _side(self, title: str, values: dict[str, str]) -> Content:
+        rows = [markup("[b]${title}[/b]", title=title)]
         for field, value in values.items():
             changed = self.mine.get(field) != self.theirs.get(field)
-            mark = "[reverse]" if changed else ""
-            end = "[/reverse]" if changed else ""
-            lines.append(f"{escape(field)}: {mark}{escape(value)}{end}")
-        return "\n".join(lines)
+            template = "${field}: [reverse]${value}[/reverse]" if changed else "${field}: ${value}"
+            rows.append(markup(template, field=field, value=value))
+        return lines(rows)
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice)

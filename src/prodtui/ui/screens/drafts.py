@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from prodtui.domain.drafts import Draft
 from prodtui.i18n import t, tn
 from prodtui.ui.keys import translate_bindings
+from prodtui.ui.text import plain
 
 
 class DraftsScreen(ModalScreen[str | None]):
@@ -45,7 +46,7 @@ class DraftsScreen(ModalScreen[str | None]):
         preview = " ".join(text.split())
         if len(preview) > 70:
             preview = preview[:69] + "…"
-        return Option(f"{draft.label or draft.key}: {preview}", id=draft.key)
+        return Option(plain(f"{draft.label or draft.key}: {preview}"), id=draft.key)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if self.is_current:  # a second enter while closing must not close it twice

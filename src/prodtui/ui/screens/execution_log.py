@@ -19,6 +19,7 @@ from prodtui.resources import styles_dir
 from prodtui.store.recette import ExecutionFilter
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import Dialog
+from prodtui.ui.text import choices, plain
 from prodtui.ui.widgets.fields import select_value
 from prodtui.ui.widgets.key_bar import KeyBar
 from prodtui.ui.widgets.lazy_table import Cell, Column, LazyTable
@@ -74,7 +75,7 @@ class ExecutionLogScreen(Screen[None]):
         table: LazyTable[Execution] = self.query_one(LazyTable)
         table.reload(cursor=0)
         self.query_one("#log-title", Static).update(
-            tn("recette.log_title", table.row_count) + self._describe()
+            plain(tn("recette.log_title", table.row_count) + self._describe())
         )
 
     def _describe(self) -> str:
@@ -143,7 +144,7 @@ class LogFilterScreen(Dialog):
         with Vertical(classes="dialog wide"):
             yield Static(t("recette.log_filters"), classes="dialog-title")
             yield Select(
-                [(t(f"recette.status.{s.value}"), s) for s in ExecutionStatus],
+                choices([(t(f"recette.status.{s.value}"), s) for s in ExecutionStatus]),
                 value=w.status or Select.NULL,
                 prompt=t("recette.any_status"),
                 id="lf-status",
@@ -175,14 +176,14 @@ class LogFilterScreen(Dialog):
         if case_key:
             case = workspace.test_cases.by_key(case_key)
             if case is None:
-                error.update(t("recette.unknown_key", key=case_key))
+                error.update(plain(t("recette.unknown_key", key=case_key)))
                 return
             values["case_id"] = case.id
         story_key = self.query_one("#lf-story", Input).value.strip()
         if story_key:
             story = workspace.stories.by_key(story_key)
             if story is None:
-                error.update(t("recette.unknown_key", key=story_key))
+                error.update(plain(t("recette.unknown_key", key=story_key)))
                 return
             values["story_id"] = story.id
         values["tester"] = self.query_one("#lf-tester", Input).value.strip() or None
@@ -191,7 +192,7 @@ class LogFilterScreen(Dialog):
             if text:
                 day = parse_day(text, today)
                 if day is None:
-                    error.update(t("standup.bad_date", value=text))
+                    error.update(plain(t("standup.bad_date", value=text)))
                     return
                 values[name] = day
         self.dismiss(ExecutionFilter(**values))

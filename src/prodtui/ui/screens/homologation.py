@@ -35,6 +35,7 @@ from prodtui.ui.screens.dialogs import (
     form_bindings,
     record_key,
 )
+from prodtui.ui.text import cell, choices, plain
 from prodtui.ui.widgets.fields import select_value
 from prodtui.ui.widgets.key_bar import KeyBar
 
@@ -97,9 +98,9 @@ class HomologationScreen(Screen[None]):
         yield Static(t("homologation.title"), classes="screen-title", markup=False)
         yield Static("", id="hom-countdown", markup=False)
         yield Static("", id="hom-decision", markup=False)
-        table: DataTable[str | Text] = DataTable(id="hom-steps", cursor_type="row")
+        table: DataTable[Text] = DataTable(id="hom-steps", cursor_type="row")
         for key in ("position", "title", "status", "date", "notes"):
-            table.add_column(t(f"homologation.col.{key}"), key=key)
+            table.add_column(cell(t(f"homologation.col.{key}")), key=key)
         yield table
         yield Static(t("homologation.hint"), classes="dialog-hint", markup=False)
         yield KeyBar()
@@ -115,7 +116,7 @@ class HomologationScreen(Screen[None]):
                 self.notify(error_message(error), severity="error", markup=False)
             else:
                 if added:
-                    self.notify(t("homologation.steps_loaded", count=added))
+                    self.notify(t("homologation.steps_loaded", count=added), markup=False)
         self.refresh_data()
         self.query_one(DataTable).focus()
 
@@ -140,19 +141,19 @@ class HomologationScreen(Screen[None]):
             level = left.level if left else ExpiryLevel.EXPIRED
             banner.add_class(f"-{level.value}")
             label = t(level.label_key if left else "homologation.refused_label")
-            banner.update(f"{label.upper()} · {decision_state(decision, self.today())}")
-            self.query_one("#hom-decision", Static).update(decision_text(decision))
+            banner.update(plain(f"{label.upper()} · {decision_state(decision, self.today())}"))
+            self.query_one("#hom-decision", Static).update(plain(decision_text(decision)))
         table = self.query_one("#hom-steps", DataTable)
         row = table.cursor_row
         self.steps = repo.steps()
         table.clear()
         for n, step in enumerate(self.steps, start=1):
             table.add_row(
-                str(n),
-                step.title,
+                cell(str(n)),
+                cell(step.title),
                 Text(t(step.status.label_key), style=STEP_STYLE[step.status]),
-                format_day(step.date, short=True) if step.date else "",
-                " ".join(step.notes.split()),
+                cell(format_day(step.date, short=True) if step.date else ""),
+                cell(" ".join(step.notes.split())),
                 key=str(step.id),
             )
         ids = [step.id for step in self.steps]
@@ -235,7 +236,7 @@ class StepFormScreen(FormDialog):
         step = self.step
         title = "homologation.step_title" if step else "homologation.new_step_title"
         with Vertical(classes="dialog wide"):
-            yield Static(t(title), classes="dialog-title")
+            yield Static(plain(t(title)), classes="dialog-title")
             yield Label(t("homologation.col.title"))
             yield Input(
                 step.title if step else "", id="sf-title", max_length=300, select_on_focus=False
@@ -260,7 +261,7 @@ class StepFormScreen(FormDialog):
         done = self.step is not None and self.step.status is StepStatus.DONE
         day = (parse_day if done else parse_due_date)(text, today) if text else None
         if text and day is None:
-            error.update(t("homologation.bad_date", value=text))
+            error.update(plain(t("homologation.bad_date", value=text)))
             return
         fields = {
             "title": self.query_one("#sf-title", Input).value,
@@ -277,7 +278,7 @@ class StepFormScreen(FormDialog):
             self._resolve(conflict)
             return
         except (ProdtuiError, ValueError) as problem:
-            error.update(error_message(problem))
+            error.update(plain(error_message(problem)))
             return
         self.dismiss(saved)
 
@@ -328,7 +329,7 @@ class DecisionFormScreen(FormDialog):
                 with Vertical():
                     yield Label(t("homologation.field.opinion"))
                     yield Select(
-                        [(t(o.label_key), o) for o in Opinion],
+                        choices([(t(o.label_key), o) for o in Opinion]),
                         value=Opinion.FAVOURABLE,
                         allow_blank=False,
                         id="df-opinion",
@@ -339,7 +340,7 @@ class DecisionFormScreen(FormDialog):
                 with Vertical():
                     yield Label(t("homologation.field.validity"))
                     yield Select(
-                        [(t(f"homologation.validity.{m}"), m) for m in VALIDITY_MONTHS],
+                        choices([(t(f"homologation.validity.{m}"), m) for m in VALIDITY_MONTHS]),
                         value=suggested or 12,
                         allow_blank=False,
                         id="df-validity",
@@ -385,14 +386,16 @@ class DecisionFormScreen(FormDialog):
         if day is None or months is None:
             preview.update("")
             return
-        preview.update(t("homologation.expiry_preview", date=format_day(expiry_date(day, months))))
+        preview.update(
+            plain(t("homologation.expiry_preview", date=format_day(expiry_date(day, months))))
+        )
 
     def action_save(self) -> None:
         error = self.query_one("#df-error", Static)
         text, day = self._decided_on()
         if day is None:
             key = "homologation.bad_date" if text else "homologation.date_needed"
-            error.update(t(key, value=text))
+            error.update(plain(t(key, value=text)))
             self.query_one("#df-date", Input).focus()
             return
         try:
@@ -406,7 +409,7 @@ class DecisionFormScreen(FormDialog):
                 )
             )
         except (ProdtuiError, ValueError) as problem:
-            error.update(error_message(problem))
+            error.update(plain(error_message(problem)))
             return
         if saved.expires_on is None:
             self.notify(t("homologation.refusal_saved"), markup=False)

@@ -14,6 +14,7 @@ from prodtui.domain.items import Item, ItemKind, ItemStatus
 from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import WorkspaceScreen
+from prodtui.ui.text import plain
 from prodtui.ui.widgets.filter_input import FilterInput
 from prodtui.ui.widgets.lazy_table import Cell, Column, LazyTable
 
@@ -103,7 +104,7 @@ class InboxScreen(WorkspaceScreen):
         table.reload(cursor=index)
         total = table.row_count
         title = t("inbox.title_all" if self.show_all else "inbox.title", count=total)
-        self.query_one("#inbox-title", Static).update(title)
+        self.query_one("#inbox-title", Static).update(plain(title))
         self.query_one("#inbox-empty").set_class(bool(total), "hidden")
 
     def show_to_triage(self) -> None:
@@ -125,7 +126,7 @@ class InboxScreen(WorkspaceScreen):
         try:
             return self.workspace.items.get(item_id)
         except ProdtuiError as error:
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
             self.refresh_data()
             return None
 
@@ -136,7 +137,7 @@ class InboxScreen(WorkspaceScreen):
             else:
                 self.workspace.items.save(item.edit(**update))
         except ProdtuiError as error:
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
         self.refresh_data()
 
     def action_edit(self) -> None:
@@ -161,7 +162,7 @@ class InboxScreen(WorkspaceScreen):
         if item := self.selected():
             self._write("triaged", item, triaged=not item.triaged)
             if not item.triaged and not self.show_all:
-                self.notify(t("inbox.triaged", key=item.key))
+                self.notify(t("inbox.triaged", key=item.key), markup=False)
 
     def action_delete(self) -> None:
         shown = self.table.item(self.table.cursor)
@@ -171,11 +172,11 @@ class InboxScreen(WorkspaceScreen):
             # The capture as listed: one changed by another session since is kept.
             item = self.workspace.items.delete(shown.id, shown.version)
         except ProdtuiError as error:
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
             self.refresh_data()
             return
         self.deleted.append(item)
-        self.notify(t("inbox.deleted", key=item.key))
+        self.notify(t("inbox.deleted", key=item.key), markup=False)
         self.refresh_data()
 
     def action_undo(self) -> None:
@@ -186,9 +187,9 @@ class InboxScreen(WorkspaceScreen):
         try:
             self.workspace.items.restore(item)
         except ProdtuiError as error:
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
             return
-        self.notify(t("inbox.restored", key=item.key))
+        self.notify(t("inbox.restored", key=item.key), markup=False)
         self.refresh_data(select=item.id)
 
     def action_toggle_all(self) -> None:

@@ -16,6 +16,7 @@ from prodtui.domain.items import Item, ItemKind, ItemStatus
 from prodtui.i18n import error_message, t
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import ConfirmScreen, ConflictScreen
+from prodtui.ui.text import choices, plain
 from prodtui.ui.widgets.drafts import DraftTextArea
 
 
@@ -35,12 +36,12 @@ class ItemEditorScreen(ModalScreen[Item | None]):
         item = self.item
         draft = self.app.workspace.drafts.get(self.draft_key)  # type: ignore[attr-defined]
         with VerticalScroll(classes="dialog wide", id="item-editor"):
-            yield Static(t("editor.title", key=item.key), classes="dialog-title")
+            yield Static(plain(t("editor.title", key=item.key)), classes="dialog-title")
             if draft and draft.content != item.text:
                 yield Static(t("editor.draft_restored"), classes="dialog-warning")
             yield Label(t("editor.kind"))
             yield Select(
-                [(t(f"kind.{kind.value}"), kind) for kind in ItemKind],
+                choices([(t(f"kind.{kind.value}"), kind) for kind in ItemKind]),
                 value=item.kind,
                 allow_blank=False,
                 id="item-kind",
@@ -85,7 +86,7 @@ class ItemEditorScreen(ModalScreen[Item | None]):
         if due_text:
             due = parse_due_date(due_text, self.app.today())  # type: ignore[attr-defined]
             if due is None:
-                error.update(t("editor.bad_due", value=due_text))
+                error.update(plain(t("editor.bad_due", value=due_text)))
                 return None
         if not text:
             error.update(t("editor.empty_text"))
@@ -103,7 +104,7 @@ class ItemEditorScreen(ModalScreen[Item | None]):
                 triaged=self.query_one("#item-triaged", Checkbox).value,
             )
         except ValueError as problem:
-            error.update(error_message(problem))
+            error.update(plain(error_message(problem)))
             return None
 
     def action_save(self) -> None:
@@ -116,7 +117,7 @@ class ItemEditorScreen(ModalScreen[Item | None]):
             self._resolve(conflict)
             return
         except ProdtuiError as error:
-            self.query_one("#item-error", Static).update(error_message(error))
+            self.query_one("#item-error", Static).update(plain(error_message(error)))
             return
         self.query_one("#item-text", DraftTextArea).draft.discard()
         self.dismiss(saved)

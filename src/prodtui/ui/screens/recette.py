@@ -14,6 +14,7 @@ from prodtui.i18n import error_message, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.screens.dialogs import PromptScreen
+from prodtui.ui.text import plain
 from prodtui.ui.widgets.lazy_table import Cell, Column, LazyTable
 
 STATES = list(CampaignState)
@@ -100,10 +101,12 @@ class RecetteScreen(WorkspaceScreen):
         self.table.reload(cursor=index)
         cases = self.workspace.test_cases.count()
         self.query_one("#recette-title", Static).update(
-            t(
-                "recette.title",
-                campaigns=tn("recette.campaigns", len(self.campaigns)),
-                cases=tn("recette.test_cases", cases),
+            plain(
+                t(
+                    "recette.title",
+                    campaigns=tn("recette.campaigns", len(self.campaigns)),
+                    cases=tn("recette.test_cases", cases),
+                )
             )
         )
 
@@ -130,7 +133,11 @@ class RecetteScreen(WorkspaceScreen):
             self.notify(t("recette.no_campaign"), severity="warning")
             return
         if campaign.read_only:
-            self.notify(t("recette.campaign_read_only", name=campaign.name), severity="warning")
+            self.notify(
+                t("recette.campaign_read_only", name=campaign.name),
+                severity="warning",
+                markup=False,
+            )
             return
         self.app.push_screen(RunnerScreen(campaign), lambda _: self.refresh_data())
 
@@ -138,7 +145,7 @@ class RecetteScreen(WorkspaceScreen):
         try:
             action()  # type: ignore[operator]
         except (ProdtuiError, ValueError) as error:
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
         self.refresh_data()
 
     def action_new_campaign(self) -> None:
@@ -173,7 +180,11 @@ class RecetteScreen(WorkspaceScreen):
         if campaign is None:
             return
         if campaign.read_only:
-            self.notify(t("recette.campaign_read_only", name=campaign.name), severity="warning")
+            self.notify(
+                t("recette.campaign_read_only", name=campaign.name),
+                severity="warning",
+                markup=False,
+            )
             return
 
         def run(command: str | None) -> None:
@@ -182,7 +193,7 @@ class RecetteScreen(WorkspaceScreen):
             try:
                 saved = self.workspace.campaigns.save(campaign.edit(command=command))
             except (ProdtuiError, ValueError) as error:
-                self.notify(error_message(error), severity="error")
+                self.notify(error_message(error), severity="error", markup=False)
                 return
             self.app.push_screen(AutomatedRunScreen(saved), lambda _: self.refresh_data())
 
@@ -213,7 +224,7 @@ class RecetteScreen(WorkspaceScreen):
                     Path(value).expanduser(), campaign_report(self.workspace, campaign)
                 )
             except ProdtuiError as error:
-                self.notify(error_message(error), severity="error")
+                self.notify(error_message(error), severity="error", markup=False)
                 return
             self.notify(t("standup.written", path=str(path)), markup=False)
 

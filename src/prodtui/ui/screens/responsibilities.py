@@ -28,6 +28,7 @@ from prodtui.i18n import error_message, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import ConfirmScreen, PromptScreen
+from prodtui.ui.text import cell
 from prodtui.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -98,10 +99,10 @@ class ResponsibilitiesScreen(Screen[None]):
         table.clear(columns=True)
         table.add_column(t("raci.col.activity"), width=width, key="activity")
         for party in PARTIES:
-            table.add_column(t(party.label_key), width=PARTY_WIDTH[party], key=party.value)
+            table.add_column(cell(t(party.label_key)), width=PARTY_WIDTH[party], key=party.value)
         for entry in self.rows:
             table.add_row(
-                _fit(entry.activity, width),
+                cell(_fit(entry.activity, width)),
                 *[_role_cell(entry, party) for party in PARTIES],
                 key=str(entry.id),
             )
@@ -127,11 +128,11 @@ class ResponsibilitiesScreen(Screen[None]):
         try:
             result = action()
         except ProdtuiError as error:
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
             self.reload(select=select)
             return False
         except ValueError as error:  # pydantic's ValidationError
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
             return False
         if isinstance(result, Responsibility):
             select = result.id
@@ -157,7 +158,7 @@ class ResponsibilitiesScreen(Screen[None]):
         holder = entry.accountable()
         if role is RaciRole.A and holder is not None and holder is not party:
             # The cycle steps over A while another party holds it, and says why.
-            self.notify(t("raci.skip_accountable", party=t(holder.label_key)))
+            self.notify(t("raci.skip_accountable", party=t(holder.label_key)), markup=False)
             role = next_role(role)
         self._set(entry, party, role)
 
@@ -175,7 +176,7 @@ class ResponsibilitiesScreen(Screen[None]):
         try:
             entry.with_role(party, role)
         except OneAccountableOnly as error:
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
             return
         self._write(lambda: self.repo.set_role(entry, party, role), select=entry.id)
 

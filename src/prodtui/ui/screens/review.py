@@ -33,6 +33,7 @@ from prodtui.i18n import error_message, format_day, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import ConflictScreen
+from prodtui.ui.text import cell, plain
 from prodtui.ui.widgets.drafts import DraftInput
 from prodtui.ui.widgets.key_bar import KeyBar
 
@@ -93,7 +94,7 @@ class ReviewScreen(Screen[None]):
         table: DataTable[Any] = DataTable(id="review-table", cursor_type="row")
         table.add_column(t("review.col.question"), key="question")
         table.add_column(t("review.col.answer"), key="answer")
-        table.add_column(t("review.col.history", weeks=HISTORY_WEEKS), key="history")
+        table.add_column(cell(t("review.col.history", weeks=HISTORY_WEEKS)), key="history")
         table.add_column(t("review.col.trend"), key="trend")
         yield table
         yield Static("", id="review-detail", markup=False)
@@ -134,7 +135,7 @@ class ReviewScreen(Screen[None]):
         for question in QUESTIONS:
             answered = self.answers.get(question)
             table.add_row(
-                t(question.short_key),
+                cell(t(question.short_key)),
                 _answer_cell(answered.answer if answered else None),
                 _marks_cell(marks[question]),
                 _trend_cell(trend(marks[question][-TREND_WEEKS:])),
@@ -143,12 +144,14 @@ class ReviewScreen(Screen[None]):
         table.move_cursor(row=min(max(row, 0), len(QUESTIONS) - 1))
         monday, sunday = week_days(self.week)
         self.query_one("#review-title", Static).update(
-            t(
-                "review.title",
-                week=int(self.week[-2:]),
-                year=self.week[:4],  # the ISO year: week 1 may start in December
-                start=format_day(monday, short=True),
-                end=format_day(sunday, short=True),
+            plain(
+                t(
+                    "review.title",
+                    week=int(self.week[-2:]),
+                    year=self.week[:4],  # the ISO year: week 1 may start in December
+                    start=format_day(monday, short=True),
+                    end=format_day(sunday, short=True),
+                )
             )
         )
         missing = len(QUESTIONS) - len(self.answers)
@@ -156,7 +159,7 @@ class ReviewScreen(Screen[None]):
         current = self.week == week_of(self.today())
         if missing:
             key = "review.pending_this_week" if current else "review.pending"
-            status.update(tn(key, missing))
+            status.update(plain(tn(key, missing)))
         else:
             status.update(t("review.done"))
         status.set_class(bool(missing) and current, "review-pending")
@@ -177,7 +180,7 @@ class ReviewScreen(Screen[None]):
             lines.append(t("review.comment_line", comment=answered.comment))
         elif answered:
             lines.append(t("review.no_comment"))
-        self.query_one("#review-detail", Static).update("\n".join(lines))
+        self.query_one("#review-detail", Static).update(plain("\n".join(lines)))
 
     # -- answering --------------------------------------------------------------------------
 
@@ -191,7 +194,7 @@ class ReviewScreen(Screen[None]):
             self._resolve(conflict)
             return
         except ProdtuiError as error:
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
             return
         self.reload()
         # On to the next question: five keys answer the week.
@@ -230,7 +233,7 @@ class ReviewScreen(Screen[None]):
             return
         except ProdtuiError as error:
             field.draft.flush_if_pending()
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
             self.reload()
             return
         self._commented()
@@ -262,7 +265,7 @@ class ReviewScreen(Screen[None]):
                     self._resolve(again)
                     return
                 except ProdtuiError as error:
-                    self.notify(error_message(error), severity="error")
+                    self.notify(error_message(error), severity="error", markup=False)
             if commenting:
                 self._commented()
             else:

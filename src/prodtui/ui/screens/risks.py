@@ -17,6 +17,7 @@ from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import FormDialog, ask_then_delete, form_bindings, record_key
+from prodtui.ui.text import cell, choices, plain
 from prodtui.ui.widgets.fields import select_value
 from prodtui.ui.widgets.key_bar import KeyBar
 
@@ -83,9 +84,9 @@ class RisksScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="risks-title", classes="screen-title", markup=False)
-        table: DataTable[str | Text] = DataTable(id="risks-table", cursor_type="row")
+        table: DataTable[Text] = DataTable(id="risks-table", cursor_type="row")
         for key in ("level", "title", "criterion", "likelihood", "severity", "owner"):
-            table.add_column(t(f"risks.col.{key}"), key=key)
+            table.add_column(cell(t(f"risks.col.{key}")), key=key)
         yield table
         with Horizontal(id="risks-bottom"):
             yield Static("", id="risks-matrix")
@@ -111,17 +112,17 @@ class RisksScreen(Screen[None]):
         for risk in self.risks:
             table.add_row(
                 level_text(risk.level),
-                risk.title if len(risk.title) <= room else risk.title[: room - 1] + "…",
-                t(risk.criterion.label_key),
-                str(risk.likelihood),
-                str(risk.severity),
-                risk.owner or "",
+                cell(risk.title if len(risk.title) <= room else risk.title[: room - 1] + "…"),
+                cell(t(risk.criterion.label_key)),
+                cell(str(risk.likelihood)),
+                cell(str(risk.severity)),
+                cell(risk.owner or ""),
                 key=str(risk.id),
             )
         if self.risks:
             table.move_cursor(row=min(max(row, 0), len(self.risks) - 1))
         self.query_one("#risks-title", Static).update(
-            t("risks.title", count=len(self.risks)) if self.risks else t("risks.empty")
+            plain(t("risks.title", count=len(self.risks)) if self.risks else t("risks.empty"))
         )
         self.query_one("#risks-matrix", Static).update(matrix_text(self.risks))
         self._show_treatment()
@@ -148,7 +149,7 @@ class RisksScreen(Screen[None]):
                     t("risks.owner_line", owner=risk.owner or "—"),
                 ]
             )
-        self.query_one("#risks-treatment", Static).update(text)
+        self.query_one("#risks-treatment", Static).update(plain(text))
 
     def on_data_table_row_highlighted(self) -> None:
         self._show_treatment()
@@ -215,7 +216,7 @@ class RiskFormScreen(FormDialog):
                 with Vertical():
                     yield Label(t("risks.field.criterion"))
                     yield Select(
-                        [(t(c.label_key), c) for c in Criterion],
+                        choices([(t(c.label_key), c) for c in Criterion]),
                         value=risk.criterion if risk else Criterion.AVAILABILITY,
                         allow_blank=False,
                         id="rf-criterion",
@@ -280,7 +281,7 @@ class RiskFormScreen(FormDialog):
         for field in ("likelihood", "severity"):
             rating = self._rating(field)
             if rating is None:
-                error.update(t(f"risks.bad_rating.{field}"))
+                error.update(plain(t(f"risks.bad_rating.{field}")))
                 self.query_one(f"#rf-{field}", Input).focus()
                 return
             ratings[field] = rating
@@ -302,7 +303,7 @@ class RiskFormScreen(FormDialog):
             self._resolve(conflict)
             return
         except (ProdtuiError, ValueError) as problem:
-            error.update(error_message(problem))
+            error.update(plain(error_message(problem)))
             return
         self.notify(t("risks.saved", title=saved.title), markup=False)
         self.dismiss(saved)

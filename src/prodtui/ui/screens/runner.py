@@ -6,7 +6,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -19,6 +18,7 @@ from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import FormDialog, PromptScreen, form_bindings, record_key
+from prodtui.ui.text import choices, markup, plain
 from prodtui.ui.widgets.key_bar import KeyBar
 
 
@@ -58,9 +58,9 @@ class RunnerScreen(Screen[None]):
             with VerticalScroll(id="runner-case"):
                 yield Static("", id="runner-title")
                 yield Label(t("recette.steps"), classes="section-title")
-                yield Static("", id="runner-steps", markup=False)
+                yield Static("", id="runner-steps")
                 yield Label(t("recette.expected"), classes="section-title")
-                yield Static("", id="runner-expected", markup=False)
+                yield Static("", id="runner-expected")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -77,14 +77,18 @@ class RunnerScreen(Screen[None]):
             if count
         )
         self.query_one("#runner-counts", Static).update(
-            t("recette.progress", done=progress.done, total=progress.total)
-            + (f" — {counts}" if counts else "")
+            plain(
+                t("recette.progress", done=progress.done, total=progress.total)
+                + (f" — {counts}" if counts else "")
+            )
         )
         self.query_one("#runner-campaign", Static).update(
-            t(
-                "recette.runner_title",
-                name=escape(self.campaign.name),
-                number=self.campaign.pass_number,
+            plain(
+                t(
+                    "recette.runner_title",
+                    name=self.campaign.name,
+                    number=self.campaign.pass_number,
+                )
             )
         )
         case_id = plan.next_case(after)
@@ -98,12 +102,12 @@ class RunnerScreen(Screen[None]):
         self.shown_at = self.now()
         case = self.case
         status = plan.results.get(case_id)
-        before = f" [dim]({t(f'recette.status.{status.value}')})[/]" if status else ""
-        self.query_one("#runner-title", Static).update(
-            f"[b]{case.key}[/b] {escape(case.title)}{before}"
-        )
-        self.query_one("#runner-steps", Static).update(case.steps or "—")
-        self.query_one("#runner-expected", Static).update(case.expected or "—")
+        title = markup("[b]${key}[/b] ${title}", key=case.key, title=case.title)
+        if status:  # the result of an earlier pass
+            title += markup(" [dim](${status})[/]", status=t(f"recette.status.{status.value}"))
+        self.query_one("#runner-title", Static).update(title)
+        self.query_one("#runner-steps", Static).update(plain(case.steps or "—"))
+        self.query_one("#runner-expected", Static).update(plain(case.expected or "—"))
 
     def action_result(self, status_name: str) -> None:
         if self.case is None:
@@ -140,10 +144,10 @@ class RunnerScreen(Screen[None]):
                 reopen_story=self.app.settings.recette_failure_reopens_story,  # type: ignore[attr-defined]
             )
         except ProdtuiError as error:
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
             return
         if status is ExecutionStatus.FAIL and case.story_id is not None:
-            self.notify(t("recette.story_reopened", case=case.key))
+            self.notify(t("recette.story_reopened", case=case.key), markup=False)
         self.campaign = self.workspace.campaigns.get(self.campaign.id)
         self.show_next(case.id)
 
@@ -178,7 +182,7 @@ class CaseFormScreen(FormDialog):
             story = self.workspace.stories.get(case.story_id)
         title = t("recette.edit_case", key=case.key) if case else t("recette.new_case")
         with Vertical(classes="dialog wide"):
-            yield Static(title, classes="dialog-title")
+            yield Static(plain(title), classes="dialog-title")
             yield Label(t("recette.case_title"))
             yield Input(case.title if case else "", id="case-title", max_length=300)
             yield Label(t("recette.steps"))
@@ -197,7 +201,7 @@ class CaseFormScreen(FormDialog):
                     id="case-tags",
                 )
                 yield Select(
-                    [(t(f"recette.importance.{i.value}"), i) for i in Importance],
+                    choices([(t(f"recette.importance.{i.value}"), i) for i in Importance]),
                     value=case.importance if case else Importance.MEDIUM,
                     allow_blank=False,
                     id="case-importance",
@@ -210,7 +214,9 @@ class CaseFormScreen(FormDialog):
         story_key = self.query_one("#case-story", Input).value.strip()
         story = workspace.stories.by_key(story_key) if story_key else None
         if story_key and story is None:
-            self.query_one("#case-error", Static).update(t("recette.unknown_key", key=story_key))
+            self.query_one("#case-error", Static).update(
+                plain(t("recette.unknown_key", key=story_key))
+            )
             return
         tags = [tag.strip() for tag in self.query_one("#case-tags", Input).value.split(",")]
         values = {
@@ -228,9 +234,9 @@ class CaseFormScreen(FormDialog):
                 else workspace.test_cases.save(self.case.edit(**values, needs_review=False))
             )
         except (ProdtuiError, ValueError) as error:
-            self.query_one("#case-error", Static).update(error_message(error))
+            self.query_one("#case-error", Static).update(plain(error_message(error)))
             return
-        self.notify(t("recette.case_saved", key=case.key))
+        self.notify(t("recette.case_saved", key=case.key), markup=False)
         self.dismiss(case)
 
 
@@ -271,7 +277,7 @@ class CampaignFormScreen(FormDialog):
                     id="cf-end",
                 )
                 yield Select(
-                    sprints,
+                    choices(sprints),
                     value=c.sprint_id if c and c.sprint_id else Select.NULL,
                     prompt=t("story.field.sprint"),
                     id="cf-sprint",
@@ -290,7 +296,7 @@ class CampaignFormScreen(FormDialog):
             text = self.query_one(selector, Input).value.strip()
             day = parse_day(text, self.app.today()) if text else None  # type: ignore[attr-defined]
             if text and day is None:
-                error.update(t("standup.bad_date", value=text))
+                error.update(plain(t("standup.bad_date", value=text)))
                 return
             days[name] = day
         values = {
@@ -306,6 +312,6 @@ class CampaignFormScreen(FormDialog):
                 else workspace.campaigns.save(self.campaign.edit(**values))
             )
         except (ProdtuiError, ValueError) as problem:
-            error.update(error_message(problem))
+            error.update(plain(error_message(problem)))
             return
         self.dismiss(saved)

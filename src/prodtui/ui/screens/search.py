@@ -20,6 +20,7 @@ from prodtui.domain.search import SearchHit, SearchKind
 from prodtui.i18n import error_message, format_day, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
+from prodtui.ui.text import plain
 
 if TYPE_CHECKING:
     from prodtui.ui.app import ProdtuiApp
@@ -83,14 +84,14 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             self.hits = self.app.workspace.search.search(query, limit=LIMIT)  # type: ignore[attr-defined]
         except ProdtuiError as error:
             self.hits = []
-            self.query_one("#search-status", Static).update(error_message(error))
+            self.query_one("#search-status", Static).update(plain(error_message(error)))
             return
         results = self.query_one("#search-results", OptionList)
         results.clear_options()
         results.add_options([Option(self._render_hit(hit)) for hit in self.hits])
         if self.hits:
             results.highlighted = 0
-        self.query_one("#search-status", Static).update(self._status(query))
+        self.query_one("#search-status", Static).update(plain(self._status(query)))
 
     def _status(self, query: str) -> str:
         if not query.strip():
@@ -166,7 +167,7 @@ async def open_hit(app: ProdtuiApp, hit: SearchHit | None) -> None:
     try:
         await _OPENERS[hit.kind](app, hit)
     except ProdtuiError as error:
-        app.notify(error_message(error), severity="error")
+        app.notify(error_message(error), severity="error", markup=False)
 
 
 async def _base_screen(app: ProdtuiApp, mode: str) -> Screen[object]:

@@ -43,6 +43,7 @@ from prodtui.store.security import (
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.screens.dialogs import FormDialog, PromptScreen, form_bindings, record_key
+from prodtui.ui.text import cell, plain
 
 if TYPE_CHECKING:
     from prodtui.store import Workspace
@@ -145,7 +146,7 @@ class SecurityScreen(WorkspaceScreen):
         widths["title"] = max(MIN_TITLE, self.app.size.width - taken)
         return {key: widths[key] for key in COLUMN_ORDER if key in widths}
 
-    def _set_columns(self, table: DataTable[str | Text]) -> None:
+    def _set_columns(self, table: DataTable[Text]) -> None:
         columns = self._columns_for()
         if columns == self._columns:
             return
@@ -153,7 +154,7 @@ class SecurityScreen(WorkspaceScreen):
         table.clear(columns=True)
         for key, width in columns.items():
             label = ALERT if key == "evidence" and width < 2 else t(f"security.col.{key}")
-            table.add_column(label, width=width, key=key)
+            table.add_column(cell(label), width=width, key=key)
 
     def _filter(self) -> MeasureFilter:
         return MeasureFilter(
@@ -175,13 +176,15 @@ class SecurityScreen(WorkspaceScreen):
         validity = t(VALIDITY[card.suggested_validity]) if card.suggested_validity else "—"
         done = card.overall_progress
         self.query_one("#security-score", Static).update(
-            t(
-                "security.score_line",
-                score=overall,
-                validity=validity,
-                done=done.done,
-                partial=done.partial,
-                total=done.total,
+            plain(
+                t(
+                    "security.score_line",
+                    score=overall,
+                    validity=validity,
+                    done=done.done,
+                    partial=done.partial,
+                    total=done.total,
+                )
             )
         )
         self._show_trend(card.overall, today)
@@ -192,42 +195,45 @@ class SecurityScreen(WorkspaceScreen):
             parts.append(
                 f"{t(category.label_key)} {'—' if score is None else f'{score:.1f}'} ({share:.0%})"
             )
-        self.query_one("#security-categories", Static).update(" · ".join(parts))
+        self.query_one("#security-categories", Static).update(plain(" · ".join(parts)))
         active = [t(f"security.filter.{name}") for name in sorted(self.filters)]
         self.query_one("#security-filters", Static).update(
-            t("security.filters_on", names=", ".join(active)) if active else t("security.hint")
+            plain(
+                t("security.filters_on", names=", ".join(active)) if active else t("security.hint")
+            )
         )
-        table: DataTable[str | Text] = self.query_one("#security-table", DataTable)
+        table: DataTable[Text] = self.query_one("#security-table", DataTable)
         row = table.cursor_row
         self.entries = self.measures.entries(self._filter(), today=today)
         table.clear()
         self._set_columns(table)
-        widths = self._columns
         for entry in self.entries:
-            measure, state = entry.measure, entry.state
-            due: str | Text = format_day(state.due_date, short=True) if state.due_date else ""
-            if entry.is_late(today):
-                due = Text(f"⚠ {due}", style="bold red")
-            status = state.status.value
-            cells: dict[str, str | Text] = {
-                "code": measure.code,
-                "evidence": Text(ALERT, style="bold magenta") if entry.evidence_alert else "",
-                "title": _fit(measure.title, widths["title"]),
-                "priority": measure.priority.value,
-                "indispensable": "●" if measure.indispensable else "",
-                "status": Text(
-                    _fit(t(state.status.label_key), widths["status"]),
-                    style=STATUS_STYLE.get(status, ""),
-                ),
-                "owner": _fit(state.owner or "", widths["owner"]),
-                "due": due,
-            }
-            table.add_row(*(cells[key] for key in widths), key=measure.code)
+            table.add_row(*self._row(entry, today), key=entry.measure.code)
         if self.entries:
             table.move_cursor(row=min(max(row, 0), len(self.entries) - 1))
         if self._pending_code is not None:
             code, self._pending_code = self._pending_code, None
             self.show_measure(code)
+
+    def _row(self, entry: MeasureEntry, today: date) -> list[Text]:
+        """The cells of a measure, in the order of the columns shown."""
+        measure, state, widths = entry.measure, entry.state, self._columns
+        day = format_day(state.due_date, short=True) if state.due_date else ""
+        due = cell(f"⚠ {day}", "bold red") if entry.is_late(today) else cell(day)
+        cells = {
+            "code": cell(measure.code),
+            "evidence": cell(ALERT if entry.evidence_alert else "", "bold magenta"),
+            "title": cell(_fit(measure.title, widths["title"])),
+            "priority": cell(measure.priority.value),
+            "indispensable": cell("●" if measure.indispensable else ""),
+            "status": cell(
+                _fit(t(state.status.label_key), widths["status"]),
+                STATUS_STYLE.get(state.status.value, ""),
+            ),
+            "owner": cell(_fit(state.owner or "", widths["owner"])),
+            "due": due,
+        }
+        return [cells[key] for key in widths]
 
     def _show_trend(self, current: float | None, today: date) -> None:
         history = self.measures.history(
@@ -250,7 +256,7 @@ class SecurityScreen(WorkspaceScreen):
                 delta=_signed(change.delta),
                 day=format_day(change.since, short=True),
             )
-        self.query_one("#security-trend", Static).update(text)
+        self.query_one("#security-trend", Static).update(plain(text))
         spark = self.query_one("#security-spark", Sparkline)
         spark.data = daily_series(history, current, today, SPARK_DAYS)
 
@@ -268,7 +274,9 @@ class SecurityScreen(WorkspaceScreen):
             return
         if code not in {e.code for e in self.entries}:
             if self.measures.entry(code) is None:
-                self.notify(t("security.unknown_measure", code=code), severity="warning")
+                self.notify(
+                    t("security.unknown_measure", code=code), severity="warning", markup=False
+                )
                 return
             self.filters.clear()
             self.refresh_data()
@@ -351,6 +359,7 @@ class SecurityScreen(WorkspaceScreen):
         self.notify(
             tn("security.check_done", len(results), alarming=alarming),
             severity="warning" if alarming else "information",
+            markup=False,
         )
         self.refresh_data()
 
@@ -398,7 +407,7 @@ class SecurityScreen(WorkspaceScreen):
         )
         if outcome is None:
             return
-        self.notify(outcome.summary())
+        self.notify(outcome.summary(), markup=False)
         self.refresh_data()
 
     def action_open(self, what: str) -> None:
@@ -412,7 +421,7 @@ class SecurityScreen(WorkspaceScreen):
         export_dossier(self)
 
 
-class EvidenceTable(DataTable[str | Text]):
+class EvidenceTable(DataTable[Text]):
     """The evidence files of the measure in the form; `r` accepts a file as it is now."""
 
     BINDINGS = [
@@ -490,14 +499,14 @@ class MeasureFormScreen(FormDialog):
                 self._story_key(state), placeholder="US-12", id="mf-story", select_on_focus=False
             )
             for field in ("how", "evidence", "comment"):
-                yield Label(t(f"security.field.{field}"))
+                yield Label(plain(t(f"security.field.{field}")))
                 yield Input(getattr(state, field), id=f"mf-{field}", select_on_focus=False)
             yield Label(t("security.field.file"))
             yield Input(placeholder=t("security.file_placeholder"), id="mf-file")
             yield Static("", id="mf-file-status", classes="dialog-hint", markup=False)
             table = EvidenceTable(id="mf-files")
             for key in ("state", "path", "size", "recorded", "sha256"):
-                table.add_column(t(f"security.file_col.{key}"), key=key)
+                table.add_column(cell(t(f"security.file_col.{key}")), key=key)
             yield table
             yield Static("", id="mf-error", classes="dialog-error", markup=False)
             yield Static(t("security.form_hint"), classes="dialog-hint")
@@ -530,17 +539,17 @@ class MeasureFormScreen(FormDialog):
         table.clear()
         for file in self.files:
             result = self.checks.get(file.id or 0)
-            state: str | Text = (
+            state = (
                 Text(t(result.label_key), style=CHECK_STYLE[result])
                 if result
                 else Text(t("security.evidence.checking"), style="dim")
             )
             table.add_row(
                 state,
-                file.path,
-                _size(file.size),
-                format_day(file.recorded_at.date(), short=True),
-                file.sha256[:12],
+                cell(file.path),
+                cell(_size(file.size)),
+                cell(format_day(file.recorded_at.date(), short=True)),
+                cell(file.sha256[:12]),
                 key=str(file.id),
             )
         table.display = bool(self.files)
@@ -548,7 +557,7 @@ class MeasureFormScreen(FormDialog):
             table.move_cursor(row=min(max(row, 0), len(self.files) - 1))
 
     def _set_file_status(self, text: str) -> None:
-        self.query_one("#mf-file-status", Static).update(text)
+        self.query_one("#mf-file-status", Static).update(plain(text))
 
     def _check(self, files: list[EvidenceFile]) -> None:
         """Hash the files in a thread worker of the app, not of this form: closing the
@@ -639,13 +648,13 @@ class MeasureFormScreen(FormDialog):
         story_key = self.query_one("#mf-story", Input).value.strip()
         story = workspace.stories.by_key(story_key) if story_key else None
         if story_key and story is None:
-            error.update(t("recette.unknown_key", key=story_key))
+            error.update(plain(t("recette.unknown_key", key=story_key)))
             return
         due_text = self.query_one("#mf-due", Input).value.strip()
         today = self.prodtui.today()
         due = parse_due_date(due_text, today) if due_text else None
         if due_text and due is None:
-            error.update(t("editor.bad_due", value=due_text))
+            error.update(plain(t("editor.bad_due", value=due_text)))
             return
         try:
             workspace.measures.save(
@@ -663,7 +672,7 @@ class MeasureFormScreen(FormDialog):
             self._resolve(conflict)
             return
         except (ProdtuiError, ValueError) as problem:
-            error.update(error_message(problem))
+            error.update(plain(error_message(problem)))
             return
         self.dismiss(None)
 

@@ -31,6 +31,7 @@ from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.screens.dialogs import PromptScreen
+from prodtui.ui.text import plain
 from prodtui.ui.widgets.lazy_table import Cell, Column, ListTable
 
 NAME_WIDTH = 18
@@ -202,14 +203,16 @@ class StandupScreen(WorkspaceScreen):
         assert self.data is not None
         self.section("blockers").show(self.data.blockers)
         self.query_one("#standup-blockers-title", Static).update(
-            t("standup.blockers_title", count=len(self.data.blockers))
+            plain(t("standup.blockers_title", count=len(self.data.blockers)))
         )
         self.section("items").show([*self.data.decisions, *self.data.actions])
         self.query_one("#standup-items-title", Static).update(
-            t(
-                "standup.items_title",
-                decisions=len(self.data.decisions),
-                actions=len(self.data.actions),
+            plain(
+                t(
+                    "standup.items_title",
+                    decisions=len(self.data.decisions),
+                    actions=len(self.data.actions),
+                )
             )
         )
 
@@ -237,7 +240,7 @@ class StandupScreen(WorkspaceScreen):
             when += " · " + t("standup.is_today")
         spoke = sum(1 for p in self.data.people if p.entry is not None and not p.absent)
         title = t("standup.title", day=when, spoke=spoke, total=len(self.data.people))
-        self.query_one("#standup-title", Static).update(title)
+        self.query_one("#standup-title", Static).update(plain(title))
 
     def _tick(self) -> None:
         label = self.query_one("#standup-timer", Static)
@@ -249,14 +252,16 @@ class StandupScreen(WorkspaceScreen):
         people = self.data.people if self.data else []
         speaker = people[self.timer.speaker].person.name if self.timer.speaker < len(people) else ""
         label.update(
-            t(
-                "standup.timer",
-                total=clock(self.timer.total(now)),
-                who=speaker,
-                speaker=clock(self.timer.speaker_time(now)),
-                box=clock(self.timer.timebox),
+            plain(
+                t(
+                    "standup.timer",
+                    total=clock(self.timer.total(now)),
+                    who=speaker,
+                    speaker=clock(self.timer.speaker_time(now)),
+                    box=clock(self.timer.timebox),
+                )
+                + ("" if self.timer.running else " ⏸")
             )
-            + ("" if self.timer.running else " ⏸")
         )
         label.set_class(self.timer.over_timebox(now), "over")
 
@@ -296,7 +301,7 @@ class StandupScreen(WorkspaceScreen):
             entry = person.draft_entry().edit(**changes)
             self.workspace.standups.save_entry(self.day, entry)
         except (ProdtuiError, ValueError) as error:
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
         self.refresh_data()
 
     def action_mood(self, step: int) -> None:
@@ -319,7 +324,7 @@ class StandupScreen(WorkspaceScreen):
             try:
                 self.workspace.standups.raise_blocker(self.day, person.person, text)
             except (ProdtuiError, ValueError) as error:
-                self.notify(error_message(error), severity="error")
+                self.notify(error_message(error), severity="error", markup=False)
             self.refresh_data()
 
         self.app.push_screen(
@@ -346,7 +351,7 @@ class StandupScreen(WorkspaceScreen):
         try:
             self.workspace.standups.resolve(blocker, self.day)
         except ProdtuiError as error:
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
         else:
             self.notify(
                 t("standup.resolved", text=fit(blocker.text, 50), days=blocker.age_on(self.day)),
@@ -438,9 +443,9 @@ class StandupScreen(WorkspaceScreen):
             try:
                 path = write_new_text(Path(value).expanduser(), self.summary())
             except ProdtuiError as error:
-                self.notify(error_message(error), severity="error")
+                self.notify(error_message(error), severity="error", markup=False)
                 return
-            self.notify(t("standup.written", path=str(path)))
+            self.notify(t("standup.written", path=str(path)), markup=False)
 
         default = Path.home() / f"standup-{self.day.isoformat()}.md"
         self.app.push_screen(PromptScreen(t("standup.write_title"), str(default)), write)

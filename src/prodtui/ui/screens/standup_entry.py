@@ -21,6 +21,7 @@ from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import ConflictScreen
+from prodtui.ui.text import choices, plain
 from prodtui.ui.widgets.drafts import DraftInput, DraftTextArea
 
 
@@ -55,7 +56,7 @@ class EntryEditorScreen(ModalScreen[int | None]):
 
         label = t("standup.entry_title", name=self.person.person.name, day=format_day(self.day))
         with VerticalScroll(classes="dialog wide", id="entry-editor"):
-            yield Static(label, classes="dialog-title")
+            yield Static(plain(label), classes="dialog-title")
             if self.person.entry is None and self.person.suggested_yesterday:
                 yield Static(t("standup.suggested"), classes="dialog-hint")
             yield Label(t("standup.col.yesterday"))
@@ -76,10 +77,12 @@ class EntryEditorScreen(ModalScreen[int | None]):
             )
             with Horizontal(classes="fields"):
                 yield Select(
-                    [
-                        (f"{symbol} {t(f'standup.mood.{mood}')}", mood)
-                        for mood, symbol in MOOD_SYMBOLS.items()
-                    ],
+                    choices(
+                        [
+                            (f"{symbol} {t(f'standup.mood.{mood}')}", mood)
+                            for mood, symbol in MOOD_SYMBOLS.items()
+                        ]
+                    ),
                     value=self.entry.mood if self.entry.mood else Select.NULL,
                     prompt=t("standup.col.mood"),
                     id="entry-mood",
@@ -124,7 +127,7 @@ class EntryEditorScreen(ModalScreen[int | None]):
         try:
             edited = self._edited()
         except ValueError as problem:
-            error.update(error_message(problem))
+            error.update(plain(error_message(problem)))
             return
         blocker = clean_line(self.query_one(DraftInput).value)
         try:
@@ -137,7 +140,7 @@ class EntryEditorScreen(ModalScreen[int | None]):
             self._resolve(conflict, move)
             return
         except ProdtuiError as problem:
-            error.update(error_message(problem))
+            error.update(plain(error_message(problem)))
             return
         self._discard_drafts()
         self.dismiss(move or None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +16,7 @@ from prodtui.domain.capture import parse_day
 from prodtui.i18n import format_day, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
+from prodtui.ui.text import cell, choices, plain
 
 RESULTS = 100
 
@@ -36,14 +38,14 @@ class StandupSearchScreen(ModalScreen[date | None]):
             yield Input(placeholder=t("standup.search_placeholder"), id="standup-search-text")
             with Horizontal(classes="fields"):
                 yield Select(
-                    [(p.name, p.id) for p in people],
+                    choices([(p.name, p.id) for p in people]),
                     prompt=t("standup.search_anyone"),
                     id="standup-search-person",
                 )
                 yield Input(placeholder=t("standup.search_from"), id="standup-search-from")
                 yield Input(placeholder=t("standup.search_to"), id="standup-search-to")
             yield Static("", id="standup-search-status", classes="dialog-hint", markup=False)
-            table: DataTable[str] = DataTable(id="standup-search-results", cursor_type="row")
+            table: DataTable[Text] = DataTable(id="standup-search-results", cursor_type="row")
             table.add_columns(t("standup.col.day"), t("standup.col.who"), t("standup.col.text"))
             yield table
 
@@ -62,7 +64,7 @@ class StandupSearchScreen(ModalScreen[date | None]):
             text = self.query_one(field, Input).value.strip()
             day = parse_day(text, today) if text else None
             if text and day is None:
-                status.update(t("standup.bad_date", value=text))
+                status.update(plain(t("standup.bad_date", value=text)))
                 return
             bounds.append(day)
         person_id = self.query_one("#standup-search-person", Select).value
@@ -81,9 +83,9 @@ class StandupSearchScreen(ModalScreen[date | None]):
             label = t(f"standup.field.{hit.field}")
             text = " / ".join(line for line in hit.text.splitlines() if line.strip())
             table.add_row(
-                format_day(hit.day, short=True) + f" {hit.day.year}",
-                hit.person,
-                f"{label} : {text}" if label else text,
+                cell(format_day(hit.day, short=True) + f" {hit.day.year}"),
+                cell(hit.person),
+                cell(f"{label} : {text}" if label else text),
             )
             self.hits.append(hit.day)
         status.update(tn("standup.search_count", len(hits)))

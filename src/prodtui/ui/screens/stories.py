@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Input, Static
 
 from prodtui.domain.errors import ProdtuiError
@@ -16,11 +16,14 @@ from prodtui.i18n import error_message, t, tn
 from prodtui.resources import styles_dir
 from prodtui.store.stories import StoryFilter
 from prodtui.ui.screens.base import WorkspaceScreen
+from prodtui.ui.text import lines, markup, plain
 from prodtui.ui.widgets.filter_input import FilterInput
 from prodtui.ui.widgets.lazy_table import Cell, Column, LazyTable
 
 # Below this width the story preview gives its room to the list.
 PREVIEW_MIN_WIDTH = 110
+# How the preview marks a story's latest results.
+RESULT_MARKS = {"pass": ("✓", "green"), "fail": ("✗", "red"), "blocked": ("✗", "red")}
 
 
 def status_label(status: StoryStatus) -> str:
@@ -133,7 +136,7 @@ class StoriesScreen(WorkspaceScreen):
         parts = [t("story.title", count=total)]
         if self.filter.active:
             parts.append(t("story.filtered", what=self._describe_filter()))
-        self.query_one("#stories-title", Static).update(" · ".join(parts))
+        self.query_one("#stories-title", Static).update(plain(" · ".join(parts)))
 
     def _describe_filter(self) -> str:
         f = self.filter
@@ -177,67 +180,73 @@ class StoriesScreen(WorkspaceScreen):
         if story is None:
             target.update(t("story.empty"))
             return
+        target.update(self._preview_text(story))
+
+    def _preview_text(self, story: Story) -> Content:
+        """The story, its readiness, its latest results, measures and linked captures."""
         from prodtui.exchange.gherkin import check_gherkin
 
         check = check_gherkin(story.acceptance)
         blockers = self.workspace.stories.open_blockers(story)
-        lines = [f"[b]{story.key}[/b] {escape(story.title)}", ""]
+        # A str row is plain text; markup only in templates written here.
+        rows: list[Content | str] = [
+            markup("[b]${key}[/b] ${title}", key=story.key, title=story.title),
+            "",
+        ]
         if story.persona or story.want or story.so_that:
-            lines.append(
-                escape(
-                    t(
-                        "story.form",
-                        persona=story.persona or "…",
-                        want=story.want or "…",
-                        so_that=story.so_that or "…",
-                    )
+            rows.append(
+                t(
+                    "story.form",
+                    persona=story.persona or "…",
+                    want=story.want or "…",
+                    so_that=story.so_that or "…",
                 )
             )
-            lines.append("")
-        lines.append(f"{t('story.col.status')} : {status_label(story.status)}")
-        lines.append("")
-        lines.append(f"[b]{t('story.dor_title')}[/b]")
+            rows.append("")
+        rows.append(f"{t('story.col.status')} : {status_label(story.status)}")
+        rows.append("")
+        rows.append(self._heading(t("story.dor_title")))
         for check_point in definition_of_ready(
             story, valid_scenarios=len(check.scenarios) if check.ok else 0, open_blockers=blockers
         ):
-            mark = "[green]✓[/]" if check_point.ok else "[red]✗[/]"
-            lines.append(f" {mark} {t(check_point.key)}")
-        lines.append("")
+            mark = "[green]✓[/] ${text}" if check_point.ok else "[red]✗[/] ${text}"
+            rows.append(" " + markup(mark, text=t(check_point.key)))
+        rows.append("")
         if check.errors:
-            lines.append(f"[b]{t('story.gherkin_errors')}[/b]")
-            lines += [
-                f" {t('story.line', line=e.line)} : {escape(e.message)}" for e in check.errors[:5]
-            ]
+            rows.append(self._heading(t("story.gherkin_errors")))
+            rows += [f" {t('story.line', line=e.line)} : {e.message}" for e in check.errors[:5]]
         else:
-            lines.append(tn("story.scenarios", len(check.scenarios)))
+            rows.append(tn("story.scenarios", len(check.scenarios)))
         assert story.id is not None
         results = self.workspace.executions.latest_for_story(story.id, limit=8)
         if results:
-            lines += ["", f"[b]{t('story.latest_results')}[/b]"]
+            rows += ["", self._heading(t("story.latest_results"))]
             for execution in results:
                 case = execution.case
                 status = t(f"recette.status.{execution.status.value}")
-                mark = "[green]✓[/]" if execution.status.value == "pass" else "[red]✗[/]"
-                if execution.status.value not in ("pass", "fail", "blocked"):
-                    mark = "·"
-                lines.append(f" {mark} {case.key} {escape(case.title[:40])} — {status}")
+                line = f"{case.key} {case.title[:40]} — {status}"
+                symbol, style = RESULT_MARKS.get(execution.status.value, ("·", ""))
+                rows.append(" " + Content.styled(symbol, style) + " " + plain(line))
         from prodtui.store.security import MeasureFilter
 
         measures = self.workspace.measures.entries(MeasureFilter(story_id=story.id))
         if measures:
-            lines += ["", f"[b]{t('story.measures')}[/b]"]
-            lines += [
-                f" {entry.code} {escape(entry.measure.title[:40])} — {t(entry.status.label_key)}"
+            rows += ["", self._heading(t("story.measures"))]
+            rows += [
+                f" {entry.code} {entry.measure.title[:40]} — {t(entry.status.label_key)}"
                 for entry in measures[:8]
             ]
         items = self.workspace.stories.linked_items(story, limit=8)
         if items:
-            lines += ["", f"[b]{t('story.linked')}[/b]"]
-            lines += [
-                f" {item.key} {t(f'kind.{item.kind.value}')} : {escape(item.text[:60])}"
-                for item in items
+            rows += ["", self._heading(t("story.linked"))]
+            rows += [
+                f" {item.key} {t(f'kind.{item.kind.value}')} : {item.text[:60]}" for item in items
             ]
-        target.update("\n".join(lines))
+        return lines(rows)
+
+    @staticmethod
+    def _heading(text: str) -> Content:
+        return markup("[b]${text}[/b]", text=text)
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -299,7 +308,7 @@ class StoriesScreen(WorkspaceScreen):
         try:
             self.workspace.stories.move(story, self.filter, step)
         except ProdtuiError as error:
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
         self.refresh_data(select=story.id)
 
     def action_status(self) -> None:
@@ -348,9 +357,11 @@ class StoriesScreen(WorkspaceScreen):
         try:
             self.workspace.stories.set_status(story, status, reason=reason)
         except ProdtuiError as error:
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
         else:
-            self.notify(t("story.status_set", key=story.key, status=status_label(status)))
+            self.notify(
+                t("story.status_set", key=story.key, status=status_label(status)), markup=False
+            )
         self.refresh_data(select=story.id)
 
     def action_generate_cases(self) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -19,6 +19,7 @@ from prodtui.domain.stories import WORKFLOW, Epic, Priority, Sprint, Story, Stor
 from prodtui.i18n import error_message, format_day, t, tn
 from prodtui.store.stories import StoryFilter
 from prodtui.ui.screens.dialogs import Dialog, FormDialog, PromptScreen, form_bindings, record_key
+from prodtui.ui.text import cell, choices, plain
 from prodtui.ui.widgets.fields import select_value
 
 
@@ -37,7 +38,7 @@ class StatusScreen(Dialog):
             yield OptionList(
                 *[
                     Option(
-                        ("▶ " if s is self.current else "  ") + t(f"story.status.{s.value}"),
+                        plain(("▶ " if s is self.current else "  ") + t(f"story.status.{s.value}")),
                         id=s.value,
                     )
                     for s in WORKFLOW
@@ -74,25 +75,25 @@ class FilterScreen(Dialog):
         with Vertical(classes="dialog"):
             yield Static(t("story.filters_title"), classes="dialog-title")
             yield Select(
-                [(t(f"story.status.{s.value}"), s) for s in WORKFLOW],
+                choices([(t(f"story.status.{s.value}"), s) for s in WORKFLOW]),
                 value=f.status or Select.NULL,
                 prompt=t("story.any_status"),
                 id="f-status",
             )
             yield Select(
-                [(t(f"story.priority.{p.value}"), p) for p in Priority],
+                choices([(t(f"story.priority.{p.value}"), p) for p in Priority]),
                 value=f.priority or Select.NULL,
                 prompt=t("story.any_priority"),
                 id="f-priority",
             )
             yield Select(
-                [(e.title, e.id) for e in self.workspace.epics.all()],
+                choices([(e.title, e.id) for e in self.workspace.epics.all()]),
                 value=f.epic_id or Select.NULL,
                 prompt=t("story.any_epic"),
                 id="f-epic",
             )
             yield Select(
-                [(s.name, s.id) for s in self.workspace.sprints.all()],
+                choices([(s.name, s.id) for s in self.workspace.sprints.all()]),
                 value=f.sprint_id or Select.NULL,
                 prompt=t("story.any_sprint"),
                 id="f-sprint",
@@ -127,8 +128,10 @@ class HistoryScreen(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Static(t("story.history_title", key=self.story.key), classes="dialog-title")
-            table: DataTable[str] = DataTable(id="history-table", cursor_type="row")
+            yield Static(
+                plain(t("story.history_title", key=self.story.key)), classes="dialog-title"
+            )
+            table: DataTable[Text] = DataTable(id="history-table", cursor_type="row")
             table.add_columns(
                 t("story.col.when"), t("story.col.who"), t("story.col.field"), t("story.col.change")
             )
@@ -138,10 +141,10 @@ class HistoryScreen(Dialog):
                     entry.new or "" if entry.old is None else f"{entry.old} → {entry.new or ''}"
                 )
                 table.add_row(
-                    entry.at.strftime("%d/%m/%Y %H:%M"),
-                    entry.author,
-                    entry.field,
-                    " ".join(change.split())[:120],
+                    cell(entry.at.strftime("%d/%m/%Y %H:%M")),
+                    cell(entry.author),
+                    cell(entry.field),
+                    cell(" ".join(change.split())[:120]),
                 )
             yield table
 
@@ -162,11 +165,11 @@ class PlanScreen(Dialog):
         with Vertical(classes="dialog wide", id="plan-box"):
             yield Static(t("story.plan_title"), classes="dialog-title")
             yield Label(t("story.epics"))
-            epics: DataTable[str] = DataTable(id="plan-epics", cursor_type="row")
+            epics: DataTable[Text] = DataTable(id="plan-epics", cursor_type="row")
             epics.add_columns(t("story.col.epic"), t("story.col.description"))
             yield epics
             yield Label(t("story.sprints"))
-            sprints: DataTable[str] = DataTable(id="plan-sprints", cursor_type="row")
+            sprints: DataTable[Text] = DataTable(id="plan-sprints", cursor_type="row")
             sprints.add_columns(
                 t("story.col.sprint"),
                 t("story.col.dates"),
@@ -185,7 +188,7 @@ class PlanScreen(Dialog):
         table = self.query_one("#plan-epics", DataTable)
         table.clear()
         for epic in self.epics:
-            table.add_row(epic.title, " ".join(epic.description.split())[:60])
+            table.add_row(cell(epic.title), cell(" ".join(epic.description.split())[:60]))
         self.loads = self.workspace.sprints.loads()
         table = self.query_one("#plan-sprints", DataTable)
         table.clear()
@@ -195,10 +198,10 @@ class PlanScreen(Dialog):
             mark = " ⚠" if over else ""
             start, end = (format_day(d, short=True) for d in (sprint.start_date, sprint.end_date))
             table.add_row(
-                sprint.name,
-                f"{start} → {end}",
-                t("story.load", committed=load.committed, capacity=sprint.capacity) + mark,
-                t("story.done_points", done=load.done, stories=load.stories),
+                cell(sprint.name),
+                cell(f"{start} → {end}"),
+                cell(t("story.load", committed=load.committed, capacity=sprint.capacity) + mark),
+                cell(t("story.done_points", done=load.done, stories=load.stories)),
             )
 
     def _sprints_focused(self) -> bool:
@@ -239,7 +242,7 @@ class PlanScreen(Dialog):
         try:
             action()
         except (ProdtuiError, ValueError) as error:
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
         self.reload()
 
 
@@ -288,7 +291,7 @@ class SprintFormScreen(FormDialog):
             text = self.query_one(selector, Input).value.strip()
             day = parse_day(text, today) if text else None
             if day is None:
-                error.update(t("standup.bad_date", value=text))
+                error.update(plain(t("standup.bad_date", value=text)))
                 return
             days.append(day)
         capacity = self.query_one("#sprint-capacity", Input).value.strip() or "0"
@@ -304,7 +307,7 @@ class SprintFormScreen(FormDialog):
             else:
                 self.workspace.sprints.save(self.sprint.edit(**values))
         except (ProdtuiError, ValueError) as problem:
-            error.update(error_message(problem))
+            error.update(plain(error_message(problem)))
             return
         self.dismiss(None)
 
@@ -321,7 +324,7 @@ class ExchangeScreen(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(t("story.exchange_title"), classes="dialog-title")
-            yield OptionList(*[Option(t(f"story.exchange.{c}"), id=c) for c in self.CHOICES])
+            yield OptionList(*[Option(plain(t(f"story.exchange.{c}")), id=c) for c in self.CHOICES])
             yield Static("", id="exchange-status", classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
@@ -349,7 +352,7 @@ class ExchangeScreen(Dialog):
         self.app.push_screen(PromptScreen(title, str(default)), chosen)
 
     def _status(self, text: str) -> None:
-        self.query_one("#exchange-status", Static).update(text)
+        self.query_one("#exchange-status", Static).update(plain(text))
 
     def _export(self, fmt: str, path: Path) -> None:
         from prodtui.exchange.story_exports import all_stories, write_story_files
@@ -396,9 +399,7 @@ class ExchangeScreen(Dialog):
         if result.problems:
             lines = [f"{p.position} : {p.message}" for p in result.problems[:12]]
             self._status(
-                escape(
-                    tn("story.import_nothing_ui", len(result.problems)) + "\n" + "\n".join(lines)
-                )
+                tn("story.import_nothing_ui", len(result.problems)) + "\n" + "\n".join(lines)
             )
             return
         try:

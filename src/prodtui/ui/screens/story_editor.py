@@ -19,6 +19,7 @@ from prodtui.i18n import error_message, language, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import ConflictScreen
+from prodtui.ui.text import choices, plain
 from prodtui.ui.widgets.drafts import DraftInput, DraftTextArea
 from prodtui.ui.widgets.fields import select_value
 from prodtui.ui.widgets.key_bar import KeyBar
@@ -64,7 +65,7 @@ class StoryEditorScreen(Screen[Story | None]):
         sprints = [(s.name, s.id) for s in self.workspace.sprints.all()]
         yield Header()
         with VerticalScroll(id="story-editor"):
-            yield Static(label, classes="screen-title")
+            yield Static(plain(label), classes="screen-title")
             yield Label(t("story.field.title"))
             yield DraftInput(
                 f"{self.prefix}:title",
@@ -101,25 +102,25 @@ class StoryEditorScreen(Screen[Story | None]):
                     )
             with Horizontal(classes="fields"):
                 yield Select(
-                    [(t(f"story.priority.{p.value}"), p) for p in Priority],
+                    choices([(t(f"story.priority.{p.value}"), p) for p in Priority]),
                     value=story.priority or Select.NULL,
                     prompt=t("story.field.priority"),
                     id="story-priority",
                 )
                 yield Select(
-                    [(str(p), p) for p in FIBONACCI],
+                    choices([(str(p), p) for p in FIBONACCI]),
                     value=story.points if story.points is not None else Select.NULL,
                     prompt=t("story.field.points"),
                     id="story-points",
                 )
                 yield Select(
-                    epics,
+                    choices(epics),
                     value=story.epic_id or Select.NULL,
                     prompt=t("story.field.epic"),
                     id="story-epic",
                 )
                 yield Select(
-                    sprints,
+                    choices(sprints),
                     value=story.sprint_id or Select.NULL,
                     prompt=t("story.field.sprint"),
                     id="story-sprint",
@@ -174,11 +175,13 @@ class StoryEditorScreen(Screen[Story | None]):
         if result.errors:
             first = result.errors[0]
             status.update(
-                tn(
-                    "story.gherkin_error",
-                    len(result.errors) - 1,
-                    line=first.line,
-                    message=first.message,
+                plain(
+                    tn(
+                        "story.gherkin_error",
+                        len(result.errors) - 1,
+                        line=first.line,
+                        message=first.message,
+                    )
                 )
             )
             status.set_classes("gherkin-bad")
@@ -250,10 +253,10 @@ class StoryEditorScreen(Screen[Story | None]):
             self._resolve(conflict)
             return
         except (ProdtuiError, ValueError) as problem:
-            error.update(error_message(problem))
+            error.update(plain(error_message(problem)))
             return
         self._forget_drafts()
-        self.notify(t("story.saved", key=saved.key))
+        self.notify(t("story.saved", key=saved.key), markup=False)
         if self.story is not None and saved.acceptance != self.story.acceptance:
             self._flag_cases(saved)
         self.dismiss(saved)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -17,6 +18,7 @@ from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import PromptScreen
+from prodtui.ui.text import cell
 
 if TYPE_CHECKING:
     from prodtui.store.people import PeopleRepository
@@ -45,7 +47,7 @@ class TeamScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="team-box"):
             yield Static(t("team.title"), classes="dialog-title")
-            table: DataTable[str] = DataTable(id="team-table", cursor_type="row")
+            table: DataTable[Text] = DataTable(id="team-table", cursor_type="row")
             table.add_columns(
                 t("team.col.position"), t("team.col.name"), t("team.col.role"), t("team.col.active")
             )
@@ -67,9 +69,9 @@ class TeamScreen(ModalScreen[None]):
         table.clear()
         for index, person in enumerate(self.people, start=1):
             table.add_row(
-                str(index),
-                person.name,
-                t(f"role.{person.role.value}"),
+                cell(str(index)),
+                cell(person.name),
+                cell(t(f"role.{person.role.value}")),
                 "✓" if person.active else "—",
             )
         if select is not None:
@@ -86,7 +88,7 @@ class TeamScreen(ModalScreen[None]):
         try:
             result = action()
         except (ProdtuiError, ValueError) as error:
-            self.notify(error_message(error), severity="error")
+            self.notify(error_message(error), severity="error", markup=False)
             return
         self.reload(select=result.id if isinstance(result, Person) else None)
 
@@ -128,7 +130,7 @@ class TeamScreen(ModalScreen[None]):
             try:
                 self.repo.move(person, offset)
             except ProdtuiError as error:
-                self.notify(error_message(error), severity="error")
+                self.notify(error_message(error), severity="error", markup=False)
             self.reload(select=person.id)
 
     def action_close(self) -> None:

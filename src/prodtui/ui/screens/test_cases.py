@@ -15,6 +15,7 @@ from prodtui.domain.recette import TestCase
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
+from prodtui.ui.text import plain
 from prodtui.ui.widgets.key_bar import KeyBar
 from prodtui.ui.widgets.lazy_table import Cell, Column, LazyTable
 
@@ -65,7 +66,7 @@ class TestCasesScreen(Screen[None]):
         table: LazyTable[TestCase] = self.query_one(LazyTable)
         table.reload()
         self.query_one("#cases-title", Static).update(
-            t("recette.cases_title", count=table.row_count)
+            plain(t("recette.cases_title", count=table.row_count))
         )
 
     def _cells(self, case: TestCase) -> list[Cell]:
@@ -113,7 +114,7 @@ class TestCasesScreen(Screen[None]):
             try:
                 self.workspace.test_cases.save(case.edit(needs_review=False))
             except ProdtuiError as error:
-                self.notify(error_message(error), severity="error")
+                self.notify(error_message(error), severity="error", markup=False)
             self.reload()
 
     def action_close(self) -> None:

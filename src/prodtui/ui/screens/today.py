@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from rich.markup import escape
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
+from textual.content import Content
 from textual.widgets import Static
 
 from prodtui.domain.dashboard import (
@@ -20,6 +20,7 @@ from prodtui.domain.dashboard import (
     SecurityTile,
     SprintTile,
     StandupTile,
+    TileItem,
     TodaySnapshot,
 )
 from prodtui.domain.homologation import ExpiryLevel
@@ -27,6 +28,7 @@ from prodtui.homologation_text import short_countdown
 from prodtui.i18n import format_day, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import WorkspaceScreen
+from prodtui.ui.text import lines, markup, plain
 
 BARS = " ▁▂▃▄▅▆▇█"
 LEVEL_STYLE = {
@@ -73,7 +75,7 @@ def bar(values: list[int], top: int) -> str:
 
 def names(people: list[str], limit: int = 8) -> str:
     """First names, so that more of the team fits on the tile's line."""
-    shown = [escape(name.split()[0]) for name in people[:limit]]
+    shown = [(name.split() or [""])[0] for name in people[:limit]]
     return ", ".join(shown) + ("…" if len(people) > limit else "")
 
 
@@ -101,7 +103,7 @@ class TodayScreen(WorkspaceScreen):
     def __init__(self) -> None:
         super().__init__()
         self.snapshot: TodaySnapshot | None = None
-        self._shown: dict[str, str] = {}
+        self._shown: dict[str, Content] = {}
 
     def compose_body(self) -> ComposeResult:
         # One widget per tile, its border and title included: the fewer widgets, the
@@ -124,9 +126,9 @@ class TodayScreen(WorkspaceScreen):
                 binding = binding.with_key(override)
             title = t(next(spec.title for spec in TILES if spec.name == name))
             key = self.app.get_key_display(binding)
-            self.query_one(
-                f"#tile-{name}"
-            ).border_title = f"[reverse b] {escape(key)} [/] {escape(title)}"
+            self.query_one(f"#tile-{name}").border_title = markup(
+                "[reverse b] ${key} [/] ${title}", key=key, title=title
+            )
         self._reflow(self.size.width)
         # Filled before the first layout rather than on the resume that follows it: one
         # layout and one paint instead of two.
@@ -142,7 +144,7 @@ class TodayScreen(WorkspaceScreen):
         reviews = self.workspace.reviews
         if today.weekday() >= REMIND_FROM and reviews.answered_before() and reviews.pending(today):
             key = self.app.get_key_display(self._binding("today.review"))
-            self.notify(t("today.review_pending", key=key), timeout=8)
+            self.notify(t("today.review_pending", key=key), timeout=8, markup=False)
 
     def _binding(self, binding_id: str) -> Binding:
         binding = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id)
@@ -197,50 +199,69 @@ class TodayScreen(WorkspaceScreen):
         self._show("campaign", self._campaign(snap.campaign))
         self._show("security", self._security(snap.security, snap.today))
 
-    def _show(self, name: str, lines: list[str]) -> None:
+    def _show(self, name: str, parts: list[Content]) -> None:
         # An unchanged tile is left alone: a capture then repaints one tile, not seven.
-        text = "\n".join(lines)
-        if self._shown.get(name) != text:
+        text = lines(parts)
+        shown = self._shown.get(name)
+        if shown is None or not shown.is_same(text):
             self._shown[name] = text
             self.query_one(f"#tile-{name}", Static).update(text)
 
     @staticmethod
-    def _muted(text: str) -> str:
-        return f"[$text-muted]{escape(text)}[/]"
+    def _muted(text: str) -> Content:
+        return markup("[$text-muted]${text}[/]", text=text)
 
-    def _standup(self, tile: StandupTile) -> list[str]:
+    @staticmethod
+    def _bold(text: str) -> Content:
+        return markup("[b]${text}[/]", text=text)
+
+    @staticmethod
+    def _owner(item: TileItem) -> Content:
+        return markup(" [dim]@${owner}[/]", owner=item.owner) if item.owner else Content()
+
+    def _standup(self, tile: StandupTile) -> list[Content]:
         if not tile.team:
             return [self._muted(t("today.standup_no_team"))]
         spoke = t("today.standup_spoke", spoke=len(tile.spoke), total=tile.team)
-        lines = [f"[b]{escape(spoke)}[/]" if tile.held else self._muted(t("today.standup_none"))]
-        if tile.held:
-            if tile.absent:
-                lines[0] += " · " + escape(tn("today.standup_absent", len(tile.absent)))
-            if tile.spoke:
-                lines.append(escape(t("today.standup_spoke_names", names="")) + names(tile.spoke))
-        if tile.waiting:
-            label = escape(t("today.standup_waiting", names=""))
-            lines.append(f"[$warning]{label}[/]{names(tile.waiting)}")
-        elif tile.held:
-            lines.append(f"[$success]{escape(t('today.standup_all_spoke'))}[/]")
-        if tile.absent:
-            lines.append(
-                self._muted(t("today.standup_absent_names", names="")) + names(tile.absent)
+        first = self._bold(spoke) if tile.held else self._muted(t("today.standup_none"))
+        if tile.held and tile.absent:
+            first += " · " + tn("today.standup_absent", len(tile.absent))
+        rows = [first]
+        if tile.held and tile.spoke:
+            rows.append(
+                markup(
+                    "${label}${names}",
+                    label=t("today.standup_spoke_names", names=""),
+                    names=names(tile.spoke),
+                )
             )
-        return lines
+        if tile.waiting:
+            rows.append(
+                markup(
+                    "[$warning]${label}[/]${names}",
+                    label=t("today.standup_waiting", names=""),
+                    names=names(tile.waiting),
+                )
+            )
+        elif tile.held:
+            rows.append(markup("[$success]${text}[/]", text=t("today.standup_all_spoke")))
+        if tile.absent:
+            rows.append(
+                self._muted(t("today.standup_absent_names", names="")) + plain(names(tile.absent))
+            )
+        return rows
 
-    def _blockers(self, tile: BlockersTile, today: date) -> list[str]:
+    def _blockers(self, tile: BlockersTile, today: date) -> list[Content]:
         if not tile.count:
             return [self._muted(t("today.no_blockers"))]
         oldest = tile.age(tile.oldest[0], today) if tile.oldest else 0
-        head = f"[b]{escape(tn('today.blockers_count', tile.count, days=oldest))}[/]"
+        head = self._bold(tn("today.blockers_count", tile.count, days=oldest))
         rows = []
         for item in tile.oldest:
             age = tile.age(item, today)
-            style = "b $error" if age >= 3 else "b"
-            owner = f" [dim]@{escape(item.owner)}[/]" if item.owner else ""
+            template = "[b $error]${age}[/] ${text}" if age >= 3 else "[b]${age}[/] ${text}"
             rows.append(
-                f"[{style}]{escape(t('today.age', days=age))}[/] {escape(item.text)}{owner}"
+                markup(template, age=t("today.age", days=age), text=item.text) + self._owner(item)
             )
         return [head, *self._fit(rows, tile.count, self._room("blockers"))]
 
@@ -249,7 +270,7 @@ class TodayScreen(WorkspaceScreen):
         and `_refit` cuts them once the size is known)."""
         return self.query_one(f"#tile-{name}").content_size.height
 
-    def _fit(self, rows: list[str], total: int, room: int) -> list[str]:
+    def _fit(self, rows: list[Content], total: int, room: int) -> list[Content]:
         """The rows under a tile's first line that fit in `room` lines, and a last line
         saying how many more there are when some of the `total` are not shown."""
         space = room - 1 if room > 0 else len(rows) + 1
@@ -267,27 +288,30 @@ class TodayScreen(WorkspaceScreen):
             self._show("actions", self._actions(snap.actions, snap.today))
             self._show("inbox", self._inbox(snap.inbox))
 
-    def _actions(self, tile: ActionsTile, today: date) -> list[str]:
+    def _actions(self, tile: ActionsTile, today: date) -> list[Content]:
         if not tile.count:
             return [self._muted(t("today.no_actions"))]
-        head = t("today.actions_count", late=tile.late, today=tile.due_today)
-        lines = [f"[b]{escape(head)}[/]"]
+        head = self._bold(t("today.actions_count", late=tile.late, today=tile.due_today))
+        rows = []
         for item in tile.first:
             late = item.day is not None and item.day < today
-            mark = "[b $error]⚠[/]" if late else "•"
-            owner = f" [dim]@{escape(item.owner)}[/]" if item.owner else ""
-            lines.append(f"{mark} [b]{short_day(item.day)}[/] {escape(item.text)}{owner}")
-        return [lines[0], *self._fit(lines[1:], tile.count, self._room("actions"))]
+            template = "[b $error]⚠[/] [b]${day}[/] ${text}" if late else "• [b]${day}[/] ${text}"
+            rows.append(
+                markup(template, day=short_day(item.day), text=item.text) + self._owner(item)
+            )
+        return [head, *self._fit(rows, tile.count, self._room("actions"))]
 
-    def _inbox(self, tile: InboxTile) -> list[str]:
+    def _inbox(self, tile: InboxTile) -> list[Content]:
         if not tile.count:
             return [self._muted(t("today.inbox_empty"))]
-        lines = [f"[b]{escape(tn('today.inbox_count', tile.count))}[/]"]
-        for item in tile.newest:
-            lines.append(f"• [dim]{escape(t(f'kind.{item.kind.value}'))}[/] {escape(item.text)}")
-        return [lines[0], *self._fit(lines[1:], tile.count, self._room("inbox"))]
+        rows = [
+            markup("• [dim]${kind}[/] ${text}", kind=t(f"kind.{item.kind.value}"), text=item.text)
+            for item in tile.newest
+        ]
+        head = self._bold(tn("today.inbox_count", tile.count))
+        return [head, *self._fit(rows, tile.count, self._room("inbox"))]
 
-    def _sprint(self, tile: SprintTile | None) -> list[str]:
+    def _sprint(self, tile: SprintTile | None) -> list[Content]:
         if tile is None:
             return [self._muted(t("today.no_sprint"))]
         period = t(
@@ -306,39 +330,39 @@ class TodayScreen(WorkspaceScreen):
             )
         else:
             done = t("today.sprint_stories", done=tile.done, committed=tile.committed)
-        lines = [f"[b]{escape(period)}[/]", escape(done)]
+        rows = [self._bold(period), plain(done)]
         if not tile.committed:
-            lines.append(self._muted(t("today.sprint_empty")))
-            return lines
+            rows.append(self._muted(t("today.sprint_empty")))
+            return rows
         # The burn-down so far, then dots for the working days still to come.
         trend = bar(tile.series, tile.committed) + "·" * tile.days_left
         style = "$warning" if tile.behind else "$success"
         state = t("today.sprint_behind" if tile.behind else "today.sprint_on_track")
         remaining = t("today.sprint_remaining", remaining=tile.remaining, ideal=tile.ideal)
-        lines.append(f"[{style}]{trend}[/] {escape(remaining)}")
-        lines.append(f"[{style}]{escape(state)}[/]")
+        rows.append(Content.styled(trend, style) + " " + remaining)
+        rows.append(Content.styled(state, style))
         if tile.unestimated and tile.in_points:
-            lines.append(self._muted(tn("today.sprint_unestimated", tile.unestimated)))
-        return lines
+            rows.append(self._muted(tn("today.sprint_unestimated", tile.unestimated)))
+        return rows
 
-    def _campaign(self, tile: CampaignTile | None) -> list[str]:
+    def _campaign(self, tile: CampaignTile | None) -> list[Content]:
         if tile is None:
             return [self._muted(t("today.no_campaign"))]
         name = t("today.campaign_name", name=tile.name, number=tile.pass_number)
         rate = tile.progress.pass_rate
-        left = escape(tn("today.campaign_left", tile.left, total=tile.progress.total))
+        left = tn("today.campaign_left", tile.left, total=tile.progress.total)
         if rate is None:
             figures = self._muted(t("today.campaign_no_result")) + " · " + left
         else:
-            figures = f"[b]{escape(t('today.campaign_rate', rate=f'{rate:.0%}'))}[/] · {left}"
+            figures = self._bold(t("today.campaign_rate", rate=f"{rate:.0%}")) + " · " + left
         failures = t("today.campaign_failures", failed=tile.failed, blocked=tile.blocked)
         style = "$error" if tile.failed or tile.blocked else "$text-muted"
-        return [f"[b]{escape(name)}[/]", figures, f"[{style}]{escape(failures)}[/]"]
+        return [self._bold(name), figures, Content.styled(failures, style)]
 
-    def _security(self, tile: SecurityTile, today: date) -> list[str]:
-        lines = []
+    def _security(self, tile: SecurityTile, today: date) -> list[Content]:
+        rows = []
         if not tile.measures:
-            lines.append(self._muted(t("today.security_no_measures")))
+            rows.append(self._muted(t("today.security_no_measures")))
         else:
             score = "—" if tile.score is None else f"{tile.score:.1f}"
             line = t(
@@ -348,24 +372,24 @@ class TodayScreen(WorkspaceScreen):
                 partial=tile.partial,
                 total=tile.applicable,
             )
-            lines.append(f"[b]{escape(line)}[/]")
+            rows.append(self._bold(line))
             if tile.late:
                 late = tn("today.security_late", tile.late)
-                lines.append(f"[$error]{escape(late)}[/]")
+                rows.append(Content.styled(late, "$error"))
             else:
-                lines.append(self._muted(t("today.security_none_late")))
+                rows.append(self._muted(t("today.security_none_late")))
         decision = tile.homologation
         left = decision.countdown(today) if decision else None
         if decision is None:
-            lines.append(self._muted(t("today.homologation_none")))
+            rows.append(self._muted(t("today.homologation_none")))
         elif left is None:  # refused: no expiry, nothing counts down
             day = format_day(decision.decided_on, short=True)
-            lines.append(f"[b $error]{escape(t('today.homologation_refused', day=day))}[/]")
+            rows.append(Content.styled(t("today.homologation_refused", day=day), "b $error"))
         else:
             until, level = short_countdown(left)
-            lines.append(escape(until))
-            lines.append(f"[{LEVEL_STYLE[left.level]}]{escape(level)}[/]")
-        return lines
+            rows.append(plain(until))
+            rows.append(Content.styled(level, LEVEL_STYLE[left.level]))
+        return rows
 
     # -- jumps -------------------------------------------------------------------------------
 
