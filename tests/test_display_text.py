@@ -299,8 +299,10 @@ async def test_risks_homologation_raci_and_review_show_text_as_typed(
         await pilot.press("d")  # the question names the activity
         await pilot.pause()
         assert_shown(app, "Activité [/] [b]x[/b]")
-        await pilot.press("n", "escape", "escape", "w", "c", *"[/] $x [b]", "enter")
+        await pilot.press("n", "escape", "escape", "w", "o", "up")  # the weekly review
+        await pilot.press("c", *"[/] $x [b]", "enter")  # a comment on the first answer
         await pilot.pause()
+        assert "[/] $x [b]" in str(app.screen.query_one("#review-detail").render())
         assert_shown(app, "[/] $x [b]")
     assert app.return_code in (None, 0), app.crash_message
 

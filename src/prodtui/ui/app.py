@@ -20,6 +20,7 @@ from textual.theme import Theme
 
 from prodtui.config import LoadedSettings, Settings, save_settings
 from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.text import for_terminal
 from prodtui.failures import as_user_error
 from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
@@ -107,7 +108,8 @@ class ProdtuiApp(App[int]):
         self.config_path = config_path
         self.today = today
         self.crash_message = ""
-        self.title = f"prodtui — {workspace.meta.workspace_name}"
+        # The header shows it as text; a screenshot's title carries it too.
+        self.title = for_terminal(f"prodtui — {workspace.meta.workspace_name}")
         self.sub_title = format_day(today())
         translate_bindings(self)
 
