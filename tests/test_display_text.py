@@ -347,9 +347,11 @@ WIDGETS = {
     "Collapsible": "title",
 }
 """Widgets that show their first argument (or the keyword named)."""
-CELLS = {"add_row", "add_column", "add_columns"}
-"""DataTable methods: every positional argument is shown."""
-SHOWN_ATTRIBUTES = {"border_title", "border_subtitle", "tooltip"}
+EVERY_ARGUMENT = {"add_row", "add_column", "add_columns", "OptionList", "add_option", "add_options"}
+"""Every positional argument is shown (DataTable rows and columns, OptionList options)."""
+SHOWN_ARGUMENT = {"update": 0, "update_cell": 2, "update_cell_at": 1, "replace_option_prompt": 1}
+"""Methods and the position of the argument they show."""
+SHOWN_ATTRIBUTES = {"border_title", "border_subtitle", "tooltip", "prompt"}
 HELPERS = {"plain", "markup", "lines", "cell", "choices"}
 """prodtui.ui.text: what the rule asks for."""
 TEMPLATES = {"markup", "from_markup"}
@@ -431,8 +433,8 @@ class DisplayRule:
         func = call.func
         name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
         owner = func.value if isinstance(func, ast.Attribute) else None
-        if isinstance(func, ast.Name) and name in HELPERS | TEXT_TYPES:
-            return True
+        if isinstance(func, ast.Name) and name in HELPERS | TEXT_TYPES | WIDGETS.keys():
+            return True  # a widget (an Option in a list of options) is checked on its own
         if isinstance(owner, ast.Name) and owner.id in TEXT_TYPES:
             return name not in TEMPLATES or bool(call.args and self.authored(call.args[0]))
         if name in ("t", "tn") and self.literal(call.args[:1]) and not call.keywords:
@@ -561,8 +563,9 @@ class DisplayRule:
             shown = call.args[0] if call.args else keywords.get(WIDGETS[name])
             if shown is not None:
                 self.need(shown, call, name)
-        elif name == "update" and call.args and not self.markdown(func):
-            self.need(call.args[0], call, "update")
+        elif name in SHOWN_ARGUMENT and len(call.args) > SHOWN_ARGUMENT[name]:
+            if not (name == "update" and self.markdown(func)):
+                self.need(call.args[SHOWN_ARGUMENT[name]], call, name)
         elif name == "notify" and not no_markup:
             self.need(call.args[0] if call.args else keywords["message"], call, "notify")
         elif (
@@ -572,7 +575,7 @@ class DisplayRule:
         ):
             if not no_markup:
                 self.need(call.args[1], call, "notify")
-        elif name in CELLS:
+        elif name in EVERY_ARGUMENT:
             for arg in call.args:
                 self.need(arg, call, name)
         elif name in ("Select", "set_options"):
@@ -663,6 +666,10 @@ def test_catalogue_text_shown_as_is_reads_the_same_as_markup() -> None:
         "def f(x: str):\n    text = plain(x)\n    if x:\n        text = x\n    Static(text)",
         "def f(x: str):\n    for text in x:\n        Static(text)",
         "def f(x: str | None):\n    Static(x)",
+        'OptionList("[b]a", name)',
+        "options.add_option(name)",
+        "table.update_cell(row, column, name)",
+        "select.prompt = name",
     ],
 )
 def test_the_rule_finds_text_given_as_markup(source: str) -> None:
@@ -690,6 +697,9 @@ def test_the_rule_finds_text_given_as_markup(source: str) -> None:
         'def f(late: bool):\n    template = "[b]${x}[/]" if late else "${x}"\n'
         "    markup(template, x=x)",
         "def markup(template: LiteralString):\n    Content.from_markup(template)",
+        "OptionList(*[Option(plain(name), id=key) for name, key in pairs])",
+        "results.add_options([Option(cell(hit)) for hit in hits])",
+        "bar.update(total=10, progress=5)",
     ],
 )
 def test_the_rule_lets_safe_text_through(source: str) -> None:
