@@ -357,8 +357,9 @@ HELPERS = {"plain", "markup", "lines", "cell", "choices"}
 TEMPLATES = {"markup", "from_markup"}
 """Calls whose first argument is read as markup: it must be written in the code."""
 TEXT_TYPES = {"Content", "Text"}
-TEXT_RETURNS = TEXT_TYPES | {f"list[{name}]" for name in TEXT_TYPES}
-"""What a function returns that is safe to show (the list: spread into a table's row)."""
+TEXT_RETURNS = {*TEXT_TYPES, "Option"} | {f"list[{name}]" for name in TEXT_TYPES}
+"""What a function returns that is safe to show (the list: spread into a table's row; an
+Option: the one it builds is checked where it is built)."""
 MAYBE_STR = {"str", "Any", "object"}
 """An argument annotated with none of these (nor a union holding one) is not a str."""
 
