@@ -117,7 +117,9 @@ def run(home: Path, db: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_every_command_output_is_terminal_safe(hostile_path: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
-    campaigns = open_workspace(hostile_path).campaigns.list()
+    with_campaigns = open_workspace(hostile_path)
+    campaigns = with_campaigns.campaigns.all()
+    with_campaigns.close()
     commands = [*COMMANDS, ["export", "recette", "--campaign", campaigns[0].name]]
     for index, fmt in enumerate(["feature", "md", "csv"]):
         commands.append(
@@ -130,8 +132,8 @@ def test_every_command_output_is_terminal_safe(hostile_path: Path, tmp_path: Pat
         for stream in (result.stdout, result.stderr):
             found = CONTROL.search(stream.replace("\n", "").replace("\t", ""))
             assert found is None, (args, found.group())
-    written = [p for p in tmp_path.glob("s*") if p.is_file()]
-    written += [p for d in tmp_path.glob("s*") if d.is_dir() for p in d.iterdir()]
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and p.parts[-1] != "hostile.db"]
+    written = [p for p in written if p.relative_to(tmp_path).parts[0].startswith("s")]
     assert written
     for path in written:
         text = path.read_text(encoding="utf-8").replace("\n", "").replace("\t", "")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from prodtui.domain.text import safe_line
+
 if TYPE_CHECKING:
     from prodtui.store.workspace import Workspace
 
@@ -13,10 +15,12 @@ class MetaRepository:
         self.ws = workspace
 
     def get(self, key: str, default: str = "") -> str:
+        """The value as one safe line (a file written by another tool may hold anything)."""
         row = self.ws.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-        return row[0] if row else default
+        return safe_line(row[0]) if row and row[0] is not None else default
 
     def set(self, key: str, value: str) -> None:
+        value = safe_line(value)
         with self.ws.transaction() as db:
             old = self.get(key, default="")
             if old == value:

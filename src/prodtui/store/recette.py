@@ -112,7 +112,12 @@ class CampaignRepository(Repository[Campaign]):
         rows = self.ws.rows(
             "SELECT * FROM campaigns WHERE lower(name) = lower(?) LIMIT 2", [name.strip()]
         )
-        return Campaign.model_validate(rows[0]) if len(rows) == 1 else None
+        if len(rows) == 1:
+            return Campaign.model_validate(rows[0])
+        # A name stored with control characters (by another tool) is typed as it is shown,
+        # with its placeholders: found among the names as the app reads them.
+        shown = [c for c in self.all() if c.name == name.strip()]
+        return shown[0] if len(shown) == 1 else None
 
     def _exact(self, name: str) -> Campaign | None:
         rows = self.ws.rows("SELECT * FROM campaigns WHERE name = ?", [name])
