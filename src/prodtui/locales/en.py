@@ -1086,8 +1086,8 @@ MESSAGES: dict[str, str] = {
     "failure.memory": "Out of memory: the operation was abandoned, nothing was saved.",
     "failure.recursion": "Data nested too deeply: the operation was abandoned, nothing was saved.",
     "failure.unexpected": "Unexpected error ({kind}): the operation was abandoned. Details: {log}",
-    "capture.kept_as_draft": "Nothing was saved: the line is kept as a draft and comes back with the next quick capture.",
-    "capture.kept_in_field": "Nothing was saved, not even a draft: the line stays in the field; copy it before closing.",
+    "capture.save_failed_draft": "Nothing was saved: the line is kept as a draft and comes back with the next quick capture.",
+    "capture.save_failed_field": "Nothing was saved, not even a draft: the line stays in the field; copy it before closing.",
     # --- hostile text: imports ---
     "import.too_deep": "arrays or tables nested too deeply to be read",
     "json.too_deep": "{path}: arrays or objects nested too deeply: not a prodtui export.",

@@ -1091,8 +1091,8 @@ MESSAGES: dict[str, str] = {
     "failure.memory": "Mémoire insuffisante : l'opération a été abandonnée, rien n'a été enregistré.",
     "failure.recursion": "Données imbriquées trop profondément : l'opération a été abandonnée, rien n'a été enregistré.",
     "failure.unexpected": "Erreur inattendue ({kind}) : l'opération a été abandonnée. Détails : {log}",
-    "capture.kept_as_draft": "Rien n'a été enregistré : la ligne est gardée en brouillon, elle reviendra à la prochaine saisie rapide.",
-    "capture.kept_in_field": "Rien n'a été enregistré, pas même un brouillon : la ligne reste dans le champ, copiez-la avant de fermer.",
+    "capture.save_failed_draft": "Rien n'a été enregistré : la ligne est gardée en brouillon, elle reviendra à la prochaine saisie rapide.",
+    "capture.save_failed_field": "Rien n'a été enregistré, pas même un brouillon : la ligne reste dans le champ, copiez-la avant de fermer.",
     # --- hostile text: imports ---
     "import.too_deep": "tableaux ou tables imbriqués trop profondément pour être lus",
     "json.too_deep": "{path} : tableaux ou objets imbriqués trop profondément : ce n'est pas un export prodtui.",

@@ -372,9 +372,9 @@ class ProdtuiApp(App[int]):
             try:
                 self.workspace.drafts.save("capture", line, t("capture.title"))
             except ProdtuiError:
-                self.notify(t("capture.kept_in_field"), severity="error", timeout=30)
+                self.notify(t("capture.save_failed_field"), severity="error", timeout=30)
                 return None
-            self.notify(t("capture.kept_as_draft"), severity="warning")
+            self.notify(t("capture.save_failed_draft"), severity="warning")
             return False
         for problem in parsed.problems:
             self.notify(t(problem), severity="warning", markup=False)
