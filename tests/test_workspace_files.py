@@ -21,6 +21,7 @@ from prodtui.domain.errors import ProdtuiError, ReadOnlyWorkspaceError, Workspac
 from prodtui.exchange.files import read_input_file
 from prodtui.paths import log_path
 from prodtui.store import Workspace, open_workspace
+from prodtui.store.backup import backup_workspace
 from prodtui.store.demo import build_demo_workspace
 from prodtui.ui.errors import MESSAGE_LIMIT, log_unexpected_error
 from tests.conftest import TODAY, AppFactory
@@ -220,6 +221,9 @@ def test_a_fifo_or_a_device_is_never_a_workspace(tmp_path: Path) -> None:
     for path in (fifo, Path("/dev/zero")):
         with pytest.raises(WorkspaceError) as refused:
             open_workspace(path)
+        assert refused.value.key == "workspace.not_a_file"
+        with pytest.raises(WorkspaceError) as refused:
+            backup_workspace(path, tmp_path / "copie.db")
         assert refused.value.key == "workspace.not_a_file"
 
 

@@ -276,7 +276,7 @@ def open_workspace(
         raise WorkspaceError("workspace.is_directory", path=str(path))
     try:
         info = path.stat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # to be created (or said it cannot)
         info = None
     except OSError as error:
         raise WorkspaceError(
@@ -344,8 +344,11 @@ def connect_read_only(path: Path, *, check_same_thread: bool = True) -> sqlite3.
 
 
 def inspect_existing(path: Path) -> int:
-    """Check the header and schema version without writing a byte."""
+    """Check the header and schema version without writing a byte (nor opening anything
+    but a regular file: a FIFO would block)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise WorkspaceError("workspace.not_a_file", path=str(path))
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except OSError as error:
