@@ -158,14 +158,6 @@ async def test_a_damaged_file_opens_read_only_in_the_app(make_app: AppFactory, d
     workspace.close()
 
 
-def test_quick_check_is_cheap_next_to_first_paint(demo: Path) -> None:
-    # The cost measured on the ten-year benchmark workspace (170 MB): about 165 ms, so
-    # the app runs it after first paint and the command line only before it writes.
-    workspace = open_workspace(demo)
-    assert workspace.integrity_problem() is None
-    workspace.close()
-
-
 # --- A workspace that cannot be written ------------------------------------------------------
 
 READ_ONLY_CHECK = textwrap.dedent(
