@@ -47,12 +47,24 @@ class LoadedSettings(NamedTuple):
         return self.problem is None
 
 
+SETTINGS_FILE_LIMIT = 1_048_576
+"""A settings file is a few lines: anything over a megabyte is not one."""
+
+
 def load_settings(path: Path) -> LoadedSettings:
+    from prodtui.domain.errors import ProdtuiError
+    from prodtui.exchange.files import read_input_file
+    from prodtui.i18n import error_message
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return LoadedSettings(Settings(), None)
-    except (OSError, UnicodeDecodeError) as error:
+        # Only a regular file of sane size: `--config` naming a FIFO or /dev/zero must
+        # neither hang the start nor fill the memory.
+        text = read_input_file(path, SETTINGS_FILE_LIMIT).decode("utf-8")
+    except ProdtuiError as error:
+        if error.key == "input.missing":
+            return LoadedSettings(Settings(), None)
+        return LoadedSettings(Settings(), SettingsProblem(path, None, error_message(error)))
+    except UnicodeDecodeError as error:
         return LoadedSettings(Settings(), SettingsProblem(path, None, str(error)))
     try:
         data = tomllib.loads(text)
