@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import typing
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 import prodtui.domain
+from prodtui.domain.capture import parse_capture
 from prodtui.domain.search import parse_snippet
 from prodtui.domain.stories import Story
 from prodtui.domain.text import (
@@ -23,6 +25,8 @@ from prodtui.domain.text import (
     safe_line,
     safe_text,
 )
+from prodtui.store import open_workspace
+from tests.conftest import TODAY
 from tests.hostile import CONTROL, ESCAPES, HOSTILE
 
 
@@ -130,3 +134,17 @@ def test_every_free_text_field_is_cleaned(
     assert validators & {clean_text, clean_line}, (
         f"{model}.{name} takes any text: annotate it CleanText or CleanLine"
     )
+
+
+@pytest.mark.parametrize("source", ["settings", "environment"])
+def test_the_audit_author_is_one_safe_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    hostile = "Camille\x1b[2J\x9b\u202e"
+    monkeypatch.setenv("USER", hostile)
+    workspace = open_workspace(tmp_path / "ws.db", author=hostile if source == "settings" else "")
+    item = workspace.items.capture(parse_capture("note", TODAY), source="cli")
+    [entry] = workspace.audit.history("items", item.id or 0)
+    raw = workspace.rows("SELECT author FROM audit_log")[0]["author"]
+    workspace.close()
+    assert raw == entry.author == f"Camille␛[2J{PLACEHOLDER}{PLACEHOLDER}"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prodtui.domain.errors import ReadOnlyWorkspaceError, WorkspaceError
+from prodtui.domain.text import safe_line
 from prodtui.failures import workspace_write_error
 from prodtui.store.migrations import LATEST_VERSION, migrate
 
@@ -318,11 +319,14 @@ def open_workspace(
             raise WorkspaceError(
                 "workspace.migration_failed", path=str(path), reason=str(error)
             ) from error
-    return Workspace(path, conn, read_only=read_only, author=author or default_author())
+    return Workspace(
+        path, conn, read_only=read_only, author=safe_line(author) if author else default_author()
+    )
 
 
 def default_author() -> str:
-    return os.environ.get("USER") or os.environ.get("USERNAME") or "?"
+    """The login name; it goes into the audit log, so it is one safe line like any text."""
+    return safe_line(os.environ.get("USER") or os.environ.get("USERNAME") or "?").strip() or "?"
 
 
 def connect_read_only(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
