@@ -1116,4 +1116,5 @@ MESSAGES: dict[str, str] = {
     "json.value_too_deep": "{column}: arrays or objects nested too deeply",
     "json.value_row": "record refused ({detail})",
     # --- hostile text: fields ---
+    "input.too_long": "This field holds at most {max} characters: the text was not added.",
 }

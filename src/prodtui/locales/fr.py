@@ -1121,4 +1121,5 @@ MESSAGES: dict[str, str] = {
     "json.value_too_deep": "{column} : tableaux ou objets imbriqués trop profondément",
     "json.value_row": "enregistrement refusé ({detail})",
     # --- hostile text: fields ---
+    "input.too_long": "Ce champ est limité à {max} caractères : le texte n'a pas été ajouté.",
 }

@@ -20,6 +20,7 @@ from prodtui.i18n import error_message, t
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.text import lines, markup, plain
 from prodtui.ui.widgets.drafts import DraftWriter
+from prodtui.ui.widgets.fields import LimitedInput
 
 
 def form_bindings(form: str) -> list[BindingType]:
@@ -248,7 +249,7 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(plain(self.title_text), classes="dialog-title")
-            yield Input(
+            yield LimitedInput(
                 self.value, placeholder=self.placeholder, id="prompt-input", max_length=10_000
             )
             yield Static("", id="prompt-error", classes="dialog-error")

@@ -36,7 +36,7 @@ from prodtui.ui.screens.dialogs import (
     record_key,
 )
 from prodtui.ui.text import cell, choices, plain
-from prodtui.ui.widgets.fields import select_value
+from prodtui.ui.widgets.fields import LimitedInput, select_value
 from prodtui.ui.widgets.key_bar import KeyBar
 
 STEP_STYLE = {StepStatus.DONE: "green", StepStatus.IN_PROGRESS: "yellow", StepStatus.TODO: ""}
@@ -238,7 +238,7 @@ class StepFormScreen(FormDialog):
         with Vertical(classes="dialog wide"):
             yield Static(plain(t(title)), classes="dialog-title")
             yield Label(t("homologation.col.title"))
-            yield Input(
+            yield LimitedInput(
                 step.title if step else "", id="sf-title", max_length=300, select_on_focus=False
             )
             yield Label(t("homologation.field.date"))
@@ -311,7 +311,7 @@ class DecisionFormScreen(FormDialog):
             with Horizontal(classes="fields"):
                 with Vertical():
                     yield Label(t("homologation.field.authority_name"))
-                    yield Input(
+                    yield LimitedInput(
                         current.authority_name if current else "",
                         id="df-name",
                         max_length=200,
@@ -319,7 +319,7 @@ class DecisionFormScreen(FormDialog):
                     )
                 with Vertical():
                     yield Label(t("homologation.field.authority_role"))
-                    yield Input(
+                    yield LimitedInput(
                         current.authority_role if current else "",
                         id="df-role",
                         max_length=300,

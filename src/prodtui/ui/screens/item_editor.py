@@ -18,6 +18,7 @@ from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import ConfirmScreen, ConflictScreen
 from prodtui.ui.text import choices, plain
 from prodtui.ui.widgets.drafts import DraftTextArea
+from prodtui.ui.widgets.fields import LimitedInput
 
 
 class ItemEditorScreen(ModalScreen[Item | None]):
@@ -57,7 +58,7 @@ class ItemEditorScreen(ModalScreen[Item | None]):
             with Horizontal(classes="fields"):
                 with Vertical():
                     yield Label(t("editor.owner"))
-                    yield Input(item.owner or "", id="item-owner", max_length=120)
+                    yield LimitedInput(item.owner or "", id="item-owner", max_length=120)
                 with Vertical():
                     yield Label(t("editor.due"))
                     yield Input(

@@ -18,7 +18,7 @@ from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import FormDialog, ask_then_delete, form_bindings, record_key
 from prodtui.ui.text import cell, choices, plain
-from prodtui.ui.widgets.fields import select_value
+from prodtui.ui.widgets.fields import LimitedInput, select_value
 from prodtui.ui.widgets.key_bar import KeyBar
 
 LEVEL_STYLE: dict[RiskLevel, str] = {
@@ -209,7 +209,7 @@ class RiskFormScreen(FormDialog):
                 t("risks.edit_title") if risk else t("risks.new_title"), classes="dialog-title"
             )
             yield Label(t("risks.field.title"))
-            yield Input(
+            yield LimitedInput(
                 risk.title if risk else "", id="rf-title", max_length=300, select_on_focus=False
             )
             with Horizontal(classes="fields"):
@@ -223,7 +223,7 @@ class RiskFormScreen(FormDialog):
                     )
                 with Vertical():
                     yield Label(t("risks.field.likelihood"))
-                    yield Input(
+                    yield LimitedInput(
                         str(risk.likelihood) if risk else "",
                         placeholder="1–4",
                         id="rf-likelihood",
@@ -232,7 +232,7 @@ class RiskFormScreen(FormDialog):
                     )
                 with Vertical():
                     yield Label(t("risks.field.severity"))
-                    yield Input(
+                    yield LimitedInput(
                         str(risk.severity) if risk else "",
                         placeholder="1–4",
                         id="rf-severity",
@@ -244,7 +244,7 @@ class RiskFormScreen(FormDialog):
             yield Label(t("risks.field.treatment"))
             yield Input(risk.treatment if risk else "", id="rf-treatment", select_on_focus=False)
             yield Label(t("risks.field.owner"))
-            yield Input(
+            yield LimitedInput(
                 risk.owner or "" if risk else "",
                 id="rf-owner",
                 max_length=200,

@@ -19,6 +19,7 @@ from prodtui.resources import styles_dir
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.dialogs import FormDialog, PromptScreen, form_bindings, record_key
 from prodtui.ui.text import choices, markup, plain
+from prodtui.ui.widgets.fields import LimitedInput
 from prodtui.ui.widgets.key_bar import KeyBar
 
 
@@ -184,7 +185,7 @@ class CaseFormScreen(FormDialog):
         with Vertical(classes="dialog wide"):
             yield Static(plain(title), classes="dialog-title")
             yield Label(t("recette.case_title"))
-            yield Input(case.title if case else "", id="case-title", max_length=300)
+            yield LimitedInput(case.title if case else "", id="case-title", max_length=300)
             yield Label(t("recette.steps"))
             yield TextArea(case.steps if case else "", id="case-steps")
             yield Label(t("recette.expected"))

@@ -11,6 +11,7 @@ from textual.widgets import Input, TextArea
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.i18n import error_message
+from prodtui.ui.widgets.fields import LimitedInput
 
 # Quiet time after the last keystroke before the draft is written.
 DRAFT_DEBOUNCE = 0.25
@@ -79,7 +80,7 @@ class DraftWriter:
             self._failed(error)
 
 
-class DraftInput(Input):
+class DraftInput(LimitedInput):
     def __init__(self, draft_key: str, draft_label: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.draft = DraftWriter(self, draft_key, draft_label, lambda: self.value)
