@@ -18,6 +18,9 @@ RecordT = TypeVar("RecordT", bound=Record)
 
 CREATED = "(created)"
 DELETED = "(deleted)"
+DISCARDED = "(discarded)"
+"""A version the user chose not to keep in a conflict: written whole to the audit log,
+so "nothing is lost" holds whichever version wins."""
 BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "version"})
 
 
@@ -99,6 +102,12 @@ class Repository(Generic[RecordT]):
             for name, value in changes.items():
                 self.ws.audit.record(self.table, record.id, name, old.get(name), value)
         return self.get(record.id)
+
+    def keep_discarded(self, record: RecordT) -> None:
+        """Write `record` (the losing side of a conflict) to the audit log, whole."""
+        row = record.model_dump(mode="json", exclude=set(BOOKKEEPING))
+        with self.ws.transaction():
+            self.ws.audit.record(self.table, record.id, DISCARDED, audit_summary(row), None)
 
     def _delete(self, record_id: int, version: int | None = None) -> RecordT:
         """Delete a record. With the `version` the user was shown, a record saved by

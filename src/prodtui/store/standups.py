@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from prodtui.domain.errors import ConflictError
 from prodtui.domain.items import Item, ItemKind
 from prodtui.domain.people import Person
 from prodtui.domain.standup import PersonDay, Standup, StandupDay, StandupEntry
@@ -134,6 +135,17 @@ class StandupRepository(Repository[Standup]):
             if entry.id is not None:
                 return self.entries._update(entry)
             standup = self.ensure(day)
+            # Another session may have written this person's first entry of the day since
+            # the editor opened: the same conflict as an edit saved over, never a crash.
+            theirs = self.ws.rows(
+                "SELECT * FROM standup_entries WHERE standup_id = ? AND person_id = ?",
+                [standup.id, entry.person_id],
+            )
+            if theirs:
+                mine = entry.model_copy(update={"standup_id": standup.id})
+                raise ConflictError(
+                    self.entries.table, mine, StandupEntry.model_validate(theirs[0])
+                )
             return self.entries._insert(entry.model_copy(update={"standup_id": standup.id}))
 
     def raise_blocker(self, day: date, person: Person, text: str) -> Item:
