@@ -39,8 +39,9 @@ def test_a_first_entry_written_by_both_is_a_conflict_not_a_crash(
         bruno.standups.save_entry(
             TODAY, StandupEntry(person_id=person.id, today="version de Bruno")
         )
-    assert raised.value.mine.today == "version de Bruno"
-    assert raised.value.theirs.today == "version d'Alice"
+    mine, theirs = raised.value.mine, raised.value.theirs
+    assert isinstance(theirs, StandupEntry)
+    assert (mine.today, theirs.today) == ("version de Bruno", "version d'Alice")
     [entry] = [p.entry for p in bruno.standups.day(TODAY).people if p.entry]
     assert entry.today == "version d'Alice"
 
