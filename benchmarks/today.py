@@ -84,8 +84,8 @@ def main(argv: list[str] | None = None) -> int:
 
 async def measure(rounds: int) -> int:
     from prodtui.config import load_settings
+    from prodtui.sample.large import LARGE_TODAY
     from prodtui.store import open_workspace
-    from prodtui.store.demo import LARGE_TODAY
     from prodtui.ui.app import ProdtuiApp
     from prodtui.ui.screens.base import WorkspaceScreen
     from prodtui.ui.screens.today import TodayScreen

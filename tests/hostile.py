@@ -14,7 +14,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
-from prodtui.store.demo import build_demo_workspace
+from prodtui.sample.demo import build_demo_workspace
 
 MARKUP = (
     "[bold]gras[/] [/] [link=https://exemple.invalid]lien[/link] [$x] $var"

@@ -170,7 +170,7 @@ def test_invalid_settings_warn_but_capture_still_works(
 
 
 def test_export_recette_from_the_shell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from prodtui.store.demo import build_demo_workspace
+    from prodtui.sample.demo import build_demo_workspace
 
     db = build_demo_workspace(tmp_path / "demo.db")
     assert main(["export", "recette", "--db", str(db), "--campaign", "Recette v1.5"]) == 0

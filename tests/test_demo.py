@@ -24,15 +24,15 @@ from prodtui.domain.sample import (
     working_days_until,
 )
 from prodtui.resources import sample_file
-from prodtui.store import open_workspace
-from prodtui.store.demo import (
-    _fresh_workspace,
-    build_demo_workspace,
-    generate_large_workspace,
+from prodtui.sample.common import (
+    fresh_workspace,
     load_demo,
     load_homologation_steps,
     load_measures,
 )
+from prodtui.sample.demo import build_demo_workspace
+from prodtui.sample.large import generate_large_workspace
+from prodtui.store import open_workspace
 
 WEDNESDAY = date(2026, 11, 25)
 SUNDAY = date(2026, 11, 29)
@@ -340,7 +340,7 @@ def test_an_existing_file_is_never_overwritten(tmp_path: Path) -> None:
 
 def test_a_failed_build_leaves_no_file_behind(tmp_path: Path) -> None:
     path = tmp_path / "half.db"
-    with pytest.raises(RuntimeError), _fresh_workspace(path, "demo") as ws:
+    with pytest.raises(RuntimeError), fresh_workspace(path, "demo") as ws:
         ws.db.execute("INSERT INTO meta (key, value) VALUES ('name', 'x')")
         raise RuntimeError("interrupted")
     assert list(tmp_path.iterdir()) == []

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from prodtui.sample.demo import build_demo_workspace
 from prodtui.store import open_workspace
-from prodtui.store.demo import build_demo_workspace
 from tests.conftest import TODAY
 from tests.environment import (
     damage,

@@ -16,14 +16,14 @@ import pytest
 
 from prodtui.config import load_settings
 from prodtui.domain.recette import Campaign, CampaignState
+from prodtui.exchange.referential import ReferentialRefused, read_referential
 from prodtui.exchange.story_exports import read_story_files
 from prodtui.exchange.workspace_json import dump_workspace
 from prodtui.exchange.workspace_rows import MODELS
+from prodtui.sample.demo import build_demo_workspace
 from prodtui.store import Workspace, open_workspace
-from prodtui.store.demo import build_demo_workspace
 from prodtui.store.junit_import import import_junit
 from prodtui.store.recette import recette
-from prodtui.store.security import ReferentialRefused, read_referential
 from prodtui.store.table_copy import data_tables
 from tests.conftest import TODAY, AppFactory
 

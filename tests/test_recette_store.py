@@ -460,7 +460,7 @@ def test_output_tail_keeps_whole_lines() -> None:
 
 
 def test_the_demo_results_read_back_through_the_repositories(tmp_path: Path) -> None:
-    from prodtui.store.demo import build_demo_workspace
+    from prodtui.sample.demo import build_demo_workspace
 
     path = tmp_path / "demo.db"
     build_demo_workspace(path)

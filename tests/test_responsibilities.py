@@ -18,8 +18,8 @@ from prodtui.domain.responsibilities import (
     next_role,
 )
 from prodtui.exchange.responsibilities import raci_markdown
+from prodtui.sample.demo import build_demo_workspace
 from prodtui.store import Workspace, open_workspace
-from prodtui.store.demo import build_demo_workspace
 from prodtui.ui.screens.dialogs import ConfirmScreen, PromptScreen
 from prodtui.ui.screens.responsibilities import ResponsibilitiesScreen
 from tests.conftest import TODAY, AppFactory

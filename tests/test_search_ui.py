@@ -17,8 +17,8 @@ from prodtui.domain.recette import TestCase as Case
 from prodtui.domain.search import SearchKind
 from prodtui.domain.standup import StandupEntry
 from prodtui.domain.stories import Story
+from prodtui.sample.demo import build_demo_workspace
 from prodtui.store import Workspace, open_workspace
-from prodtui.store.demo import build_demo_workspace
 from prodtui.store.stories import StoryFilter
 from prodtui.ui.screens.search import SearchScreen
 from tests.conftest import TODAY, AppFactory

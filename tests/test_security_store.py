@@ -34,16 +34,12 @@ from prodtui.domain.security import (
     security_score,
     suggested_validity,
 )
+from prodtui.exchange.evidence import check_files, fingerprint
+from prodtui.exchange.referential import ReferentialRefused, read_referential
+from prodtui.sample.common import load_measures
+from prodtui.sample.demo import build_demo_workspace
 from prodtui.store import Workspace, open_workspace
-from prodtui.store.demo import build_demo_workspace, load_measures
-from prodtui.store.security import (
-    MeasureFilter,
-    MeasureRepository,
-    ReferentialRefused,
-    check_files,
-    fingerprint,
-    read_referential,
-)
+from prodtui.store.security import MeasureFilter, MeasureRepository
 from tests.conftest import TODAY
 
 S = MeasureStatus

@@ -11,9 +11,10 @@ from textual.widgets import DataTable, Input
 from prodtui.config import load_settings
 from prodtui.domain.errors import ConflictError
 from prodtui.domain.security import EvidenceCheck, MeasureStatus, next_status
+from prodtui.exchange.evidence import fingerprint
+from prodtui.sample.demo import build_demo_workspace
 from prodtui.store import Workspace, open_workspace
-from prodtui.store.demo import build_demo_workspace
-from prodtui.store.security import MeasureFilter, fingerprint
+from prodtui.store.security import MeasureFilter
 from prodtui.ui.app import ProdtuiApp
 from prodtui.ui.screens.dialogs import ConflictScreen, PromptScreen
 from prodtui.ui.screens.security import MeasureFormScreen, SecurityScreen

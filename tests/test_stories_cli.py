@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from prodtui.cli import main
+from prodtui.sample.demo import build_demo_workspace
 from prodtui.store import open_workspace
-from prodtui.store.demo import build_demo_workspace
 from tests.conftest import TODAY
 
 COMPARED = ("number", "title", "persona", "want", "so_that", "status", "priority", "points")

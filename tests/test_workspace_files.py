@@ -20,9 +20,9 @@ from prodtui.domain.capture import parse_capture
 from prodtui.domain.errors import ProdtuiError, ReadOnlyWorkspaceError, WorkspaceError
 from prodtui.exchange.files import read_input_file
 from prodtui.paths import log_path
+from prodtui.sample.demo import build_demo_workspace
 from prodtui.store import Workspace, open_workspace
 from prodtui.store.backup import backup_workspace
-from prodtui.store.demo import build_demo_workspace
 from prodtui.ui.errors import MESSAGE_LIMIT, log_unexpected_error
 from tests.conftest import TODAY, AppFactory
 from tests.environment import damage, drop_root_file_access, read_only_folder

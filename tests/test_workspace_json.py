@@ -12,8 +12,8 @@ import pytest
 
 from prodtui.cli import main
 from prodtui.exchange.workspace_json import dump_workspace
+from prodtui.sample.demo import build_demo_workspace
 from prodtui.store import open_workspace
-from prodtui.store.demo import build_demo_workspace
 from prodtui.store.migrations import LATEST_VERSION
 from prodtui.store.table_copy import data_tables
 from tests.conftest import TODAY

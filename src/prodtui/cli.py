@@ -397,7 +397,8 @@ def _capture(args: argparse.Namespace, loaded: LoadedSettings) -> int:
 
 
 def _demo(args: argparse.Namespace, loaded: LoadedSettings, cfg_path: Path) -> int:
-    from prodtui.store.demo import build_demo_workspace, generate_large_workspace
+    from prodtui.sample.demo import build_demo_workspace
+    from prodtui.sample.large import generate_large_workspace
 
     if args.out:
         out: Path = args.out.expanduser()
@@ -508,7 +509,7 @@ def _import_measures(args: argparse.Namespace, loaded: LoadedSettings) -> int:
 def run_import_measures(args: argparse.Namespace, workspace: Workspace) -> int:
     """`prodtui import measures FILE`: one summary line on stdout; each problem of a
     refused file on stderr with its position, exit status 2, nothing written."""
-    from prodtui.store.security import ReferentialRefused, read_referential
+    from prodtui.exchange.referential import ReferentialRefused, read_referential
 
     path = Path(args.file).expanduser()
     try:

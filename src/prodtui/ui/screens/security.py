@@ -29,17 +29,11 @@ from prodtui.domain.security import (
     next_status,
     score_change,
 )
+from prodtui.exchange.evidence import FileFingerprint, check_files, fingerprint
+from prodtui.exchange.referential import ReferentialRefused, read_referential
 from prodtui.i18n import error_message, format_day, t, tn
 from prodtui.resources import styles_dir
-from prodtui.store.security import (
-    FileFingerprint,
-    MeasureFilter,
-    MeasureRepository,
-    ReferentialRefused,
-    check_files,
-    fingerprint,
-    read_referential,
-)
+from prodtui.store.security import MeasureFilter, MeasureRepository
 from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.screens.dialogs import FormDialog, PromptScreen, form_bindings, record_key
