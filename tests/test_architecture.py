@@ -1,4 +1,4 @@
-"""The layers of DESIGN.md §4 are checked, not hoped for."""
+"""The layers of docs/architecture.md are checked, not hoped for."""
 
 from __future__ import annotations
 

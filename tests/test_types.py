@@ -1,4 +1,4 @@
-"""Type checks of the layers that hold the rules and the data (STYLE: mypy on domain, store)."""
+"""Type checks of the layers that hold the rules and the data (mypy on domain and store)."""
 
 from __future__ import annotations
 

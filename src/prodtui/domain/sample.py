@@ -549,7 +549,7 @@ LARGE_HEALTH_QUESTIONS = 5
 
 @dataclass(frozen=True)
 class LargeWorkspaceCounts:
-    """Row counts of the large workspace of DESIGN.md §10 at a given scale."""
+    """Row counts of the large benchmark workspace (benchmarks/README.md) at a given scale."""
 
     people: int
     standups: int

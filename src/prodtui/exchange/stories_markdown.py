@@ -2,7 +2,8 @@
 story with its user-story form, description and acceptance criteria.
 
 Labels follow the interface language (`prodtui.i18n.language()`). User text is made inert:
-`<` is escaped so that no HTML runs where the document is rendered (DESIGN §11).
+`<` is escaped so that no HTML runs where the document is rendered (docs/architecture.md,
+"Text from outside").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Text exports written off the event loop (DESIGN §4).
+"""Text exports written off the event loop (docs/architecture.md, "Threads").
 
 The text is built in a thread worker on a read-only connection of its own, so it reads
 one snapshot while the app goes on; the outcome comes back as a notification.

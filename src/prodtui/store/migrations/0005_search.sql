@@ -1,5 +1,5 @@
 -- Full-text search over stories, captures, stand-up entries, execution comments, security
--- measures and risks (DESIGN.md §5), kept in sync by triggers.
+-- measures and risks (docs/architecture.md, "Search"), kept in sync by triggers.
 --
 -- One FTS5 index for every kind rather than one per source: one MATCH, one bm25 over one
 -- vocabulary, one ORDER BY rank LIMIT ranks all kinds together, and FTS5 computes
