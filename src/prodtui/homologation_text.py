@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 from prodtui.domain.homologation import Countdown, ExpiryLevel, HomologationDecision
-from prodtui.i18n import format_day, t
+from prodtui.i18n import format_day, t, tn
 
 
 def days_text(days: int) -> str:
-    """`1 jour`, `12 jours` (the sign is the sentence's business)."""
-    return t("homologation.days_one") if abs(days) == 1 else t("homologation.days", n=abs(days))
+    """`1 jour`, `12 jours` (the sign is the sentence's business). Never given 0, which
+    French would put in the singular: the callers say "today" instead."""
+    return tn("homologation.days", abs(days))
 
 
 def countdown_text(left: Countdown) -> str:
@@ -25,9 +26,7 @@ def countdown_text(left: Countdown) -> str:
         return t("homologation.countdown.expired", date=when, days=days_text(left.days_left))
     if left.days_left == 0:
         return t("homologation.countdown.today", date=when)
-    return t(
-        f"homologation.countdown.{left.level.value}", date=when, days=days_text(left.days_left)
-    )
+    return t(left.level.countdown_key, date=when, days=days_text(left.days_left))
 
 
 def remaining_text(left: Countdown) -> str:
@@ -58,5 +57,5 @@ def short_countdown(left: Countdown) -> tuple[str, str]:
     )
     return (
         t(key, day=format_day(left.expires_on)),
-        t(f"today.expiry.{left.level.value}", days=abs(left.days_left)),
+        t(left.level.today_key, days=abs(left.days_left)),
     )

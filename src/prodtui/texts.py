@@ -8,7 +8,7 @@ from prodtui.i18n import format_day, t
 
 def describe_item(item: Item) -> str:
     """`#12 action · @Marie Dupont · pour ven. 4/12 · US-12: text`."""
-    parts = [f"{item.key} {t(f'kind.{item.kind.value}')}"]
+    parts = [f"{item.key} {t(item.kind.label_key)}"]
     if item.owner:
         parts.append(f"@{item.owner}")
     if item.due_date:

@@ -72,6 +72,16 @@ class ExpiryLevel(StrEnum):
     def label_key(self) -> str:
         return f"homologation.expiry.{self.value}"
 
+    @property
+    def countdown_key(self) -> str:
+        """The tracker's sentence at this level: `homologation.countdown.<value>`."""
+        return f"homologation.countdown.{self.value}"
+
+    @property
+    def today_key(self) -> str:
+        """The Today tile's line at this level: `today.expiry.<value>`."""
+        return f"today.expiry.{self.value}"
+
 
 @dataclass(frozen=True, slots=True)
 class Countdown:

@@ -21,6 +21,11 @@ class ItemKind(StrEnum):
     IDEA = "idea"
     RISK = "risk"
 
+    @property
+    def label_key(self) -> str:
+        """The catalogue key of its name: `kind.<value>`."""
+        return f"kind.{self.value}"
+
 
 class ItemStatus(StrEnum):
     OPEN = "open"

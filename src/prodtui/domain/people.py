@@ -17,6 +17,11 @@ class Role(StrEnum):
     PRODUCT = "product"
     OTHER = "other"
 
+    @property
+    def label_key(self) -> str:
+        """The catalogue key of its label: `role.<value>`."""
+        return f"role.{self.value}"
+
 
 class Person(Record):
     name: CleanLine = Field(min_length=1, max_length=120)

@@ -36,6 +36,11 @@ class CampaignState(StrEnum):
     FINISHED = "finished"
     ARCHIVED = "archived"
 
+    @property
+    def label_key(self) -> str:
+        """The catalogue key of its label: `recette.state.<value>`."""
+        return f"recette.state.{self.value}"
+
 
 READ_ONLY_STATES = frozenset({CampaignState.FINISHED, CampaignState.ARCHIVED})
 
@@ -44,6 +49,16 @@ class Importance(StrEnum):
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
+
+    @property
+    def label_key(self) -> str:
+        """The catalogue key of its label: `recette.importance.<value>`."""
+        return f"recette.importance.{self.value}"
+
+    @property
+    def short_key(self) -> str:
+        """Its short form in a table: `recette.importance_short.<value>`."""
+        return f"recette.importance_short.{self.value}"
 
 
 class ExecutionStatus(StrEnum):
@@ -54,6 +69,11 @@ class ExecutionStatus(StrEnum):
     NOT_TESTABLE = "not_testable"
     SETTLED = "settled"
     NOT_RUN = "not_run"
+
+    @property
+    def label_key(self) -> str:
+        """The catalogue key of its label: `recette.status.<value>`."""
+        return f"recette.status.{self.value}"
 
 
 COMMENT_REQUIRED = frozenset({ExecutionStatus.FAIL, ExecutionStatus.BLOCKED})

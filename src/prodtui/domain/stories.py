@@ -23,6 +23,11 @@ class StoryStatus(StrEnum):
     DONE = "done"
     ABANDONED = "abandoned"
 
+    @property
+    def label_key(self) -> str:
+        """The catalogue key of its label: `story.status.<value>`."""
+        return f"story.status.{self.value}"
+
 
 WORKFLOW = (
     StoryStatus.IDEA,
@@ -42,6 +47,16 @@ class Priority(StrEnum):
     SHOULD = "should"
     COULD = "could"
     WONT = "wont"
+
+    @property
+    def label_key(self) -> str:
+        """The catalogue key of its label: `story.priority.<value>`."""
+        return f"story.priority.{self.value}"
+
+    @property
+    def short_key(self) -> str:
+        """Its one-letter form in a table: `story.priority_short.<value>`."""
+        return f"story.priority_short.{self.value}"
 
 
 class Epic(Record):

@@ -3,7 +3,7 @@
 Criteria are usually typed without a `Fonctionnalité:` line and without a `# language:`
 header: the text is then wrapped in a feature header before parsing (error lines are shifted
 back), and French then English keywords are tried. A `# language: xx` header always wins.
-Messages follow the interface language (`prodtui.i18n.language()`).
+Messages are the catalogue's `gherkin.*`, in the interface language.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import textwrap
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from gherkin.dialect import Dialect
 from gherkin.errors import CompositeParserException, ParserException
@@ -22,49 +22,13 @@ from gherkin.token import Token
 from gherkin.token_matcher import TokenMatcher
 from pydantic import BaseModel
 
-from prodtui.i18n import language as ui_language
+from prodtui.i18n import LANGUAGES, t, translate
 
 FALLBACK_LANGUAGES = ("fr", "en")
 _LANGUAGE_HEADER = TokenMatcher.LANGUAGE_RE
 _SHOWN = 40  # characters of an offending line quoted in a message
 LineMap = Callable[[int], int]  # a line of the parsed text → the line the user typed
 
-_MESSAGES = {
-    "fr": {
-        "unexpected": "« {got} » : ligne non comprise ici ; attendu : {expected}",
-        "eof": "le texte s'arrête trop tôt ; attendu : {expected}",
-        "not_a_step": "« {got} » : mot-clé inconnu ; attendu une étape ({steps})",
-        "outside": "« {got} » est hors d'un scénario : commencez par « {scenario}: »",
-        "step_outside": "étape « {got} » avant tout scénario : ajoutez « {scenario}: » au-dessus",
-        "cells": "le tableau n'a pas le même nombre de cellules sur chaque ligne",
-        "language": "langue Gherkin inconnue : {language}",
-        "unreadable": "texte illisible : {detail}",
-        "step": "une étape ({steps})",
-        "tag": "une étiquette (@…)",
-        "table": "une ligne de tableau (| … |)",
-        "docstring": 'un bloc """',
-        "end": "la fin du texte",
-        "or": "ou",
-        "template": "titre du scénario|un contexte|l'usager agit|le résultat attendu",
-    },
-    "en": {
-        "unexpected": "“{got}”: line not understood here; expected: {expected}",
-        "eof": "the text stops too early; expected: {expected}",
-        "not_a_step": "“{got}”: unknown keyword; expected a step ({steps})",
-        "outside": "“{got}” is outside any scenario: start with “{scenario}:”",
-        "step_outside": "step “{got}” before any scenario: add “{scenario}:” above it",
-        "cells": "the table does not have the same number of cells on every row",
-        "language": "unknown Gherkin language: {language}",
-        "unreadable": "unreadable text: {detail}",
-        "step": "a step ({steps})",
-        "tag": "a tag (@…)",
-        "table": "a table row (| … |)",
-        "docstring": 'a """ block',
-        "end": "the end of the text",
-        "or": "or",
-        "template": "scenario title|a context|the user acts|the expected result",
-    },
-}
 # Keywords shown in messages and templates; other dialects use their first keywords.
 _PREFERRED_STEPS = {"fr": ("Étant donné", "Quand", "Alors", "Et", "Mais")}
 
@@ -135,7 +99,7 @@ def parse_gherkin(text: str, default_language: str = "fr", *, wrap: bool = True)
         return _parse_best(_lines(text), default_language, wrap)
     except Exception as error:  # a crash here would take the editor down with it
         detail = str(error)[:_SHOWN] or type(error).__name__
-        problem = GherkinProblem(line=1, message=_message("unreadable", detail=detail))
+        problem = GherkinProblem(line=1, message=t("gherkin.unreadable", detail=detail))
         return GherkinParse(language=default_language, errors=[problem])
 
 
@@ -144,7 +108,8 @@ def scenario_template(language: str) -> str:
     language = language if Dialect.for_name(language) else "fr"
     dialect = _dialect(language)
     given, when, then = _step_names(language, dialect)[:3]
-    words = _MESSAGES.get(language, _MESSAGES["en"])["template"].split("|")
+    # In the catalogue's language when it has the dialect's, else in English.
+    words = translate(language if language in LANGUAGES else "en", "gherkin.template").split("|")
     return (
         f"{_scenario_keyword(dialect)}: {words[0]}\n"
         f"  {given} {words[1]}\n  {when} {words[2]}\n  {then} {words[3]}\n"
@@ -218,12 +183,9 @@ def _lines(text: str) -> list[str]:
 
 
 def _dialect(language: str) -> Dialect:
-    return Dialect.for_name(language) or Dialect.for_name("fr")
-
-
-def _message(key: str, **params: Any) -> str:
-    messages = _MESSAGES.get(ui_language(), _MESSAGES["fr"])
-    return messages[key].format(**params)
+    dialect = Dialect.for_name(language) or Dialect.for_name("fr")
+    assert dialect is not None  # French ships with gherkin-official
+    return dialect
 
 
 def _first_content(lines: list[str]) -> int | None:
@@ -313,7 +275,8 @@ def _parse(lines: list[str], language: str, wrap: bool) -> GherkinParse:
     matcher = _RecordingMatcher(language)
     result = GherkinParse(language=language, wrapped_at=wrapped_at)
     try:
-        result.document = Parser().parse("\n".join(lines), matcher)
+        # The typed AST (TypedDicts) is walked here as the plain dicts it is at run time.
+        result.document = cast("dict[str, Any]", Parser().parse("\n".join(lines), matcher))
     except CompositeParserException as composite:
         result.errors = [_problem(e, language, original, last_line) for e in composite.errors]
     except ParserException as error:
@@ -340,22 +303,22 @@ def _readable(error: ParserException, language: str) -> str:
     text = error.args[0] if error.args else str(error)
     text = re.sub(r"^\(\d+:\d+\): ", "", str(text))
     if text.startswith("inconsistent cell count"):
-        return _message("cells")
+        return t("gherkin.cells")
     if text.startswith("Language not supported: "):
-        return _message("language", language=text.removeprefix("Language not supported: "))
+        return t("gherkin.language", language=text.removeprefix("Language not supported: "))
     match = _EXPECTED.search(text)
     if not match:
         return text
     expected = _expected_words(match.group("expected").split(", "), language)
     if match.group("got") is None:
-        return _message("eof", expected=expected)
-    return _message("unexpected", got=_shorten(match.group("got")), expected=expected)
+        return t("gherkin.eof", expected=expected)
+    return t("gherkin.unexpected", got=_shorten(match.group("got")), expected=expected)
 
 
 def _expected_words(tokens: list[str], language: str) -> str:
     dialect = _dialect(language)
     keywords = {
-        "#StepLine": _message("step", steps=", ".join(_step_names(language, dialect))),
+        "#StepLine": t("gherkin.step", steps=", ".join(_step_names(language, dialect))),
         "#ScenarioLine": f"{_scenario_keyword(dialect)}:",
         "#ExamplesLine": f"{dialect.examples_keywords[0]}:",
         "#BackgroundLine": f"{dialect.background_keywords[0]}:",
@@ -363,10 +326,10 @@ def _expected_words(tokens: list[str], language: str) -> str:
         "#FeatureLine": f"{dialect.feature_keywords[0]}:",
     }
     others = {
-        "#TagLine": _message("tag"),
-        "#TableRow": _message("table"),
-        "#DocStringSeparator": _message("docstring"),
-        "#EOF": _message("end"),
+        "#TagLine": t("gherkin.tag"),
+        "#TableRow": t("gherkin.table"),
+        "#DocStringSeparator": t("gherkin.docstring"),
+        "#EOF": t("gherkin.end"),
     }
     # Keywords are what a user mistyped; tags, tables and the end are named only when
     # nothing else fits. Comments, blank lines and free text are always possible: noise.
@@ -374,7 +337,9 @@ def _expected_words(tokens: list[str], language: str) -> str:
     shown = shown or [others[name] for name in others if name in tokens]
     if not shown:
         return ", ".join(tokens)
-    return ", ".join(shown[:-1]) + f" {_message('or')} " + shown[-1] if len(shown) > 1 else shown[0]
+    return (
+        ", ".join(shown[:-1]) + f" {t('gherkin.or')} " + shown[-1] if len(shown) > 1 else shown[0]
+    )
 
 
 def _step_names(language: str, dialect: Dialect) -> tuple[str, ...]:
@@ -466,14 +431,14 @@ def _lint(
         kind = blocks[max(0, bisect_right(starts, line) - 1)][1]
         got = _shorten(text)
         if kind == "examples":
-            message = _message("unexpected", got=got, expected=_message("table"))
+            message = t("gherkin.unexpected", got=got, expected=t("gherkin.table"))
         elif kind in ("scenario", "background"):
             steps = ", ".join(_step_names(language, dialect))
-            message = _message("not_a_step", got=got, steps=steps)
+            message = t("gherkin.not_a_step", got=got, steps=steps)
         elif text.startswith(step_keywords):
-            message = _message("step_outside", got=got, scenario=scenario)
+            message = t("gherkin.step_outside", got=got, scenario=scenario)
         elif kind == "feature" and wrapped_at is not None:
-            message = _message("outside", got=got, scenario=scenario)
+            message = t("gherkin.outside", got=got, scenario=scenario)
         else:
             continue  # a Feature or Rule description the author wrote on purpose
         problems.append(GherkinProblem(line=original(line), column=column, message=message))

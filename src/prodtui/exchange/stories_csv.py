@@ -31,6 +31,7 @@ from prodtui.exchange.story_import import (
     read_status,
     validation_problems,
 )
+from prodtui.i18n import tn
 
 COLUMNS = (
     "key",
@@ -109,7 +110,9 @@ def parse_stories_csv(text: str, source: str) -> StoryImport:
         return _parse(text, source)
     except Exception as error:  # an import reports, it does not crash
         detail = str(error)[:80] or type(error).__name__
-        problem = ImportProblem(position=source, message=message("unreadable", detail=detail))
+        problem = ImportProblem(
+            position=source, message=message("story_file.error.unreadable", detail=detail)
+        )
         return StoryImport(problems=[problem])
 
 
@@ -134,7 +137,9 @@ def _rows(text: str) -> Iterator[tuple[int, list[str] | None, str]]:
 def _parse(text: str, source: str) -> StoryImport:
     text = text.removeprefix("\ufeff")
     if not text.strip():
-        return StoryImport(problems=[ImportProblem(position=source, message=message("empty"))])
+        return StoryImport(
+            problems=[ImportProblem(position=source, message=message("story_file.error.empty"))]
+        )
     rows = _rows(text)
     _, header, error = next(rows)
     columns, problems = _columns(header or [], f"{source}:row 1")
@@ -146,7 +151,9 @@ def _parse(text: str, source: str) -> StoryImport:
     for number, cells, error in rows:
         position = f"{source}:row {number}"
         if cells is None:
-            problem = ImportProblem(position=position, message=message("unreadable", detail=error))
+            problem = ImportProblem(
+                position=position, message=message("story_file.error.unreadable", detail=error)
+            )
             result.problems.append(problem)
             continue
         if not any(cell.strip() for cell in cells):
@@ -166,16 +173,25 @@ def _columns(header: list[str], position: str) -> tuple[list[str], list[ImportPr
         code = normalise(unescape_cell(name))
         code = _ALIASES.get(code, code)
         if code not in COLUMNS:
-            text = message("unknown_column", name=name.strip(), choices=", ".join(COLUMNS))
+            text = message(
+                "story_file.error.unknown_column", name=name.strip(), choices=", ".join(COLUMNS)
+            )
             problems.append(ImportProblem(position=position, message=text))
         elif code in columns:
             problems.append(
-                ImportProblem(position=position, message=message("duplicate_column", name=code))
+                ImportProblem(
+                    position=position,
+                    message=message("story_file.error.duplicate_column", name=code),
+                )
             )
         columns.append(code)
     if "title" not in columns:
         # A header-less file starts with a story: say what is missing, not every column.
-        key = "no_title_column" if any(c in COLUMNS for c in columns) else "no_header"
+        key = (
+            "story_file.error.no_title_column"
+            if any(c in COLUMNS for c in columns)
+            else "story_file.error.no_header"
+        )
         return columns, [ImportProblem(position=position, message=message(key))]
     return columns, problems
 
@@ -187,9 +203,8 @@ def _record(
     if len(cells) > len(columns):
         extra = cells[len(columns) :]
         if any(cell.strip() for cell in extra):
-            problems.append(
-                ImportProblem(position=position, message=message("extra_cells", count=len(extra)))
-            )
+            text = tn("story_file.error.extra_cells", len(extra))
+            problems.append(ImportProblem(position=position, message=text))
     raw = {column: unescape_cell(cell) for column, cell in zip(columns, cells, strict=False)}
     values: dict = {
         name: raw.get(name, "").strip() if name in _SINGLE_LINE else raw.get(name, "")

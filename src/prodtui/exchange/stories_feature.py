@@ -56,11 +56,14 @@ from prodtui.exchange.story_import import (
     read_status,
     validation_problems,
 )
+from prodtui.i18n import LANGUAGES, elides, translate
 
-_FORM = {
-    "fr": ("En tant que ", "En tant qu'", "je veux ", "je veux ", "afin de ", "afin d'"),
-    "en": ("As a ", "As an ", "I want ", "I want ", "so that ", "so that "),
-}
+# The user-story form, line by line: (key, key before a vowel, placeholder).
+FORM_KEYS = (
+    ("story_form.as", "story_form.as_elided", "persona"),
+    ("story_form.want", "story_form.want", "want"),
+    ("story_form.so_that", "story_form.so_that_elided", "so_that"),
+)
 _PERSONA_HEADS = ("en tant que ", "en tant qu'", "en tant qu’", "as an ", "as a ")
 _WANT_HEADS = ("je veux ", "je souhaite ", "i want ", "i would like ")
 _SO_THAT_HEADS = ("afin de ", "afin d'", "afin d’", "pour ", "so that ", "in order to ")
@@ -71,18 +74,15 @@ _ONE_LINE_FORM = re.compile(
 )
 _NAME_KEY = re.compile(r"^US-(\d{1,9})(?:\s*[:—–-]\s*|\s+|$)", re.IGNORECASE)
 _EPIC_COMMENT = re.compile(r"^\s*#\s*(?:épopée|epopee|epic)\s*:\s*(.*?)\s*$", re.IGNORECASE)
-_EPIC_WORD = {"fr": "épopée", "en": "epic"}
-_NO_EPIC = {"fr": "sans-epopee", "en": "no-epic"}
 _DRAFT = "#|"
 _TAG_VALUE = re.compile(r"^@(?P<name>[^-_:=]+)[-_:=](?P<value>.+)$")
-_VOWELS = {"fr": "aeiouy", "en": "aeio"}
 
 
 def story_to_feature(story: Story, epic: Epic | None, language: str = "fr") -> str:
     """The story as a `.feature` file; `language` is that of the user-story wording and of
     the file when the criteria do not say otherwise."""
     language = language if is_dialect(language) else "fr"
-    form_language = language if language in _FORM else "en"
+    form_language = _form_language(language)
     criteria = story.acceptance
     body, file_language, draft = "", language, []
     if criteria.strip():
@@ -94,7 +94,7 @@ def story_to_feature(story: Story, epic: Epic | None, language: str = "fr") -> s
             body = ""
     lines = [f"# language: {file_language}"]
     if epic is not None:
-        lines.append(f"# {_EPIC_WORD[form_language]}: {_one_line(epic.title)}")
+        lines.append(f"# {translate(form_language, 'feature.epic')}: {_one_line(epic.title)}")
     lines.append(" ".join(_tags(story)))
     name = " ".join(story.title.splitlines()).strip()
     key = f"{story.key} " if story.number is not None else ""
@@ -164,7 +164,11 @@ def parse_feature(text: str, source: str) -> StoryImport:
     except Exception as error:  # an import reports, it does not crash
         detail = str(error)[:80] or type(error).__name__
         return StoryImport(
-            problems=[ImportProblem(position=source, message=message("unreadable", detail=detail))]
+            problems=[
+                ImportProblem(
+                    position=source, message=message("story_file.error.unreadable", detail=detail)
+                )
+            ]
         )
 
 
@@ -199,22 +203,21 @@ def _tags(story: Story) -> list[str]:
     return [*tags, f"@status-{story.status.value}"]
 
 
-def elides(value: str, language: str) -> bool:
-    """`qu'usager`, `d'éviter`, `an admin`: the article before a vowel."""
-    decomposed = unicodedata.normalize("NFKD", value[:1]).lower()
-    return bool(decomposed) and decomposed[0] in _VOWELS[language]
+def _form_language(language: str) -> str:
+    """The language of the user-story form and of the file's words: English for a
+    Gherkin dialect the catalogue does not speak."""
+    return language if language in LANGUAGES else "en"
 
 
 def _form(story: Story, language: str, keywords: tuple[str, ...]) -> list[str]:
     values = (story.persona, story.want, story.so_that)
     if not any(values):
         return []
-    heads = _FORM[language]
     lines = []
-    for index, value in enumerate(values):
+    for (key, elided_key, name), value in zip(FORM_KEYS, values, strict=True):
         first, *rest = value.split("\n")
-        head = heads[2 * index + 1] if elides(first, language) else heads[2 * index]
-        lines.append(head + first if first else head.rstrip())
+        head = translate(language, elided_key if elides(first, language) else key, **{name: first})
+        lines.append(head if first else head.rstrip())
         lines += [f"  {_escape(line, keywords)}" for line in rest]
     return lines
 
@@ -246,7 +249,8 @@ def _unescape(line: str) -> str:
 def _plan(
     stories: list[Story], epics: dict[int, Epic], folder: Path, language: str
 ) -> list[tuple[Path, str]]:
-    folders: dict[int | None, str] = {None: _NO_EPIC.get(language, _NO_EPIC["en"])}
+    no_epic = translate(_form_language(language), "feature.no_epic")
+    folders: dict[int | None, str] = {None: no_epic}
     for epic_id, named in sorted(epics.items()):
         name = slugify(named.title) or f"epic-{epic_id}"
         # Two epics with the same slug (or the no-epic name) keep apart by their id.
@@ -278,7 +282,9 @@ def _make_dirs(directory: Path) -> list[Path]:
 
 def _parse_feature(text: str, source: str) -> StoryImport:
     if not text.strip():
-        return StoryImport(problems=[ImportProblem(position=source, message=message("empty"))])
+        return StoryImport(
+            problems=[ImportProblem(position=source, message=message("story_file.error.empty"))]
+        )
     parsed = parse_gherkin(text, "fr", wrap=False)
     if parsed.errors:
         return StoryImport(
@@ -290,7 +296,11 @@ def _parse_feature(text: str, source: str) -> StoryImport:
     feature = (parsed.document or {}).get("feature")
     if not feature:
         return StoryImport(
-            problems=[ImportProblem(position=f"{source}:1", message=message("no_feature"))]
+            problems=[
+                ImportProblem(
+                    position=f"{source}:1", message=message("story_file.error.no_feature")
+                )
+            ]
         )
     position = f"{source}:{feature['location']['line']}"
     values, problems = _read_tags(feature.get("tags", []), source)

@@ -1,8 +1,8 @@
 """What a stories import gives back, and the readers shared by the CSV and `.feature` imports:
 status and priority accepted as codes or as French or English labels, points, keys.
 
-Messages follow the interface language (`prodtui.i18n.language()`); the labels live here as
-plain dictionaries so that exports and imports agree on them whatever the catalogue says.
+Messages and labels come from the catalogue (`story_file.*`), in the interface language; a
+file is read in either language, whatever the interface's.
 """
 
 from __future__ import annotations
@@ -17,109 +17,38 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from prodtui.domain.stories import FIBONACCI, Epic, Priority, Sprint, Story, StoryStatus
 from prodtui.domain.text import safe_line
-from prodtui.i18n import language as ui_language
+from prodtui.i18n import LANGUAGES, t, translate
 
-STATUS_LABELS: dict[str, dict[StoryStatus, str]] = {
-    "fr": {
-        StoryStatus.IDEA: "Idée",
-        StoryStatus.REFINING: "À affiner",
-        StoryStatus.READY: "Prête",
-        StoryStatus.IN_PROGRESS: "En cours",
-        StoryStatus.IN_RECETTE: "En recette",
-        StoryStatus.DONE: "Terminée",
-        StoryStatus.ABANDONED: "Abandonnée",
-    },
-    "en": {
-        StoryStatus.IDEA: "Idea",
-        StoryStatus.REFINING: "To refine",
-        StoryStatus.READY: "Ready",
-        StoryStatus.IN_PROGRESS: "In progress",
-        StoryStatus.IN_RECETTE: "In acceptance testing",
-        StoryStatus.DONE: "Done",
-        StoryStatus.ABANDONED: "Abandoned",
-    },
+STATUS_KEYS: dict[StoryStatus, str] = {
+    StoryStatus.IDEA: "story_file.status.idea",
+    StoryStatus.REFINING: "story_file.status.refining",
+    StoryStatus.READY: "story_file.status.ready",
+    StoryStatus.IN_PROGRESS: "story_file.status.in_progress",
+    StoryStatus.IN_RECETTE: "story_file.status.in_recette",
+    StoryStatus.DONE: "story_file.status.done",
+    StoryStatus.ABANDONED: "story_file.status.abandoned",
 }
-PRIORITY_LABELS: dict[str, dict[Priority, str]] = {
-    "fr": {
-        Priority.MUST: "Indispensable",
-        Priority.SHOULD: "Important",
-        Priority.COULD: "Souhaitable",
-        Priority.WONT: "Pas cette fois",
-    },
-    "en": {
-        Priority.MUST: "Must have",
-        Priority.SHOULD: "Should have",
-        Priority.COULD: "Could have",
-        Priority.WONT: "Won't have",
-    },
+"""A status as a file names it (the interface's labels are `story.status.*`)."""
+PRIORITY_KEYS: dict[Priority, str] = {
+    Priority.MUST: "story_file.priority.must",
+    Priority.SHOULD: "story_file.priority.should",
+    Priority.COULD: "story_file.priority.could",
+    Priority.WONT: "story_file.priority.wont",
 }
-FIELD_LABELS = {
-    "fr": {
-        "key": "clé",
-        "title": "titre",
-        "persona": "en tant que",
-        "want": "je veux",
-        "so_that": "afin de",
-        "status": "statut",
-        "priority": "priorité",
-        "points": "points",
-        "epic": "épopée",
-        "sprint": "sprint",
-        "description": "description",
-        "acceptance": "critères d'acceptation",
-    },
-    "en": {
-        "key": "key",
-        "title": "title",
-        "persona": "as a",
-        "want": "I want",
-        "so_that": "so that",
-        "status": "status",
-        "priority": "priority",
-        "points": "points",
-        "epic": "epic",
-        "sprint": "sprint",
-        "description": "description",
-        "acceptance": "acceptance criteria",
-    },
-}
-_MESSAGES = {
-    "fr": {
-        "bad_status": "statut inconnu « {value} » ; attendu : {choices}",
-        "bad_priority": "priorité inconnue « {value} » ; attendu : {choices}",
-        "bad_points": "points « {value} » : attendu l'un de {choices}",
-        "bad_key": "clé « {value} » : attendu US-<nombre>",
-        "duplicate_key": "{key} apparaît aussi en {position}",
-        "too_long": "{field} : trop long ({max} caractères au plus)",
-        "required": "{field} : obligatoire",
-        "invalid": "{field} : {detail}",
-        "no_header": "ligne d'en-tête absente : la première ligne doit nommer les colonnes",
-        "no_title_column": "colonne « title » absente de l'en-tête",
-        "unknown_column": "colonne inconnue « {name} » ; colonnes possibles : {choices}",
-        "duplicate_column": "colonne « {name} » en double",
-        "extra_cells": "{count} cellule(s) de plus que de colonnes",
-        "unreadable": "illisible : {detail}",
-        "no_feature": "aucune ligne « Fonctionnalité: » : rien à importer",
-        "empty": "fichier vide : rien à importer",
-    },
-    "en": {
-        "bad_status": "unknown status “{value}”; expected: {choices}",
-        "bad_priority": "unknown priority “{value}”; expected: {choices}",
-        "bad_points": "points “{value}”: expected one of {choices}",
-        "bad_key": "key “{value}”: expected US-<number>",
-        "duplicate_key": "{key} also appears at {position}",
-        "too_long": "{field}: too long ({max} characters at most)",
-        "required": "{field}: required",
-        "invalid": "{field}: {detail}",
-        "no_header": "no header line: the first line must name the columns",
-        "no_title_column": "no “title” column in the header",
-        "unknown_column": "unknown column “{name}”; possible columns: {choices}",
-        "duplicate_column": "column “{name}” appears twice",
-        "extra_cells": "{count} more cell(s) than columns",
-        "unreadable": "unreadable: {detail}",
-        "no_feature": "no “Feature:” line: nothing to import",
-        "empty": "empty file: nothing to import",
-    },
+"""A priority as a file names it (the interface's labels are `story.priority.*`)."""
+FIELD_KEYS = {
+    "key": "story_file.field.key",
+    "title": "story_file.field.title",
+    "persona": "story_file.field.persona",
+    "want": "story_file.field.want",
+    "so_that": "story_file.field.so_that",
+    "status": "story_file.field.status",
+    "priority": "story_file.field.priority",
+    "points": "story_file.field.points",
+    "epic": "story_file.field.epic",
+    "sprint": "story_file.field.sprint",
+    "description": "story_file.field.description",
+    "acceptance": "story_file.field.acceptance",
 }
 _KEY = re.compile(r"^(?:US[-\s_]?)?(\d{1,9})$", re.IGNORECASE)
 
@@ -170,18 +99,15 @@ StoriesImport = StoryImport
 
 
 def message(key: str, /, **params: Any) -> str:
+    """The catalogue message `key` (a `story_file.error.*` key) in the interface language."""
     # A value quoted back from the file is shown with its control characters as
     # placeholders, like the text it would have become.
     shown = {name: safe_line(v) if isinstance(v, str) else v for name, v in params.items()}
-    return _MESSAGES.get(ui_language(), _MESSAGES["fr"])[key].format(**shown)
-
-
-def labels(table: dict[str, dict[Any, str]]) -> dict[Any, str]:
-    return table.get(ui_language(), table["fr"])
+    return t(key, **shown)
 
 
 def field_label(name: str) -> str:
-    return labels(FIELD_LABELS).get(name, name)
+    return t(FIELD_KEYS[name]) if name in FIELD_KEYS else name
 
 
 def normalise(text: str) -> str:
@@ -192,34 +118,42 @@ def normalise(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")
 
 
-def _lookup(enum: Any, table: dict[str, dict[Any, str]], extra: dict[str, str]) -> dict:
+def _lookup(enum: Any, keys: dict[Any, str], extra: dict[str, str]) -> dict:
+    """Codes, the labels of every language and a few synonyms, compared loosely."""
     found = {normalise(member.value): member for member in enum}
-    for language_labels in table.values():
-        found |= {normalise(label): member for member, label in language_labels.items()}
+    for language in LANGUAGES:
+        found |= {normalise(translate(language, key)): member for member, key in keys.items()}
     return found | {name: enum(value) for name, value in extra.items()}
 
 
-_STATUSES = _lookup(
-    StoryStatus,
-    STATUS_LABELS,
-    {"a_raffiner": "refining", "en_test": "in_recette", "in_uat": "in_recette"},
-)
-_PRIORITIES = _lookup(
-    Priority,
-    PRIORITY_LABELS,
-    {
-        "m": "must",
-        "s": "should",
-        "c": "could",
-        "w": "wont",
-        "won_t": "wont",
-        "wont_have_this_time": "wont",
-        "doit": "must",
-        "devrait": "should",
-        "pourrait": "could",
-        "exclu": "wont",
-    },
-)
+@cache
+def _statuses() -> dict[str, StoryStatus]:
+    # Built on the first import, not when the store loads this module at start-up.
+    return _lookup(
+        StoryStatus,
+        STATUS_KEYS,
+        {"a_raffiner": "refining", "en_test": "in_recette", "in_uat": "in_recette"},
+    )
+
+
+@cache
+def _priorities() -> dict[str, Priority]:
+    return _lookup(
+        Priority,
+        PRIORITY_KEYS,
+        {
+            "m": "must",
+            "s": "should",
+            "c": "could",
+            "w": "wont",
+            "won_t": "wont",
+            "wont_have_this_time": "wont",
+            "doit": "must",
+            "devrait": "should",
+            "pourrait": "could",
+            "exclu": "wont",
+        },
+    )
 
 
 def read_status(text: str) -> StoryStatus:
@@ -227,20 +161,22 @@ def read_status(text: str) -> StoryStatus:
     if not text.strip():
         return StoryStatus.IDEA
     try:
-        return _STATUSES[normalise(text)]
+        return _statuses()[normalise(text)]
     except KeyError:
-        choices = ", ".join(labels(STATUS_LABELS).values())
-        raise ValueError(message("bad_status", value=text.strip(), choices=choices)) from None
+        choices = ", ".join(t(key) for key in STATUS_KEYS.values())
+        refused = message("story_file.error.bad_status", value=text.strip(), choices=choices)
+        raise ValueError(refused) from None
 
 
 def read_priority(text: str) -> Priority | None:
     if not text.strip():
         return None
     try:
-        return _PRIORITIES[normalise(text)]
+        return _priorities()[normalise(text)]
     except KeyError:
-        choices = ", ".join(labels(PRIORITY_LABELS).values())
-        raise ValueError(message("bad_priority", value=text.strip(), choices=choices)) from None
+        choices = ", ".join(t(key) for key in PRIORITY_KEYS.values())
+        refused = message("story_file.error.bad_priority", value=text.strip(), choices=choices)
+        raise ValueError(refused) from None
 
 
 def read_points(text: str) -> int | None:
@@ -255,7 +191,7 @@ def read_points(text: str) -> int | None:
     if number.is_integer() and int(number) in FIBONACCI:
         return int(number)
     choices = ", ".join(map(str, FIBONACCI))
-    raise ValueError(message("bad_points", value=value, choices=choices))
+    raise ValueError(message("story_file.error.bad_points", value=value, choices=choices))
 
 
 def read_key(text: str) -> int | None:
@@ -265,7 +201,7 @@ def read_key(text: str) -> int | None:
         return None
     match = _KEY.match(value)
     if not match:
-        raise ValueError(message("bad_key", value=value))
+        raise ValueError(message("story_file.error.bad_key", value=value))
     return int(match.group(1))
 
 
@@ -305,12 +241,13 @@ def validation_problems(
         label = field_label(name)
         kind = detail.get("type", "")
         if kind == "string_too_long":
-            text = message("too_long", field=label, max=(detail.get("ctx") or {}).get("max_length"))
+            most = (detail.get("ctx") or {}).get("max_length")
+            text = message("story_file.error.too_long", field=label, max=most)
         elif kind in ("string_too_short", "missing"):
-            text = message("required", field=label)
+            text = message("story_file.error.required", field=label)
         else:
             reason = str(detail.get("msg", "")).removeprefix("Value error, ")
-            text = message("invalid", field=label, detail=reason)
+            text = message("story_file.error.invalid", field=label, detail=reason)
         problems.append(ImportProblem(position=position, message=text, field=name))
     return problems
 
@@ -324,7 +261,8 @@ def duplicate_keys(stories: list[ImportedStory]) -> list[ImportProblem]:
         if number is None:
             continue
         if number in seen:
-            text = message("duplicate_key", key=imported.story.key, position=seen[number])
+            key, first = imported.story.key, seen[number]
+            text = message("story_file.error.duplicate_key", key=key, position=first)
             problems.append(ImportProblem(position=imported.position, message=text, field="key"))
         else:
             seen[number] = imported.position

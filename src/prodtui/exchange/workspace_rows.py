@@ -113,6 +113,15 @@ _EXTRA_CHECKS: dict[str, tuple[str, Callable[[BaseModel], None]]] = {
 # --- What SQLite holds for each type --------------------------------------------------------
 
 Kind = Literal["flag", "integer", "number", "date", "datetime", "text"]
+_WRONG_TYPE: dict[Kind, str] = {
+    "flag": "json.value_flag",
+    "integer": "json.value_integer",
+    "number": "json.value_number",
+    "date": "json.value_date",
+    "datetime": "json.value_datetime",
+    "text": "json.value_text",
+}
+"""The message of a value of the wrong type, by the type the column expects."""
 
 
 def _kinds(annotation: Any) -> tuple[Kind, bool]:
@@ -166,7 +175,7 @@ def _type_problem(column: str, kind: Kind, nullable: bool, value: Any) -> str | 
         ok = isinstance(value, str)
     if ok:
         return None
-    return t(f"json.value_{kind}", column=column, value=_shown(value))
+    return t(_WRONG_TYPE[kind], column=column, value=_shown(value))
 
 
 def _is_day(text: str) -> bool:
@@ -231,7 +240,7 @@ def validation_reasons(error: ValidationError, prefix: str = "") -> list[str]:
         if kind == "missing":
             reasons.append(t("json.value_required", column=column))
         elif kind in _TYPE_ERRORS:
-            reasons.append(t(f"json.value_{_TYPE_ERRORS[kind]}", column=column, value=value))
+            reasons.append(t(_WRONG_TYPE[_TYPE_ERRORS[kind]], column=column, value=value))
         elif kind == "string_too_long":
             reasons.append(t("json.value_too_long", column=column, max=context.get("max_length")))
         elif kind == "string_too_short":
