@@ -15,7 +15,7 @@ from prodtui.exchange.gherkin import check_gherkin, criteria_body, scenario_temp
 from prodtui.exchange.stories_csv import parse_stories_csv, stories_to_csv
 from prodtui.exchange.stories_feature import export_features, parse_feature, story_to_feature
 from prodtui.exchange.stories_markdown import stories_markdown
-from prodtui.exchange.story_import import StoryImport
+from prodtui.exchange.story_import import PRIORITY_KEYS, STATUS_KEYS, StoryImport
 from prodtui.i18n import set_language
 
 FRENCH_FEATURE = """\
@@ -458,6 +458,28 @@ def test_csv_header_problems() -> None:
     assert [p.position for p in broken_quote.problems] == ["d.csv:row 2"]
     key_optional = parse_stories_csv("\ufefftitle\nJuste un titre\n", "e.csv")
     assert key_optional.ok and key_optional.stories[0].story.number is None
+
+
+def test_labels_of_either_language_are_read_and_problems_follow_the_interface() -> None:
+    assert set(STATUS_KEYS) == set(StoryStatus) and set(PRIORITY_KEYS) == set(Priority)
+    text = "title,status,priority\nA,In acceptance testing,Pas cette fois\nB,Prête,Must have\n"
+    read = parse_stories_csv(text, "a.csv")
+    assert [(s.story.status, s.story.priority) for s in read.stories] == [
+        (StoryStatus.IN_RECETTE, Priority.WONT),
+        (StoryStatus.READY, Priority.MUST),
+    ]
+    extra = "title,status\nA,idea,x\nB,idea,x,y\n"
+    assert [p.message for p in parse_stories_csv(extra, "b.csv").problems] == [
+        "1 cellule de plus que de colonnes",
+        "2 cellules de plus que de colonnes",
+    ]
+    set_language("en")
+    refused = parse_stories_csv("title,status\nA,Bientôt\n", "c.csv").problems[0].message
+    assert refused.startswith("unknown status “Bientôt”; expected: Idea, To refine, Ready")
+    assert [p.message for p in parse_stories_csv(extra, "b.csv").problems] == [
+        "1 more cell than columns",
+        "2 more cells than columns",
+    ]
 
 
 single_line = st.text(

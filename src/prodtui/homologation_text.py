@@ -11,6 +11,21 @@ from datetime import date
 from prodtui.domain.homologation import Countdown, ExpiryLevel, HomologationDecision
 from prodtui.i18n import format_day, t, tn
 
+VALIDITY_KEYS = {
+    6: "homologation.validity.6",
+    12: "homologation.validity.12",
+    24: "homologation.validity.24",
+    36: "homologation.validity.36",
+}
+"""A decision's validity (`VALIDITY_MONTHS`) as the tracker and the dossier name it."""
+SUGGESTED_VALIDITY_KEYS = {
+    6: "security.validity.6",
+    12: "security.validity.12",
+    24: "security.validity.24",
+    36: "security.validity.36",
+}
+"""The validity a security score suggests (`suggested_validity`): "6 months at most"…"""
+
 
 def days_text(days: int) -> str:
     """`1 jour`, `12 jours` (the sign is the sentence's business). Never given 0, which
