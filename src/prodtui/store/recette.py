@@ -45,7 +45,7 @@ LOG_PAGE = 100
 
 
 def status_label(status: ExecutionStatus) -> str:
-    return t(f"recette.status.{ExecutionStatus(status).value}")
+    return t(ExecutionStatus(status).label_key)
 
 
 # -- errors -------------------------------------------------------------------------------
