@@ -1,4 +1,4 @@
-"""The reference: a bare Textual app (Header, Static, Footer), as in shared/tools/README.md.
+"""The reference: a bare Textual app (Header, Static, Footer), measured beside prodtui.
 
 Key `2` switches to a second screen holding a 200-row DataTable and `1` comes back: the
 reference for prodtui's screen switches, measured in the same run. That screen is built
@@ -27,13 +27,13 @@ class BareApp(App[None]):
     # A named screen is built on its first push and kept after a pop, as prodtui keeps the
     # screens of its modes.
     SCREENS = {"table": TableScreen}
-    BINDINGS = [("1", "back", "Hello"), ("2", "table", "Table")]
+    BINDINGS = [("1", "hello", "Hello"), ("2", "table", "Table")]
 
     def action_table(self) -> None:
         if not isinstance(self.screen, TableScreen):
             self.push_screen("table")
 
-    def action_back(self) -> None:
+    def action_hello(self) -> None:
         if isinstance(self.screen, TableScreen):
             self.pop_screen()
 

@@ -1,23 +1,23 @@
 #!/usr/bin/env python3
-"""prodtui against a bare Textual app, in the same run, on the large workspace (DESIGN.md §10).
+"""prodtui against a bare Textual app, in the same run, on the large workspace.
 
-    /work/venv/bin/python benchmarks/run.py            # 11 rounds, about 4 minutes
-    /work/venv/bin/python benchmarks/run.py --quick    # 3 rounds, a smoke run
+    .venv/bin/python benchmarks/run.py            # 11 rounds, about 4 minutes
+    .venv/bin/python benchmarks/run.py --quick    # 3 rounds, a smoke run
 
-Every figure comes from `../shared/tools/first_paint.py`, which starts a command in a
+Every figure comes from `first_paint.py` beside this file, which starts a command in a
 private tmux server and polls the screen until a marker appears. Each round runs the bare
 app and prodtui one launch each, alternating which goes first, so the machine's drift
 hits both alike; the figures are medians over the rounds and the ratios are ratios of
-medians. Results go to benchmarks/out/results.json and a Markdown table to stdout.
+medians. Results go to benchmarks/out/results.json and a Markdown table to stdout; the
+targets and the figures are in benchmarks/README.md.
 
-Stdlib only. Needs tmux.
+Stdlib only (prodtui is run as a command). Needs tmux.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import json
 import os
 import re
@@ -28,16 +28,15 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
-from types import ModuleType
 from typing import Any
+
+import first_paint as fp  # beside this file: benchmarks/ is not a package
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
@@ -45,11 +44,10 @@ OUT = BENCH_DIR / "out"
 LARGE_DB = OUT / "large.db"
 LARGE_INFO = OUT / "large.json"  # how long the generation took, kept for later runs
 RESULTS = OUT / "results.json"
-DEFAULT_HARNESS = REPO.parent / "shared" / "tools" / "first_paint.py"
 BARE_APP = BENCH_DIR / "bare_app.py"
 
-# Markers are regexes (the harness runs with --regex). Each one was chosen from
-# `first_paint.py --trace` / `--dump-screen`; see benchmarks/README.md.
+# Markers are regexes. Each one was chosen from `first_paint.py --trace` / `--dump-screen`;
+# see benchmarks/README.md.
 #
 # The bare app draws Header + Static first and its Footer (bindings) one frame later:
 # the screen is complete once the footer's "^p palette" is there.
@@ -160,49 +158,41 @@ class Bench:
         print(f"  warning: {message}", file=sys.stderr, flush=True)
 
 
-def harness(bench: Bench, label: str, command: list[str], extra: list[str]) -> dict[str, Any]:
-    """One launch through first_paint.py; returns its raw result for that launch."""
-    args = bench.args
-    with tempfile.TemporaryDirectory(prefix="bench-json-") as folder:
-        out = Path(folder) / "run.json"
-        argv = [
-            sys.executable, str(args.harness), "--runs", "1", "--warmup", "0", "--regex",
-            "--width", str(WIDTH), "--height", str(HEIGHT), "--timeout", str(args.timeout),
-            "--quiet", "--json", str(out), *extra, "--", *command,
-        ]  # fmt: skip
-        bench.launches += 1
-        proc = subprocess.run(argv, capture_output=True, text=True, check=False)
-        if not out.exists():
-            bench.warn(f"{label}: harness failed ({proc.returncode}): {proc.stderr.strip()}")
-            return {}
-        result: dict[str, Any] = json.loads(out.read_text())["results"][0]
-    if "error" in result:
-        bench.warn(f"{label}: {result['error']}")
-        if args.verbose and result.get("screen"):
-            print(result["screen"], file=sys.stderr)
-    for message in result.get("warnings", []):
+def measure(bench: Bench, label: str, spec: fp.Launch) -> fp.Result:
+    """One launch; its warnings and error are the run's."""
+    bench.launches += 1
+    try:
+        result = fp.launch(spec)
+    except Exception as error:  # a lost launch, not a lost run
+        result = fp.Result(error=f"{type(error).__name__}: {error}")
+    if result.error:
+        bench.warn(f"{label}: {result.error}")
+        if bench.args.verbose and result.screen:
+            print(result.screen, file=sys.stderr)
+    for message in result.warnings:
         bench.warn(f"{label}: {message}")
     return result
+
+
+def launch(bench: Bench, command: list[str], marker: str, **options: Any) -> fp.Launch:
+    return fp.Launch(
+        tuple(command), marker, width=WIDTH, height=HEIGHT, timeout=bench.args.timeout, **options
+    )
 
 
 def first_paint(bench: Bench, app: str, command: list[str], complete: str, first: str) -> None:
     name = f"first paint {app}"
     if bench.gave_up(name):
         return
-    result = harness(
-        bench,
-        name,
-        command,
-        ["--marker", complete, "--milestone", first, "--hold", str(HOLD)],
-    )
-    bench.outcome(name, "paint_ms" in result)
-    bench.add(f"paint.{app}", result.get("paint_ms"))
-    bench.add(f"first_frame.{app}", (result.get("milestones_ms") or {}).get(first))
-    hwm = result.get("hwm_kb")
+    spec = launch(bench, command, complete, milestones=(first,), hold=HOLD)
+    result = measure(bench, name, spec)
+    bench.outcome(name, result.paint_ms is not None)
+    bench.add(f"paint.{app}", result.paint_ms)
+    bench.add(f"first_frame.{app}", result.milestones_ms.get(first))
+    hwm, rss = result.hwm_kb, result.rss_at_paint_kb
     bench.add(f"hwm.{app}", hwm / 1024 if hwm else None, "MB")
-    rss = result.get("rss_at_paint_kb")
     bench.add(f"rss_at_paint.{app}", rss / 1024 if rss else None, "MB")
-    bench.add(f"cpu_at_paint.{app}", result.get("cpu_at_paint_ms"))
+    bench.add(f"cpu_at_paint.{app}", result.cpu_at_paint_ms)
 
 
 def keyed(
@@ -216,136 +206,46 @@ def keyed(
 ) -> None:
     """Keys sent after first paint; with `reset`, the first press and the later ones
     (after the reset keys undid the first) are kept apart: the first may import and
-    compose what the later ones reuse."""
+    compose what the later ones reuse. Keys are tmux key names, shell-split ('C-p')."""
     if bench.gave_up(name):
         return
-    extra = ["--marker", marker, "--keys", keys, "--after-marker", after]
-    extra += ["--key-delay", str(KEY_DELAY)]
+    press = fp.Step("press", tuple(shlex.split(keys)), after, pause=KEY_DELAY)
+    steps = [press]
     if reset:
-        extra += ["--reset-keys", reset, "--key-reps", str(KEY_REPS)]
-    result = harness(bench, name, command, extra)
-    latencies: list[float] = result.get("key_ms_all") or []
-    bench.outcome(name, bool(latencies) and "error" not in result)
+        undo = fp.Step("reset", tuple(shlex.split(reset)), after, absent=True)
+        steps += [undo, press] * (KEY_REPS - 1)
+    result = measure(bench, name, launch(bench, command, marker, steps=tuple(steps)))
+    latencies = result.step_ms("press")
+    bench.outcome(name, bool(latencies) and not result.error)
     if latencies:
         bench.add(f"{name}.first", latencies[0])
         if reset and len(latencies) > 1:
             bench.add(f"{name}.again", statistics.median(latencies[1:]))
-    elif result:
+    elif result.paint_ms is not None or result.error:
         bench.add(f"{name}.first", None)
 
 
-# -- a sequence of keys in one launch (quick capture step by step) --------------------------
-
-
-def load_harness(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("first_paint", path)
-    if spec is None or spec.loader is None:
-        raise ImportError(path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@dataclass
-class Step:
-    name: str
-    keys: list[str]
-    after: str
-    literal: bool = False
-
-
-def sequence(
-    bench: Bench, fp: ModuleType, name: str, command: list[str], marker: str, steps: list[Step]
-) -> None:
-    """Several timed steps in one launch, each from its keys to its marker, with the
-    harness's own building blocks (the command line sends only one set of keys).
-
-    Same clock and same gate as first_paint.py: the command is exec'd from a shell
-    that waits on a FIFO, in a clean environment and a fresh HOME."""
+def sequence(bench: Bench, name: str, command: list[str], marker: str, steps: list[Step]) -> None:
+    """Several timed steps in one launch, each from its keys to its marker, with a pause
+    before each one, like a person (the draft's 250 ms debounce has fired by Enter)."""
     if bench.gave_up(name):
         return
-    ok = False
-    args = fp.parse_args(
-        ["--marker", marker, "--regex", "--width", str(WIDTH), "--height", str(HEIGHT),
-         "--timeout", str(bench.args.timeout), "--", *command]
-    )  # fmt: skip
-    tm = fp.Tmux(f"bench-{os.getpid()}-{uuid.uuid4().hex[:6]}")
-    home = tempfile.mkdtemp(prefix="bench-home-")
-    gate_dir = tempfile.mkdtemp(prefix="bench-gate-")
-    session = f"bench-{uuid.uuid4().hex[:8]}"
-    pid: int | None = None
-    bench.launches += 1
-    try:
-        tm.start()
-        fifo = os.path.join(gate_dir, "gate")
-        os.mkfifo(fifo)
-        env = " ".join(shlex.quote(f"{k}={v}") for k, v in fp.build_env(home, args).items())
-        line = " ".join(shlex.quote(c) for c in command)
-        gate = f"read _ < {shlex.quote(fifo)}; cd {shlex.quote(home)} && exec env -i {env} {line}"
-        tm.cmd("new-session", "-d", "-s", session, "-x", str(WIDTH), "-y", str(HEIGHT),
-               "sh -c " + shlex.quote(gate))  # fmt: skip
-        tm.sessions.append(session)
-        pid = tm.pane_info(session)[0]
-        fd = _open_gate(fifo)
-        start = time.perf_counter()
-        os.write(fd, b"go\n")
-        os.close(fd)
-        elapsed, screen, _ = fp.wait_for(
-            tm, session, marker, True, start, bench.args.timeout, args.poll
-        )
-        if elapsed is None:
-            bench.warn(f"{name}: no first paint")
-            return
-        for step in steps:
-            time.sleep(KEY_DELAY)
-            if fp.screen_has(tm.capture(session), step.after, True):
-                bench.warn(f"{name}.{step.name}: marker already on screen before the keys")
-            sent = time.perf_counter()
-            tm.send_keys(session, step.keys, literal=step.literal)
-            elapsed, screen, _ = fp.wait_for(
-                tm, session, step.after, True, sent, bench.args.timeout, args.poll
-            )
-            if elapsed is None:
-                bench.warn(f"{name}.{step.name}: marker not seen")
-                if bench.args.verbose:
-                    print(screen, file=sys.stderr)
-                return
-            bench.add(f"{name}.{step.name}", elapsed * 1000)
-        ok = True
-    except Exception as error:  # internals of the harness, not its interface: may change
-        bench.warn(f"{name}: {type(error).__name__}: {error}")
-    finally:
-        bench.outcome(name, ok)
-        with contextlib.suppress(Exception):
-            tm.kill_session(session)
-        if pid is not None:
-            _make_sure_gone(fp, pid)
-        with contextlib.suppress(Exception):
-            tm.close()
-        shutil.rmtree(home, ignore_errors=True)
-        shutil.rmtree(gate_dir, ignore_errors=True)
+    timed = tuple(
+        fp.Step(step.name, (step.keys,), step.after, literal=step.literal, pause=KEY_DELAY)
+        for step in steps
+    )
+    result = measure(bench, name, launch(bench, command, marker, steps=timed))
+    bench.outcome(name, result.paint_ms is not None and not result.error)
+    for step, ms in result.steps:
+        bench.add(f"{name}.{step}", ms)
 
 
-def _open_gate(fifo: str) -> int:
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            return os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-        except OSError:  # no reader yet
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.002)
-
-
-def _make_sure_gone(fp: ModuleType, pid: int) -> None:
-    """Only the process this script started (the pane's pid), as the harness does."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        deadline = time.monotonic() + 1.0
-        while fp.pid_alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        if fp.pid_alive(pid):
-            with contextlib.suppress(OSError):
-                os.kill(pid, sig)
+@dataclass(frozen=True)
+class Step:
+    name: str
+    keys: str  # one key name, or the text typed when `literal`
+    after: str
+    literal: bool = False
 
 
 # -- the workspace --------------------------------------------------------------------------
@@ -359,8 +259,8 @@ def ensure_large_workspace(prodtui: Path) -> dict[str, Any]:
     if LARGE_INFO.exists():
         with contextlib.suppress(ValueError):
             info = json.loads(LARGE_INFO.read_text())
-    if LARGE_DB.exists() and (stale := _schema_behind(LARGE_DB)):
-        print(f"{LARGE_DB}: {stale}, generating it again", flush=True)
+    if LARGE_DB.exists() and (outdated := _schema_behind(LARGE_DB)):
+        print(f"{LARGE_DB}: {outdated}, generating it again", flush=True)
         LARGE_DB.unlink()
     if not LARGE_DB.exists():
         print(f"generating {LARGE_DB} …", flush=True)
@@ -454,7 +354,7 @@ def alternate(round_no: int, *pair: Callable[[], None]) -> None:
         run()
 
 
-def one_round(bench: Bench, fp: ModuleType | None, round_no: int) -> None:
+def one_round(bench: Bench, round_no: int) -> None:
     prodtui, bare = bench.prodtui, bench.bare
     # Opening a workspace creates its -wal and -shm files but changes no row here.
     work = OUT / "work.db"
@@ -484,36 +384,33 @@ def one_round(bench: Bench, fp: ModuleType | None, round_no: int) -> None:
         f"C-n {shlex.quote(CAPTURE_TEXT)} Enter",
         CAPTURED,
     )
-    if fp is not None:
-        capture_db = fresh_copy("capture.db")
-        typed, last = CAPTURE_TEXT[:-1], CAPTURE_TEXT[-1]
-        sequence(
-            bench,
-            fp,
-            "capture",
-            [*prodtui, "--db", str(capture_db)],
-            PRODTUI_COMPLETE,
-            [
-                Step("open", ["C-n"], CAPTURE_OVERLAY),
-                Step("type_line", [typed], re.escape(typed.lstrip("+ ")), literal=True),
-                Step("one_key", [last], re.escape(CAPTURE_TEXT.lstrip("+ ")), literal=True),
-                Step("enter_to_saved", ["Enter"], CAPTURED),
-            ],
-        )
-        sequence(
-            bench,
-            fp,
-            "list",
-            on_work,
-            PRODTUI_COMPLETE,
-            [
-                Step("open", ["3"], PREVIEW_OF.format(n=1)),
-                Step("move", ["Down"], PREVIEW_OF.format(n=2)),
-                Step("move", ["Up"], PREVIEW_OF.format(n=1)),
-                Step("move", ["Down"], PREVIEW_OF.format(n=2)),
-                Step("move", ["Up"], PREVIEW_OF.format(n=1)),
-            ],
-        )
+    capture_db = fresh_copy("capture.db")
+    typed, last = CAPTURE_TEXT[:-1], CAPTURE_TEXT[-1]
+    sequence(
+        bench,
+        "capture",
+        [*prodtui, "--db", str(capture_db)],
+        PRODTUI_COMPLETE,
+        [
+            Step("open", "C-n", CAPTURE_OVERLAY),
+            Step("type_line", typed, re.escape(typed.lstrip("+ ")), literal=True),
+            Step("one_key", last, re.escape(CAPTURE_TEXT.lstrip("+ ")), literal=True),
+            Step("enter_to_saved", "Enter", CAPTURED),
+        ],
+    )
+    sequence(
+        bench,
+        "list",
+        on_work,
+        PRODTUI_COMPLETE,
+        [
+            Step("open", "3", PREVIEW_OF.format(n=1)),
+            Step("move", "Down", PREVIEW_OF.format(n=2)),
+            Step("move", "Up", PREVIEW_OF.format(n=1)),
+            Step("move", "Down", PREVIEW_OF.format(n=2)),
+            Step("move", "Up", PREVIEW_OF.format(n=1)),
+        ],
+    )
 
 
 # -- report ---------------------------------------------------------------------------------
@@ -675,8 +572,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=11, help="rounds (default 11)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 3 rounds")
-    parser.add_argument("--harness", type=Path, default=DEFAULT_HARNESS,
-                        help=f"first_paint.py (default {DEFAULT_HARNESS})")  # fmt: skip
     parser.add_argument("--prodtui", type=Path, default=None,
                         help="prodtui command (default: beside this Python, or PATH)")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per wait")
@@ -713,38 +608,35 @@ def working_copy() -> Iterator[Path]:
                 stale.unlink(missing_ok=True)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if shutil.which("tmux") is None:
         print("tmux not found (apt-get install -y tmux)", file=sys.stderr)
         return 2
-    if not args.harness.exists():
-        print(f"harness not found: {args.harness} (pass --harness)", file=sys.stderr)
-        return 2
     prodtui = find_prodtui(args.prodtui)
     workspace = ensure_large_workspace(prodtui)
     bench = Bench(args, prodtui=[str(prodtui)], bare=[sys.executable, str(BARE_APP)])
-    fp: ModuleType | None
-    try:
-        fp = load_harness(args.harness)
-    except Exception as error:  # the step-by-step capture is skipped, the rest runs
-        bench.warn(f"cannot load {args.harness} as a module ({error}): step timings skipped")
-        fp = None
+    # A run stopped with SIGTERM unwinds like ctrl+c: each launch stops its tmux server.
+    signal.signal(signal.SIGTERM, _interrupt)
     started = time.perf_counter()
     with working_copy():
         for round_no in range(args.rounds):
             print(f"round {round_no + 1}/{args.rounds} …", flush=True)
-            one_round(bench, fp, round_no)
+            one_round(bench, round_no)
     duration = time.perf_counter() - started
     rekey_palette(bench)
     rows = build_rows(bench)
     table = markdown(rows)
-    report = {
-        "environment": environment(),
+    env = environment()
+    report: dict[str, Any] = {
+        "environment": env,
         "settings": {
             "rounds": args.rounds,
             "size": f"{WIDTH}x{HEIGHT}",
-            "harness": str(args.harness),
             "bare": bench.bare,
             "prodtui": bench.prodtui,
             "key_delay_s": KEY_DELAY,
@@ -777,7 +669,6 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
-    env = report["environment"]
     print()
     print(
         f"{args.rounds} rounds, {bench.launches} launches, {duration:.0f} s; "

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Global search on the large workspace (DESIGN.md §10: under 50 ms at the 95th percentile).
+"""Global search on the large workspace (the target: under 50 ms at the 95th percentile).
 
 Runs about 200 queries of the kinds people type (single words as written and without
 accents, the first letters of a word, two words, rare and common words) through

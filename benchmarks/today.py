@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The Today screen on the large workspace, in process: its queries, its refresh, its mount.
 
-    /work/venv/bin/python benchmarks/today.py               # 200 rounds each
-    /work/venv/bin/python benchmarks/today.py --rounds 50
+    .venv/bin/python benchmarks/today.py               # 200 rounds each
+    .venv/bin/python benchmarks/today.py --rounds 50
 
 The large workspace is generated as `run.py` does when it is missing, then copied to
 `benchmarks/out/today.db` (the copy is migrated if the source is older, outside the
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import gc
 import shutil
 import statistics
@@ -134,7 +135,7 @@ async def measure(rounds: int) -> int:
 
             await timed_async(5, lambda: refresh_and_paint(True))
             for forget, label in ((False, "nothing changed"), (True, "every tile changed")):
-                samples = await timed_async(rounds, lambda f=forget: refresh_and_paint(f))
+                samples = await timed_async(rounds, functools.partial(refresh_and_paint, forget))
                 print(f"refresh + repaint, {label:<18} {summary(samples)}")
 
             # A new screen each round, against the same main screen with an empty body.
