@@ -3,7 +3,9 @@ translated by the interface (`prodtui.i18n`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
 
 
 class ProdtuiError(Exception):
@@ -37,11 +39,12 @@ class NotFoundError(ProdtuiError):
         super().__init__("error.not_found", entity=entity, id=entity_id)
 
 
-class ConflictError(ProdtuiError):
+class ConflictError(ProdtuiError, Generic[T]):
     """Another session saved the same row first. Both versions travel with the error so the
-    user can choose; nothing is overwritten."""
+    user can choose; nothing is overwritten. `mine` is None when the write was a delete:
+    there is no version of mine to keep."""
 
-    def __init__(self, entity: str, mine: Any, theirs: Any | None) -> None:
+    def __init__(self, entity: str, mine: T | None, theirs: T) -> None:
         super().__init__("error.conflict", entity=entity)
         self.entity = entity
         self.mine = mine

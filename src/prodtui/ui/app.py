@@ -26,7 +26,8 @@ from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.store import Workspace
 from prodtui.ui.errors import log_unexpected_error
-from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.base import ProdtuiScreen
+from prodtui.ui.textual_private import exit_message
 from prodtui.ui.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
@@ -111,7 +112,6 @@ class ProdtuiApp(App[int]):
         # The header shows it as text; a screenshot's title carries it too.
         self.title = for_terminal(f"prodtui — {workspace.meta.workspace_name}")
         self.sub_title = format_day(today())
-        translate_bindings(self)
 
     # -- start-up ---------------------------------------------------------------------------
 
@@ -199,14 +199,23 @@ class ProdtuiApp(App[int]):
         from prodtui.ui.screens.dialogs import FormDialog
         from prodtui.ui.widgets.drafts import DraftInput, DraftTextArea
 
-        for stack in self._screen_stacks.values():
-            for screen in stack:
-                if isinstance(screen, FormDialog) and screen.form_draft is not None:
-                    screen.form_draft.flush_if_pending()
-                for editor in screen.query(DraftInput).results():
-                    editor.draft.flush_if_pending()
-                for area in screen.query(DraftTextArea).results():
-                    area.draft.flush_if_pending()
+        for screen in self.all_screens():
+            if isinstance(screen, FormDialog) and screen.form_draft is not None:
+                screen.form_draft.flush_if_pending()
+            for editor in screen.query(DraftInput).results():
+                editor.draft.flush_if_pending()
+            for area in screen.query(DraftTextArea).results():
+                area.draft.flush_if_pending()
+
+    def all_screens(self) -> list[Screen[object]]:
+        """The screens of every mode opened so far, bottom first."""
+        screens: list[Screen[object]] = []
+        for mode in dict.fromkeys((self.DEFAULT_MODE, *self.MODES)):
+            try:
+                screens += self.get_screen_stack(mode)
+            except KeyError:  # a mode not opened yet has no stack
+                continue
+        return screens
 
     def action_quit(self) -> None:  # type: ignore[override]
         """Quit with nothing lost: text still in a debounce window is written first."""
@@ -297,8 +306,8 @@ class ProdtuiApp(App[int]):
             self.type_ahead.came_back(event)
         elif not self.type_ahead.take(event):
             # The quick-capture overlay, once its line is saved, closes at the next key.
-            if (key_typed := getattr(self.screen, "key_typed", None)) is not None:
-                key_typed()
+            if isinstance(self.screen, ProdtuiScreen):
+                self.screen.key_typed()
             await self.type_ahead.handle(event, super().on_event)
 
     @property
@@ -397,13 +406,9 @@ class ProdtuiApp(App[int]):
 
     def refresh_screen_data(self) -> None:
         """Ask the visible screens to reload what they show."""
-        from prodtui.ui.screens.base import WorkspaceScreen
-
         for screen in self.screen_stack:
-            if isinstance(screen, WorkspaceScreen):
+            if isinstance(screen, ProdtuiScreen):
                 screen.reload_if_changed()
-            elif (refresh := getattr(screen, "refresh_data", None)) is not None:
-                refresh()
 
     # -- palette ----------------------------------------------------------------------------
 
@@ -432,17 +437,13 @@ class ProdtuiApp(App[int]):
         # Textual would print a full traceback on exit; the user gets one line and the
         # traceback goes to the log. Drafts are already in the workspace.
         path = log_unexpected_error(error)
-        self._return_code = 1
-        if self._exception is None:
-            self._exception = error
-            self._exception_event.set()
         # A full disk or a damaged file is said as such; anything else points to the log.
         known = as_user_error(error, self.workspace.path)
-        self.crash_message = (
+        self.crash_message = message = (
             error_message(known) if known else t("error.unexpected", path=str(path))
         )
-        self._exit_renderables.append(Text(self.crash_message))
-        self._close_messages_no_wait()
+        exit_message(error, Text(message))
+        super()._handle_exception(error)
 
 
 def binding_ids() -> list[str]:

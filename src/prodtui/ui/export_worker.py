@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from textual.app import App
 from textual.worker import Worker
 
 from prodtui.domain.errors import ProdtuiError
@@ -18,10 +17,11 @@ from prodtui.i18n import error_message, t
 
 if TYPE_CHECKING:
     from prodtui.store.workspace import Workspace
+    from prodtui.ui.app import ProdtuiApp
 
 
 def export_text_in_worker(
-    app: App[Any],
+    app: ProdtuiApp,
     path: Path,
     build: Callable[[Workspace], str],
     *,
@@ -33,7 +33,7 @@ def export_text_in_worker(
     from prodtui.exchange.files import write_new_text
     from prodtui.store import open_workspace
 
-    workspace = app.workspace  # type: ignore[attr-defined]
+    workspace = app.workspace
 
     def work() -> None:
         try:

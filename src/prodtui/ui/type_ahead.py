@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 
+from prodtui.ui.textual_private import was_stopped
+
 if TYPE_CHECKING:
     from textual.app import App
     from textual.widget import Widget
@@ -133,7 +135,7 @@ class TypeAhead:
         nodes = [app, *screen.walk_children(with_self=True)]
         now = (screen, focused)
         awaited = self._awaited
-        if awaited is not None and awaited._stop_propagation:  # kept by a widget
+        if awaited is not None and was_stopped(awaited):  # kept by a widget
             self._awaited = awaited = None
         landed = focused is not None or (screen.is_mounted and not any(screen.focus_chain))
         quiet = not any(node.message_queue_size for node in nodes)

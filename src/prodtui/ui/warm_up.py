@@ -18,9 +18,9 @@ from importlib import import_module
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from textual.widget import AwaitMount
-
 from prodtui.ui.errors import log_unexpected_error
+from prodtui.ui.screens.base import ProdtuiScreen
+from prodtui.ui.textual_private import mount_offscreen
 from prodtui.ui.widgets.lazy_table import LazyTable
 
 if TYPE_CHECKING:
@@ -46,7 +46,13 @@ def load_stylesheets(app: App[Any], paths: Iterable[PurePath]) -> bool:
 
 def opened(app: App[Any], mode: str) -> bool:
     """Whether the mode's screen exists already (it was opened, or built here)."""
-    return mode == app.current_mode or mode in app._screen_stacks
+    if mode == app.current_mode:
+        return True
+    try:
+        app.get_screen_stack(mode)  # a mode gets its stack when first opened
+    except KeyError:
+        return False
+    return True
 
 
 async def prebuild(app: App[Any], mode: str, make: Callable[[], Screen]) -> Screen | None:
@@ -55,14 +61,14 @@ async def prebuild(app: App[Any], mode: str, make: Callable[[], Screen]) -> Scre
 
     The screen is installed under a name of its own and the mode is added again with that
     name: Textual then shows this very screen on the first visit. Textual starts a screen
-    (composes and mounts it) only when it is shown; `_register` is what it calls then.
+    (composes and mounts it) only when it is shown; `mount_offscreen` does it here.
     """
     if opened(app, mode):
         return None
     screen = make()
     name = f"prebuilt-{mode}"
     app.install_screen(screen, name)
-    await AwaitMount(screen, app._register(app, screen))
+    await mount_offscreen(app, screen)
     if not app.is_running:
         return None
     if opened(app, mode):  # opened by the user meanwhile: this one is not needed
@@ -72,9 +78,8 @@ async def prebuild(app: App[Any], mode: str, make: Callable[[], Screen]) -> Scre
     await app.remove_mode(mode)
     app.add_mode(mode, name)
     # Its data too: the first visit reloads only if the workspace changed since.
-    reload = getattr(screen, "reload_if_changed", None)
-    if reload is not None:
-        reload()
+    if isinstance(screen, ProdtuiScreen):
+        screen.reload_if_changed()
     for table in screen.query(LazyTable):
         table.prefetch()
     return screen

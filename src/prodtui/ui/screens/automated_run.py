@@ -9,18 +9,16 @@ import os
 import signal
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Header, Log, Static
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.recette import Campaign
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
-from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.base import ProdtuiScreen
 from prodtui.ui.text import plain
 from prodtui.ui.widgets.key_bar import KeyBar
 
@@ -29,7 +27,7 @@ STOP_GRACE = 3.0
 REPORT_PLACEHOLDER = "{report}"
 
 
-class AutomatedRunScreen(Screen[None]):
+class AutomatedRunScreen(ProdtuiScreen[None]):
     CSS_PATH = styles_dir() / "recette.tcss"
     BINDINGS = [
         Binding("k", "stop", "recette.key.stop", id="auto.stop"),
@@ -43,11 +41,6 @@ class AutomatedRunScreen(Screen[None]):
         self.finished = False
         self.stopped = False
         self.status_text = ""
-        translate_bindings(self)
-
-    @property
-    def workspace(self) -> Any:
-        return self.app.workspace  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield Header()

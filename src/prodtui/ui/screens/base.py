@@ -1,8 +1,11 @@
-"""What the five main screens share: header, read-only banner, footer, data refresh."""
+"""What every screen shares (the app typed, its hooks, save conflicts) and what the main
+screens share: header, read-only banner, key bar, data refresh."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual import events
 from textual.app import ComposeResult
@@ -11,13 +14,25 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from prodtui.i18n import t
-from prodtui.ui.keys import translate_bindings
 from prodtui.ui.text import plain
+from prodtui.ui.textual_private import mark_styles_current
 from prodtui.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from prodtui.config import Settings
+    from prodtui.domain.errors import ConflictError
     from prodtui.store import Workspace
     from prodtui.ui.app import ProdtuiApp
+
+ResultT = TypeVar("ResultT")
+RecordT = TypeVar("RecordT")
+
+
+def prodtui_app(node: DOMNode) -> ProdtuiApp:
+    """The app of `node`, with its own type (Textual types it as any `App`)."""
+    return cast("ProdtuiApp", node.app)
 
 
 class NavBar(Static):
@@ -40,7 +55,65 @@ class NavBar(Static):
         super().__init__(Content(" ").join(parts), classes="nav-bar")
 
 
-class WorkspaceScreen(Screen[None]):
+class ProdtuiScreen(Screen[ResultT]):
+    """Every screen and dialog of prodtui: the app with its type, the workspace, the hooks
+    the app calls, and the question asked after a save conflict."""
+
+    @property
+    def prodtui(self) -> ProdtuiApp:
+        return prodtui_app(self)
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.prodtui.workspace
+
+    @property
+    def settings(self) -> Settings:
+        return self.prodtui.settings
+
+    def today(self) -> date:
+        return self.prodtui.today()
+
+    # -- hooks the app calls --------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        """Reload what the screen shows from the workspace."""
+
+    def reload_if_changed(self) -> None:
+        """Called when the workspace may have changed (another session, a quick capture)."""
+        self.refresh_data()
+
+    def key_typed(self) -> None:
+        """Called by the app for each key (or paste) typed while the screen is on top."""
+
+    # -- save conflicts -------------------------------------------------------------------
+
+    def ask_conflict(
+        self,
+        conflict: ConflictError[RecordT],
+        shown: Callable[[RecordT], dict[str, str]],
+        on_mine: Callable[[RecordT], object],
+        on_theirs: Callable[[RecordT], object],
+    ) -> None:
+        """Another session saved this record first: show both versions side by side
+        (`shown` lists a version's fields) and let the user keep one. Either callback gets
+        their version, the one now in the workspace: `on_mine` saves mine over it,
+        `on_theirs` takes it."""
+        from prodtui.ui.screens.dialogs import ConflictScreen
+
+        theirs = conflict.theirs
+        mine = shown(conflict.mine) if conflict.mine is not None else {}
+
+        def chosen(choice: str | None) -> None:
+            if choice == "mine":
+                on_mine(theirs)
+            else:
+                on_theirs(theirs)
+
+        self.app.push_screen(ConflictScreen(mine, shown(theirs)), chosen)
+
+
+class WorkspaceScreen(ProdtuiScreen[None]):
     """A main screen. Subclasses compose their body and reload it in `refresh_data`."""
 
     mode_name = ""
@@ -48,25 +121,8 @@ class WorkspaceScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._generation: tuple[int, int] | None = None
-        translate_bindings(self)
-        # A new screen has no widget styled yet: they will be styled as they mount, with the
-        # stylesheet as it is then. Textual (8.2) does not know that: it re-parses the whole
-        # stylesheet and restyles every widget of the app on the first visit to a screen, and
-        # again on the second (the count is recorded only for a mounted screen), about 40 ms
-        # each time. Marking the screen current with the stylesheet avoids both; a theme
-        # change later still restyles it.
-        self._css_update_count = self.app._css_update_count
-
-    @property
-    def prodtui(self) -> ProdtuiApp:
-        from prodtui.ui.app import ProdtuiApp
-
-        assert isinstance(self.app, ProdtuiApp)
-        return self.app
-
-    @property
-    def workspace(self) -> Workspace:
-        return self.prodtui.workspace
+        # Its widgets will be styled as they mount: nothing to restyle on its first visit.
+        mark_styles_current(self)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -102,6 +158,3 @@ class WorkspaceScreen(Screen[None]):
         if generation != self._generation:
             self._generation = generation
             self.refresh_data()
-
-    def refresh_data(self) -> None:
-        """Reload what the screen shows from the workspace."""

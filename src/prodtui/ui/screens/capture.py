@@ -8,19 +8,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from prodtui.domain.capture import parse_capture
 from prodtui.i18n import format_day, t
-from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.dialogs import Dialog
 from prodtui.ui.text import plain
 from prodtui.ui.widgets.drafts import DraftInput
 
 CAPTURE_DRAFT = "capture"
 
 
-class CaptureScreen(ModalScreen[bool]):
+class CaptureScreen(Dialog[bool]):
     """Saves the typed line on `enter` (True once saved); `escape` keeps it as a draft."""
 
     BINDINGS = [Binding("escape", "cancel", "key.cancel", id="capture.cancel")]
@@ -30,12 +29,11 @@ class CaptureScreen(ModalScreen[bool]):
 
     def __init__(self, today: date) -> None:
         super().__init__()
-        self.today = today
+        self.day = today  # the day the typed dates are read from
         self._saved: bool | None = None
-        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
-        draft = self.app.workspace.drafts.get(CAPTURE_DRAFT)  # type: ignore[attr-defined]
+        draft = self.workspace.drafts.get(CAPTURE_DRAFT)
         with Vertical(id="capture-box"):
             yield Static(t("capture.title"), classes="dialog-title")
             yield DraftInput(
@@ -54,10 +52,10 @@ class CaptureScreen(ModalScreen[bool]):
             preview.update(self._preview_text(event.value))
 
     def _preview_text(self, line: str) -> Content:
-        parsed = parse_capture(line, self.today)
+        parsed = parse_capture(line, self.day)
         parts = [t(f"kind.{parsed.kind.value}")]
         if parsed.owner:
-            person = self.app.workspace.people.match(parsed.owner)  # type: ignore[attr-defined]
+            person = self.workspace.people.match(parsed.owner)
             parts.append(f"@{person.name if person else parsed.owner}")
         if parsed.due_date:
             parts.append(t("capture.due", day=format_day(parsed.due_date, short=True)))
@@ -85,8 +83,8 @@ class CaptureScreen(ModalScreen[bool]):
         # Written now, so the line is safe even if the save below fails.
         field.draft.flush()
         field.draft.enabled = False
-        self._saved = self.app.save_capture(line)  # type: ignore[attr-defined]
-        if self.app.holding_keys:  # type: ignore[attr-defined]
+        self._saved = self.prodtui.save_capture(line)
+        if self.prodtui.holding_keys:
             self.finish_closing()  # the user typed on already
             return
         # The toast saying it is saved is drawn at once, over the overlay: a small part of
@@ -108,7 +106,7 @@ class CaptureScreen(ModalScreen[bool]):
 
     def _close(self, saved: bool) -> None:
         self.dismiss(saved)  # not awaited: called from this screen's own messages
-        self.app.release_keys()  # type: ignore[attr-defined]
+        self.prodtui.release_keys()
 
     def action_cancel(self) -> None:
         field = self.query_one(DraftInput)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -17,7 +18,7 @@ from textual.widgets import Checkbox, Input, Select, Static, TextArea
 from prodtui.domain.base import Record
 from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.i18n import error_message, t
-from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.base import ProdtuiScreen
 from prodtui.ui.text import lines, markup, plain
 from prodtui.ui.widgets.drafts import DraftWriter
 from prodtui.ui.widgets.fields import LimitedInput
@@ -32,40 +33,14 @@ def form_bindings(form: str) -> list[BindingType]:
     ]
 
 
-class Dialog(ModalScreen[Any]):
-    """A modal form: bindings translated, the workspace at hand, `close` returns None."""
+ResultT = TypeVar("ResultT")
 
-    def __init__(self) -> None:
-        super().__init__()
-        translate_bindings(self)
 
-    @property
-    def workspace(self) -> Any:
-        return self.app.workspace  # type: ignore[attr-defined]
+class Dialog(ModalScreen[ResultT], ProdtuiScreen[ResultT]):
+    """A modal screen of prodtui: the app typed, `close` returns None."""
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-    def resolve_conflict(
-        self,
-        conflict: ConflictError,
-        shown: Callable[[Any], dict[str, str]],
-        rebase: Callable[[Any], None],
-    ) -> None:
-        """Another session saved this record first: show both versions (`shown` lists a
-        version's fields) and keep the one the user picks. `rebase` makes theirs the version
-        the form edits; then mine is saved over it with what the form still holds, or the
-        form closes with theirs."""
-        theirs = conflict.theirs
-
-        def chosen(choice: str | None) -> None:
-            rebase(theirs)
-            if choice == "mine":
-                self.action_save()  # type: ignore[attr-defined]
-            else:
-                self.dismiss(theirs)
-
-        self.app.push_screen(ConflictScreen(shown(conflict.mine), shown(theirs)), chosen)
 
 
 def record_key(kind: str, record: Record | None) -> str:
@@ -77,7 +52,7 @@ def record_key(kind: str, record: Record | None) -> str:
     return f"{kind}:{record.id}:{created}"
 
 
-class FormDialog(Dialog):
+class FormDialog(Dialog[ResultT]):
     """A form that saves a record. What is typed in its fields is kept as a draft while
     the user types (offered back after a crash, a kill or a quit, and put back when the
     same form is opened again), and `escape` asks before throwing changes away."""
@@ -89,6 +64,30 @@ class FormDialog(Dialog):
         super().__init__()
         self.opened_with: dict[str, object] = {}
         self.form_draft: DraftWriter | None = None
+
+    def action_save(self) -> None:
+        """Save the record the form holds (each form says how)."""
+        raise NotImplementedError
+
+    def resolve_conflict(
+        self,
+        conflict: ConflictError[ResultT],
+        shown: Callable[[ResultT], dict[str, str]],
+        rebase: Callable[[ResultT], None],
+    ) -> None:
+        """A save conflict (see `ask_conflict`). `rebase` makes theirs the version the form
+        edits; then mine is saved over it with what the form still holds, or the form
+        closes with theirs."""
+
+        def mine(theirs: ResultT) -> None:
+            rebase(theirs)
+            self.action_save()
+
+        def keep_theirs(theirs: ResultT) -> None:
+            rebase(theirs)
+            self.dismiss(theirs)
+
+        self.ask_conflict(conflict, shown, mine, keep_theirs)
 
     def draft_identity(self) -> tuple[str, str] | None:
         """The key of this form's draft for its record (`step:12`, `risk:new`) and how the
@@ -158,7 +157,7 @@ class FormDialog(Dialog):
         if self.form_draft is not None:
             self.form_draft.touch()
 
-    def dismiss(self, result: Any = None) -> Any:
+    def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
         # Saved, or thrown away on purpose: the draft has served.
         if self.form_draft is not None:
             self.form_draft.discard()
@@ -176,7 +175,7 @@ class FormDialog(Dialog):
         self.app.push_screen(ConfirmScreen(t("editor.discard_question")), answered)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """Asks `question` (shown as text); True for yes."""
 
     BINDINGS = [
@@ -187,7 +186,6 @@ class ConfirmScreen(ModalScreen[bool]):
     def __init__(self, question: str) -> None:
         super().__init__()
         self.question = question
-        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -222,7 +220,7 @@ def ask_then_delete(
     screen.app.push_screen(ConfirmScreen(question), answered)
 
 
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(Dialog[str | None]):
     """One line asked of the user. `check` returns an error message, or None if the value
     is fine; the dialog stays open until it is, or until `escape`. The title, hint and
     message are shown as text."""
@@ -244,7 +242,6 @@ class PromptScreen(ModalScreen[str | None]):
         self.placeholder = placeholder
         self.hint = hint
         self.check = check
-        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -268,7 +265,7 @@ class PromptScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ConflictScreen(ModalScreen[str]):
+class ConflictScreen(Dialog[str]):
     """Someone else saved first: show both versions; the user keeps one (`m` mine, `t` theirs)."""
 
     BINDINGS = [
@@ -280,7 +277,6 @@ class ConflictScreen(ModalScreen[str]):
         super().__init__()
         self.mine = mine
         self.theirs = theirs
-        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):

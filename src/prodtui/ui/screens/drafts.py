@@ -8,17 +8,16 @@ import json
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from prodtui.domain.drafts import Draft
 from prodtui.i18n import t, tn
-from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.dialogs import Dialog
 from prodtui.ui.text import plain
 
 
-class DraftsScreen(ModalScreen[str | None]):
+class DraftsScreen(Dialog[str]):
     """Returns the key of the draft to reopen, or None to decide later."""
 
     BINDINGS = [
@@ -29,7 +28,6 @@ class DraftsScreen(ModalScreen[str | None]):
     def __init__(self, drafts: list[Draft]) -> None:
         super().__init__()
         self.drafts = drafts
-        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -59,7 +57,7 @@ class DraftsScreen(ModalScreen[str | None]):
             return
         key = options.get_option_at_index(index).id
         assert key is not None
-        self.app.workspace.drafts.discard(key)  # type: ignore[attr-defined]
+        self.workspace.drafts.discard(key)
         options.remove_option_at_index(index)
         self.notify(t("drafts.discarded"))
         if not options.option_count:

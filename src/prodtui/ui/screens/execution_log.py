@@ -9,7 +9,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
 
 from prodtui.domain.capture import parse_day
@@ -17,7 +16,7 @@ from prodtui.domain.recette import Execution, ExecutionStatus
 from prodtui.i18n import t, tn
 from prodtui.resources import styles_dir
 from prodtui.store.recette import ExecutionFilter
-from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.base import ProdtuiScreen
 from prodtui.ui.screens.dialogs import Dialog
 from prodtui.ui.text import choices, plain
 from prodtui.ui.widgets.fields import select_value
@@ -27,7 +26,7 @@ from prodtui.ui.widgets.lazy_table import Cell, Column, LazyTable
 STATUS_STYLE = {"pass": "green", "fail": "bold red", "blocked": "bold yellow"}
 
 
-class ExecutionLogScreen(Screen[None]):
+class ExecutionLogScreen(ProdtuiScreen[None]):
     CSS_PATH = styles_dir() / "recette.tcss"
     BINDINGS = [
         Binding("f", "filters", "story.key.filters", id="log.filters"),
@@ -39,11 +38,6 @@ class ExecutionLogScreen(Screen[None]):
     def __init__(self, where: ExecutionFilter | None = None) -> None:
         super().__init__()
         self.where = where or ExecutionFilter()
-        translate_bindings(self)
-
-    @property
-    def workspace(self) -> Any:
-        return self.app.workspace  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -128,7 +122,7 @@ class ExecutionLogScreen(Screen[None]):
         self.dismiss(None)
 
 
-class LogFilterScreen(Dialog):
+class LogFilterScreen(Dialog[ExecutionFilter]):
     CSS_PATH = styles_dir() / "recette.tcss"
     BINDINGS = [
         Binding("ctrl+s", "apply", "story.key.apply", priority=True, id="log_filter.apply"),
@@ -169,7 +163,7 @@ class LogFilterScreen(Dialog):
 
     def action_apply(self) -> None:
         workspace = self.workspace
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.today()
         error = self.query_one("#lf-error", Static)
         values: dict[str, Any] = {"status": select_value(self.query_one("#lf-status", Select))}
         case_key = self.query_one("#lf-case", Input).value.strip()

@@ -6,21 +6,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
 
-from prodtui.i18n import catalogue, language, t
-from prodtui.ui.keys import translate_bindings
+from prodtui.i18n import t
+from prodtui.ui.keys import binding_label
+from prodtui.ui.screens.dialogs import Dialog
 from prodtui.ui.text import lines, markup, plain
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     BINDINGS = [Binding("escape,f1,question_mark,q", "close", "key.close", id="help.close")]
 
     def __init__(self, below: Screen[object]) -> None:
         super().__init__()
         self.below = below
-        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide", id="help-box"):
@@ -36,11 +36,10 @@ class HelpScreen(ModalScreen[None]):
         moving: list[Content] = []
         for _key, active in self.below.active_bindings.items():
             binding: Binding = active.binding
-            description = binding.description or binding.action
+            description = binding_label(binding) or binding.action
             key = self.app.get_key_display(binding)
             if not binding.id:
-                label = catalogue(language()).get(f"textual.{description}", description)
-                moving.append(markup("[b]${key}[/b] ${label}", key=key, label=label))
+                moving.append(markup("[b]${key}[/b] ${label}", key=key, label=description))
                 continue
             group = grouped.setdefault(
                 (active.node is self.app, description, binding.action), ([], [])

@@ -27,7 +27,7 @@ from prodtui.domain.homologation import (
 from prodtui.homologation_text import decision_state
 from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
-from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.base import ProdtuiScreen, prodtui_app
 from prodtui.ui.screens.dialogs import (
     FormDialog,
     PromptScreen,
@@ -61,7 +61,7 @@ def decision_text(decision: HomologationDecision) -> str:
     )
 
 
-class HomologationScreen(Screen[None]):
+class HomologationScreen(ProdtuiScreen[None]):
     """Pushed from the security screen (`h`)."""
 
     CSS_PATH = styles_dir() / "homologation.tcss"
@@ -84,14 +84,6 @@ class HomologationScreen(Screen[None]):
         super().__init__()
         self.steps: list[HomologationStep] = []
         self.ready = False
-        translate_bindings(self)
-
-    @property
-    def workspace(self) -> Any:
-        return self.app.workspace  # type: ignore[attr-defined]
-
-    def today(self) -> date:
-        return self.app.today()  # type: ignore[attr-defined,no-any-return]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -216,7 +208,7 @@ class HomologationScreen(Screen[None]):
         self.dismiss(None)
 
 
-class StepFormScreen(FormDialog):
+class StepFormScreen(FormDialog[HomologationStep]):
     """A step's title, date and notes (its status cycles with `s` on the tracker); a new
     step of the team's own when `step` is None."""
 
@@ -256,7 +248,7 @@ class StepFormScreen(FormDialog):
     def action_save(self) -> None:
         error = self.query_one("#sf-error", Static)
         text = self.query_one("#sf-date", Input).value.strip()
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.today()
         # A step already done happened in the past; any other is planned ahead.
         done = self.step is not None and self.step.status is StepStatus.DONE
         day = (parse_day if done else parse_due_date)(text, today) if text else None
@@ -282,7 +274,7 @@ class StepFormScreen(FormDialog):
             return
         self.dismiss(saved)
 
-    def _resolve(self, conflict: ConflictError) -> None:
+    def _resolve(self, conflict: ConflictError[HomologationStep]) -> None:
         def shown(step: HomologationStep) -> dict[str, str]:
             return {
                 t("homologation.col.title"): step.title,
@@ -291,10 +283,13 @@ class StepFormScreen(FormDialog):
                 t("homologation.col.notes"): step.notes[:200],
             }
 
-        self.resolve_conflict(conflict, shown, lambda theirs: setattr(self, "step", theirs))
+        def rebase(theirs: HomologationStep) -> None:
+            self.step = theirs
+
+        self.resolve_conflict(conflict, shown, rebase)
 
 
-class DecisionFormScreen(FormDialog):
+class DecisionFormScreen(FormDialog[HomologationDecision]):
     """Records a new decision of the approving authority; earlier ones are kept."""
 
     CSS_PATH = styles_dir() / "homologation.tcss"
@@ -367,7 +362,7 @@ class DecisionFormScreen(FormDialog):
 
     def _decided_on(self) -> tuple[str, date | None]:
         text = self.query_one("#df-date", Input).value.strip()
-        return text, parse_day(text, self.app.today()) if text else None  # type: ignore[attr-defined]
+        return text, parse_day(text, self.today()) if text else None
 
     def _refusing(self) -> bool:
         return select_value(self.query_one("#df-opinion", Select)) is Opinion.UNFAVOURABLE
@@ -435,8 +430,8 @@ def export_dossier(screen: Screen[Any]) -> None:
     from prodtui.exchange.dossier import workspace_dossier
     from prodtui.ui.export_worker import export_text_in_worker
 
-    app: Any = screen.app
-    today: date = app.today()
+    app = prodtui_app(screen)
+    today = app.today()
 
     def chosen(value: str | None) -> None:
         if value:

@@ -7,21 +7,19 @@ from datetime import date
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from prodtui.domain.capture import parse_due_date
 from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.items import Item, ItemKind, ItemStatus
 from prodtui.i18n import error_message, t
-from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import ConfirmScreen, ConflictScreen
+from prodtui.ui.screens.dialogs import ConfirmScreen, Dialog
 from prodtui.ui.text import choices, plain
 from prodtui.ui.widgets.drafts import DraftTextArea
 from prodtui.ui.widgets.fields import LimitedInput
 
 
-class ItemEditorScreen(ModalScreen[Item | None]):
+class ItemEditorScreen(Dialog[Item]):
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", priority=True, id="editor.save"),
         Binding("escape", "close", "key.close", id="editor.close"),
@@ -31,11 +29,10 @@ class ItemEditorScreen(ModalScreen[Item | None]):
         super().__init__()
         self.item = item
         self.draft_key = f"item:{item.id}:text"
-        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         item = self.item
-        draft = self.app.workspace.drafts.get(self.draft_key)  # type: ignore[attr-defined]
+        draft = self.workspace.drafts.get(self.draft_key)
         with VerticalScroll(classes="dialog wide", id="item-editor"):
             yield Static(plain(t("editor.title", key=item.key)), classes="dialog-title")
             if draft and draft.content != item.text:
@@ -85,7 +82,7 @@ class ItemEditorScreen(ModalScreen[Item | None]):
         due_text = self.query_one("#item-due", Input).value.strip()
         due: date | None = None
         if due_text:
-            due = parse_due_date(due_text, self.app.today())  # type: ignore[attr-defined]
+            due = parse_due_date(due_text, self.today())
             if due is None:
                 error.update(plain(t("editor.bad_due", value=due_text)))
                 return None
@@ -113,7 +110,7 @@ class ItemEditorScreen(ModalScreen[Item | None]):
         if edited is None:
             return
         try:
-            saved = self.app.workspace.items.save(edited)  # type: ignore[attr-defined]
+            saved = self.workspace.items.save(edited)
         except ConflictError as conflict:
             self._resolve(conflict)
             return
@@ -123,8 +120,9 @@ class ItemEditorScreen(ModalScreen[Item | None]):
         self.query_one("#item-text", DraftTextArea).draft.discard()
         self.dismiss(saved)
 
-    def _resolve(self, conflict: ConflictError) -> None:
-        mine, theirs = conflict.mine, conflict.theirs
+    def _resolve(self, conflict: ConflictError[Item]) -> None:
+        mine = conflict.mine
+        assert mine is not None  # an edit saved, not a delete
 
         def shown(item: Item) -> dict[str, str]:
             return {
@@ -135,16 +133,16 @@ class ItemEditorScreen(ModalScreen[Item | None]):
                 t("editor.done"): "✓" if item.status is ItemStatus.DONE else "",
             }
 
-        def chosen(choice: str | None) -> None:
-            if choice == "mine":
-                # Mine wins: saved on top of their version, which stays in the audit log.
-                self.item = mine.edit(version=theirs.version)
-                self.action_save()
-            else:
-                self.query_one("#item-text", DraftTextArea).draft.discard()
-                self.dismiss(theirs)
+        def keep_mine(theirs: Item) -> None:
+            # Mine wins: saved on top of their version, which stays in the audit log.
+            self.item = mine.edit(version=theirs.version)
+            self.action_save()
 
-        self.app.push_screen(ConflictScreen(shown(mine), shown(theirs)), chosen)
+        def keep_theirs(theirs: Item) -> None:
+            self.query_one("#item-text", DraftTextArea).draft.discard()
+            self.dismiss(theirs)
+
+        self.ask_conflict(conflict, shown, keep_mine, keep_theirs)
 
     def action_close(self) -> None:
         edited = self._edited()

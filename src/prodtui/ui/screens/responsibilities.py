@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from prodtui.domain.errors import ProdtuiError
@@ -26,22 +25,21 @@ from prodtui.domain.responsibilities import (
 )
 from prodtui.i18n import error_message, t, tn
 from prodtui.resources import styles_dir
-from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.base import ProdtuiScreen
 from prodtui.ui.screens.dialogs import ConfirmScreen, PromptScreen
 from prodtui.ui.text import cell
 from prodtui.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
-    from textual.app import App
-
     from prodtui.store.responsibilities import ResponsibilityRepository
+    from prodtui.ui.app import ProdtuiApp
 
 # Columns after the activity: one letter each, the other party's name beside its letter.
 PARTY_WIDTH = {Party.DNUM: 4, Party.METIER: 6, Party.RSSI: 4, Party.OTHER: 16}
 ROLE_STYLE = {RaciRole.A: "bold", RaciRole.R: "", RaciRole.C: "", RaciRole.I: "dim"}
 
 
-class ResponsibilitiesScreen(Screen[None]):
+class ResponsibilitiesScreen(ProdtuiScreen[None]):
     CSS_PATH = styles_dir() / "review.tcss"
     BINDINGS = [
         Binding("space", "cycle", "raci.key.cycle", id="raci.cycle"),
@@ -63,11 +61,10 @@ class ResponsibilitiesScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[Responsibility] = []
-        translate_bindings(self)
 
     @property
     def repo(self) -> ResponsibilityRepository:
-        return self.app.workspace.responsibilities  # type: ignore[attr-defined, no-any-return]
+        return self.workspace.responsibilities
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -258,13 +255,13 @@ class ResponsibilitiesScreen(Screen[None]):
             self._write(lambda: self.repo.move(entry, offset), select=entry.id)
 
     def action_export(self) -> None:
-        ask_raci_export(self.app)
+        ask_raci_export(self.prodtui)
 
     def action_close(self) -> None:
         self.dismiss(None)
 
 
-def ask_raci_export(app: App[Any]) -> None:
+def ask_raci_export(app: ProdtuiApp) -> None:
     """Ask for a new file and write the RACI table there in Markdown, built in a thread
     worker (`ui.export_worker`)."""
     from prodtui.exchange.responsibilities import responsibilities_report

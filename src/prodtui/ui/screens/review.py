@@ -3,13 +3,11 @@ history of every question as coloured marks with its trend."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from prodtui.domain.errors import ConflictError, ProdtuiError
@@ -31,15 +29,10 @@ from prodtui.domain.review import (
 )
 from prodtui.i18n import error_message, format_day, t, tn
 from prodtui.resources import styles_dir
-from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import ConflictScreen
+from prodtui.ui.screens.base import ProdtuiScreen
 from prodtui.ui.text import cell, plain
 from prodtui.ui.widgets.drafts import DraftInput
 from prodtui.ui.widgets.key_bar import KeyBar
-
-if TYPE_CHECKING:
-    from prodtui.store import Workspace
-    from prodtui.ui.app import ProdtuiApp
 
 ANSWER_STYLE = {ReviewAnswer.YES: "green", ReviewAnswer.PARTLY: "yellow", ReviewAnswer.NO: "red"}
 TREND_SIGN = {Trend.BETTER: "↗", Trend.SAME: "→", Trend.WORSE: "↘"}
@@ -50,7 +43,7 @@ def draft_key(week: str, question: ReviewQuestion) -> str:
     return f"review:{week}:{question.value}"
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(ProdtuiScreen[None]):
     CSS_PATH = styles_dir() / "review.tcss"
     BINDINGS = [
         Binding("y,o", "answer('yes')", "review.key.yes", id="review.yes"),
@@ -71,21 +64,6 @@ class ReviewScreen(Screen[None]):
         # The answer as it was when its comment was opened: the save checks against that
         # version, even if a refresh meanwhile showed a newer one.
         self._commenting: HealthReview | None = None
-        translate_bindings(self)
-
-    @property
-    def prodtui(self) -> ProdtuiApp:
-        from prodtui.ui.app import ProdtuiApp
-
-        assert isinstance(self.app, ProdtuiApp)
-        return self.app
-
-    @property
-    def workspace(self) -> Workspace:
-        return self.prodtui.workspace
-
-    def today(self) -> date:
-        return self.prodtui.today()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -243,11 +221,11 @@ class ReviewScreen(Screen[None]):
         self._leave_comment()
         self.reload()
 
-    def _resolve(self, conflict: ConflictError) -> None:
+    def _resolve(self, conflict: ConflictError[HealthReview]) -> None:
         """Another session answered this question first: show both answers and comments,
         keep the one the user picks (mine is saved over theirs)."""
-        mine, theirs = conflict.mine, conflict.theirs
-        assert isinstance(mine, HealthReview) and isinstance(theirs, HealthReview)
+        mine = conflict.mine
+        assert mine is not None  # an answer saved, not a delete
         commenting = self.query_one("#review-comment", DraftInput).has_focus
 
         def shown(review: HealthReview) -> dict[str, str]:
@@ -256,22 +234,24 @@ class ReviewScreen(Screen[None]):
                 t("review.conflict_comment"): review.comment,
             }
 
-        def chosen(choice: str | None) -> None:
-            if choice == "mine":
-                kept = theirs.edit(answer=mine.answer, comment=mine.comment)
-                try:
-                    self.workspace.reviews.save(kept)
-                except ConflictError as again:  # a third save meanwhile: choose again
-                    self._resolve(again)
-                    return
-                except ProdtuiError as error:
-                    self.notify(error_message(error), severity="error", markup=False)
+        def done() -> None:
             if commenting:
                 self._commented()
             else:
                 self.reload()
 
-        self.app.push_screen(ConflictScreen(shown(mine), shown(theirs)), chosen)
+        def keep_mine(theirs: HealthReview) -> None:
+            kept = theirs.edit(answer=mine.answer, comment=mine.comment)
+            try:
+                self.workspace.reviews.save(kept)
+            except ConflictError as again:  # a third save meanwhile: choose again
+                self._resolve(again)
+                return
+            except ProdtuiError as error:
+                self.notify(error_message(error), severity="error", markup=False)
+            done()
+
+        self.ask_conflict(conflict, shown, keep_mine, lambda _theirs: done())
 
     def _leave_comment(self) -> None:
         self._commenting = None

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.risks import SCALE, Criterion, Risk, RiskLevel, matrix_counts, risk_level
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
-from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.base import ProdtuiScreen
 from prodtui.ui.screens.dialogs import FormDialog, ask_then_delete, form_bindings, record_key
 from prodtui.ui.text import cell, choices, plain
 from prodtui.ui.widgets.fields import LimitedInput, select_value
@@ -58,7 +55,7 @@ def matrix_text(risks: list[Risk]) -> Text:
     return text
 
 
-class RisksScreen(Screen[None]):
+class RisksScreen(ProdtuiScreen[None]):
     """Pushed from the security screen (`r`) or by the global search with `select`, the id
     of the risk to put the cursor on."""
 
@@ -75,11 +72,6 @@ class RisksScreen(Screen[None]):
         self.select = select
         self.risks: list[Risk] = []
         self.ready = False
-        translate_bindings(self)
-
-    @property
-    def workspace(self) -> Any:
-        return self.app.workspace  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Input, Label, ProgressBar, Select, Static, TextArea
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.recette import Campaign, ExecutionStatus, Importance, TestCase, comment_missing
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
-from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.base import ProdtuiScreen
 from prodtui.ui.screens.dialogs import FormDialog, PromptScreen, form_bindings, record_key
 from prodtui.ui.text import choices, markup, plain
 from prodtui.ui.widgets.fields import LimitedInput
 from prodtui.ui.widgets.key_bar import KeyBar
 
 
-class RunnerScreen(Screen[None]):
+class RunnerScreen(ProdtuiScreen[None]):
     CSS_PATH = styles_dir() / "recette.tcss"
     BINDINGS = [
         Binding("p", "result('pass')", "recette.key.pass", id="runner.pass"),
@@ -44,11 +42,6 @@ class RunnerScreen(Screen[None]):
         self.case: TestCase | None = None
         self.shown_at = time.monotonic()
         self.now: Callable[[], float] = time.monotonic
-        translate_bindings(self)
-
-    @property
-    def workspace(self) -> Any:
-        return self.app.workspace  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -140,16 +133,17 @@ class RunnerScreen(Screen[None]):
                 case,
                 status,
                 comment,
-                tester=self.app.settings.author or None,  # type: ignore[attr-defined]
+                tester=self.settings.author or None,
                 duration_s=round(self.now() - self.shown_at, 1),
-                reopen_story=self.app.settings.recette_failure_reopens_story,  # type: ignore[attr-defined]
+                reopen_story=self.settings.recette_failure_reopens_story,
             )
         except ProdtuiError as error:
             self.notify(error_message(error), severity="error", markup=False)
             return
         if status is ExecutionStatus.FAIL and case.story_id is not None:
             self.notify(t("recette.story_reopened", case=case.key), markup=False)
-        self.campaign = self.workspace.campaigns.get(self.campaign.id)
+        if self.campaign.id is not None:  # always saved: reread as it is now
+            self.campaign = self.workspace.campaigns.get(self.campaign.id)
         self.show_next(case.id)
 
     def action_skip_ahead(self) -> None:
@@ -295,7 +289,7 @@ class CampaignFormScreen(FormDialog):
         days = {}
         for name, selector in (("start_date", "#cf-start"), ("end_date", "#cf-end")):
             text = self.query_one(selector, Input).value.strip()
-            day = parse_day(text, self.app.today()) if text else None  # type: ignore[attr-defined]
+            day = parse_day(text, self.today()) if text else None
             if text and day is None:
                 error.update(plain(t("standup.bad_date", value=text)))
                 return

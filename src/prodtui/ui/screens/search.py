@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -19,7 +19,7 @@ from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.search import SearchHit, SearchKind
 from prodtui.i18n import error_message, format_day, t, tn
 from prodtui.resources import styles_dir
-from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.dialogs import Dialog
 from prodtui.ui.text import plain
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ KIND_STYLE = {
 MATCH_STYLE = "bold reverse"
 
 
-class SearchScreen(ModalScreen[SearchHit | None]):
+class SearchScreen(Dialog[SearchHit]):
     CSS_PATH = styles_dir() / "search.tcss"
 
     BINDINGS = [
@@ -55,7 +55,6 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         super().__init__()
         self.hits: list[SearchHit] = []
         self._pending: Timer | None = None
-        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="search-box"):
@@ -81,7 +80,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         self._pending = None
         query = self.query_one("#search-input", Input).value
         try:
-            self.hits = self.app.workspace.search.search(query, limit=LIMIT)  # type: ignore[attr-defined]
+            self.hits = self.workspace.search.search(query, limit=LIMIT)
         except ProdtuiError as error:
             self.hits = []
             self.query_one("#search-status", Static).update(plain(error_message(error)))
@@ -233,10 +232,11 @@ async def _open_execution(app: ProdtuiApp, hit: SearchHit) -> None:
 
 
 async def _open_measure(app: ProdtuiApp, hit: SearchHit) -> None:
+    from prodtui.ui.screens.security import SecurityScreen
+
     screen = await _base_screen(app, "security")
-    show_measure = getattr(screen, "show_measure", None)
-    if show_measure is not None:
-        show_measure(hit.key)
+    if isinstance(screen, SecurityScreen):
+        screen.show_measure(hit.key)
 
 
 async def _open_risk(app: ProdtuiApp, hit: SearchHit) -> None:

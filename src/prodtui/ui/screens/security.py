@@ -3,9 +3,10 @@ its trend; the measure form with its evidence files."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import work
@@ -34,14 +35,14 @@ from prodtui.exchange.referential import ReferentialRefused, read_referential
 from prodtui.i18n import error_message, format_day, t, tn
 from prodtui.resources import styles_dir
 from prodtui.store.security import MeasureFilter, MeasureRepository
-from prodtui.ui.keys import translate_bindings
 from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.screens.dialogs import FormDialog, PromptScreen, form_bindings, record_key
 from prodtui.ui.text import cell, plain
 
 if TYPE_CHECKING:
     from prodtui.store import Workspace
-    from prodtui.ui.app import ProdtuiApp
+
+T = TypeVar("T")
 
 STATUS_STYLE = {"done": "green", "partial": "yellow", "not_applicable": "dim", "ignored": "red"}
 VALIDITY = {
@@ -83,16 +84,16 @@ class SecurityScreen(WorkspaceScreen):
         Binding("s", "cycle", "security.key.cycle", id="security.cycle"),
         Binding("a", "not_applicable", "security.key.na", id="security.na"),
         Binding("e", "edit", "key.edit", id="security.edit"),
-        Binding("l", "toggle('late')", "security.key.late", id="security.late"),
-        Binding("m", "toggle('mine')", "security.key.mine", id="security.mine"),
+        Binding("l", "toggle_filter('late')", "security.key.late", id="security.late"),
+        Binding("m", "toggle_filter('mine')", "security.key.mine", id="security.mine"),
         Binding(
             "exclamation_mark",
-            "toggle('indispensable')",
+            "toggle_filter('indispensable')",
             "security.key.indispensable",
             id="security.indispensable",
         ),
-        Binding("o", "toggle('no_owner')", "security.key.no_owner", id="security.no_owner"),
-        Binding("p", "toggle('no_plan')", "security.key.no_plan", id="security.no_plan"),
+        Binding("o", "toggle_filter('no_owner')", "security.key.no_owner", id="security.no_owner"),
+        Binding("p", "toggle_filter('no_plan')", "security.key.no_plan", id="security.no_plan"),
         Binding("c", "check_files", "security.key.check", id="security.check"),
         Binding("I", "import_referential", "security.key.import", id="security.import"),
         Binding("r", "open('risks')", "security.key.risks", id="security.risks"),
@@ -111,7 +112,7 @@ class SecurityScreen(WorkspaceScreen):
 
     @property
     def measures(self) -> MeasureRepository:
-        return self.workspace.measures  # type: ignore[no-any-return]
+        return self.workspace.measures
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="security-score", classes="screen-title", markup=False)
@@ -281,7 +282,7 @@ class SecurityScreen(WorkspaceScreen):
                 table.focus()
                 return
 
-    def _write(self, action: Any) -> None:
+    def _write(self, action: Callable[[], object]) -> None:
         try:
             action()
         except (ProdtuiError, ValueError) as error:
@@ -327,7 +328,7 @@ class SecurityScreen(WorkspaceScreen):
         if entry := self.selected():
             self.app.push_screen(MeasureFormScreen(entry), lambda _: self.refresh_data())
 
-    def action_toggle(self, name: str) -> None:
+    def action_toggle_filter(self, name: str) -> None:
         self.filters ^= {name}
         self.refresh_data()
 
@@ -357,7 +358,7 @@ class SecurityScreen(WorkspaceScreen):
         )
         self.refresh_data()
 
-    def _save(self, action: Any) -> Any:
+    def _save(self, action: Callable[[], T]) -> T | None:
         try:
             return action()
         except (ProdtuiError, ValueError) as error:
@@ -425,7 +426,6 @@ class EvidenceTable(DataTable[Text]):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(cursor_type="row", **kwargs)
-        translate_bindings(self)
 
     def action_rerecord(self) -> None:
         if isinstance(self.screen, MeasureFormScreen):
@@ -436,7 +436,7 @@ class EvidenceTable(DataTable[Text]):
             self.screen.forget_selected()
 
 
-class MeasureFormScreen(FormDialog):
+class MeasureFormScreen(FormDialog[MeasureState]):
     """Owner, due date, the story that plans it, how it is done, evidence (text, and files
     with their hash) and comment of one measure. Opening it checks its files in a
     thread; `enter` in the file field hashes and records a file."""
@@ -450,17 +450,6 @@ class MeasureFormScreen(FormDialog):
         self.entry = entry
         self.files: list[EvidenceFile] = []
         self.checks: dict[int, EvidenceCheck] = {}
-
-    @property
-    def prodtui(self) -> ProdtuiApp:
-        from prodtui.ui.app import ProdtuiApp
-
-        assert isinstance(self.app, ProdtuiApp)
-        return self.app
-
-    @property
-    def workspace(self) -> Workspace:
-        return self.prodtui.workspace
 
     def draft_identity(self) -> tuple[str, str] | None:
         label = f"{self.entry.code} {self.entry.measure.title}"
@@ -670,7 +659,7 @@ class MeasureFormScreen(FormDialog):
             return
         self.dismiss(None)
 
-    def _resolve(self, conflict: ConflictError) -> None:
+    def _resolve(self, conflict: ConflictError[MeasureState]) -> None:
         def shown(state: MeasureState) -> dict[str, str]:
             return {
                 t("security.col.owner"): state.owner or "",

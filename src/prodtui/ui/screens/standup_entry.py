@@ -11,7 +11,6 @@ from datetime import date
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Label, Select, Static
 
 from prodtui.domain.capture import clean_line
@@ -19,13 +18,12 @@ from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.standup import MOOD_SYMBOLS, PersonDay, StandupEntry
 from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
-from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import ConflictScreen
+from prodtui.ui.screens.dialogs import Dialog
 from prodtui.ui.text import choices, plain
 from prodtui.ui.widgets.drafts import DraftInput, DraftTextArea
 
 
-class EntryEditorScreen(ModalScreen[int | None]):
+class EntryEditorScreen(Dialog[int]):
     CSS_PATH = styles_dir() / "standup.tcss"
 
     """Dismissed with +1 / -1 to go on to the next / previous person, None to stop."""
@@ -45,10 +43,9 @@ class EntryEditorScreen(ModalScreen[int | None]):
         self.day = day
         self.entry = person.draft_entry()
         self.prefix = f"standup:{day.isoformat()}:{person.person.id}"
-        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
-        drafts = self.app.workspace.drafts  # type: ignore[attr-defined]
+        drafts = self.workspace.drafts
 
         def initial(field: str, saved: str) -> str:
             draft = drafts.get(f"{self.prefix}:{field}")
@@ -122,7 +119,7 @@ class EntryEditorScreen(ModalScreen[int | None]):
         self.query_one(DraftInput).draft.discard()
 
     def action_leave(self, move: int) -> None:
-        workspace = self.app.workspace  # type: ignore[attr-defined]
+        workspace = self.workspace
         error = self.query_one("#entry-error", Static)
         try:
             edited = self._edited()
@@ -145,9 +142,7 @@ class EntryEditorScreen(ModalScreen[int | None]):
         self._discard_drafts()
         self.dismiss(move or None)
 
-    def _resolve(self, conflict: ConflictError, move: int) -> None:
-        mine, theirs = conflict.mine, conflict.theirs
-
+    def _resolve(self, conflict: ConflictError[StandupEntry], move: int) -> None:
         def shown(entry: StandupEntry) -> dict[str, str]:
             return {
                 t("standup.col.yesterday"): entry.yesterday,
@@ -156,13 +151,13 @@ class EntryEditorScreen(ModalScreen[int | None]):
                 t("standup.col.absent"): "✓" if entry.absent else "",
             }
 
-        def chosen(choice: str | None) -> None:
-            if choice == "mine":
-                # The form still holds my text: saved on top of their version.
-                self.entry = theirs
-                self.action_leave(move)
-            else:
-                self._discard_drafts()
-                self.dismiss(None)
+        def mine(theirs: StandupEntry) -> None:
+            # The form still holds my text: saved on top of their version.
+            self.entry = theirs
+            self.action_leave(move)
 
-        self.app.push_screen(ConflictScreen(shown(mine), shown(theirs)), chosen)
+        def keep_theirs(theirs: StandupEntry) -> None:
+            self._discard_drafts()
+            self.dismiss(None)
+
+        self.ask_conflict(conflict, shown, mine, keep_theirs)

@@ -9,19 +9,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Select, Static
 
 from prodtui.domain.capture import parse_day
 from prodtui.i18n import format_day, t, tn
 from prodtui.resources import styles_dir
-from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.dialogs import Dialog
 from prodtui.ui.text import cell, choices, plain
 
 RESULTS = 100
 
 
-class StandupSearchScreen(ModalScreen[date | None]):
+class StandupSearchScreen(Dialog[date]):
     CSS_PATH = styles_dir() / "standup.tcss"
 
     BINDINGS = [Binding("escape", "close", "key.close", id="standup_search.close")]
@@ -29,10 +28,9 @@ class StandupSearchScreen(ModalScreen[date | None]):
     def __init__(self) -> None:
         super().__init__()
         self.hits: list[date] = []
-        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
-        people = self.app.workspace.people.all()  # type: ignore[attr-defined]
+        people = self.workspace.people.all()
         with Vertical(classes="dialog wide", id="standup-search"):
             yield Static(t("standup.search_title"), classes="dialog-title")
             yield Input(placeholder=t("standup.search_placeholder"), id="standup-search-text")
@@ -56,8 +54,8 @@ class StandupSearchScreen(ModalScreen[date | None]):
     @on(Input.Changed)
     @on(Select.Changed)
     def search(self) -> None:
-        workspace = self.app.workspace  # type: ignore[attr-defined]
-        today = self.app.today()  # type: ignore[attr-defined]
+        workspace = self.workspace
+        today = self.today()
         status = self.query_one("#standup-search-status", Static)
         bounds: list[date | None] = []
         for field in ("#standup-search-from", "#standup-search-to"):

@@ -23,7 +23,7 @@ from prodtui.ui.text import cell, choices, plain
 from prodtui.ui.widgets.fields import select_value
 
 
-class StatusScreen(Dialog):
+class StatusScreen(Dialog[StoryStatus]):
     """The workflow; returns the chosen status."""
 
     BINDINGS = [Binding("escape", "close", "key.cancel", id="story_status.close")]
@@ -57,7 +57,7 @@ class StatusScreen(Dialog):
         self.dismiss(StoryStatus(event.option.id))
 
 
-class FilterScreen(Dialog):
+class FilterScreen(Dialog[StoryFilter]):
     """Status, priority, epic and sprint filters; `ctrl+s` applies, `ctrl+r` clears."""
 
     BINDINGS = [
@@ -100,16 +100,13 @@ class FilterScreen(Dialog):
             )
             yield Static(t("story.filters_hint"), classes="dialog-hint")
 
-    def _value(self, selector: str) -> Any:
-        return select_value(self.query_one(selector, Select))
-
     def action_apply(self) -> None:
         self.dismiss(
             StoryFilter(
-                status=self._value("#f-status"),
-                priority=self._value("#f-priority"),
-                epic_id=self._value("#f-epic"),
-                sprint_id=self._value("#f-sprint"),
+                status=select_value(self.query_one("#f-status", Select)),
+                priority=select_value(self.query_one("#f-priority", Select)),
+                epic_id=select_value(self.query_one("#f-epic", Select)),
+                sprint_id=select_value(self.query_one("#f-sprint", Select)),
             )
         )
 
@@ -117,7 +114,7 @@ class FilterScreen(Dialog):
         self.dismiss(StoryFilter())
 
 
-class HistoryScreen(Dialog):
+class HistoryScreen(Dialog[None]):
     """The story's changes, newest first, from the audit log."""
 
     BINDINGS = [Binding("escape", "close", "key.close", id="story_history.close")]
@@ -152,7 +149,7 @@ class HistoryScreen(Dialog):
         self.query_one(DataTable).focus()
 
 
-class PlanScreen(Dialog):
+class PlanScreen(Dialog[None]):
     """Epics, and sprints with committed points against capacity."""
 
     BINDINGS = [
@@ -250,7 +247,7 @@ def _not_empty(value: str) -> str | None:
     return None if value.strip() else t("editor.empty_text")
 
 
-class SprintFormScreen(FormDialog):
+class SprintFormScreen(FormDialog[None]):
     BINDINGS = form_bindings("sprint_form")
 
     def __init__(self, sprint: Sprint | None) -> None:
@@ -285,7 +282,7 @@ class SprintFormScreen(FormDialog):
 
     def action_save(self) -> None:
         error = self.query_one("#sprint-error", Static)
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.today()
         days: list[date] = []
         for selector in ("#sprint-start", "#sprint-end"):
             text = self.query_one(selector, Input).value.strip()
@@ -312,7 +309,7 @@ class SprintFormScreen(FormDialog):
         self.dismiss(None)
 
 
-class ExchangeScreen(Dialog):
+class ExchangeScreen(Dialog[None]):
     """Export the backlog (.feature folder, Markdown, CSV) or import CSV / .feature files.
     Files are written and parsed in a worker thread; the workspace is touched on the main
     thread only, in one transaction."""

@@ -3,12 +3,9 @@ as they are typed, MoSCoW priority, points, epic and sprint."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.timer import Timer
 from textual.widgets import Header, Input, Label, Markdown, Select, Static
@@ -17,8 +14,7 @@ from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.stories import FIBONACCI, Priority, Story
 from prodtui.i18n import error_message, language, t, tn
 from prodtui.resources import styles_dir
-from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import ConflictScreen
+from prodtui.ui.screens.base import ProdtuiScreen
 from prodtui.ui.text import choices, plain
 from prodtui.ui.widgets.drafts import DraftInput, DraftTextArea
 from prodtui.ui.widgets.fields import select_value
@@ -27,7 +23,7 @@ from prodtui.ui.widgets.key_bar import KeyBar
 CHECK_DELAY = 0.3
 
 
-class StoryEditorScreen(Screen[Story | None]):
+class StoryEditorScreen(ProdtuiScreen[Story | None]):
     CSS_PATH = styles_dir() / "stories.tcss"
 
     """Dismissed with the saved story, or None when left without saving."""
@@ -46,11 +42,6 @@ class StoryEditorScreen(Screen[Story | None]):
         self.story = story
         self.prefix = f"story:{story.id if story else 'new'}"
         self._check_timer: Timer | None = None
-        translate_bindings(self)
-
-    @property
-    def workspace(self) -> Any:
-        return self.app.workspace  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         story = self.story or Story(title="…")
@@ -215,9 +206,6 @@ class StoryEditorScreen(Screen[Story | None]):
 
     # -- saving -----------------------------------------------------------------------------
 
-    def _value(self, selector: str) -> Any:
-        return select_value(self.query_one(selector, Select))
-
     def _edited(self) -> Story:
         base = self.story or Story(title="x")
         return base.edit(
@@ -227,10 +215,10 @@ class StoryEditorScreen(Screen[Story | None]):
             so_that=self.query_one("#story-so-that", Input).value.strip(),
             description=self.query_one("#story-description", DraftTextArea).text,
             acceptance=self.query_one("#story-acceptance", DraftTextArea).text,
-            priority=self._value("#story-priority"),
-            points=self._value("#story-points"),
-            epic_id=self._value("#story-epic"),
-            sprint_id=self._value("#story-sprint"),
+            priority=select_value(self.query_one("#story-priority", Select)),
+            points=select_value(self.query_one("#story-points", Select)),
+            epic_id=select_value(self.query_one("#story-epic", Select)),
+            sprint_id=select_value(self.query_one("#story-sprint", Select)),
         )
 
     def _changed(self) -> bool:
@@ -278,9 +266,7 @@ class StoryEditorScreen(Screen[Story | None]):
         for area in self.query(DraftTextArea):
             area.draft.discard()
 
-    def _resolve(self, conflict: ConflictError) -> None:
-        mine, theirs = conflict.mine, conflict.theirs
-
+    def _resolve(self, conflict: ConflictError[Story]) -> None:
         def shown(story: Story) -> dict[str, str]:
             return {
                 t("story.field.title"): story.title,
@@ -292,15 +278,15 @@ class StoryEditorScreen(Screen[Story | None]):
                 t("story.field.points"): str(story.points or ""),
             }
 
-        def chosen(choice: str | None) -> None:
-            if choice == "mine":
-                self.story = theirs  # the form still holds my text: saved over theirs
-                self.action_save()
-            else:
-                self._forget_drafts()
-                self.dismiss(theirs)
+        def mine(theirs: Story) -> None:
+            self.story = theirs  # the form still holds my text: saved over theirs
+            self.action_save()
 
-        self.app.push_screen(ConflictScreen(shown(mine), shown(theirs)), chosen)
+        def keep_theirs(theirs: Story) -> None:
+            self._forget_drafts()
+            self.dismiss(theirs)
+
+        self.ask_conflict(conflict, shown, mine, keep_theirs)
 
     def action_leave(self) -> None:
         if not self._changed():

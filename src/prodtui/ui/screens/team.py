@@ -9,15 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.people import Person, Role
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
-from prodtui.ui.keys import translate_bindings
-from prodtui.ui.screens.dialogs import PromptScreen
+from prodtui.ui.screens.dialogs import Dialog, PromptScreen
 from prodtui.ui.text import cell
 
 if TYPE_CHECKING:
@@ -26,7 +24,7 @@ if TYPE_CHECKING:
 ROLES = list(Role)
 
 
-class TeamScreen(ModalScreen[None]):
+class TeamScreen(Dialog[None]):
     CSS_PATH = styles_dir() / "standup.tcss"
 
     BINDINGS = [
@@ -42,7 +40,6 @@ class TeamScreen(ModalScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.people: list[Person] = []
-        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="team-box"):
@@ -60,7 +57,7 @@ class TeamScreen(ModalScreen[None]):
 
     @property
     def repo(self) -> PeopleRepository:
-        return self.app.workspace.people  # type: ignore[attr-defined, no-any-return]
+        return self.workspace.people
 
     def reload(self, select: int | None = None) -> None:
         table = self.query_one(DataTable)

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.recette import TestCase
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
-from prodtui.ui.keys import translate_bindings
+from prodtui.ui.screens.base import ProdtuiScreen
 from prodtui.ui.text import plain
 from prodtui.ui.widgets.key_bar import KeyBar
 from prodtui.ui.widgets.lazy_table import Cell, Column, LazyTable
 
 
-class TestCasesScreen(Screen[None]):
+class TestCasesScreen(ProdtuiScreen[None]):
     __test__ = False  # not a pytest class, whatever its name
     CSS_PATH = styles_dir() / "recette.tcss"
     BINDINGS = [
@@ -29,14 +26,6 @@ class TestCasesScreen(Screen[None]):
         Binding("v", "reviewed", "recette.key.reviewed", id="cases.reviewed"),
         Binding("escape", "close", "key.close", id="cases.close"),
     ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        translate_bindings(self)
-
-    @property
-    def workspace(self) -> Any:
-        return self.app.workspace  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         yield Header()

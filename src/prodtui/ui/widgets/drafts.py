@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.timer import Timer
 from textual.widget import Widget
@@ -11,7 +11,11 @@ from textual.widgets import Input, TextArea
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.i18n import error_message
+from prodtui.ui.screens.base import prodtui_app
 from prodtui.ui.widgets.fields import LimitedInput
+
+if TYPE_CHECKING:
+    from prodtui.store.drafts import DraftRepository
 
 # Quiet time after the last keystroke before the draft is written.
 DRAFT_DEBOUNCE = 0.25
@@ -31,6 +35,10 @@ class DraftWriter:
         self._written = text()
         self._failing = False
 
+    @property
+    def drafts(self) -> DraftRepository:
+        return prodtui_app(self.owner).workspace.drafts
+
     def touch(self) -> None:
         if not self.enabled:
             return
@@ -42,13 +50,12 @@ class DraftWriter:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        drafts = self.owner.app.workspace.drafts  # type: ignore[attr-defined]
         content = self.text()
         try:
             if content.strip():
-                drafts.save(self.key, content, self.label)
+                self.drafts.save(self.key, content, self.label)
             else:
-                drafts.discard(self.key)
+                self.drafts.discard(self.key)
         except ProdtuiError as error:
             self._failed(error)
             return
@@ -75,7 +82,7 @@ class DraftWriter:
             self._timer = None
         self.enabled = False
         try:
-            self.owner.app.workspace.drafts.discard(self.key)  # type: ignore[attr-defined]
+            self.drafts.discard(self.key)
         except ProdtuiError as error:
             self._failed(error)
 

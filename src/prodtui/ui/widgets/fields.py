@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
 from textual.widgets import Input, Select
+from textual.widgets.select import NoSelection
 
 from prodtui.i18n import t
 
@@ -23,7 +24,10 @@ class LimitedInput(Input):
         super().replace(text, start, end)
 
 
-def select_value(select: Select[Any]) -> Any:
+ValueT = TypeVar("ValueT")
+
+
+def select_value(select: Select[ValueT]) -> ValueT | None:
     """The chosen value, or None when the Select shows its prompt."""
     value = select.value
-    return None if value is Select.NULL else value
+    return None if isinstance(value, NoSelection) else value

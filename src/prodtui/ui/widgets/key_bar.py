@@ -16,6 +16,8 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Static
 
+from prodtui.ui.keys import binding_label
+
 
 class _Keys(Static):
     """The keys bound on the screen, each with its description; cut at the right edge."""
@@ -99,7 +101,7 @@ class KeyBar(Horizontal):
         palette: Key | None = None
         actions: set[str] = set()
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
-            shown = (app.get_key_display(binding), binding.description, enabled)
+            shown = (app.get_key_display(binding), binding_label(binding), enabled)
             if binding.key == app.COMMAND_PALETTE_BINDING:
                 palette = shown if app.ENABLE_COMMAND_PALETTE else None
             elif binding.show and binding.action not in actions:
