@@ -1,4 +1,7 @@
-"""The layers of docs/architecture.md are checked, not hoped for."""
+"""The layers of docs/architecture.md are checked, not hoped for: cli > ui > app|sample >
+store > exchange > wording > domain (the `layers` contract), and the older forbidden
+imports (the domain is pure, nothing below the UI imports it or Textual, no SQL in the
+UI or the formats)."""
 
 from __future__ import annotations
 
@@ -20,7 +23,10 @@ def test_import_linter_contracts_are_kept() -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "4 kept, 0 broken" in result.stdout
+    assert "5 kept, 0 broken" in result.stdout
+    assert "Layers: cli > ui > app|sample > store > exchange > wording > domain KEPT" in (
+        result.stdout
+    )
     assert "Exchange formats never touch SQL KEPT" in result.stdout
 
 
@@ -30,6 +36,19 @@ def test_shell_commands_do_not_import_textual() -> None:
         "import sys; from prodtui import cli; cli.build_parser(); "
         "from prodtui.domain import capture; from prodtui.store import open_workspace; "
         "print(sorted(m for m in sys.modules if m.startswith('textual')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_opening_the_app_builds_no_command_parser() -> None:
+    # `prodtui` alone is the common start: its options are parsed without the commands.
+    code = (
+        "import sys; from prodtui.cli import parse_args; parse_args(['--read-only']); "
+        "print(sorted(m for m in sys.modules "
+        "if m.startswith(('prodtui.cli.parser', 'prodtui.cli.commands', 'textual'))))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import sqlite3
 import subprocess
@@ -76,6 +77,29 @@ def test_capture_from_the_shell(tmp_path: Path, capsys: pytest.CaptureFixture[st
     [item] = ws.items.inbox()
     assert item.kind is ItemKind.BLOCKER and item.source == "cli"
     ws.close()
+
+
+def test_only_the_app_starts_with_garbage_collection_paused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Start-up of the app builds long-lived objects by the thousand: collecting meanwhile
+    # is wasted. A shell command has no such start-up: it runs with collection on.
+    seen: dict[str, bool] = {}
+
+    def fake_tui(path: Path, ctx: object, *, read_only: bool) -> int:
+        seen["app"] = gc.isenabled()
+        return 0
+
+    def fake_backup(args: object, ctx: object) -> int:
+        seen["backup"] = gc.isenabled()
+        return 0
+
+    monkeypatch.setattr("prodtui.cli.tui.run_tui", fake_tui)
+    monkeypatch.setattr("prodtui.cli.commands.backup.run_backup", fake_backup)
+    assert main(["--db", str(tmp_path / "ws.db")]) == 0
+    assert main(["backup", "--db", str(tmp_path / "ws.db")]) == 0
+    assert seen == {"app": False, "backup": True}
+    assert gc.isenabled()
 
 
 def test_capture_uses_prodtui_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from prodtui.app.dossier import workspace_dossier
 from prodtui.cli import main
 from prodtui.domain.homologation import HomologationDecision, Opinion, StepStatus
 from prodtui.domain.risks import Criterion, Risk
 from prodtui.domain.security import Category, Measure, MeasureStatus, Priority
-from prodtui.exchange.dossier import workspace_dossier
 from prodtui.i18n import set_language
 from prodtui.store import Workspace, open_workspace
 from tests.conftest import TODAY, AppFactory
@@ -47,6 +47,7 @@ def fill(ws: Workspace) -> None:
         ("RES-01", MeasureStatus.NOT_APPLICABLE, None, "Interruption\nacceptée"),
     ]:
         entry = measures.entry(code)
+        assert entry is not None
         state = measures.save(entry.state.edit(owner=owner), today=TODAY)
         if status is not state.status:
             measures.set_status(state, status, justification, today=TODAY)

@@ -14,15 +14,15 @@ from typing import Any
 
 import pytest
 
+from prodtui.app.recette import import_junit
+from prodtui.app.stories import read_story_files
+from prodtui.app.workspace_dump import dump_workspace
 from prodtui.config import load_settings
 from prodtui.domain.recette import Campaign, CampaignState
 from prodtui.exchange.referential import ReferentialRefused, read_referential
-from prodtui.exchange.story_exports import read_story_files
-from prodtui.exchange.workspace_json import dump_workspace
 from prodtui.exchange.workspace_rows import MODELS
 from prodtui.sample.demo import build_demo_workspace
 from prodtui.store import Workspace, open_workspace
-from prodtui.store.junit_import import import_junit
 from prodtui.store.recette import recette
 from prodtui.store.table_copy import data_tables
 from tests.conftest import TODAY, AppFactory

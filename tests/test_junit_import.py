@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from prodtui.cli.commands.imports import run_import_junit
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.recette import Campaign, CampaignState, ExecutionStatus
 from prodtui.domain.recette import TestCase as Case
@@ -18,7 +19,6 @@ from prodtui.exchange import junit
 from prodtui.exchange.junit import parse_junit, read_junit
 from prodtui.i18n import error_message, set_language
 from prodtui.store import Workspace
-from prodtui.store.junit_import import run_import_junit
 from prodtui.store.recette import JUnitImportRefused, Recette, recette
 
 PASS, FAIL, BLOCKED = ExecutionStatus.PASS, ExecutionStatus.FAIL, ExecutionStatus.BLOCKED

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from prodtui.app.workspace_dump import dump_workspace, restore_workspace
 from prodtui.domain.capture import parse_capture
 from prodtui.domain.items import Item
 from prodtui.domain.people import Person
@@ -24,7 +25,6 @@ from prodtui.domain.stories import FIBONACCI, Epic, Priority, Sprint, Story, Sto
 from prodtui.domain.text import has_unsafe, safe_line
 from prodtui.exchange.gherkin import check_gherkin
 from prodtui.exchange.stories_csv import parse_stories_csv, stories_to_csv
-from prodtui.exchange.workspace_json import dump_workspace, restore_workspace
 from prodtui.store import Workspace, open_workspace
 from prodtui.store.search import match_expression
 from prodtui.store.table_copy import data_tables

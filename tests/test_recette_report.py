@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from prodtui.app.recette import campaign_report
+from prodtui.cli.commands.exports import run_export_recette
 from prodtui.domain.recette import Campaign, CampaignState, Execution, ExecutionStatus
 from prodtui.domain.recette import TestCase as Case
 from prodtui.domain.stories import Story
-from prodtui.exchange.recette_report import campaign_report, recette_report, run_export_recette
+from prodtui.exchange.recette_report import recette_report
 from prodtui.i18n import set_language
 from prodtui.store import Workspace
 

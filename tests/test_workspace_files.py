@@ -264,7 +264,7 @@ def test_an_unexpected_error_is_one_line_and_a_private_log(
     def broken(*_: object) -> int:
         raise RuntimeError(f"\x1b]52;c;x\x07 {secret}")
 
-    monkeypatch.setattr("prodtui.cli._search", broken)
+    monkeypatch.setattr("prodtui.cli.commands.search.run_search", broken)
     assert main(["--db", str(tmp_path / "ws.db"), "search", "x"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("prodtui: ") and "RuntimeError" in err

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from prodtui.app.workspace_dump import dump_workspace
 from prodtui.cli import main
-from prodtui.exchange.workspace_json import dump_workspace
 from prodtui.sample.demo import build_demo_workspace
 from prodtui.store import open_workspace
 from prodtui.store.migrations import LATEST_VERSION

@@ -3,17 +3,15 @@ security score and the validity it suggests, the measures by category with their
 and owner, the risks with their level, the steps, the decision in force and its expiry.
 
 `homologation_dossier` is pure (plain data and the day it is written, text out): the same
-workspace on the same day always gives the same text. `workspace_dossier` gathers the data
-through the repositories; the screen and `prodtui export dossier` share both.
+workspace on the same day always gives the same text. `prodtui.app.dossier` gathers the
+data through the repositories; the screen and `prodtui export dossier` share both.
 """
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from prodtui.domain.homologation import HomologationDecision, HomologationStep
 from prodtui.domain.risks import Risk
@@ -25,12 +23,8 @@ from prodtui.domain.security import (
     ScoreCard,
     scorecard,
 )
-from prodtui.exchange.files import run_text_export
 from prodtui.homologation_text import remaining_text
 from prodtui.i18n import t
-
-if TYPE_CHECKING:
-    from prodtui.store.workspace import Workspace
 
 NO_VALUE = "—"
 
@@ -250,30 +244,3 @@ def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
         return "| " + " | ".join(cells) + " |"
 
     return [line(header), line(["---"] * len(header)), *(line(row) for row in rows)]
-
-
-# -- from the workspace -------------------------------------------------------------------
-
-
-def dossier_data(workspace: Workspace) -> DossierData:
-    meta = workspace.meta
-    return DossierData(
-        name=meta.workspace_name,
-        service=meta.get("service"),
-        organisation=meta.get("organisation"),
-        entries=workspace.measures.entries(),
-        risks=workspace.risks.list(),
-        steps=workspace.homologation.steps(),
-        decision=workspace.homologation.current_decision(),
-    )
-
-
-def workspace_dossier(workspace: Workspace, today: date) -> str:
-    return homologation_dossier(dossier_data(workspace), today)
-
-
-def run_export_dossier(args: argparse.Namespace, workspace: Workspace, today: date) -> int:
-    """`prodtui export dossier [--out PATH]`: the dossier on stdout, or in a new file."""
-    return run_text_export(
-        workspace, getattr(args, "out", None), lambda: workspace_dossier(workspace, today)
-    )

@@ -9,22 +9,15 @@ import io
 import os
 import re
 import stat
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, BinaryIO, TextIO
+from typing import IO, BinaryIO, TextIO
 
-from pydantic import ValidationError
-
-from prodtui.domain.errors import ProdtuiError, WorkspaceError
+from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.text import for_terminal
-from prodtui.failures import EXIT_FAILURE, exit_status
-from prodtui.i18n import error_message, language
-
-if TYPE_CHECKING:
-    from prodtui.store.workspace import Workspace
+from prodtui.i18n import language
 
 MEGABYTE = 1_048_576
 STORY_FILE_LIMIT = 20 * MEGABYTE
@@ -101,27 +94,6 @@ def write_new_text(path: Path, text: str, *, overwrite: bool = False, json: bool
             "export.failed", path=str(path), reason=error.strerror or str(error)
         ) from error
     return path
-
-
-def run_text_export(workspace: Workspace, out: str | Path | None, build: Callable[[], str]) -> int:
-    """The command line's side of a text export. `build` reads the workspace and returns
-    the text, written to stdout, or to a new file whose path is printed. A refusal is one
-    line on stderr: exit status 2 for what was asked (an unknown name, an existing file),
-    1 when the workspace file itself cannot be read or the file cannot be written."""
-    try:
-        with workspace.reading():
-            text = build()
-        if out:
-            print(write_new_text(Path(out).expanduser(), text))
-        else:
-            sys.stdout.write(for_terminal(text))
-    except WorkspaceError as error:  # the file itself is damaged: not a usage error
-        print(f"prodtui: {error_message(error)}", file=sys.stderr)
-        return EXIT_FAILURE
-    except (ProdtuiError, ValidationError) as error:
-        print(f"prodtui: {error_message(error)}", file=sys.stderr)
-        return exit_status(error)
-    return 0
 
 
 # --- Reading inputs -------------------------------------------------------------------------

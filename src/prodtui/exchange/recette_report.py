@@ -2,25 +2,17 @@
 story by story, what failed and why, who tested, what was automated.
 
 `recette_report` is pure (plain data in, text out) so the screen and the shell share it;
-`campaign_report` gathers that data for one campaign through the repositories.
+`prodtui.app.recette.campaign_report` gathers that data for one campaign.
 """
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Iterable, Mapping
-from contextlib import suppress
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
-from prodtui.domain.errors import NotFoundError, ProdtuiError
 from prodtui.domain.recette import JUDGED, Campaign, Execution, ExecutionStatus, TestCase, pass_rate
 from prodtui.domain.stories import Story
-from prodtui.exchange.files import run_text_export
 from prodtui.i18n import t, tn
-
-if TYPE_CHECKING:
-    from prodtui.store.workspace import Workspace
 
 NO_VALUE = "—"
 
@@ -40,7 +32,7 @@ def recette_report(
     `cases` (by id) and `stories` (by id) give the current titles and story links; a case
     missing from `cases` is described by the copy frozen in its result. `without_result`
     counts the cases of the current pass that have no result in the campaign yet."""
-    results = sorted(latest.values(), key=lambda e: _case_of(e, cases).number or 0)
+    results = sorted(latest.values(), key=lambda e: case_of(e, cases).number or 0)
     lines = [f"# {t('recette.report.title', name=_inline(campaign.name))}", ""]
     lines += _header(campaign)
     lines += ["", f"## {t('recette.report.results')}", ""]
@@ -100,7 +92,7 @@ def _story_section(
 ) -> list[str]:
     groups: dict[int | None, list[ExecutionStatus]] = {}
     for execution in results:
-        story_id = _case_of(execution, cases).story_id
+        story_id = case_of(execution, cases).story_id
         # A link to a story that no longer exists counts as no link.
         groups.setdefault(story_id if story_id in stories else None, []).append(execution.status)
     order = sorted(
@@ -144,7 +136,7 @@ def _problem_section(results: list[Execution], cases: Mapping[int, TestCase]) ->
     if not problems:
         return [*lines, t("recette.report.no_problem")]
     for execution in problems:
-        case = _case_of(execution, cases)
+        case = case_of(execution, cases)
         facts = [
             _status(execution.status),
             _inline(execution.tester) or t("recette.report.no_tester"),
@@ -187,7 +179,7 @@ def _automation_section(results: list[Execution]) -> list[str]:
 # -- formatting ---------------------------------------------------------------------------
 
 
-def _case_of(execution: Execution, cases: Mapping[int, TestCase]) -> TestCase:
+def case_of(execution: Execution, cases: Mapping[int, TestCase]) -> TestCase:
     return cases.get(execution.case_id) or execution.case
 
 
@@ -219,43 +211,3 @@ def _table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
         return "| " + " | ".join(cells) + " |"
 
     return [line(header), line(["---"] * len(header)), *(line(row) for row in rows)]
-
-
-# -- from the workspace -------------------------------------------------------------------
-
-
-def campaign_report(workspace: Workspace, campaign: Campaign) -> str:
-    """The report of `campaign` as stored now: its latest results, and only the cases and
-    stories they name (read in chunks by the repositories, not the whole workspace)."""
-    assert campaign.id is not None
-    campaign = workspace.campaigns.get(campaign.id)  # its state may have moved since read
-    latest = workspace.executions.latest_per_case(campaign)
-    numbers = {n for e in latest.values() if isinstance(n := e.case_snapshot.get("number"), int)}
-    cases = {
-        case.id: case
-        for case in workspace.test_cases.by_numbers(numbers).values()
-        if case.id is not None and case.id in latest
-    }
-    stories: dict[int, Story] = {}
-    for story_id in {_case_of(e, cases).story_id for e in latest.values()}:
-        if story_id is None:
-            continue
-        with suppress(NotFoundError):  # a deleted story: its cases count as "no story"
-            stories[story_id] = workspace.stories.get(story_id)
-    # Case ids only (not rows): which cases of the current pass are still waiting.
-    scope = workspace.campaigns.scope(campaign)
-    without_result = sum(1 for case_id in scope if case_id not in latest)
-    return recette_report(campaign, cases, latest, stories, without_result=without_result)
-
-
-def run_export_recette(args: argparse.Namespace, workspace: Workspace) -> int:
-    """`prodtui export recette --campaign NAME [--out PATH]`: the report on stdout, or in a
-    new file."""
-
-    def report() -> str:
-        campaign = workspace.campaigns.named(args.campaign)
-        if campaign is None:
-            raise ProdtuiError("recette.campaign_unknown", name=args.campaign)
-        return campaign_report(workspace, campaign)
-
-    return run_text_export(workspace, getattr(args, "out", None), report)

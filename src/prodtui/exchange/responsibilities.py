@@ -5,16 +5,10 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from prodtui.domain.responsibilities import PARTIES, Party, RaciRole, Responsibility
-from prodtui.exchange.files import run_text_export
 from prodtui.i18n import t
-
-if TYPE_CHECKING:
-    from prodtui.store.workspace import Workspace
 
 
 def _cell(text: str) -> str:
@@ -42,12 +36,3 @@ def raci_markdown(rows: Sequence[Responsibility], workspace_name: str) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     legend = " · ".join(f"**{role.value}** {t(role.label_key)}" for role in RaciRole)
     return "\n".join([*lines, "", legend, ""])
-
-
-def responsibilities_report(ws: Workspace) -> str:
-    return raci_markdown(ws.responsibilities.all(), ws.meta.workspace_name)
-
-
-def run_export_raci(args: argparse.Namespace, ws: Workspace) -> int:
-    """`prodtui export raci [--out PATH]`: stdout, or a new file whose path is printed."""
-    return run_text_export(ws, getattr(args, "out", None), lambda: responsibilities_report(ws))

@@ -30,45 +30,27 @@ Any JSON tool may reformat the file: the restore then reads it whole instead of 
 line. A restore always creates a new file, through `open_workspace` (migrations, mode
 0600), fills it in one transaction and moves it into place only once complete.
 
-The SQL of both sides (the snapshot, the tables in order, the inserts and the
-foreign-key check) is in `prodtui.store.table_copy`; this module holds the format.
+This module holds the format alone: `write_dump` writes the rows it is given, and
+`DumpReader` reads them back. Both sides with a workspace (the snapshot, the checks, the
+new file) are `prodtui.app.workspace_dump`; their SQL is in `prodtui.store.table_copy`.
 """
 
 from __future__ import annotations
 
-import argparse
 import base64
-import contextlib
 import json
-import os
-import sys
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import IO, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from prodtui.domain.errors import ProdtuiError
-from prodtui.exchange.files import (
-    JSON_DUMP_LIMIT,
-    SafeWriter,
-    for_json_terminal,
-    open_input_file,
-    text_stream,
-)
-from prodtui.exchange.workspace_rows import TableCheck, validation_reasons
+from prodtui.exchange.workspace_rows import validation_reasons
 from prodtui.i18n import t
-from prodtui.store.migrations import LATEST_VERSION
-from prodtui.store.table_copy import Restore, RowRefused, read_snapshot, restoring
-
-if TYPE_CHECKING:
-    from prodtui.store.workspace import Workspace
 
 FORMAT = "prodtui-workspace"
 FORMAT_VERSION = 1
-BATCH = 1_000
 MAX_PROBLEMS = 20
 """Row problems listed before a restore stops reading: the first ones say enough."""
 _ENCODER = json.JSONEncoder(
@@ -82,78 +64,55 @@ def _blob(value: Any) -> dict[str, str]:
     raise TypeError(f"cannot write {type(value).__name__} in a dump")
 
 
+# --- Writing --------------------------------------------------------------------------------
+
+
+class TextSink(Protocol):
+    """Where a dump is written: an open text file, stdout, or a `SafeWriter` over one."""
+
+    def write(self, text: str, /) -> int: ...
+
+
 @dataclass(frozen=True)
-class DumpSummary:
-    tables: int
-    rows: int
+class DumpedTable:
+    """One table to write: `rows` (tuples in `columns` order) are read as they are written."""
+
+    name: str
+    columns: Sequence[str]
+    count: int
+    rows: Iterable[Sequence[Any]]
 
 
-# --- Export --------------------------------------------------------------------------------
-
-
-def dump_workspace(ws: Workspace, out: IO[str]) -> DumpSummary:
-    """Write the whole workspace to `out`, table by table, from one consistent snapshot."""
-    with read_snapshot(ws) as snapshot:
-        tables = snapshot.tables
+def write_dump(out: TextSink, schema_version: int, tables: Iterable[DumpedTable]) -> int:
+    """Write a dump of `tables` to `out`, one row a line; returns how many rows. Each
+    table's rows are read only when it is written, so a generator of tables streams."""
+    out.write(
+        f'{{"format": "{FORMAT}", "format_version": {FORMAT_VERSION},'
+        f' "schema_version": {schema_version}, "tables": [\n'
+    )
+    total = 0
+    wrote = False
+    encode = _ENCODER.encode
+    for n, table in enumerate(tables):
+        if n:  # the comma after the previous table: only now is it known not to be last
+            out.write(",\n")
+        count = table.count
         out.write(
-            f'{{"format": "{FORMAT}", "format_version": {FORMAT_VERSION},'
-            f' "schema_version": {snapshot.schema_version}, "tables": [\n'
+            f'{{"name": {encode(table.name)},'
+            f' "columns": {encode(list(table.columns))}, "count": {count}, "rows": [\n'
         )
-        total = 0
-        for n, table in enumerate(tables):
-            count = snapshot.count(table)
-            out.write(
-                f'{{"name": {_ENCODER.encode(table.name)},'
-                f' "columns": {_ENCODER.encode(table.columns)}, "count": {count}, "rows": [\n'
-            )
-            written = 0
-            encode = _ENCODER.encode
-            for row in snapshot.rows(table):
-                written += 1
-                out.write(encode(row))
-                out.write(",\n" if written < count else "\n")
-            if written != count:  # pragma: no cover - the snapshot holds the count
-                raise RuntimeError(f"{table.name}: {written} rows read, {count} counted")
-            total += count
-            out.write("]},\n" if n < len(tables) - 1 else "]}\n")
-        out.write("]}\n")
-    return DumpSummary(tables=len(tables), rows=total)
-
-
-def export_json_file(ws: Workspace, path: Path) -> DumpSummary:
-    """Dump into a new file `path` (mode 0600: it holds everything); an existing path is
-    refused, and a failed dump leaves no file behind."""
-    path = path.expanduser()
-    if path.exists() or path.is_symlink():
-        raise ProdtuiError("export.exists", path=str(path))
-    temporary = ""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            summary = dump_workspace(ws, SafeWriter(handle, for_json_terminal))
-        _move_into_place(Path(temporary), path, "export.exists")
-    except OSError as error:
-        raise ProdtuiError(
-            "export.failed", path=str(path), reason=error.strerror or str(error)
-        ) from error
-    finally:
-        if temporary:
-            Path(temporary).unlink(missing_ok=True)
-    return summary
-
-
-def _move_into_place(temporary: Path, path: Path, exists_key: str) -> None:
-    """A hard link never replaces an existing file, so two writers cannot overwrite each
-    other; the temporary name is removed by the caller."""
-    try:
-        os.link(temporary, path)
-    except FileExistsError as error:
-        raise ProdtuiError(exists_key, path=str(path)) from error
-    except OSError:  # a file system without hard links
-        if path.exists():
-            raise ProdtuiError(exists_key, path=str(path)) from None
-        os.replace(temporary, path)
+        written = 0
+        for row in table.rows:
+            written += 1
+            out.write(encode(row))
+            out.write(",\n" if written < count else "\n")
+        if written != count:  # pragma: no cover - the snapshot holds the count
+            raise RuntimeError(f"{table.name}: {written} rows read, {count} counted")
+        total += count
+        out.write("]}")
+        wrote = True
+    out.write("\n]}\n" if wrote else "]}\n")
+    return total
 
 
 # --- Reading a dump ------------------------------------------------------------------------
@@ -191,9 +150,10 @@ class DumpReader:
     """Reads a dump from an open text file: line by line when it has the layout the
     export writes, else (reformatted by some tool) whole."""
 
-    def __init__(self, handle: IO[str], source: str) -> None:
+    def __init__(self, handle: IO[str], source: str, *, supported_schema: int) -> None:
         self.handle = handle
         self.source = source
+        self.supported_schema = supported_schema
         self.line = 0
         self._document: _DumpDocument | None = None
         first = self._next_line()
@@ -258,7 +218,7 @@ class DumpReader:
         except ValidationError as error:
             detail = "; ".join(validation_reasons(error))
             raise ProdtuiError("json.bad_header", path=self.source, detail=detail) from None
-        check_versions(header, self.source)
+        check_versions(header, self.source, self.supported_schema)
         try:
             self._document = _DumpDocument.model_validate(data)
         except ValidationError as error:
@@ -337,7 +297,9 @@ class DumpReader:
             raise self.damaged(t("json.trailing"), self.line + 1)
 
 
-def check_versions(header: DumpHeader, source: str) -> None:
+def check_versions(header: DumpHeader, source: str, supported_schema: int) -> None:
+    """Refuse a dump of a newer format, or of a newer schema than `supported_schema` (the
+    latest the store knows)."""
     if header.format_version > FORMAT_VERSION:
         raise ProdtuiError(
             "json.format_too_new",
@@ -345,16 +307,15 @@ def check_versions(header: DumpHeader, source: str) -> None:
             version=header.format_version,
             supported=FORMAT_VERSION,
         )
-    if header.schema_version > LATEST_VERSION:
+    if header.schema_version > supported_schema:
         raise ProdtuiError(
-            "json.too_new", path=source, version=header.schema_version, supported=LATEST_VERSION
+            "json.too_new", path=source, version=header.schema_version, supported=supported_schema
         )
 
 
-# --- Restore -------------------------------------------------------------------------------
-
-
-def _cell(value: Any) -> Any:
+def decode_cell(value: Any) -> Any:
+    """A cell as SQLite takes it: `{"$blob": …}` is bytes; another object or a list is
+    refused (ValueError)."""
     if isinstance(value, dict):
         if set(value) == {"$blob"} and isinstance(value["$blob"], str):
             return base64.b64decode(value["$blob"], validate=True)
@@ -362,45 +323,6 @@ def _cell(value: Any) -> Any:
     if isinstance(value, list):
         raise ValueError("a list is not a value")
     return value
-
-
-def restore_workspace(source: Path, target: Path, *, author: str = "") -> DumpSummary:
-    """Restore the dump `source` into the new workspace file `target`.
-
-    Refused before anything is created: an existing `target`, a file that is not a dump,
-    a dump of a newer schema. Refused after: a damaged or truncated dump, a row the
-    schema rejects — the new file is then removed. An older dump's rows are inserted
-    into the current schema: missing columns take their defaults.
-    """
-    from prodtui.store.workspace import open_workspace
-
-    target = target.expanduser()
-    if target.exists() or target.is_symlink():
-        raise ProdtuiError("json.target_exists", path=str(target))
-    name = str(source)
-    # Only a regular file of a sane size: a FIFO cannot hang the restore, nor /dev/zero
-    # fill the memory.
-    handle = text_stream(open_input_file(source.expanduser(), JSON_DUMP_LIMIT))
-    with handle:
-        reader = DumpReader(handle, name)
-        check_versions(reader.header, name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary_name = tempfile.mkstemp(
-            prefix=f".{target.name}.restoring-", dir=target.parent
-        )
-        os.close(fd)
-        temporary = Path(temporary_name)
-        try:
-            ws = open_workspace(temporary, author=author)
-            try:
-                summary = _fill(ws, reader, name)
-            finally:
-                ws.close()
-            _move_into_place(temporary, target, "json.target_exists")
-        finally:
-            for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
-                leftover.unlink(missing_ok=True)
-    return summary
 
 
 class DumpRefused(ProdtuiError):
@@ -411,130 +333,3 @@ class DumpRefused(ProdtuiError):
         key = "json.refused_first" if len(problems) >= MAX_PROBLEMS else "json.refused"
         super().__init__(key, path=source, count=len(problems))
         self.problems = problems
-
-
-class _Problems:
-    """The row problems found so far; once there is one, nothing more is written."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.found: list[str] = []
-
-    def add(self, line: int | None, table: str, row: int, reason: str) -> None:
-        if line is None:
-            where = {"path": self.source, "table": table, "row": row}
-            self.found.append(t("json.row_problem_whole", reason=reason, **where))
-        else:
-            where = {"path": self.source, "line": line, "table": table, "row": row}
-            self.found.append(t("json.row_problem", reason=reason, **where))
-
-    @property
-    def full(self) -> bool:
-        return len(self.found) >= MAX_PROBLEMS
-
-
-def _fill(ws: Workspace, reader: DumpReader, source: str) -> DumpSummary:
-    tables = rows = 0
-    problems = _Problems(source)
-    with restoring(ws) as restore:
-        # The dump is in foreign-key order already; the checks wait for the end, so a
-        # dump some tool reordered is accepted too, and a missing parent is named.
-        seen: set[str] = set()
-        for table, table_rows in reader.tables():
-            shape = restore.shapes.get(table.name)
-            if shape is None or table.name in seen:
-                raise ProdtuiError("json.unknown_table", path=source, table=table.name)
-            seen.add(table.name)
-            unknown = [c for c in table.columns if c not in shape.columns]
-            if unknown or len(set(table.columns)) != len(table.columns):
-                raise ProdtuiError(
-                    "json.unknown_column", path=source, table=table.name, column=", ".join(unknown)
-                )
-            restore.clear(table.name)  # rows a migration seeded
-            rows += _insert(restore, table, table_rows, problems)
-            tables += 1
-            if problems.full:
-                break
-        if problems.found:  # the transaction is rolled back: nothing is written
-            raise DumpRefused(source, problems.found[:MAX_PROBLEMS])
-        problem = restore.foreign_key_problem()
-        if problem is not None:
-            raise ProdtuiError(
-                "json.foreign_key",
-                path=source,
-                table=problem.table,
-                rowid=problem.rowid,
-                parent=problem.parent,
-            )
-    return DumpSummary(tables=tables, rows=rows)
-
-
-def _insert(restore: Restore, table: TableHeader, rows: Iterator[Row], problems: _Problems) -> int:
-    """Check each row of `table` as the app would, and write it while no row of the dump
-    has been refused; returns how many rows were read."""
-    check = TableCheck(table.name, table.columns)
-    width = len(table.columns)
-    count = 0
-    positions: list[tuple[int | None, int]] = []
-    batch: list[list[Any]] = []
-
-    def flush() -> None:
-        if not problems.found:
-            try:
-                restore.insert(table.name, table.columns, batch)
-            except RowRefused as refused:
-                line, number = positions[refused.index]
-                problems.add(line, table.name, number, refused.reason)
-        positions.clear()
-        batch.clear()
-
-    for line, row in rows:
-        count += 1
-        if not isinstance(row, list) or len(row) != width:
-            problems.add(line, table.name, count, t("json.row_width", width=width))
-        else:
-            try:
-                values, reasons = check.check([_cell(value) for value in row])
-            except ValueError as error:
-                values, reasons = [], [str(error)]
-            for reason in reasons:
-                problems.add(line, table.name, count, reason)
-            if not reasons:
-                positions.append((line, count))
-                batch.append(values)
-        if problems.full:
-            return count
-        if len(batch) >= BATCH:
-            flush()
-    if batch:
-        flush()
-    return count
-
-
-# --- The shell ------------------------------------------------------------------------------
-
-
-def run_export_json(args: argparse.Namespace, ws: Workspace) -> int:
-    """`prodtui export json [--out PATH]`: stdout, or a new file whose path is printed."""
-    out = getattr(args, "out", None)
-    if out:
-        summary = export_json_file(ws, Path(out))
-        print(t("json.exported", tables=summary.tables, rows=summary.rows, path=str(out)))
-    else:
-        dump_workspace(ws, sys.stdout)
-        with contextlib.suppress(BrokenPipeError):
-            sys.stdout.flush()
-    return 0
-
-
-def run_import_json(source: Path, target: Path, *, author: str) -> int:
-    """`prodtui import json FILE --db NEW`: a refused dump lists its problems on stderr,
-    one a line, before the one-line summary the caller prints."""
-    try:
-        summary = restore_workspace(source, target, author=author)
-    except DumpRefused as refused:
-        for problem in refused.problems:
-            print(problem, file=sys.stderr)
-        raise
-    print(t("json.restored", tables=summary.tables, rows=summary.rows, path=str(target)))
-    return 0

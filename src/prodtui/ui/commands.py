@@ -51,7 +51,7 @@ def ask_json_export(app: ProdtuiApp) -> None:
     default = Path.home() / f"prodtui-{workspace.path.stem}-{app.today():%Y-%m-%d}.json"
 
     def export(path: Path) -> None:
-        from prodtui.exchange.workspace_json import export_json_file
+        from prodtui.app.workspace_dump import export_json_file
         from prodtui.store import open_workspace
 
         try:

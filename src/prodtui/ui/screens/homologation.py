@@ -427,7 +427,7 @@ def export_dossier(screen: Screen[Any]) -> None:
     built in a thread worker (`ui.export_worker`)."""
     from pathlib import Path
 
-    from prodtui.exchange.dossier import workspace_dossier
+    from prodtui.app.dossier import workspace_dossier
     from prodtui.ui.export_worker import export_text_in_worker
 
     app = prodtui_app(screen)

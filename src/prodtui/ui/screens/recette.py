@@ -210,7 +210,7 @@ class RecetteScreen(WorkspaceScreen):
         from pathlib import Path
 
         from prodtui.exchange.files import write_new_text
-        from prodtui.exchange.recette_report import campaign_report
+        from prodtui.app.recette import campaign_report
 
         campaign = self.selected()
         if campaign is None:

@@ -264,7 +264,7 @@ class ResponsibilitiesScreen(ProdtuiScreen[None]):
 def ask_raci_export(app: ProdtuiApp) -> None:
     """Ask for a new file and write the RACI table there in Markdown, built in a thread
     worker (`ui.export_worker`)."""
-    from prodtui.exchange.responsibilities import responsibilities_report
+    from prodtui.app.responsibilities import responsibilities_report
     from prodtui.ui.export_worker import export_text_in_worker
 
     def write(value: str | None) -> None:

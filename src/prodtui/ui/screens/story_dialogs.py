@@ -352,7 +352,7 @@ class ExchangeScreen(Dialog[None]):
         self.query_one("#exchange-status", Static).update(plain(text))
 
     def _export(self, fmt: str, path: Path) -> None:
-        from prodtui.exchange.story_exports import all_stories, write_story_files
+        from prodtui.app.stories import all_stories, write_story_files
 
         self._status(t("story.exchange_working"))
         backlog = all_stories(self.workspace)  # read here: the connection stays on this thread
@@ -364,7 +364,7 @@ class ExchangeScreen(Dialog[None]):
         self._watch(worker, lambda count: t("story.exported", count=count, path=str(path)))
 
     def _import(self, path: Path) -> None:
-        from prodtui.exchange.story_exports import read_story_files
+        from prodtui.app.stories import read_story_files
 
         self._status(t("story.exchange_working"))
         worker = self.run_worker(lambda: read_story_files([path]), thread=True, name="import")

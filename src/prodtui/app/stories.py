@@ -1,4 +1,5 @@
-"""Stories to and from files, for the shell command and the screen alike."""
+"""Stories to and from files (CSV, .feature, Markdown), for the shell command and the
+screen alike: the backlog read through the repositories, the formats of `exchange`."""
 
 from __future__ import annotations
 

@@ -1,0 +1,61 @@
+"""`prodtui demo`: a fresh demo workspace opened in the app, or written to `--out`."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from prodtui.cli.commands import command
+from prodtui.cli.exit_codes import EXIT_USAGE
+from prodtui.cli.output import warn
+from prodtui.i18n import t
+from prodtui.paths import demo_dir
+
+if TYPE_CHECKING:
+    from prodtui.cli.commands import Subparsers
+    from prodtui.cli.context import Ctx
+
+KEPT = 5
+"""Demo workspaces kept in the demo folder; older ones are removed."""
+
+
+def register(commands: Subparsers) -> None:
+    demo = command(commands, "demo", run_demo, help="open (or write) a demo workspace")
+    demo.add_argument("--size", choices=["small", "large"], default="small")
+    demo.add_argument(
+        "--out", type=Path, metavar="PATH", help="write the demo workspace to PATH and exit"
+    )
+    demo.add_argument("--seed", type=int, default=1, help="seed of the large workspace")
+
+
+def run_demo(args: argparse.Namespace, ctx: Ctx) -> int:
+    from prodtui.sample.demo import build_demo_workspace
+    from prodtui.sample.large import generate_large_workspace
+
+    if args.out:
+        out: Path = args.out.expanduser()
+        if out.exists():
+            warn(t("demo.exists", path=str(out)))
+            return EXIT_USAGE
+        if args.size == "large":
+            generate_large_workspace(out, seed=args.seed)
+        else:
+            build_demo_workspace(out)
+        print(out)
+        return 0
+    if args.size == "large":
+        warn(t("demo.large_needs_out"))
+        return EXIT_USAGE
+    # A fresh copy each time: the demo is there to be played with.
+    folder = demo_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"demo-{datetime.now():%Y%m%d-%H%M%S-%f}.db"
+    build_demo_workspace(path)
+    for old in sorted(folder.glob("demo-*.db"))[:-KEPT]:
+        for companion in (old, Path(f"{old}-wal"), Path(f"{old}-shm")):
+            companion.unlink(missing_ok=True)
+    from prodtui.cli.tui import run_tui
+
+    return run_tui(path, ctx, read_only=False)

@@ -1,0 +1,151 @@
+"""`prodtui export WHAT`: the stand-up, the stories, a recette report, the homologation
+dossier, the responsibilities and the whole workspace as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from prodtui.cli.commands import command, opened
+from prodtui.cli.exit_codes import EXIT_USAGE
+from prodtui.cli.options import format_option
+from prodtui.cli.output import export_text, warn
+from prodtui.i18n import t
+
+if TYPE_CHECKING:
+    from prodtui.cli.commands import Subparsers
+    from prodtui.cli.context import Ctx
+    from prodtui.store.workspace import Workspace
+
+OUT_HELP = "write to a new file PATH, not stdout"
+
+
+def register(exports: Subparsers) -> None:
+    standup = command(exports, "standup", run_export_standup, help="a day's stand-up summary")
+    standup.add_argument("--date", metavar="DAY", help="2026-11-27, 27/11, hier… (default: today)")
+    format_option(standup, ["md", "json"], "md")
+    standup.add_argument("--out", type=Path, metavar="PATH", help="write to PATH, not stdout")
+
+    stories = command(
+        exports,
+        "stories",
+        run_export_stories,
+        help="the backlog as .feature files, Markdown or CSV",
+    )
+    stories.add_argument("--format", choices=["feature", "md", "csv"], default="feature")
+    stories.add_argument(
+        "--out",
+        type=Path,
+        metavar="PATH",
+        required=True,
+        help="a folder for .feature files, else a file",
+    )
+
+    recette = command(
+        exports, "recette", opened(run_export_recette), help="a campaign's report in Markdown"
+    )
+    recette.add_argument(
+        "--campaign", required=True, metavar="NAME", help="the campaign to report on"
+    )
+    recette.add_argument("--out", type=Path, metavar="PATH", help=OUT_HELP)
+
+    dossier = command(
+        exports, "dossier", run_export_dossier, help="the homologation dossier in Markdown"
+    )
+    dossier.add_argument("--out", type=Path, metavar="PATH", help=OUT_HELP)
+
+    raci = command(
+        exports, "raci", opened(run_export_raci), help="the responsibilities (RACI) in Markdown"
+    )
+    raci.add_argument("--out", type=Path, metavar="PATH", help=OUT_HELP)
+
+    json_export = command(
+        exports,
+        "json",
+        opened(run_export_json),
+        json_output=True,
+        help="the whole workspace as JSON (to restore)",
+    )
+    json_export.add_argument("--out", type=Path, metavar="PATH", help=OUT_HELP)
+
+
+def run_export_standup(args: argparse.Namespace, ctx: Ctx) -> int:
+    """`prodtui export standup [--date DAY] [--format md|json] [--out PATH]`."""
+    from prodtui.app.standup import standup_export
+    from prodtui.domain.capture import parse_day
+    from prodtui.exchange.files import write_new_text
+
+    ctx.warn_settings()
+    day = date.today()
+    if args.date:
+        parsed = parse_day(args.date, day)
+        if parsed is None:
+            warn(t("standup.bad_date", value=args.date))
+            return EXIT_USAGE
+        day = parsed
+    with ctx.workspace() as workspace:
+        text = standup_export(workspace, day, args.format)
+    if args.out:
+        write_new_text(args.out.expanduser(), text, json=args.format == "json")
+        print(args.out)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def run_export_stories(args: argparse.Namespace, ctx: Ctx) -> int:
+    """`prodtui export stories --format feature|md|csv --out PATH`."""
+    from prodtui.app.stories import write_stories
+
+    with ctx.workspace() as workspace:
+        written = write_stories(workspace, args.format, args.out.expanduser())
+    print(t("story.exported", count=written, path=str(args.out)))
+    return 0
+
+
+def run_export_recette(args: argparse.Namespace, workspace: Workspace) -> int:
+    """`prodtui export recette --campaign NAME [--out PATH]`: the report on stdout, or in a
+    new file."""
+    from prodtui.app.recette import campaign_report, named_campaign
+
+    def report() -> str:
+        return campaign_report(workspace, named_campaign(workspace, args.campaign))
+
+    return export_text(workspace, getattr(args, "out", None), report)
+
+
+def run_export_dossier(args: argparse.Namespace, ctx: Ctx) -> int:
+    """`prodtui export dossier [--out PATH]`: the dossier on stdout, or in a new file."""
+    from prodtui.app.dossier import workspace_dossier
+
+    today = date.today()
+    with ctx.workspace() as workspace:
+        return export_text(
+            workspace, getattr(args, "out", None), lambda: workspace_dossier(workspace, today)
+        )
+
+
+def run_export_raci(args: argparse.Namespace, ws: Workspace) -> int:
+    """`prodtui export raci [--out PATH]`: stdout, or a new file whose path is printed."""
+    from prodtui.app.responsibilities import responsibilities_report
+
+    return export_text(ws, getattr(args, "out", None), lambda: responsibilities_report(ws))
+
+
+def run_export_json(args: argparse.Namespace, ws: Workspace) -> int:
+    """`prodtui export json [--out PATH]`: stdout, or a new file whose path is printed."""
+    from prodtui.app.workspace_dump import dump_workspace, export_json_file
+
+    out = getattr(args, "out", None)
+    if out:
+        summary = export_json_file(ws, Path(out))
+        print(t("json.exported", tables=summary.tables, rows=summary.rows, path=str(out)))
+    else:
+        dump_workspace(ws, sys.stdout)
+        with contextlib.suppress(BrokenPipeError):
+            sys.stdout.flush()
+    return 0

@@ -1,0 +1,156 @@
+"""`prodtui import WHAT`: stories (CSV, .feature), a JUnit report into a campaign, a JSON
+dump restored into a new file, and a referential of security measures."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from prodtui.cli.commands import command, opened
+from prodtui.cli.exit_codes import EXIT_FAILURE, EXIT_USAGE, exit_status
+from prodtui.cli.output import print_problems, warn
+from prodtui.domain.errors import ProdtuiError
+from prodtui.i18n import error_message, t, tn
+
+if TYPE_CHECKING:
+    from prodtui.cli.commands import Subparsers
+    from prodtui.cli.context import Ctx
+    from prodtui.store.workspace import Workspace
+
+
+def register(imports: Subparsers) -> None:
+    stories = command(
+        imports, "stories", run_import_stories, help="stories from CSV or .feature files"
+    )
+    stories.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help=".csv or .feature files, or folders of .feature files",
+    )
+    stories.add_argument(
+        "--keep-valid", action="store_true", help="import the valid records even if some are not"
+    )
+
+    junit = command(
+        imports,
+        "junit",
+        opened(run_import_junit, verify=True),
+        help="results of an automated suite (JUnit XML) into a campaign",
+    )
+    junit.add_argument("file", type=Path, metavar="FILE", help="the JUnit XML report")
+    junit.add_argument(
+        "--campaign", required=True, metavar="NAME", help="the campaign that receives the results"
+    )
+    junit.add_argument(
+        "--keep-valid",
+        action="store_true",
+        help="import the valid results even if some name unknown cases",
+    )
+
+    json_import = command(
+        imports,
+        "json",
+        run_import_json,
+        help="restore a JSON export into a new workspace file (--db NEW)",
+    )
+    json_import.add_argument("file", type=Path, metavar="FILE", help="the JSON export")
+
+    measures = command(
+        imports,
+        "measures",
+        opened(run_import_measures, verify=True),
+        help="a referential of security measures (TOML or CSV), all or nothing",
+    )
+    measures.add_argument("file", type=Path, metavar="FILE", help="a .toml or .csv referential")
+
+
+def run_import_stories(args: argparse.Namespace, ctx: Ctx) -> int:
+    """`prodtui import stories PATH… [--keep-valid]`: every problem on stderr with its
+    position; nothing is written while one remains, unless `--keep-valid`."""
+    from prodtui.app.stories import read_story_files
+    from prodtui.store.stories import ImportRefused
+
+    result = read_story_files([p.expanduser() for p in args.paths])
+    print_problems(result.problems)
+    records = result.stories if args.keep_valid else result.importable
+    if result.problems and not args.keep_valid:
+        warn(tn("story.import_nothing", len(result.problems)))
+        return EXIT_USAGE
+    with ctx.workspace(verify=True) as workspace:
+        try:
+            outcome = workspace.stories.import_stories(records, keep_valid=args.keep_valid)
+        except ImportRefused as refused:
+            print_problems(refused.problems)
+            warn(tn("story.import_nothing", len(refused.problems)))
+            return EXIT_USAGE
+    print(outcome.summary())
+    return 0
+
+
+def run_import_junit(args: argparse.Namespace, workspace: Workspace) -> int:
+    """`prodtui import junit FILE --campaign NAME [--keep-valid]`: one summary line on
+    stdout; a refusal on stderr with exit status 2, nothing written."""
+    from prodtui.app.recette import import_junit, named_campaign
+    from prodtui.store.recette import JUnitImportRefused
+
+    path = Path(args.file).expanduser()
+    try:
+        campaign = named_campaign(workspace, args.campaign)
+        outcome = import_junit(
+            workspace, campaign, path, keep_valid=bool(getattr(args, "keep_valid", False))
+        )
+    except JUnitImportRefused as refused:
+        print_problems(refused.problems)
+        warn(error_message(refused))
+        return EXIT_USAGE
+    except (ProdtuiError, ValidationError) as error:
+        warn(error_message(error))
+        return exit_status(error)  # 1 for a full disk or an unreadable file
+    except sqlite3.DatabaseError as error:  # the transaction was rolled back
+        warn(str(error))
+        return EXIT_FAILURE
+    print_problems(outcome.skipped)
+    if outcome.skipped:
+        warn(tn("junit.kept_valid", len(outcome.skipped)))
+    print(outcome.summary())
+    return 0
+
+
+def run_import_json(args: argparse.Namespace, ctx: Ctx) -> int:
+    """`prodtui import json FILE --db NEW`: a refused dump lists its problems on stderr,
+    one a line, before the one-line summary `main` prints."""
+    from prodtui.app.workspace_dump import restore_workspace
+    from prodtui.exchange.workspace_json import DumpRefused
+
+    target = ctx.workspace_file
+    try:
+        summary = restore_workspace(args.file, target, author=ctx.loaded.settings.author)
+    except DumpRefused as refused:
+        for problem in refused.problems:
+            print(problem, file=sys.stderr)
+        raise
+    print(t("json.restored", tables=summary.tables, rows=summary.rows, path=str(target)))
+    return 0
+
+
+def run_import_measures(args: argparse.Namespace, workspace: Workspace) -> int:
+    """`prodtui import measures FILE`: one summary line on stdout; each problem of a
+    refused file on stderr with its position, exit status 2, nothing written."""
+    from prodtui.exchange.referential import ReferentialRefused, read_referential
+
+    path = Path(args.file).expanduser()
+    try:
+        outcome = workspace.measures.import_measures(read_referential(path), path.name)
+    except ReferentialRefused as refused:
+        print_problems(refused.problems)
+        warn(error_message(refused))
+        return EXIT_USAGE
+    print(outcome.summary())
+    return 0
