@@ -92,7 +92,7 @@ async def measure(rounds: int) -> int:
     from prodtui.ui.screens.today import TodayScreen
 
     ws = open_workspace(COPY, author="bench")  # migrates the copy if needed: not timed
-    # As `prodtui` does once started (cli.main, ProdtuiApp._started): the long-lived
+    # As `prodtui` does once started (cli/tui.py, ProdtuiApp._started): the long-lived
     # objects are frozen, so collections stay short.
     gc.collect()
     gc.freeze()

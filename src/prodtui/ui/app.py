@@ -178,7 +178,7 @@ class ProdtuiApp(App[int]):
     @staticmethod
     def _collect_again() -> None:
         """Start-up and the warm-up build long-lived objects by the thousand, with garbage
-        collection off (see cli.main). One full collection frees their garbage (about
+        collection off (see cli/tui.py). One full collection frees their garbage (about
         3 MB; it takes about 100 ms, once, while the user reads); what is left is set
         aside (frozen) from later collections, which would scan it all again otherwise."""
         if not gc.isenabled():
