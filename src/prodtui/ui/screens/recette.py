@@ -209,8 +209,8 @@ class RecetteScreen(WorkspaceScreen):
     def action_report(self) -> None:
         from pathlib import Path
 
-        from prodtui.exchange.files import write_new_text
         from prodtui.app.recette import campaign_report
+        from prodtui.exchange.files import write_new_text
 
         campaign = self.selected()
         if campaign is None:
