@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pytest
 
 from prodtui.config import load_settings
+from prodtui.domain.base import Record
 from prodtui.i18n import set_language
 from prodtui.store import Workspace, open_workspace
 
@@ -62,3 +63,18 @@ def make_app(tmp_path: Path, workspace: Workspace) -> AppFactory:
         )
 
     return make
+
+
+T = TypeVar("T")
+
+
+def found(value: T | None) -> T:
+    """`value`, which the test expects to be there (a record read back, a draft kept)."""
+    assert value is not None
+    return value
+
+
+def id_of(record: Record) -> int:
+    """The id of a saved record (None only before it is saved)."""
+    assert record.id is not None
+    return record.id

@@ -18,7 +18,7 @@ from prodtui.ui.screens.capture import CaptureScreen
 from prodtui.ui.screens.help import HelpScreen
 from prodtui.ui.screens.item_editor import ItemEditorScreen
 from prodtui.ui.widgets.lazy_table import LazyTable
-from tests.conftest import TODAY, AppFactory
+from tests.conftest import TODAY, AppFactory, found, id_of
 
 
 def messages(app: ProdtuiApp) -> list[str]:
@@ -72,7 +72,7 @@ async def test_capture_saves_and_returns_to_the_same_place(
         [item] = workspace.items.inbox()
         assert item.kind is ItemKind.ACTION
         assert item.owner == "lea" and item.story_key == "US-4"
-        assert item.due_date.isoformat() == "2026-11-28"
+        assert found(item.due_date).isoformat() == "2026-11-28"
         assert workspace.drafts.all() == []
         assert app.screen.query_one(LazyTable).row_count == 1
         assert any("#1 action" in m for m in messages(app))
@@ -191,7 +191,7 @@ async def test_escape_keeps_the_capture_as_a_draft(
         await pilot.pause()
         assert not isinstance(app.screen, CaptureScreen)
         assert workspace.items.count(inbox_only=False) == 0
-        assert workspace.drafts.get("capture").content == "> on garde le parcours actuel"
+        assert found(workspace.drafts.get("capture")).content == "> on garde le parcours actuel"
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert app.screen.query_one(Input).value == "> on garde le parcours actuel"
@@ -209,7 +209,7 @@ async def test_typing_writes_a_draft_before_anything_is_saved(tmp_path: Path, ma
         await pilot.pause(0.5)
         # Another process looking at the file now, as after a kill -9, finds the text.
         other = open_workspace(tmp_path / "workspace.db")
-        assert other.drafts.get("capture").content == "+ ne pas perdre ceci"
+        assert found(other.drafts.get("capture")).content == "+ ne pas perdre ceci"
         other.close()
 
 
@@ -274,7 +274,7 @@ async def test_a_capture_changed_elsewhere_since_listed_is_not_deleted(
         await pilot.press("d")
         await pilot.pause()
         assert any("Modifié entre-temps" in str(message) for message in messages(app))
-        assert workspace.items.get(item.id).text == "relancer la DSI lundi"
+        assert workspace.items.get(id_of(item)).text == "relancer la DSI lundi"
         await pilot.press("d")  # now listed as it is: deleted, with undo
         await pilot.pause()
         assert workspace.items.count(inbox_only=False) == 0
@@ -293,7 +293,7 @@ async def test_the_inbox_reaches_every_capture_and_keeps_the_cursor_on_its_item(
         table: LazyTable[Item] = app.screen.query_one(LazyTable)
         assert table.row_count == 1200
         await pilot.press("end")
-        assert table.item(table.cursor).text == "capture 1", "the oldest, past any page"
+        assert found(table.item(table.cursor)).text == "capture 1", "the oldest, past any page"
         assert "capture 1 " in table.render_line(table.size.height - 1).text + " "
         await pilot.press("up", "t")  # triaged: it leaves the inbox, the cursor stays put
         await pilot.pause()
@@ -301,7 +301,7 @@ async def test_the_inbox_reaches_every_capture_and_keeps_the_cursor_on_its_item(
         await pilot.press("a")  # every capture: the cursor follows capture 1 to its row
         await pilot.pause()
         assert table.row_count == 1200
-        assert table.item(table.cursor).text == "capture 1"
+        assert found(table.item(table.cursor)).text == "capture 1"
 
 
 async def test_editing_an_item_with_a_bad_date_explains_and_keeps_the_text(
@@ -496,7 +496,7 @@ async def test_quitting_right_after_typing_keeps_the_text(
     async with app.run_test() as pilot:
         await pilot.press("ctrl+n", *"+ dernière idée", "ctrl+q")
         await pilot.pause()
-    assert workspace.drafts.get("capture").content == "+ dernière idée"
+    assert found(workspace.drafts.get("capture")).content == "+ dernière idée"
 
 
 async def test_story_and_standup_drafts_reopen_their_editor(
@@ -518,7 +518,7 @@ async def test_story_and_standup_drafts_reopen_their_editor(
         assert app.screen.query_one("#entry-today", TextArea).text == "Recette du dépôt"
         await pilot.press("escape")
         await pilot.pause()
-    assert workspace.standups.day(TODAY).people[0].entry.today == "Recette du dépôt"
+    assert found(workspace.standups.day(TODAY).people[0].entry).today == "Recette du dépôt"
 
     story = workspace.stories.add(Story(title="Déposer"))
     workspace.drafts.save(f"story:{story.id}:acceptance", "Scénario: à moitié écrit", "US-1")

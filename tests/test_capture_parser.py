@@ -76,9 +76,7 @@ def test_owner_and_story() -> None:
 
 
 def test_pasted_lines_and_control_characters_become_one_clean_line() -> None:
-    parsed = parse_capture(
-        "+ première ligne\r\ndeuxième\tligne\x1b[31m\x07\x9b2J\u202eabc", TODAY
-    )
+    parsed = parse_capture("+ première ligne\r\ndeuxième\tligne\x1b[31m\x07\x9b2J\u202eabc", TODAY)
     assert parsed.text == "première ligne deuxième ligne␛[31m␇\ufffd2J\ufffdabc"
     assert parsed.kind is ItemKind.ACTION
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from prodtui.store import open_workspace
+from tests.conftest import found
 
 pytestmark = pytest.mark.e2e
 
@@ -210,7 +211,7 @@ def test_sigterm_restores_the_terminal_and_keeps_unsaved_text(
     terminal.wait_for("PRODTUI-EXITED 0")
     assert terminal.tmux("display", "-p", "-t", "main", "#{alternate_on}").strip() == "0"
     ws = open_workspace(db)
-    assert ws.drafts.get("capture").content == "+ tapé juste avant l'arrêt"
+    assert found(ws.drafts.get("capture")).content == "+ tapé juste avant l'arrêt"
     ws.close()
 
 

@@ -38,7 +38,7 @@ from prodtui.ui.screens.homologation import (
     HomologationScreen,
     StepFormScreen,
 )
-from tests.conftest import TODAY, AppFactory
+from tests.conftest import TODAY, AppFactory, found, id_of
 
 SHIPPED_TITLES = [
     s["title"] for s in tomllib.loads(sample_file("homologation_steps.toml"))["steps"]
@@ -114,9 +114,9 @@ def test_add_months_and_refused_validities() -> None:
 def test_the_expiry_day_is_the_last_valid_day() -> None:
     made = decision(date(2025, 11, 28), 12)
     assert made.countdown(TODAY) == Countdown(TODAY, 0, ExpiryLevel.URGENT)
-    assert made.countdown(TODAY + timedelta(days=1)).level is ExpiryLevel.EXPIRED
-    assert countdown_text(made.countdown(TODAY)).startswith("Dernier jour de validité")
-    text = countdown_text(made.countdown(TODAY + timedelta(days=1)))
+    assert found(made.countdown(TODAY + timedelta(days=1))).level is ExpiryLevel.EXPIRED
+    assert countdown_text(found(made.countdown(TODAY))).startswith("Dernier jour de validité")
+    text = countdown_text(found(made.countdown(TODAY + timedelta(days=1))))
     assert text.startswith("Homologation expirée depuis 1 jour ")
 
 
@@ -177,7 +177,7 @@ def test_the_team_adds_moves_and_deletes_its_steps(tmp_path: Path) -> None:
     moved = repo.move_step(own, -1)
     assert [s.id for s in moved][-2:] == [own.id, repo.steps()[-1].id]
     assert [s.position for s in moved] == list(range(1, 12))
-    assert any(e.field == "position" for e in mine.audit.history("homologation_steps", own.id))
+    assert any(e.field == "position" for e in mine.audit.history("homologation_steps", id_of(own)))
 
     # Bob deletes the step as he saw it; Alice edited it meanwhile: it stays.
     seen = other.homologation.get(own.id)  # type: ignore[arg-type]
@@ -201,14 +201,14 @@ def test_decisions_and_the_countdown(workspace: Workspace) -> None:
     assert repo.current_decision() is None and repo.countdown(TODAY) is None
     first = repo.record_decision(decision(date(2024, 12, 1), 24))
     repo.record_decision(decision(date(2023, 1, 1), 36))  # recorded late, but older
-    assert repo.current_decision().id == first.id
+    assert found(repo.current_decision()).id == first.id
     assert repo.countdown(TODAY) == Countdown(date(2026, 11, 30), 3, ExpiryLevel.URGENT)
     renewed = repo.record_decision(decision(date(2026, 11, 20), 36, opinion=Opinion.RESERVATIONS))
     assert repo.countdown(TODAY) == Countdown(date(2029, 11, 19), 1088, ExpiryLevel.OK)
     assert repo.decisions()[0].id == renewed.id
     assert len(repo.decisions()) == 3
-    history = workspace.audit.history("homologation_decisions", renewed.id)
-    assert history[0].field == "(created)" and "reservations" in history[0].new
+    history = workspace.audit.history("homologation_decisions", id_of(renewed))
+    assert history[0].field == "(created)" and "reservations" in found(history[0].new)
 
 
 # --- the screen ------------------------------------------------------------------------------
@@ -245,7 +245,7 @@ async def test_steps_load_on_first_visit_and_cycle_with_keys(
         await pilot.pause()
         assert workspace.homologation.steps()[1].status is StepStatus.TODO
         assert table.cursor_row == 1
-        changes = [e.new for e in workspace.audit.history("homologation_steps", step.id)]
+        changes = [e.new for e in workspace.audit.history("homologation_steps", id_of(step))]
         assert changes[:3] == ["todo", "done", "in_progress"]
 
         # Edit the date and notes: a date that cannot exist is refused, then fixed.
@@ -339,7 +339,7 @@ async def test_recording_a_decision_through_the_form(
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is screen
-        saved = workspace.homologation.current_decision()
+        saved = found(workspace.homologation.current_decision())
         assert (saved.authority_name, saved.authority_role, saved.opinion) == (
             "Nathalie Perrin",
             "Directrice de programme",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from prodtui.domain.recette import Campaign, CampaignState, ExecutionStatus, TestCase
 from prodtui.store import Workspace
@@ -11,7 +11,7 @@ from prodtui.store.recette import ExecutionFilter
 from prodtui.ui.screens.dialogs import PromptScreen
 from prodtui.ui.screens.recette import RecetteScreen
 from prodtui.ui.screens.runner import RunnerScreen
-from tests.conftest import AppFactory
+from tests.conftest import AppFactory, found, id_of
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ async def test_a_full_manual_run_with_the_keys(
     first = log[-1]
     assert first.tester == "Camille Testeuse" and first.duration_s == 42
     assert log[-2].comment == "Le bouton Envoyer ne répond pas"
-    assert workspace.campaigns.get(campaign.id).state is CampaignState.IN_PROGRESS
+    assert workspace.campaigns.get(id_of(campaign)).state is CampaignState.IN_PROGRESS
 
 
 async def test_leave_and_resume_where_it_stopped(
@@ -99,7 +99,7 @@ async def test_rerun_failed_only(
         await pilot.pause()
         await pilot.press("R")
         await pilot.pause()
-        assert workspace.campaigns.get(campaign.id).pass_number == 2
+        assert workspace.campaigns.get(id_of(campaign)).pass_number == 2
         runner = await open_runner(pilot)
         assert "TC-2" in str(runner.query_one("#runner-title").render())
         assert "0 / 1" in str(runner.query_one("#runner-counts").render())
@@ -120,13 +120,13 @@ async def test_new_campaign_and_case_from_the_screen(
         await pilot.press("t")
         await pilot.pause()
         await pilot.press(*"Payer en ligne")
-        app.screen.query_one("#case-story").value = "US-1"
-        app.screen.query_one("#case-tags").value = "paiement, critique"
+        app.screen.query_one("#case-story", Input).value = "US-1"
+        app.screen.query_one("#case-tags", Input).value = "paiement, critique"
         await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.press("e")
         await pilot.pause()
-        app.screen.query_one("#cf-end").value = "31/02/2026"
+        app.screen.query_one("#cf-end", Input).value = "31/02/2026"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "31/02/2026" in str(app.screen.query_one("#cf-error").render())
@@ -136,7 +136,7 @@ async def test_new_campaign_and_case_from_the_screen(
         "3.0",
         "2026-12-01",
     )
-    case = workspace.test_cases.by_key("TC-1")
+    case = found(workspace.test_cases.by_key("TC-1"))
     assert case.title == "Payer en ligne" and case.story_id == 1
     assert case.tags == ["paiement", "critique"]
 
@@ -175,13 +175,15 @@ async def test_a_failure_reopens_its_story_and_raises_a_blocker(
         assert isinstance(app.screen, StoriesScreen)
         preview = str(app.screen.query_one("#stories-preview-text").render())
         assert "TC-1" in preview and "en échec" in preview
-    reopened = workspace.stories.get(story.id)
+    reopened = workspace.stories.get(id_of(story))
     assert reopened.status is StoryStatus.IN_PROGRESS
     [blocker] = workspace.items.search(inbox_only=False)
     assert blocker.kind is ItemKind.BLOCKER and blocker.story_key == "US-1"
     assert "Erreur 500" in blocker.text
     reasons = [
-        h.new for h in workspace.audit.history("stories", story.id) if h.field == "status_reason"
+        h.new
+        for h in workspace.audit.history("stories", id_of(story))
+        if h.field == "status_reason"
     ]
     assert reasons == ["TC-1 en échec dans « Recette v4 »"]
 
@@ -199,7 +201,7 @@ async def test_the_setting_can_keep_stories_as_they_are(
         await open_runner(pilot)
         await pilot.press("f", *"KO", "enter")
         await pilot.pause()
-    assert workspace.stories.get(story.id).status is StoryStatus.IN_RECETTE
+    assert workspace.stories.get(id_of(story)).status is StoryStatus.IN_RECETTE
     assert workspace.items.count(inbox_only=False) == 0
 
 
@@ -233,12 +235,12 @@ async def test_the_execution_log_filters_and_shows_a_case_history(
         assert table.row_count == 2
         await pilot.press("f")
         await pilot.pause()
-        app.screen.query_one("#lf-case").value = "TC-9"
+        app.screen.query_one("#lf-case", Input).value = "TC-9"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "TC-9" in str(app.screen.query_one("#lf-error").render())
-        app.screen.query_one("#lf-case").value = ""
-        app.screen.query_one("#lf-tester").value = "Camille"
+        app.screen.query_one("#lf-case", Input).value = ""
+        app.screen.query_one("#lf-tester", Input).value = "Camille"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert table.row_count == 3
@@ -346,12 +348,12 @@ async def test_cases_generated_from_a_story_then_flagged_when_criteria_change(
         assert len(titles) == 2 and any("web" in title for title in titles)
         await pilot.press("e")
         await pilot.pause()
-        area = app.screen.query_one("#story-acceptance")
+        area = app.screen.query_one("#story-acceptance", TextArea)
         area.text = criteria.replace("la demande est reçue", "un accusé part")
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert all(case.needs_review for case in workspace.test_cases.page())
-    assert workspace.stories.get(story.id).acceptance != criteria
+    assert workspace.stories.get(id_of(story)).acceptance != criteria
 
     monkeypatch.setenv("HOME", str(tmp_path))
     campaign = workspace.campaigns.add(Campaign(name="Recette v9"))
@@ -384,11 +386,11 @@ async def test_test_cases_are_listed_edited_and_marked_reviewed(
         assert screen.query_one(LazyTable).row_count == 4
         await pilot.press("v")
         await pilot.pause()
-        assert not workspace.test_cases.get(first.id).needs_review
+        assert not workspace.test_cases.get(id_of(first)).needs_review
         await pilot.press("down", "e")
         await pilot.pause()
-        app.screen.query_one("#case-title").value = "Déposer une demande complète"
+        app.screen.query_one("#case-title", Input).value = "Déposer une demande complète"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is screen
-    assert workspace.test_cases.by_key("TC-2").title == "Déposer une demande complète"
+    assert found(workspace.test_cases.by_key("TC-2")).title == "Déposer une demande complète"

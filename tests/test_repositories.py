@@ -11,7 +11,7 @@ from prodtui.domain.errors import ConflictError, NotFoundError
 from prodtui.domain.items import Item, ItemKind, ItemStatus
 from prodtui.domain.people import Person, Role
 from prodtui.store import Workspace, open_workspace
-from tests.conftest import TODAY
+from tests.conftest import TODAY, found, id_of
 
 
 def test_two_sessions_editing_the_same_row_give_a_conflict(tmp_path: Path) -> None:
@@ -20,19 +20,19 @@ def test_two_sessions_editing_the_same_row_give_a_conflict(tmp_path: Path) -> No
     bob = open_workspace(path, author="Bob")
     created = alice.items.add(Item(text="Relancer la DSI"))
 
-    mine = alice.items.get(created.id)
-    theirs = bob.items.get(created.id)
+    mine = alice.items.get(id_of(created))
+    theirs = bob.items.get(id_of(created))
     saved = alice.items.save(mine.model_copy(update={"text": "Relancer la DSI lundi"}))
     assert saved.version == 2
 
     with pytest.raises(ConflictError) as caught:
         bob.items.save(theirs.model_copy(update={"text": "Relancer la DSI mardi"}))
-    assert caught.value.mine.text == "Relancer la DSI mardi"
+    assert found(caught.value.mine).text == "Relancer la DSI mardi"
     assert caught.value.theirs.text == "Relancer la DSI lundi"
-    assert bob.items.get(created.id).text == "Relancer la DSI lundi"
+    assert bob.items.get(id_of(created)).text == "Relancer la DSI lundi"
 
     # Bob chooses his own version knowingly: it is saved over the newer one.
-    forced = caught.value.mine.model_copy(update={"version": caught.value.theirs.version})
+    forced = found(caught.value.mine).model_copy(update={"version": caught.value.theirs.version})
     assert bob.items.save(forced).text == "Relancer la DSI mardi"
     alice.close()
     bob.close()
@@ -47,21 +47,21 @@ def test_a_delete_of_a_row_saved_elsewhere_since_is_refused(tmp_path: Path) -> N
     bob = open_workspace(path, author="Bob")
     item = alice.items.add(Item(text="Relancer la DSI"))
     case = recette(alice).test_cases.add(TestCase(title="Connexion"))
-    seen_item, seen_case = bob.items.get(item.id), recette(bob).test_cases.get(case.id)
+    seen_item, seen_case = bob.items.get(id_of(item)), recette(bob).test_cases.get(id_of(case))
 
     alice.items.save(item.model_copy(update={"text": "Relancer la DSI lundi"}))
     recette(alice).test_cases.save(case.edit(title="Connexion FranceConnect"))
     with pytest.raises(ConflictError) as caught:
-        bob.items.delete(seen_item.id, seen_item.version)
+        bob.items.delete(id_of(seen_item), seen_item.version)
     assert caught.value.theirs.text == "Relancer la DSI lundi"
     with pytest.raises(ConflictError):
         recette(bob).test_cases.delete(seen_case)
-    assert alice.items.get(item.id).text == "Relancer la DSI lundi"
-    assert recette(alice).test_cases.get(case.id).title == "Connexion FranceConnect"
+    assert alice.items.get(id_of(item)).text == "Relancer la DSI lundi"
+    assert recette(alice).test_cases.get(id_of(case)).title == "Connexion FranceConnect"
 
     # Read again, they go.
-    bob.items.delete(item.id, bob.items.get(item.id).version)
-    recette(bob).test_cases.delete(recette(bob).test_cases.get(case.id))
+    bob.items.delete(id_of(item), bob.items.get(id_of(item)).version)
+    recette(bob).test_cases.delete(recette(bob).test_cases.get(id_of(case)))
     assert bob.items.count(inbox_only=False) == 0 and recette(bob).test_cases.ids() == []
     alice.close()
     bob.close()
@@ -73,11 +73,11 @@ def test_every_change_is_in_the_audit_log(workspace: Workspace) -> None:
         item.model_copy(update={"owner": "Léa", "text": "Préparer la démo 2"})
     )
     workspace.items.set_done(item, True)
-    workspace.items.delete(item.id)
+    workspace.items.delete(id_of(item))
 
-    history = workspace.audit.history("items", item.id)
+    history = workspace.audit.history("items", id_of(item))
     fields = [(h.field, h.old, h.new) for h in reversed(history)]
-    assert fields[0][0] == "(created)" and "Préparer la démo" in fields[0][2]
+    assert fields[0][0] == "(created)" and "Préparer la démo" in found(fields[0][2])
     assert ("owner", None, "Léa") in fields
     assert ("text", "Préparer la démo", "Préparer la démo 2") in fields
     assert ("status", "open", "done") in fields
@@ -89,15 +89,15 @@ def test_a_save_without_change_writes_nothing(workspace: Workspace) -> None:
     item = workspace.items.add(Item(text="rien"))
     again = workspace.items.save(item)
     assert again.version == item.version
-    assert len(workspace.audit.history("items", item.id)) == 1
+    assert len(workspace.audit.history("items", id_of(item))) == 1
 
 
 def test_delete_then_restore_keeps_the_number(workspace: Workspace) -> None:
     first = workspace.items.add(Item(text="un"))
     workspace.items.add(Item(text="deux"))
-    removed = workspace.items.delete(first.id)
+    removed = workspace.items.delete(id_of(first))
     with pytest.raises(NotFoundError):
-        workspace.items.get(first.id)
+        workspace.items.get(id_of(first))
     restored = workspace.items.restore(removed)
     assert restored.id == first.id and restored.text == "un"
 
@@ -131,7 +131,7 @@ def test_capture_resolves_the_owner_against_the_team(workspace: Workspace) -> No
     item = workspace.items.capture(parse_capture("+ envoyer le CR @marie vendredi", TODAY))
     assert item.owner == "Marie Dupont"
     assert item.kind is ItemKind.ACTION
-    assert item.due_date.isoformat() == "2026-12-04"
+    assert found(item.due_date).isoformat() == "2026-12-04"
     ambiguous = workspace.items.capture(parse_capture("+ voir @mar", TODAY))
     assert ambiguous.owner == "mar", "an ambiguous handle is kept as typed"
     accent = workspace.items.capture(parse_capture("+ voir @marc.leger", TODAY))
@@ -151,10 +151,10 @@ def test_inbox_pages_filters_and_counts(workspace: Workspace) -> None:
     assert workspace.items.count_inbox() == 29
     assert workspace.items.count(inbox_only=False) == 30
     # Where a capture sits in the same order, so that a screen can keep its cursor on it.
-    assert workspace.items.position(item.id, inbox_only=False) == 0
-    assert workspace.items.position(item.id) is None, "triaged: not in the inbox"
-    assert workspace.items.position(page[3].id) == 2
-    assert workspace.items.position(page[3].id, text="100%_") is None
+    assert workspace.items.position(id_of(item), inbox_only=False) == 0
+    assert workspace.items.position(id_of(item)) is None, "triaged: not in the inbox"
+    assert workspace.items.position(id_of(page[3])) == 2
+    assert workspace.items.position(id_of(page[3]), text="100%_") is None
     assert workspace.items.position(8, text="100%_") == 0
     assert workspace.items.position(999) is None
 
@@ -168,7 +168,7 @@ def test_open_actions_due_and_blockers(workspace: Workspace) -> None:
     assert [i.id for i in workspace.items.open_actions_due(TODAY)] == [late.id]
     assert late.is_late(TODAY)
     assert [i.text for i in workspace.items.open_blockers()] == ["bloqué"]
-    assert workspace.items.get(done.id).status is ItemStatus.DONE
+    assert workspace.items.get(id_of(done)).status is ItemStatus.DONE
 
 
 def test_drafts_are_kept_until_discarded(workspace: Workspace) -> None:

@@ -22,7 +22,7 @@ from prodtui.sample.demo import build_demo_workspace
 from prodtui.store import Workspace, open_workspace
 from prodtui.ui.screens.dialogs import ConfirmScreen, PromptScreen
 from prodtui.ui.screens.responsibilities import ResponsibilitiesScreen
-from tests.conftest import TODAY, AppFactory
+from tests.conftest import TODAY, AppFactory, id_of
 
 A, R, C, I = RaciRole.A, RaciRole.R, RaciRole.C, RaciRole.I  # noqa: E741
 
@@ -55,9 +55,9 @@ def test_the_store_keeps_order_rule_and_trail(workspace: Workspace) -> None:
         workspace.conn.execute("UPDATE responsibilities SET dnum = 'A' WHERE id = ?", [roadmap.id])
     assert [r.activity for r in repo.move(gdpr, -1)] == ["Feuille de route", "RGPD", "Stories"]
     assert [r.activity for r in repo.move(roadmap, 5)] == ["RGPD", "Stories", "Feuille de route"]
-    repo.delete(stories.id)
+    repo.delete(id_of(stories))
     assert [r.activity for r in repo.all()] == ["RGPD", "Feuille de route"]
-    fields = [e.field for e in workspace.audit.history("responsibilities", roadmap.id)]
+    fields = [e.field for e in workspace.audit.history("responsibilities", id_of(roadmap))]
     assert "position" in fields and "(created)" in fields
 
 
@@ -199,7 +199,7 @@ async def test_deleting_a_row_changed_meanwhile_elsewhere_is_refused(
         await pilot.pause()
         assert "RACI · 1 activité ·" in str(app.screen.query_one("#raci-title").render())
         other = open_workspace(workspace.path, author="Léa")
-        other.responsibilities.save(other.responsibilities.get(row.id).edit(rssi=I))
+        other.responsibilities.save(other.responsibilities.get(id_of(row)).edit(rssi=I))
         other.close()
         await pilot.press("d")
         await pilot.pause()

@@ -26,7 +26,7 @@ from prodtui.domain.review import (
 from prodtui.store import Workspace, open_workspace
 from prodtui.ui.screens.dialogs import ConflictScreen
 from prodtui.ui.screens.review import ReviewScreen
-from tests.conftest import TODAY, AppFactory
+from tests.conftest import TODAY, AppFactory, found, id_of
 
 YES, PARTLY, NO = ReviewAnswer.YES, ReviewAnswer.PARTLY, ReviewAnswer.NO
 ROLES = ReviewQuestion.ROLES
@@ -90,7 +90,7 @@ def test_answers_are_upserted_audited_and_pending_until_all_five(workspace: Work
     ws.reviews.answer("2026-W48", QUESTIONS[4], YES)
     assert not ws.reviews.pending(TODAY)
     assert ws.reviews.pending(date(2026, 11, 30))  # a new week starts unanswered
-    trail = ws.audit.history("health_reviews", first.id)
+    trail = ws.audit.history("health_reviews", id_of(first))
     assert [(e.field, e.old, e.new) for e in trail][:1] == [("answer", "partly", "yes")]
     # A stale copy is a conflict, never an overwrite.
     with pytest.raises(ConflictError):
@@ -124,7 +124,7 @@ async def test_answering_the_week_with_keys_and_reading_back_the_file(
         await pilot.press(*"Deux jours perdus")
         await pilot.pause(0.4)
         key = "review:2026-W48:team_flow"
-        assert workspace.drafts.get(key).content == "Deux jours perdus"
+        assert found(workspace.drafts.get(key)).content == "Deux jours perdus"
         await pilot.press("enter")
         await pilot.pause()
         assert workspace.drafts.get(key) is None
@@ -165,7 +165,7 @@ async def test_a_comment_waits_for_an_answer_and_escape_keeps_it(
         await pilot.press("c", *"Rien", "enter")
         await pilot.pause()
         assert workspace.reviews.week("2026-W48") == {}
-        assert workspace.drafts.get("review:2026-W48:roles").content == "Rien"
+        assert found(workspace.drafts.get("review:2026-W48:roles")).content == "Rien"
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)  # escape left the field only

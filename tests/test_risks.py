@@ -11,7 +11,7 @@ from prodtui.domain.risks import Criterion, Risk, RiskLevel, matrix_counts, risk
 from prodtui.store import Workspace
 from prodtui.ui.screens.dialogs import ConfirmScreen
 from prodtui.ui.screens.risks import RiskFormScreen, RisksScreen, matrix_text
-from tests.conftest import AppFactory
+from tests.conftest import AppFactory, found, id_of
 
 L, M, H, C = RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH, RiskLevel.CRITICAL
 
@@ -85,14 +85,14 @@ def test_repository_lists_gravest_first_and_audits_every_change(workspace: Works
     assert edited.version == 2 and edited.level is RiskLevel.MEDIUM
     with pytest.raises(ConflictError):
         repo.save(low.edit(title="Autre"))  # read before the save above
-    repo.delete(high.id)
+    repo.delete(id_of(high))
     with pytest.raises(NotFoundError):
-        repo.get(high.id)
+        repo.get(id_of(high))
     assert [r.id for r in repo.list()] == [critical.id, high_severe.id, low.id]
 
-    fields = [e.field for e in workspace.audit.history("risks", low.id)]
+    fields = [e.field for e in workspace.audit.history("risks", id_of(low))]
     assert set(fields) >= {"(created)", "severity", "treatment", "owner"}
-    assert workspace.audit.history("risks", high.id)[0].field == "(deleted)"
+    assert workspace.audit.history("risks", id_of(high))[0].field == "(deleted)"
 
 
 async def test_create_edit_and_delete_a_risk_with_keys(
@@ -137,17 +137,18 @@ async def test_create_edit_and_delete_a_risk_with_keys(
         # Edit: an empty title is refused with a clear message, then fixed.
         await pilot.press("e")
         await pilot.pause()
-        form = app.screen
-        form.query_one("#rf-title", Input).value = "  "
+        edit_form = app.screen
+        assert isinstance(edit_form, RiskFormScreen)
+        edit_form.query_one("#rf-title", Input).value = "  "
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "ne peut pas être vide" in str(form.query_one("#rf-error").render())
-        form.query_one("#rf-title", Input).value = "Compte agent usurpé"
-        form.query_one("#rf-severity", Input).value = "4"
+        assert "ne peut pas être vide" in str(edit_form.query_one("#rf-error").render())
+        edit_form.query_one("#rf-title", Input).value = "Compte agent usurpé"
+        edit_form.query_one("#rf-severity", Input).value = "4"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert workspace.risks.get(saved.id).title == "Compte agent usurpé"
-        assert workspace.risks.get(saved.id).level is C
+        assert workspace.risks.get(id_of(saved)).title == "Compte agent usurpé"
+        assert workspace.risks.get(id_of(saved)).level is C
 
         # Delete asks first: "n" keeps it, "o" removes it.
         await pilot.press("d")
@@ -176,7 +177,8 @@ async def test_select_puts_the_cursor_on_a_risk(make_app: AppFactory, workspace:
         await app.push_screen(RisksScreen(select=target.id))
         await pilot.pause()
         screen = app.screen
-        assert screen.selected().id == target.id
+        assert isinstance(screen, RisksScreen)
+        assert found(screen.selected()).id == target.id
         assert "Plan 2" in str(screen.query_one("#risks-treatment").render())
         # enter opens the selected risk.
         await pilot.press("enter")
@@ -207,7 +209,7 @@ async def test_a_risk_saved_elsewhere_meanwhile_shows_both_versions(
         assert isinstance(app.screen, ConflictScreen)
         await pilot.press("m")  # keep mine, over theirs
         await pilot.pause()
-        kept = workspace.risks.get(created.id)
+        kept = workspace.risks.get(id_of(created))
         assert (kept.treatment, kept.severity, kept.version) == ("Plan de continuité", 2, 3)
 
 

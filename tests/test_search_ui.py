@@ -21,7 +21,7 @@ from prodtui.sample.demo import build_demo_workspace
 from prodtui.store import Workspace, open_workspace
 from prodtui.store.stories import StoryFilter
 from prodtui.ui.screens.search import SearchScreen
-from tests.conftest import TODAY, AppFactory
+from tests.conftest import TODAY, AppFactory, found
 
 
 @pytest.fixture
@@ -155,6 +155,7 @@ async def test_up_down_and_enter_open_a_capture_in_its_editor(
         await pilot.press("ctrl+f")
         await type_query(pilot, "mairie")
         assert sorted(shown(app)) == sorted([f"capture {first.key}", f"capture {second.key}"])
+        assert isinstance(app.screen, SearchScreen)
         hits = app.screen.hits
         await pilot.press("down", "down", "up", "down")
         await pilot.press("enter")
@@ -187,7 +188,7 @@ async def test_a_standup_entry_opens_its_day_and_person(
         screen = app.screen
         assert isinstance(screen, StandupScreen)
         assert screen.day == day
-        assert screen.selected_person().person.id == bob.id
+        assert found(screen.selected_person()).person.id == bob.id
 
 
 async def test_an_execution_opens_the_history_of_its_case(
@@ -226,7 +227,7 @@ async def test_a_measure_opens_in_the_security_screen(make_app: AppFactory, demo
         await pilot.pause()
         security = app.screen
         assert isinstance(security, SecurityScreen)
-        assert security.selected().code == "PROT-03"
+        assert found(security.selected()).code == "PROT-03"
 
 
 async def test_a_risk_opens_in_the_risks_screen(make_app: AppFactory, workspace: Workspace):

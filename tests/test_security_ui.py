@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,16 +19,22 @@ from prodtui.store.security import MeasureFilter
 from prodtui.ui.app import ProdtuiApp
 from prodtui.ui.screens.dialogs import ConflictScreen, PromptScreen
 from prodtui.ui.screens.security import MeasureFormScreen, SecurityScreen
-from tests.conftest import TODAY
+from tests.conftest import TODAY, found, id_of
 
 S = MeasureStatus
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Workspace:
+def demo(tmp_path: Path) -> Iterator[Workspace]:
     ws = open_workspace(build_demo_workspace(tmp_path / "demo.db", today=TODAY), author="Camille")
     yield ws
     ws.close()
+
+
+def security(app: ProdtuiApp) -> SecurityScreen:
+    screen = app.screen
+    assert isinstance(screen, SecurityScreen)
+    return screen
 
 
 def app_on(ws: Workspace, tmp_path: Path) -> ProdtuiApp:
@@ -47,11 +54,11 @@ async def test_walking_the_checklist_with_keys(demo: Workspace, tmp_path: Path) 
         total = table.row_count
         assert total >= 40
         assert "Indice de sécurité" in str(screen.query_one("#security-score").render())
-        code = screen.selected().code
-        before = screen.selected().state.status
+        code = found(screen.selected()).code
+        before = found(screen.selected()).state.status
         await pilot.press("s")
         await pilot.pause()
-        assert demo.measures.entry(code).state.status is not before
+        assert found(demo.measures.entry(code)).state.status is not before
         # Not applicable needs a justification.
         await pilot.press("down", "a")
         await pilot.pause()
@@ -81,15 +88,15 @@ async def test_walking_the_checklist_with_keys(demo: Workspace, tmp_path: Path) 
         table.move_cursor(row=0)
         await pilot.press("e")
         await pilot.pause()
-        app.screen.query_one("#mf-owner").value = "Inès Garnier"
-        app.screen.query_one("#mf-due").value = "31/02"
+        app.screen.query_one("#mf-owner", Input).value = "Inès Garnier"
+        app.screen.query_one("#mf-due", Input).value = "31/02"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "31/02" in str(app.screen.query_one("#mf-error").render())
-        app.screen.query_one("#mf-due").value = "2026-12-15"
+        app.screen.query_one("#mf-due", Input).value = "2026-12-15"
         await pilot.press("ctrl+s")
         await pilot.pause()
-    first = demo.measures.entry(code)
+    first = found(demo.measures.entry(code))
     assert first.state.owner == "Inès Garnier" and str(first.state.due_date) == "2026-12-15"
 
 
@@ -106,12 +113,12 @@ async def test_a_measure_planned_in_a_story_shows_on_both_screens(
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.press("5", "p")
         await pilot.pause()
-        screen = app.screen
+        screen = security(app)
         assert {e.code for e in screen.entries} == {e.code for e in unplanned}
         screen.query_one(DataTable).move_cursor(row=0)
         await pilot.press("e")
         await pilot.pause()
-        app.screen.query_one("#mf-story").value = story.key
+        app.screen.query_one("#mf-story", Input).value = story.key
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert target.code not in {e.code for e in screen.entries}
@@ -135,20 +142,20 @@ async def test_status_keys_walk_every_status_and_na_needs_a_reason(
         await pilot.press("down", "down", "up")
         await pilot.pause()
         assert table.cursor_row == 1
-        code = screen.selected().code
+        code = found(screen.selected()).code
         seen = []
         for _ in range(4):
             await pilot.press("s")
             await pilot.pause()
-            seen.append(demo.measures.entry(code).state.status)
-            assert screen.selected().code == code  # the cursor stays on the measure
+            seen.append(found(demo.measures.entry(code)).state.status)
+            assert found(screen.selected()).code == code  # the cursor stays on the measure
         # Four presses walk the whole cycle, whatever the start, and come back to it.
         assert set(seen) == {S.TODO, S.PARTIAL, S.DONE, S.IGNORED}
         assert [next_status(s) for s in seen[:-1]] == seen[1:]
 
         # `a` with an empty justification: enter is refused in the dialog, escape leaves
         # the measure as it was and says why.
-        before = demo.measures.entry(code).state
+        before = found(demo.measures.entry(code)).state
         await pilot.press("a")
         await pilot.pause()
         prompt = app.screen
@@ -161,12 +168,12 @@ async def test_status_keys_walk_every_status_and_na_needs_a_reason(
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
-        assert demo.measures.entry(code).state == before
+        assert found(demo.measures.entry(code)).state == before
         assert any("demande une justification" in n.message for n in app._notifications)
         # Then with a reason.
         await pilot.press("a", *"Aucun agent n'administre ce service", "enter")
         await pilot.pause()
-        after = demo.measures.entry(code).state
+        after = found(demo.measures.entry(code)).state
         assert after.status is S.NOT_APPLICABLE
         assert after.justification == "Aucun agent n'administre ce service"
         assert "Non applicable" in str(table.get_row_at(1))
@@ -187,17 +194,17 @@ async def test_show_measure_clears_hiding_filters(demo: Workspace, tmp_path: Pat
         screen.show_measure(target.lower())
         await pilot.pause()
         assert screen.filters == set()
-        assert screen.selected().code == target
+        assert found(screen.selected()).code == target
         # A measure the filters show keeps them.
         await pilot.press("m")
         await pilot.pause()
         shown = screen.entries[-1].code
         screen.show_measure(shown)
         await pilot.pause()
-        assert screen.filters == {"mine"} and screen.selected().code == shown
+        assert screen.filters == {"mine"} and found(screen.selected()).code == shown
         screen.show_measure("NOPE-1")
         await pilot.pause()
-        assert screen.selected().code == shown
+        assert found(screen.selected()).code == shown
         assert any("NOPE-1" in n.message for n in app._notifications)
 
 
@@ -208,8 +215,8 @@ async def test_evidence_files_in_the_form(demo: Workspace, tmp_path: Path) -> No
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.press("5")
         await pilot.pause()
-        screen = app.screen
-        code = screen.selected().code
+        screen = security(app)
+        code = found(screen.selected()).code
         await pilot.press("e")
         await pilot.pause()
         form = app.screen
@@ -252,7 +259,7 @@ async def test_evidence_files_in_the_form(demo: Workspace, tmp_path: Path) -> No
         await pilot.press("escape")
         await pilot.pause()
         assert not next(e for e in screen.entries if e.code == code).evidence_alert
-    (recorded,) = demo.measures.files(demo.measures.entry(code).state)
+    (recorded,) = demo.measures.files(found(demo.measures.entry(code)).state)
     assert recorded.sha256 == hashlib.sha256(proof.read_bytes()).hexdigest()
 
 
@@ -276,7 +283,7 @@ async def test_importing_a_csv_referential_from_the_screen(demo: Workspace, tmp_
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert demo.measures.count() == count + 1
-        assert "EQ-1" in {e.code for e in app.screen.entries}
+        assert "EQ-1" in {e.code for e in security(app).entries}
 
 
 def test_security_screen_snapshot(snap_compare, tmp_path: Path) -> None:
@@ -295,12 +302,12 @@ async def test_a_conflict_in_the_measure_form_shows_both_and_keeps_the_chosen_on
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("5")
         await pilot.pause()
-        code = app.screen.selected().code
+        code = found(security(app).selected()).code
         await pilot.press("e")
         await pilot.pause()
         form = app.screen
         assert isinstance(form, MeasureFormScreen)
-        other.measures.save(other.measures.entry(code).state.edit(comment="Vu avec le RSSI"))
+        other.measures.save(found(other.measures.entry(code)).state.edit(comment="Vu avec le RSSI"))
         form.query_one("#mf-comment", Input).value = "Revue faite le 20/11"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -311,12 +318,12 @@ async def test_a_conflict_in_the_measure_form_shows_both_and_keeps_the_chosen_on
         await pilot.press("m")
         await pilot.pause()
         assert isinstance(app.screen, SecurityScreen)  # saved over theirs, form closed
-        assert demo.measures.entry(code).state.comment == "Revue faite le 20/11"
+        assert found(demo.measures.entry(code)).state.comment == "Revue faite le 20/11"
 
         # Theirs: the form closes and their version stays.
         await pilot.press("e")
         await pilot.pause()
-        other.measures.save(other.measures.entry(code).state.edit(how="Procédure écrite"))
+        other.measures.save(found(other.measures.entry(code)).state.edit(how="Procédure écrite"))
         app.screen.query_one("#mf-how", Input).value = "Oral"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -325,7 +332,7 @@ async def test_a_conflict_in_the_measure_form_shows_both_and_keeps_the_chosen_on
         await pilot.pause()
         assert isinstance(app.screen, SecurityScreen)
     other.close()
-    assert demo.measures.entry(code).state.how == "Procédure écrite"
+    assert found(demo.measures.entry(code)).state.how == "Procédure écrite"
 
 
 async def test_typing_into_a_prefilled_field_of_the_measure_form_appends(
@@ -335,7 +342,7 @@ async def test_typing_into_a_prefilled_field_of_the_measure_form_appends(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("5")
         await pilot.pause()
-        owner = app.screen.selected().state.owner
+        owner = found(security(app).selected()).state.owner
         assert owner
         await pilot.press("e")
         await pilot.pause()
@@ -361,7 +368,7 @@ async def test_the_security_table_shows_status_owner_and_due_on_screen(
         used = sum(column.get_render_width(table) for column in table.ordered_columns)
         assert used <= table.scrollable_content_region.width
         # A late measure shows its warning in the due column, whole.
-        late = next(e for e in app.screen.entries if e.is_late(TODAY))
+        late = next(e for e in security(app).entries if e.is_late(TODAY))
         due = str(table.get_row(late.code)[-1])
         assert due.startswith("⚠") and len(due) <= table.ordered_columns[-1].width
         hint = str(app.screen.query_one("#security-filters").render())
@@ -377,11 +384,11 @@ async def test_an_evidence_check_ending_after_the_form_closed_is_saved(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("5")
         await pilot.pause()
-        state = app.screen.selected().state
+        state = found(security(app).selected()).state
         (file,) = [demo.measures.record_file(state, fingerprint(str(proof)))]
         with proof.open("r+b") as changed:
             changed.write(b"1")
-        form = MeasureFormScreen(app.screen.selected())
+        form = MeasureFormScreen(found(security(app).selected()))
         await app.push_screen(form)
         form.dismiss(None)  # closed as soon as opened, before the hash is known
         await pilot.pause()
@@ -401,13 +408,13 @@ def test_deleting_a_risk_changed_meanwhile_elsewhere_is_refused(demo: Workspace)
     risk = demo.risks.list()[0]
     other = open_workspace(demo.path, author="Léa")
     try:
-        other.risks.save(other.risks.get(risk.id).edit(owner="Léa"))
+        other.risks.save(other.risks.get(id_of(risk)).edit(owner="Léa"))
     finally:
         other.close()
     with pytest.raises(ConflictError) as refused:
-        demo.risks.delete(risk.id, risk.version)
+        demo.risks.delete(id_of(risk), risk.version)
     assert refused.value.theirs.owner == "Léa"
-    assert demo.risks.get(risk.id).owner == "Léa"  # still there
-    fresh = demo.risks.get(risk.id)
-    demo.risks.delete(fresh.id, fresh.version)
+    assert demo.risks.get(id_of(risk)).owner == "Léa"  # still there
+    fresh = demo.risks.get(id_of(risk))
+    demo.risks.delete(id_of(fresh), fresh.version)
     assert all(r.id != risk.id for r in demo.risks.list())

@@ -20,6 +20,7 @@ from prodtui.domain.standup import (
 )
 from prodtui.store import Workspace, open_workspace
 from prodtui.store.migrations import split_statements
+from tests.conftest import found, id_of
 
 MONDAY = date(2026, 11, 23)
 
@@ -46,7 +47,7 @@ def test_a_blocker_is_carried_with_its_age_until_resolved(
     repo.resolve(blocker, thursday)
     assert repo.day(thursday).blockers == []
     assert [b.id for b in repo.day(wednesday).blockers] == [blocker.id], "history stays true"
-    resolved = workspace.items.get(blocker.id)
+    resolved = workspace.items.get(id_of(blocker))
     assert resolved.status is ItemStatus.DONE and resolved.resolved_on == thursday
 
 
@@ -123,7 +124,7 @@ def test_decisions_and_actions_of_the_day(workspace: Workspace, team: list[Perso
 def test_renaming_a_person_follows_their_items(workspace: Workspace, team: list[Person]) -> None:
     blocker = workspace.standups.raise_blocker(MONDAY, team[0], "Bloquée")
     workspace.people.save(team[0].model_copy(update={"name": "Léa Martin-Roux"}))
-    assert workspace.items.get(blocker.id).owner == "Léa Martin-Roux"
+    assert workspace.items.get(id_of(blocker)).owner == "Léa Martin-Roux"
     assert [b.text for b in workspace.standups.day(MONDAY).people[0].blockers] == ["Bloquée"]
 
 
@@ -219,5 +220,5 @@ def test_migration_turns_typed_blockers_into_items(tmp_path: Path) -> None:
         "Léa",
         date(2026, 11, 20),
     )
-    assert ws.standups.day(date(2026, 11, 20)).people[0].entry.today == "Tests"
+    assert found(ws.standups.day(date(2026, 11, 20)).people[0].entry).today == "Tests"
     ws.close()

@@ -14,7 +14,7 @@ from prodtui.store import Workspace
 from prodtui.ui.screens.dialogs import PromptScreen
 from prodtui.ui.screens.standup import StandupScreen
 from prodtui.ui.screens.standup_entry import EntryEditorScreen
-from tests.conftest import TODAY, AppFactory
+from tests.conftest import TODAY, AppFactory, found
 
 THURSDAY = TODAY - timedelta(days=1)
 
@@ -67,7 +67,7 @@ async def test_filling_a_day_with_the_keys(
         await pilot.press("up", "plus", "plus")  # Karim's mood: 3 at first, then 4
         await pilot.pause()
     day = workspace.standups.day(TODAY)
-    entries = {p.person.name: p.entry for p in day.people}
+    entries = {p.person.name: found(p.entry) for p in day.people}
     assert entries["Léa Martin"].yesterday == "Finir l'écran de dépôt"
     assert entries["Léa Martin"].today == "Recette du dépôt avec Sophie"
     assert (entries["Karim Benali"].yesterday, entries["Karim Benali"].today) == (
@@ -243,7 +243,7 @@ async def test_team_is_edited_from_the_screen(
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
-        assert [p.person.name for p in screen.data.people] == [
+        assert [p.person.name for p in found(screen.data).people] == [
             "Léa Martin",
             "Nadia Haddad",
             "Karim B.",
@@ -276,7 +276,9 @@ async def test_long_pasted_and_wide_text_is_kept(
         assert line.text.rstrip().endswith("…"), "cut to the column, with an ellipsis"
         assert line.cell_length == table.scrollable_content_region.width
     saved = workspace.standups.day(TODAY).people[0].entry
-    assert saved.today == long_text.strip().replace("\x07", "\u2407"), "all kept, the bell shown as ␇"
+    assert found(saved).today == long_text.strip().replace("\x07", "\u2407"), (
+        "all kept, the bell shown as ␇"
+    )
 
 
 async def test_text_over_the_limit_is_refused_with_a_message(

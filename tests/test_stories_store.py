@@ -18,6 +18,7 @@ from prodtui.domain.stories import (
 )
 from prodtui.store import Workspace
 from prodtui.store.stories import StoryFilter
+from tests.conftest import id_of
 
 
 @pytest.fixture
@@ -61,25 +62,25 @@ def test_reordering_under_a_filter_is_persisted(workspace: Workspace, backlog: l
     must = StoryFilter(priority=Priority.MUST)
     repo.move(backlog[2], must, -1)  # US-3 just above US-1, its only visible neighbour
     assert keys(repo.page()) == ["US-3", "US-1", "US-2", "US-4"]
-    repo.move(repo.get(backlog[3].id), None, -2)  # to the top
+    repo.move(repo.get(id_of(backlog[3])), None, -2)  # to the top
     assert keys(repo.page()) == ["US-4", "US-3", "US-1", "US-2"]
-    repo.move(repo.get(backlog[3].id), None, 2)  # to the bottom
+    repo.move(repo.get(id_of(backlog[3])), None, 2)  # to the bottom
     assert keys(repo.page()) == ["US-3", "US-1", "US-2", "US-4"]
-    repo.move(repo.get(backlog[2].id), None, -1)  # already first: nothing moves
+    repo.move(repo.get(id_of(backlog[2])), None, -1)  # already first: nothing moves
     assert keys(repo.page()) == ["US-3", "US-1", "US-2", "US-4"]
-    repo.move(repo.get(backlog[2].id), must, 1)  # below US-1, before US-2
+    repo.move(repo.get(id_of(backlog[2])), must, 1)  # below US-1, before US-2
     assert keys(repo.page()) == ["US-1", "US-3", "US-2", "US-4"]
-    assert repo.position(backlog[0].id) == 0
-    assert repo.position(backlog[1].id, must) is None
+    assert repo.position(id_of(backlog[0])) == 0
+    assert repo.position(id_of(backlog[1]), must) is None
 
 
 def test_ranks_too_close_are_spread_out_before_a_move(
     workspace: Workspace, backlog: list[Story]
 ) -> None:
     repo = workspace.stories
-    first = repo.get(backlog[0].id)
-    repo.save(repo.get(backlog[1].id).edit(rank=first.rank + 1e-9))
-    repo.move(repo.get(backlog[2].id), None, -1)  # between US-1 and US-2: no room left
+    first = repo.get(id_of(backlog[0]))
+    repo.save(repo.get(id_of(backlog[1])).edit(rank=first.rank + 1e-9))
+    repo.move(repo.get(id_of(backlog[2])), None, -1)  # between US-1 and US-2: no room left
     assert keys(repo.page()) == ["US-1", "US-3", "US-2", "US-4"]
     assert len({s.rank for s in repo.page()}) == 4
 
@@ -95,7 +96,7 @@ def test_pages(workspace: Workspace) -> None:
 def test_status_with_a_reason_is_audited(workspace: Workspace, backlog: list[Story]) -> None:
     story = workspace.stories.set_status(backlog[0], StoryStatus.READY, reason="urgence COMEX")
     assert story.status is StoryStatus.READY
-    history = {(h.field, h.new) for h in workspace.audit.history("stories", story.id)}
+    history = {(h.field, h.new) for h in workspace.audit.history("stories", id_of(story))}
     assert ("status", "ready") in history and ("status_reason", "urgence COMEX") in history
     with pytest.raises(ConflictError):
         workspace.stories.save(backlog[0].edit(title="ancienne version"))

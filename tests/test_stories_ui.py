@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from textual.widgets import Input, OptionList, Select, Static, TextArea
+from textual.widgets import DataTable, Input, OptionList, Select, Static, TextArea
 
 from prodtui.domain.capture import parse_capture
 from prodtui.domain.stories import Epic, Priority, Sprint, Story, StoryStatus
@@ -13,7 +13,7 @@ from prodtui.store import Workspace
 from prodtui.ui.screens.dialogs import ConfirmScreen, PromptScreen
 from prodtui.ui.screens.stories import StoriesScreen
 from prodtui.ui.screens.story_editor import StoryEditorScreen
-from tests.conftest import TODAY, AppFactory
+from tests.conftest import TODAY, AppFactory, found, id_of
 
 GOOD_CRITERIA = """\
 Scénario: Dépôt complet
@@ -124,7 +124,7 @@ async def test_leaving_with_unsaved_changes_asks(
         await pilot.press("escape", "o")
         await pilot.pause()
         assert app.screen is screen
-    assert workspace.stories.get(backlog[0].id).title == "Déposer une demande"
+    assert workspace.stories.get(id_of(backlog[0])).title == "Déposer une demande"
 
 
 async def test_reordering_with_the_keys_is_persisted(
@@ -135,7 +135,7 @@ async def test_reordering_with_the_keys_is_persisted(
         screen = await open_stories(pilot)
         await pilot.press("end", "shift+up")  # US-3 above US-2
         await pilot.pause()
-        assert screen.selected().key == "US-3"
+        assert found(screen.selected()).key == "US-3"
         await pilot.press("shift+home")
         await pilot.pause()
         assert screen.table.cursor == 0
@@ -147,7 +147,7 @@ async def test_reordering_with_the_keys_is_persisted(
 async def test_filters_are_kept_while_moving(
     make_app: AppFactory, workspace: Workspace, backlog: list[Story]
 ) -> None:
-    workspace.stories.save(workspace.stories.get(backlog[1].id).edit(priority=Priority.COULD))
+    workspace.stories.save(workspace.stories.get(id_of(backlog[1])).edit(priority=Priority.COULD))
     app = make_app()
     async with app.run_test(size=(140, 50)) as pilot:
         screen = await open_stories(pilot)
@@ -181,10 +181,12 @@ async def test_ready_with_an_unmet_definition_asks_for_a_reason(
         assert isinstance(app.screen, PromptScreen), "a reason is required"
         await pilot.press(*"demande du COMEX", "enter")
         await pilot.pause()
-    story = workspace.stories.get(backlog[0].id)
+    story = workspace.stories.get(id_of(backlog[0]))
     assert story.status is StoryStatus.READY
     reasons = [
-        h.new for h in workspace.audit.history("stories", story.id) if h.field == "status_reason"
+        h.new
+        for h in workspace.audit.history("stories", id_of(story))
+        if h.field == "status_reason"
     ]
     assert reasons == ["demande du COMEX"]
 
@@ -193,7 +195,7 @@ async def test_ready_story_needs_no_reason(
     make_app: AppFactory, workspace: Workspace, backlog: list[Story]
 ) -> None:
     workspace.stories.save(
-        workspace.stories.get(backlog[0].id).edit(
+        workspace.stories.get(id_of(backlog[0])).edit(
             persona="aidant", want="déposer", so_that="souffler", points=5, acceptance=GOOD_CRITERIA
         )
     )
@@ -208,7 +210,7 @@ async def test_ready_story_needs_no_reason(
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, StoriesScreen)
-    assert workspace.stories.get(backlog[0].id).status is StoryStatus.READY
+    assert workspace.stories.get(id_of(backlog[0])).status is StoryStatus.READY
 
 
 async def test_sprint_view_shows_load_against_capacity(
@@ -217,14 +219,14 @@ async def test_sprint_view_shows_load_against_capacity(
     sprint = workspace.sprints.all()[0]
     for story, points in zip(backlog, (5, 8), strict=False):
         workspace.stories.save(
-            workspace.stories.get(story.id).edit(sprint_id=sprint.id, points=points)
+            workspace.stories.get(id_of(story)).edit(sprint_id=sprint.id, points=points)
         )
     app = make_app()
     async with app.run_test(size=(140, 50)) as pilot:
         await open_stories(pilot)
         await pilot.press("m")
         await pilot.pause()
-        table = app.screen.query_one("#plan-sprints")
+        table = app.screen.query_one("#plan-sprints", DataTable)
         assert "13 / 10 pts ⚠" in str(table.get_row_at(0)[2])
         await pilot.press("n")
         await pilot.pause()
@@ -238,7 +240,7 @@ async def test_ten_thousand_stories_scroll_without_building_rows(
 ) -> None:
     stamp = "2026-11-27T09:00:00.000"
     with workspace.transaction() as db:
-        db["stories"].insert_all(
+        db.table("stories").insert_all(
             {
                 "number": n,
                 "title": f"Story {n}",
@@ -255,7 +257,7 @@ async def test_ten_thousand_stories_scroll_without_building_rows(
         assert table.row_count == 10_000
         await pilot.press("end")
         await pilot.pause()
-        assert screen.selected().key == "US-10000"
+        assert found(screen.selected()).key == "US-10000"
         assert len(table._pages) <= 3, "only the pages on screen were fetched"
         await pilot.press("slash", *"99", "enter")
         await pilot.pause()

@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Static
 
 from prodtui.domain.dashboard import BlockersTile, SprintTile, TileItem, burndown, working_days
-from prodtui.domain.homologation import ExpiryLevel, add_months
+from prodtui.domain.homologation import ExpiryLevel, HomologationDecision, add_months
 from prodtui.domain.items import Item, ItemKind
 from prodtui.domain.people import Person, Role
 from prodtui.domain.recette import Campaign, CampaignState, ExecutionStatus, TestCase
@@ -26,7 +26,7 @@ from prodtui.ui.screens.security import SecurityScreen
 from prodtui.ui.screens.standup import StandupScreen
 from prodtui.ui.screens.stories import StoriesScreen
 from prodtui.ui.screens.today import TodayScreen, bar
-from tests.conftest import TODAY, AppFactory
+from tests.conftest import TODAY, AppFactory, found, id_of
 
 MONDAY = TODAY - timedelta(days=4)  # TODAY is a Friday: the sprint's second week is next
 
@@ -84,7 +84,7 @@ def build(ws: Workspace) -> Built:
         for title, points in (("Déposer une demande", 5), ("Suivre sa demande", 8))
     ]
     ws.stories.add(Story(title="Abandonnée", points=3, sprint_id=sprint.id))
-    ws.stories.set_status(ws.stories.get(stories[0].id), StoryStatus.DONE)
+    ws.stories.set_status(ws.stories.get(id_of(stories[0])), StoryStatus.DONE)
     abandoned = ws.stories.by_key("US-3")
     assert abandoned is not None
     ws.stories.set_status(abandoned, StoryStatus.ABANDONED)
@@ -112,9 +112,7 @@ def build(ws: Workspace) -> Built:
     return Built(sprint_id=sprint.id, campaign_id=campaign.id, other_campaign_id=older.id)
 
 
-def _decision(**fields: object) -> object:
-    from prodtui.domain.homologation import HomologationDecision
-
+def _decision(**fields: object) -> HomologationDecision:
     return HomologationDecision(
         **{"authority_name": "Préfète de région", "opinion": "favourable", **fields}
     )
@@ -168,7 +166,7 @@ def test_every_tile_figure_on_a_hand_built_workspace(workspace: Workspace) -> No
     assert security.score == 3.1
     assert (security.applicable, security.done, security.partial, security.late) == (3, 1, 1, 1)
     assert security.homologation is not None
-    countdown = security.homologation.countdown(TODAY)
+    countdown = found(security.homologation.countdown(TODAY))
     assert countdown.days_left == 20 and countdown.level is ExpiryLevel.URGENT
 
 
@@ -235,12 +233,12 @@ def test_the_levels_of_the_homologation_countdown(workspace: Workspace) -> None:
             )
         )
         homologation = workspace.dashboard.security(TODAY).homologation
-        assert homologation is not None and homologation.countdown(TODAY).level is level
+        assert homologation is not None and found(homologation.countdown(TODAY)).level is level
     workspace.homologation.record_decision(
         _decision(decided_on=date(2025, 5, 26), validity_months=6)  # older: not the latest
     )
     homologation = workspace.dashboard.security(TODAY).homologation
-    assert homologation is not None and homologation.countdown(TODAY).days_left == 200
+    assert homologation is not None and found(homologation.countdown(TODAY)).days_left == 200
 
 
 # -- empty workspace --------------------------------------------------------------------------
@@ -353,10 +351,11 @@ async def test_c_opens_the_campaign_in_progress(make_app: AppFactory, workspace:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, RecetteScreen)
-        assert screen.selected().id == built.other_campaign_id
+        assert found(screen.selected()).id == built.other_campaign_id
         await pilot.press("1", "c")
         await pilot.pause()
-        assert app.screen is screen and screen.selected().id == built.campaign_id
+        assert found(screen.selected()).id == built.campaign_id
+        assert app.screen is screen
 
 
 async def test_h_opens_security(make_app: AppFactory, workspace: Workspace) -> None:

@@ -41,9 +41,11 @@ def send(app: ProdtuiApp, *keys: events.Key | list[events.Key]) -> None:
 
 async def settled(pilot: Pilot[int], done: Callable[[], bool], limit: float = 10) -> None:
     """Wait until the burst has been handled (`done`), on a machine however busy."""
+    app = pilot.app
+    assert isinstance(app, ProdtuiApp)
     for _ in range(int(limit / 0.05)):
         await pilot.pause(0.05)
-        if done() and not pilot.app.type_ahead.held:
+        if done() and not app.type_ahead.held:
             await pilot.pause()
             return
 

@@ -17,7 +17,7 @@ from prodtui.store import Workspace, open_workspace
 from prodtui.ui.app import PREBUILT, ProdtuiApp
 from prodtui.ui.warm_up import WarmUp
 from prodtui.ui.widgets.lazy_table import LazyTable
-from tests.conftest import AppFactory
+from tests.conftest import AppFactory, found
 
 
 async def wait_warm(pilot, app: ProdtuiApp) -> None:  # type: ignore[no-untyped-def]
@@ -75,7 +75,7 @@ async def test_a_screen_built_ahead_shows_what_changed_since(
         await pilot.pause()
         table: LazyTable[Item] = app.screen.query_one(LazyTable)
         assert table.row_count == 1
-        assert table.item(0) is not None and table.item(0).text == "capturé depuis le shell"
+        assert found(table.item(0)).text == "capturé depuis le shell"
 
 
 async def test_a_screen_opened_before_its_turn_is_not_built_twice(
