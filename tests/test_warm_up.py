@@ -8,6 +8,7 @@ import re
 import pytest
 from textual.color import Color
 from textual.css.stylesheet import Stylesheet
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from prodtui.domain.items import Item
@@ -20,7 +21,7 @@ from prodtui.ui.widgets.lazy_table import LazyTable
 from tests.conftest import AppFactory, found
 
 
-async def wait_warm(pilot, app: ProdtuiApp) -> None:  # type: ignore[no-untyped-def]
+async def wait_warm(pilot: Pilot[int], app: ProdtuiApp) -> None:
     for _ in range(100):
         if all(f"prebuilt-{mode}" in app._installed_screens for mode in PREBUILT):
             await pilot.pause()
@@ -93,7 +94,7 @@ async def test_a_screen_opened_before_its_turn_is_not_built_twice(
         assert app.screen is standup
 
 
-async def wait_warm_rest(pilot, app: ProdtuiApp) -> None:  # type: ignore[no-untyped-def]
+async def wait_warm_rest(pilot: Pilot[int], app: ProdtuiApp) -> None:
     for _ in range(100):
         if app.is_screen_installed("prebuilt-security"):
             await pilot.pause()

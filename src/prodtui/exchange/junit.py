@@ -75,7 +75,7 @@ def read_junit(path: Path) -> JUnitReport:
     return parse_junit(read_input_file(path, MAX_BYTES, messages=_REPORT_FILE), str(path))
 
 
-class _GuardedParser(DefusedXMLParser):  # type: ignore[misc]
+class _GuardedParser(DefusedXMLParser):
     """defusedxml's expat parser, refusing with a message that says what was found and
     where: a DTD at its end, an entity declaration or external reference at once."""
 
@@ -140,7 +140,7 @@ def parse_xml(data: bytes, label: str) -> Element:
     parser = _GuardedParser(label)
     try:
         parser.feed(data)
-        return parser.close()  # type: ignore[no-any-return]
+        return parser.close()
     except ParseError as error:
         line, column = getattr(error, "position", (0, 0))
         code = getattr(error, "code", None)

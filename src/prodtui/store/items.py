@@ -56,7 +56,7 @@ class ItemRepository(Repository[Item]):
             "resolved_at": datetime.now().replace(microsecond=0) if done else None,
             "resolved_on": (day or date.today()) if done else None,
         }
-        return self._update(item.model_copy(update=update))  # type: ignore[arg-type]
+        return self._update(item.model_copy(update=update))
 
     def delete(self, item_id: int, version: int | None = None) -> Item:
         """Delete and return the item, so the caller can offer to undo. With the version
