@@ -178,7 +178,7 @@ class RisksScreen(ProdtuiScreen[None]):
         self.dismiss(None)
 
 
-class RiskFormScreen(FormDialog):
+class RiskFormScreen(FormDialog[Risk]):
     """A risk's title, criterion, likelihood, severity, treatment and owner."""
 
     CSS_PATH = styles_dir() / "homologation.tcss"
@@ -300,7 +300,7 @@ class RiskFormScreen(FormDialog):
         self.notify(t("risks.saved", title=saved.title), markup=False)
         self.dismiss(saved)
 
-    def _resolve(self, conflict: ConflictError) -> None:
+    def _resolve(self, conflict: ConflictError[Risk]) -> None:
         def shown(risk: Risk) -> dict[str, str]:
             return {
                 t("risks.field.title"): risk.title,
@@ -311,4 +311,7 @@ class RiskFormScreen(FormDialog):
                 t("risks.field.owner"): risk.owner or "",
             }
 
-        self.resolve_conflict(conflict, shown, lambda theirs: setattr(self, "risk", theirs))
+        def rebase(theirs: Risk) -> None:
+            self.risk = theirs
+
+        self.resolve_conflict(conflict, shown, rebase)

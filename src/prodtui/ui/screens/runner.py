@@ -154,7 +154,7 @@ class RunnerScreen(ProdtuiScreen[None]):
         self.dismiss(None)
 
 
-class CaseFormScreen(FormDialog):
+class CaseFormScreen(FormDialog[TestCase]):
     """A manual test case: title, steps, expected result."""
 
     CSS_PATH = styles_dir() / "recette.tcss"
@@ -235,7 +235,7 @@ class CaseFormScreen(FormDialog):
         self.dismiss(case)
 
 
-class CampaignFormScreen(FormDialog):
+class CampaignFormScreen(FormDialog[Campaign]):
     """A campaign's name, target release, sprint and dates."""
 
     CSS_PATH = styles_dir() / "recette.tcss"
