@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Input
@@ -267,7 +268,7 @@ async def test_export_from_the_security_screen(
     started: list[tuple[str, bool]] = []
     run_worker = app.run_worker
 
-    def spied(work, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def spied(work: Any, *args: Any, **kwargs: Any) -> Any:
         started.append((kwargs.get("group", ""), kwargs.get("thread", False)))
         return run_worker(work, *args, **kwargs)
 
@@ -346,7 +347,7 @@ async def test_the_raci_export_is_written_in_a_thread_worker(
     started: list[tuple[str, bool]] = []
     run_worker = app.run_worker
 
-    def spied(work, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def spied(work: Any, *args: Any, **kwargs: Any) -> Any:
         started.append((kwargs.get("group", ""), kwargs.get("thread", False)))
         return run_worker(work, *args, **kwargs)
 
