@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from datetime import date
 from pathlib import Path
@@ -10,14 +11,22 @@ import pytest
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.i18n import (
+    LANGUAGES,
+    MissingMessage,
     catalogue,
+    elides,
     error_message,
+    file_size,
     format_day,
+    megabytes,
+    number,
+    percent,
     plural_form,
     set_language,
     t,
     tn,
 )
+from prodtui.i18n.keys import enum_keys
 
 SOURCE = Path(__file__).resolve().parent.parent / "src" / "prodtui"
 
@@ -34,23 +43,113 @@ def test_placeholders_match_between_languages() -> None:
         assert set(re.findall(r"{(\w+)}", french)) == set(re.findall(r"{(\w+)}", english)), key
 
 
-def test_every_literal_key_used_in_the_code_exists() -> None:
+# A catalogue key as the code writes it: `story.status.ready`, `search.count`.
+KEY = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
+FILE_NAME = re.compile(r"\.(?:toml|csv|json|md|py|sql|db|tcss|feature)$")
+KEY_CALLS = {"t": 0, "tn": 0, "translate": 1, "message": 0}
+"""Functions that take a message key, and the position of the key among their arguments."""
+
+
+def _sources() -> list[tuple[Path, ast.Module]]:
+    return [
+        (path, ast.parse(path.read_text(encoding="utf-8"), str(path)))
+        for path in sorted(SOURCE.rglob("*.py"))
+        if "locales" not in path.relative_to(SOURCE).parts
+    ]
+
+
+def _name(call: ast.Call) -> str:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+
+
+def _binding_ids(tree: ast.Module) -> set[str]:
+    """Binding ids (`id="inbox.edit"`) look like keys but name key bindings."""
+    return {
+        str(keyword.value.value)
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call) and _name(call) == "Binding"
+        for keyword in call.keywords
+        if keyword.arg == "id" and isinstance(keyword.value, ast.Constant)
+    }
+
+
+def _strings() -> dict[str, str]:
+    """Every string constant of the code, with where it is first written."""
+    found: dict[str, str] = {}
+    for path, tree in _sources():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.setdefault(node.value, f"{path.relative_to(SOURCE)}:{node.lineno}")
+    return found
+
+
+def _written_keys() -> dict[str, str]:
+    """The strings shaped like a key of the catalogue's namespaces (file names aside)."""
+    spaces = {key.split(".")[0] for key in catalogue("fr")}
+    return {
+        text: where
+        for text, where in _strings().items()
+        if KEY.match(text) and not FILE_NAME.search(text) and text.split(".")[0] in spaces
+    }
+
+
+def _exists(key: str, keys: set[str]) -> bool:
+    # tn("key", n) and an error's key with a count read key.one and key.other.
+    return key in keys or {f"{key}.one", f"{key}.other"} <= keys
+
+
+def test_every_key_written_in_the_code_exists() -> None:
     keys = set(catalogue("fr"))
-    used: set[str] = set()
-    pattern = re.compile(
-        r"""(?:\bt\(|Binding\([^)]*?,\s*[^,]*?,\s*|Error\()\s*["']([a-z_]+(?:\.[a-z_]+)+)["']"""
-    )
-    # tn("key", count) reads key.one and key.other.
-    plural = re.compile(r"""\btn\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""")
-    for path in SOURCE.rglob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        used |= set(pattern.findall(text))
-        used |= {f"{key}.{form}" for key in plural.findall(text) for form in ("one", "other")}
-    used = {key for key in used if not re.search(r"\.(toml|csv|json|md|py|sql|db)$", key)}
-    assert used, "the pattern found nothing: it is broken"
-    # An error's key with a count may name key.one and key.other (see error_message).
-    missing = {key for key in used - keys if not {f"{key}.one", f"{key}.other"} <= keys}
-    assert missing == set()
+    written = _written_keys()
+    assert len(written) > 500, "the scan found almost nothing: it is broken"
+    # Binding ids (`id="inbox.edit"`) have the shape of keys but name key bindings.
+    ids = set().union(*(_binding_ids(tree) for _, tree in _sources()))
+    missing = {
+        key: where for key, where in written.items() if key not in ids and not _exists(key, keys)
+    }
+    assert missing == {}
+
+
+def test_every_enum_member_names_a_message_in_both_languages() -> None:
+    for language in LANGUAGES:
+        keys = set(catalogue(language))
+        missing = {key: where for key, where in enum_keys().items() if key not in keys}
+        assert missing == {}, language
+
+
+def test_every_message_is_used() -> None:
+    """No orphan: each message is named by a literal key or by an enum member."""
+    used = set(_strings()) | set(enum_keys())
+    used |= {f"{key}.{form}" for key in used for form in ("one", "other")}
+    assert set(catalogue("fr")) - used == set()
+
+
+def test_keys_are_never_built_at_the_call() -> None:
+    """`t(f"kind.{kind}")` would hide its key from the tests above: keys are literals, or
+    come from an enum property or a literal table (`*_KEYS`)."""
+    built = []
+    for path, tree in _sources():
+        if path == SOURCE / "i18n" / "__init__.py":
+            continue  # tn adds `.one` or `.other`, the one place a key is completed
+        for call in ast.walk(tree):
+            if not isinstance(call, ast.Call) or _name(call) not in KEY_CALLS:
+                continue
+            position = KEY_CALLS[_name(call)]
+            if len(call.args) > position:
+                key = call.args[position]
+                if isinstance(key, (ast.JoinedStr, ast.BinOp)) or (
+                    isinstance(key, ast.Call) and _name(key) == "format"
+                ):
+                    built.append(f"{path.relative_to(SOURCE)}:{call.lineno}")
+    assert built == []
+
+
+def test_a_missing_key_is_an_error_never_shown() -> None:
+    with pytest.raises(MissingMessage, match=r"no\.such\.message"):
+        t("no.such.message")
+    with pytest.raises(KeyError):  # MissingMessage is a KeyError
+        tn("no.such.count", 2)
 
 
 def test_dates_read_naturally() -> None:
@@ -62,6 +161,34 @@ def test_dates_read_naturally() -> None:
     assert t("nav.today") == "Today"
     set_language("fr")
     assert t("nav.today") == "Aujourd'hui"
+
+
+def test_numbers_percentages_and_sizes_follow_the_language() -> None:
+    set_language("fr")
+    assert [number(2.94), number(0.3, signed=True), number(0.0, signed=True)] == [
+        "2,9",
+        "+0,3",
+        "0,0",
+    ]
+    # French puts a narrow no-break space (U+202F) before the percent sign.
+    assert percent(0.82) == "82\u202f%"
+    assert [file_size(512), file_size(1536), megabytes(1_572_864)] == ["512 o", "1,5 Ko", "1,5"]
+    set_language("en")
+    try:
+        assert [number(2.94), number(-0.3, signed=True), percent(0.82)] == ["2.9", "-0.3", "82%"]
+        assert [file_size(512), file_size(1536), megabytes(1_572_864)] == ["512 B", "1.5 KB", "1.5"]
+    finally:
+        set_language("fr")
+
+
+def test_articles_elide_before_a_vowel() -> None:
+    assert [elides(word, "fr") for word in ("usager", "Élu", "agent", "métier")] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert [elides(word, "en") for word in ("admin", "user", "agent")] == [True, False, True]
 
 
 def test_counts_read_as_singular_or_plural() -> None:
@@ -135,3 +262,13 @@ def test_converted_messages_agree_with_their_count(language: str, expected: list
         ] == expected
     finally:
         set_language("fr")
+
+
+def test_every_validity_a_decision_can_have_is_named() -> None:
+    from prodtui.domain.homologation import VALIDITY_MONTHS
+    from prodtui.domain.security import suggested_validity
+    from prodtui.homologation_text import SUGGESTED_VALIDITY_KEYS, VALIDITY_KEYS
+
+    assert set(VALIDITY_KEYS) == set(VALIDITY_MONTHS)
+    suggested = {suggested_validity(score / 10) for score in range(51)}
+    assert set(SUGGESTED_VALIDITY_KEYS) == suggested

@@ -82,7 +82,7 @@ FRENCH = """\
 
 ## Résultats
 
-**Taux de réussite : 60 %** (3 réussis sur 5 cas jugés : réussis, en échec ou bloqués)
+**Taux de réussite : 60\u202f%** (3 réussis sur 5 cas jugés : réussis, en échec ou bloqués)
 
 | Résultat | Cas |
 | --- | --- |
@@ -99,9 +99,9 @@ FRENCH = """\
 
 | Story | Titre | Cas | Réussis | Échecs | Bloqués | Réussite |
 | --- | --- | --- | --- | --- | --- | --- |
-| US-2 | Suivre sa demande | 2 | 0 | 0 | 1 | 0 % |
-| US-4 | Déposer \\| un dossier | 2 | 1 | 1 | 0 | 50 % |
-| Sans story |  | 2 | 2 | 0 | 0 | 100 % |
+| US-2 | Suivre sa demande | 2 | 0 | 0 | 1 | 0\u202f% |
+| US-4 | Déposer \\| un dossier | 2 | 1 | 1 | 0 | 50\u202f% |
+| Sans story |  | 2 | 2 | 0 | 0 | 100\u202f% |
 
 ## Échecs et blocages (2)
 
@@ -124,8 +124,8 @@ FRENCH = """\
 
 |  | Cas | Réussite |
 | --- | --- | --- |
-| Automatisés | 1 | 100 % |
-| Manuels | 5 | 50 % |
+| Automatisés | 1 | 100\u202f% |
+| Manuels | 5 | 50\u202f% |
 """
 
 
@@ -183,9 +183,9 @@ def test_the_report_is_gathered_from_the_workspace(
 ) -> None:
     text = campaign_report(workspace, campaign)
     assert "- **État :** en cours" in text  # moved on by the first result, read again
-    assert "**Taux de réussite : 50 %**" in text
+    assert "**Taux de réussite : 50\u202f%**" in text
     assert "| sans résultat | 1 |" in text
-    assert "| US-1 | Déposer un dossier | 2 | 1 | 1 | 0 | 50 % |" in text
+    assert "| US-1 | Déposer un dossier | 2 | 1 | 1 | 0 | 50\u202f% |" in text
     assert "- **TC-2** Dépôt sans pièce — en échec · Léa · " in text
     assert "  > bouton grisé\n" in text
     assert "erreur 500" not in text  # superseded by a later result

@@ -185,10 +185,10 @@ async def test_the_tiles_show_the_figures(make_app: AppFactory, workspace: Works
         assert "5/13 points faits · 1/2 stories" in sprint
         assert "reste 8 · idéal 6" in sprint and "En retard" in sprint
         campaign = tile_text(app, "campaign")
-        assert "Recette v1.1" in campaign and "Réussite 33%" in campaign
+        assert "Recette v1.1" in campaign and "Réussite 33\u202f%" in campaign
         assert "en échec : 1 · bloqués : 1" in campaign and "1 cas restant sur 4" in campaign
         security = tile_text(app, "security")
-        assert "Indice 3.1 / 5" in security and "1 mesure en retard" in security
+        assert "Indice 3,1 / 5" in security and "1 mesure en retard" in security
         assert "J-20 : renouvellement urgent" in security
         # Each tile shows its key.
         titles = [str(tile.border_title) for tile in app.screen.query(".tile")]
@@ -420,7 +420,7 @@ async def test_light_theme(make_app: AppFactory, workspace: Workspace) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.theme == "textual-light" and not app.current_theme.dark
-        assert "Indice 3.1 / 5" in tile_text(app, "security")
+        assert "Indice 3,1 / 5" in tile_text(app, "security")
 
 
 async def test_w_and_r_open_the_review_and_the_responsibilities(make_app: AppFactory) -> None:

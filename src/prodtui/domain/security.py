@@ -98,19 +98,6 @@ class MeasureStatus(StrEnum):
         """The catalogue key of its label: `security.status.<value>`."""
         return f"security.status.{self.value}"
 
-    @property
-    def label(self) -> str:
-        """The French label, as the homologation dossier names it."""
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS: dict[MeasureStatus, str] = {
-    MeasureStatus.TODO: "À lancer",
-    MeasureStatus.IGNORED: "Non prise en compte",
-    MeasureStatus.PARTIAL: "Partielle",
-    MeasureStatus.DONE: "Faite",
-    MeasureStatus.NOT_APPLICABLE: "Non applicable",
-}
 
 CYCLE: tuple[MeasureStatus, ...] = (
     MeasureStatus.TODO,

@@ -23,8 +23,8 @@ from prodtui.domain.security import (
     ScoreCard,
     scorecard,
 )
-from prodtui.homologation_text import remaining_text
-from prodtui.i18n import t
+from prodtui.homologation_text import SUGGESTED_VALIDITY_KEYS, VALIDITY_KEYS, remaining_text
+from prodtui.i18n import number, t
 
 NO_VALUE = "—"
 
@@ -67,7 +67,7 @@ def homologation_dossier(data: DossierData, today: date) -> str:
 def _score_section(card: ScoreCard) -> list[str]:
     lines = ["", f"## {t('dossier.score')}", ""]
     validity = (
-        t(f"security.validity.{card.suggested_validity}") if card.suggested_validity else NO_VALUE
+        t(SUGGESTED_VALIDITY_KEYS[card.suggested_validity]) if card.suggested_validity else NO_VALUE
     )
     lines += [
         t("dossier.score_line", score=_score(card.overall), validity=validity),
@@ -206,7 +206,7 @@ def _decision_section(decision: HomologationDecision | None, today: date) -> lis
     # a service homologated until then.
     if decision.expires_on is not None:
         facts += [
-            (t("dossier.validity"), t(f"homologation.validity.{decision.validity_months}")),
+            (t("dossier.validity"), t(VALIDITY_KEYS[decision.validity_months])),
             (t("dossier.expires_on"), _day(decision.expires_on)),
         ]
     left = decision.countdown(today)
@@ -223,7 +223,7 @@ def _decision_section(decision: HomologationDecision | None, today: date) -> lis
 def _score(score: float | None) -> str:
     if score is None:
         return NO_VALUE
-    return f"{score:.1f}".replace(".", t("dossier.decimal_point"))
+    return number(score)
 
 
 def _day(day: date) -> str:

@@ -17,7 +17,7 @@ from typing import IO, BinaryIO, TextIO
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.text import for_terminal
-from prodtui.i18n import language
+from prodtui.i18n import megabytes
 
 MEGABYTE = 1_048_576
 STORY_FILE_LIMIT = 20 * MEGABYTE
@@ -114,11 +114,13 @@ INPUT_MESSAGES = InputMessages()
 
 
 def _refused(key: str, path: Path, limit: int, reason: str = "", size: int = 0) -> ProdtuiError:
-    megabytes = f"{size / MEGABYTE:.1f}"
-    if language() == "fr":
-        megabytes = megabytes.replace(".", ",")
     return ProdtuiError(
-        key, path=str(path), reason=reason, detail=reason, size=megabytes, limit=limit // MEGABYTE
+        key,
+        path=str(path),
+        reason=reason,
+        detail=reason,
+        size=megabytes(size),
+        limit=limit // MEGABYTE,
     )
 
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from prodtui.domain.recette import JUDGED, Campaign, Execution, ExecutionStatus, TestCase, pass_rate
 from prodtui.domain.stories import Story
-from prodtui.i18n import t, tn
+from prodtui.i18n import percent, t, tn
 
 NO_VALUE = "—"
 
@@ -53,7 +53,7 @@ def recette_report(
 def _header(campaign: Campaign) -> list[str]:
     fields = [
         (t("recette.report.release"), _inline(campaign.release) or NO_VALUE),
-        (t("recette.report.state"), t(f"recette.state.{campaign.state.value}")),
+        (t("recette.report.state"), t(campaign.state.label_key)),
         (t("recette.report.pass"), str(campaign.pass_number)),
     ]
     if campaign.start_date or campaign.end_date:
@@ -184,11 +184,11 @@ def case_of(execution: Execution, cases: Mapping[int, TestCase]) -> TestCase:
 
 
 def _status(status: ExecutionStatus) -> str:
-    return t(f"recette.status.{ExecutionStatus(status).value}")
+    return t(ExecutionStatus(status).label_key)
 
 
 def _percent(rate: float) -> str:
-    return t("recette.report.percent", value=f"{rate * 100:.0f}")
+    return percent(rate)
 
 
 def _day(value: date | datetime | None) -> str:

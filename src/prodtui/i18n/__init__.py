@@ -44,7 +44,7 @@ def translate(language: str, key: str, /, **params: Any) -> str:
     message is empty in it). Raises MissingMessage when no catalogue has the key."""
     text = catalogue(language).get(key) or catalogue("fr").get(key)
     if text is None:
-        return key  # WP4-STRICT: raise MissingMessage(key) once translate_bindings is gone
+        raise MissingMessage(key)
     return text.format(**params) if params else text
 
 

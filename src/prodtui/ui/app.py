@@ -413,10 +413,17 @@ class ProdtuiApp(App[int]):
     # -- palette ----------------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for mode in (*SCREENS_IN_ORDER, "inbox"):
+        for mode, name, help_key in (
+            ("today", "nav.today", "palette.go_help.today"),
+            ("standup", "nav.standup", "palette.go_help.standup"),
+            ("stories", "nav.stories", "palette.go_help.stories"),
+            ("recette", "nav.recette", "palette.go_help.recette"),
+            ("security", "nav.security", "palette.go_help.security"),
+            ("inbox", "nav.inbox", "palette.go_help.inbox"),
+        ):
             yield SystemCommand(
-                t("palette.go", screen=t(f"nav.{mode}")),
-                t(f"palette.go_help.{mode}"),
+                t("palette.go", screen=t(name)),
+                t(help_key),
                 lambda mode=mode: self.action_go(mode),
             )
         yield SystemCommand(t("key.capture"), t("palette.capture_help"), self.action_capture)

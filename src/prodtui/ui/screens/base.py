@@ -40,17 +40,16 @@ class NavBar(Static):
 
     def __init__(self, current: str) -> None:
         keys = {
-            "today": "1",
-            "standup": "2",
-            "stories": "3",
-            "recette": "4",
-            "security": "5",
-            "inbox": "i",
+            "today": ("1", "nav.today"),
+            "standup": ("2", "nav.standup"),
+            "stories": ("3", "nav.stories"),
+            "recette": ("4", "nav.recette"),
+            "security": ("5", "nav.security"),
+            "inbox": ("i", "nav.inbox_short"),
         }
         parts = []
-        for mode, key in keys.items():
-            name = t("nav.inbox_short") if mode == "inbox" else t(f"nav.{mode}")
-            label = f" {key} {name} "
+        for mode, (key, name) in keys.items():
+            label = f" {key} {t(name)} "
             parts.append(Content.styled(label, "reverse b") if mode == current else plain(label))
         super().__init__(Content(" ").join(parts), classes="nav-bar")
 

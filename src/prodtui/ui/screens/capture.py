@@ -53,7 +53,7 @@ class CaptureScreen(Dialog[bool]):
 
     def _preview_text(self, line: str) -> Content:
         parsed = parse_capture(line, self.day)
-        parts = [t(f"kind.{parsed.kind.value}")]
+        parts = [t(parsed.kind.label_key)]
         if parsed.owner:
             person = self.workspace.people.match(parsed.owner)
             parts.append(f"@{person.name if person else parsed.owner}")

@@ -13,7 +13,7 @@ from textual.widgets import Header, Input, Select, Static
 
 from prodtui.domain.capture import parse_day
 from prodtui.domain.recette import Execution, ExecutionStatus
-from prodtui.i18n import t, tn
+from prodtui.i18n import format_moment, t, tn
 from prodtui.resources import styles_dir
 from prodtui.store.recette import ExecutionFilter
 from prodtui.ui.screens.base import ProdtuiScreen
@@ -76,7 +76,7 @@ class ExecutionLogScreen(ProdtuiScreen[None]):
         w = self.where
         parts = []
         if w.status:
-            parts.append(t(f"recette.status.{w.status.value}"))
+            parts.append(t(w.status.label_key))
         if w.case_id:
             parts.append(self.workspace.test_cases.get(w.case_id).key)
         if w.story_id:
@@ -91,10 +91,10 @@ class ExecutionLogScreen(ProdtuiScreen[None]):
         case = execution.case
         status = execution.status.value
         return [
-            execution.created_at.strftime("%d/%m/%Y %H:%M") if execution.created_at else "",
+            format_moment(execution.created_at) if execution.created_at else "",
             self.campaign_names.get(execution.campaign_id, "?"),
             f"{case.key} {case.title}",
-            Text(t(f"recette.status.{status}"), style=STATUS_STYLE.get(status, "")),
+            Text(t(execution.status.label_key), style=STATUS_STYLE.get(status, "")),
             execution.tester,
             execution.comment,
         ]
@@ -138,7 +138,7 @@ class LogFilterScreen(Dialog[ExecutionFilter]):
         with Vertical(classes="dialog wide"):
             yield Static(t("recette.log_filters"), classes="dialog-title")
             yield Select(
-                choices([(t(f"recette.status.{s.value}"), s) for s in ExecutionStatus]),
+                choices([(t(s.label_key), s) for s in ExecutionStatus]),
                 value=w.status or Select.NULL,
                 prompt=t("recette.any_status"),
                 id="lf-status",

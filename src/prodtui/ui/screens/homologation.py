@@ -24,7 +24,7 @@ from prodtui.domain.homologation import (
     StepStatus,
     expiry_date,
 )
-from prodtui.homologation_text import decision_state
+from prodtui.homologation_text import VALIDITY_KEYS, decision_state
 from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import ProdtuiScreen, prodtui_app
@@ -56,7 +56,7 @@ def decision_text(decision: HomologationDecision) -> str:
     return t(
         "homologation.decision_line",
         **facts,
-        validity=t(f"homologation.validity.{decision.validity_months}"),
+        validity=t(VALIDITY_KEYS[decision.validity_months]),
         expires=format_day(decision.expires_on),
     )
 
@@ -91,8 +91,14 @@ class HomologationScreen(ProdtuiScreen[None]):
         yield Static("", id="hom-countdown", markup=False)
         yield Static("", id="hom-decision", markup=False)
         table: DataTable[Text] = DataTable(id="hom-steps", cursor_type="row")
-        for key in ("position", "title", "status", "date", "notes"):
-            table.add_column(cell(t(f"homologation.col.{key}")), key=key)
+        for key, label in (
+            ("position", "homologation.col.position"),
+            ("title", "homologation.col.title"),
+            ("status", "homologation.col.status"),
+            ("date", "homologation.col.date"),
+            ("notes", "homologation.col.notes"),
+        ):
+            table.add_column(cell(t(label)), key=key)
         yield table
         yield Static(t("homologation.hint"), classes="dialog-hint", markup=False)
         yield KeyBar()
@@ -335,7 +341,7 @@ class DecisionFormScreen(FormDialog[HomologationDecision]):
                 with Vertical():
                     yield Label(t("homologation.field.validity"))
                     yield Select(
-                        choices([(t(f"homologation.validity.{m}"), m) for m in VALIDITY_MONTHS]),
+                        choices([(t(VALIDITY_KEYS[m]), m) for m in VALIDITY_MONTHS]),
                         value=suggested or 12,
                         allow_blank=False,
                         id="df-validity",
@@ -343,7 +349,7 @@ class DecisionFormScreen(FormDialog[HomologationDecision]):
             if suggested:
                 hint = t(
                     "homologation.suggested",
-                    validity=t(f"homologation.validity.{suggested}"),
+                    validity=t(VALIDITY_KEYS[suggested]),
                 )
                 yield Static(hint, classes="dialog-hint", markup=False)
             yield Static("", id="df-expiry", markup=False)

@@ -85,7 +85,7 @@ class InboxScreen(WorkspaceScreen):
             due = ("⚠ " if late else "") + format_day(item.due_date, short=True)
         return [
             item.key,
-            t(f"kind.{item.kind.value}"),
+            t(item.kind.label_key),
             "✓" if item.status is ItemStatus.DONE else "",
             due,
             item.owner or "",

@@ -39,7 +39,7 @@ class ItemEditorScreen(Dialog[Item]):
                 yield Static(t("editor.draft_restored"), classes="dialog-warning")
             yield Label(t("editor.kind"))
             yield Select(
-                choices([(t(f"kind.{kind.value}"), kind) for kind in ItemKind]),
+                choices([(t(kind.label_key), kind) for kind in ItemKind]),
                 value=item.kind,
                 allow_blank=False,
                 id="item-kind",
@@ -126,7 +126,7 @@ class ItemEditorScreen(Dialog[Item]):
 
         def shown(item: Item) -> dict[str, str]:
             return {
-                t("editor.kind"): t(f"kind.{item.kind.value}"),
+                t("editor.kind"): t(item.kind.label_key),
                 t("editor.text"): item.text,
                 t("editor.owner"): item.owner or "",
                 t("editor.due"): item.due_date.isoformat() if item.due_date else "",

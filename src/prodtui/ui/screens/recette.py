@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.recette import Campaign, CampaignState, ExecutionStatus, Progress, TestCase
-from prodtui.i18n import error_message, t, tn
+from prodtui.i18n import error_message, percent, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.screens.dialogs import PromptScreen
@@ -84,10 +84,10 @@ class RecetteScreen(WorkspaceScreen):
         return [
             campaign.name,
             campaign.release,
-            t(f"recette.state.{campaign.state.value}"),
+            t(campaign.state.label_key),
             str(campaign.pass_number),
             f"{progress.done}/{progress.total}",
-            "—" if rate is None else f"{rate:.0%}",
+            "—" if rate is None else percent(rate),
             Text(str(failed), style="bold red") if failed else "0",
         ]
 

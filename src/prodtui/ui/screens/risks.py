@@ -77,8 +77,15 @@ class RisksScreen(ProdtuiScreen[None]):
         yield Header()
         yield Static("", id="risks-title", classes="screen-title", markup=False)
         table: DataTable[Text] = DataTable(id="risks-table", cursor_type="row")
-        for key in ("level", "title", "criterion", "likelihood", "severity", "owner"):
-            table.add_column(cell(t(f"risks.col.{key}")), key=key)
+        for key, label in (
+            ("level", "risks.col.level"),
+            ("title", "risks.col.title"),
+            ("criterion", "risks.col.criterion"),
+            ("likelihood", "risks.col.likelihood"),
+            ("severity", "risks.col.severity"),
+            ("owner", "risks.col.owner"),
+        ):
+            table.add_column(cell(t(label)), key=key)
         yield table
         with Horizontal(id="risks-bottom"):
             yield Static("", id="risks-matrix")
@@ -270,10 +277,13 @@ class RiskFormScreen(FormDialog[Risk]):
     def action_save(self) -> None:
         error = self.query_one("#rf-error", Static)
         ratings: dict[str, int] = {}
-        for field in ("likelihood", "severity"):
+        for field, refusal in (
+            ("likelihood", "risks.bad_rating.likelihood"),
+            ("severity", "risks.bad_rating.severity"),
+        ):
             rating = self._rating(field)
             if rating is None:
-                error.update(plain(t(f"risks.bad_rating.{field}")))
+                error.update(plain(t(refusal)))
                 self.query_one(f"#rf-{field}", Input).focus()
                 return
             ratings[field] = rating

@@ -66,9 +66,7 @@ class RunnerScreen(ProdtuiScreen[None]):
         bar = self.query_one("#runner-progress", ProgressBar)
         bar.update(total=max(progress.total, 1), progress=progress.done)
         counts = " · ".join(
-            f"{t(f'recette.status.{status.value}')} {count}"
-            for status, count in progress.counts.items()
-            if count
+            f"{t(status.label_key)} {count}" for status, count in progress.counts.items() if count
         )
         self.query_one("#runner-counts", Static).update(
             plain(
@@ -98,7 +96,7 @@ class RunnerScreen(ProdtuiScreen[None]):
         status = plan.results.get(case_id)
         title = markup("[b]${key}[/b] ${title}", key=case.key, title=case.title)
         if status:  # the result of an earlier pass
-            title += markup(" [dim](${status})[/]", status=t(f"recette.status.{status.value}"))
+            title += markup(" [dim](${status})[/]", status=t(status.label_key))
         self.query_one("#runner-title", Static).update(title)
         self.query_one("#runner-steps", Static).update(plain(case.steps or "—"))
         self.query_one("#runner-expected", Static).update(plain(case.expected or "—"))
@@ -115,7 +113,7 @@ class RunnerScreen(ProdtuiScreen[None]):
 
             self.app.push_screen(
                 PromptScreen(
-                    t("recette.comment_title", status=t(f"recette.status.{status.value}")),
+                    t("recette.comment_title", status=t(status.label_key)),
                     hint=t("recette.comment_hint"),
                     check=lambda v: None if v.strip() else t("recette.comment_needed"),
                 ),
@@ -196,7 +194,7 @@ class CaseFormScreen(FormDialog[TestCase]):
                     id="case-tags",
                 )
                 yield Select(
-                    choices([(t(f"recette.importance.{i.value}"), i) for i in Importance]),
+                    choices([(t(i.label_key), i) for i in Importance]),
                     value=case.importance if case else Importance.MEDIUM,
                     allow_blank=False,
                     id="case-importance",

@@ -32,7 +32,8 @@ from prodtui.domain.security import (
 )
 from prodtui.exchange.evidence import FileFingerprint, check_files, fingerprint
 from prodtui.exchange.referential import ReferentialRefused, read_referential
-from prodtui.i18n import error_message, format_day, t, tn
+from prodtui.homologation_text import SUGGESTED_VALIDITY_KEYS
+from prodtui.i18n import error_message, file_size, format_day, number, percent, t, tn
 from prodtui.resources import styles_dir
 from prodtui.store.security import MeasureFilter, MeasureRepository
 from prodtui.ui.screens.base import WorkspaceScreen
@@ -45,12 +46,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 STATUS_STYLE = {"done": "green", "partial": "yellow", "not_applicable": "dim", "ignored": "red"}
-VALIDITY = {
-    6: "security.validity.6",
-    12: "security.validity.12",
-    24: "security.validity.24",
-    36: "security.validity.36",
-}
 SPARK_DAYS = 90
 """The sparkline shows the last three months, one bar per day."""
 CHECK_STYLE = {
@@ -70,10 +65,28 @@ OWNER_WIDTH = {True: 16, False: 12}
 DUE_WIDTH = 12  # "⚠ lun. 23/11"
 MIN_TITLE = 16
 COLUMN_ORDER = ("code", "evidence", "title", "priority", "indispensable", "status", "owner", "due")
+COLUMN_KEYS = {
+    "code": "security.col.code",
+    "evidence": "security.col.evidence",
+    "title": "security.col.title",
+    "priority": "security.col.priority",
+    "indispensable": "security.col.indispensable",
+    "status": "security.col.status",
+    "owner": "security.col.owner",
+    "due": "security.col.due",
+}
+FILTER_KEYS = {
+    "late": "security.filter.late",
+    "mine": "security.filter.mine",
+    "indispensable": "security.filter.indispensable",
+    "no_owner": "security.filter.no_owner",
+    "no_plan": "security.filter.no_plan",
+}
+"""The filters the keys toggle (`action_toggle_filter`), as the filter line names them."""
 
 
 def _signed(delta: float) -> str:
-    return f"{delta:+.1f}" if delta else "0.0"
+    return number(delta, signed=True)
 
 
 class SecurityScreen(WorkspaceScreen):
@@ -148,7 +161,7 @@ class SecurityScreen(WorkspaceScreen):
         self._columns = columns
         table.clear(columns=True)
         for key, width in columns.items():
-            label = ALERT if key == "evidence" and width < 2 else t(f"security.col.{key}")
+            label = ALERT if key == "evidence" and width < 2 else t(COLUMN_KEYS[key])
             table.add_column(cell(label), width=width, key=key)
 
     def _filter(self) -> MeasureFilter:
@@ -167,8 +180,9 @@ class SecurityScreen(WorkspaceScreen):
             return
         today = self.prodtui.today()
         card = self.measures.score()
-        overall = "—" if card.overall is None else f"{card.overall:.1f}"
-        validity = t(VALIDITY[card.suggested_validity]) if card.suggested_validity else "—"
+        overall = "—" if card.overall is None else number(card.overall)
+        suggested = card.suggested_validity
+        validity = t(SUGGESTED_VALIDITY_KEYS[suggested]) if suggested else "—"
         done = card.overall_progress
         self.query_one("#security-score", Static).update(
             plain(
@@ -188,10 +202,11 @@ class SecurityScreen(WorkspaceScreen):
             score = card.categories.get(category)
             share = card.category_progress[category].share
             parts.append(
-                f"{t(category.label_key)} {'—' if score is None else f'{score:.1f}'} ({share:.0%})"
+                f"{t(category.label_key)} {'—' if score is None else number(score)} "
+                f"({percent(share)})"
             )
         self.query_one("#security-categories", Static).update(plain(" · ".join(parts)))
-        active = [t(f"security.filter.{name}") for name in sorted(self.filters)]
+        active = [t(FILTER_KEYS[name]) for name in sorted(self.filters)]
         self.query_one("#security-filters", Static).update(
             plain(
                 t("security.filters_on", names=", ".join(active)) if active else t("security.hint")
@@ -481,15 +496,25 @@ class MeasureFormScreen(FormDialog[MeasureState]):
             yield Input(
                 self._story_key(state), placeholder="US-12", id="mf-story", select_on_focus=False
             )
-            for field in ("how", "evidence", "comment"):
-                yield Label(plain(t(f"security.field.{field}")))
+            for field, label in (
+                ("how", "security.field.how"),
+                ("evidence", "security.field.evidence"),
+                ("comment", "security.field.comment"),
+            ):
+                yield Label(plain(t(label)))
                 yield Input(getattr(state, field), id=f"mf-{field}", select_on_focus=False)
             yield Label(t("security.field.file"))
             yield Input(placeholder=t("security.file_placeholder"), id="mf-file")
             yield Static("", id="mf-file-status", classes="dialog-hint", markup=False)
             table = EvidenceTable(id="mf-files")
-            for key in ("state", "path", "size", "recorded", "sha256"):
-                table.add_column(cell(t(f"security.file_col.{key}")), key=key)
+            for key, label in (
+                ("state", "security.file_col.state"),
+                ("path", "security.file_col.path"),
+                ("size", "security.file_col.size"),
+                ("recorded", "security.file_col.recorded"),
+                ("sha256", "security.file_col.sha256"),
+            ):
+                table.add_column(cell(t(label)), key=key)
             yield table
             yield Static("", id="mf-error", classes="dialog-error", markup=False)
             yield Static(t("security.form_hint"), classes="dialog-hint")
@@ -530,7 +555,7 @@ class MeasureFormScreen(FormDialog[MeasureState]):
             table.add_row(
                 state,
                 cell(file.path),
-                cell(_size(file.size)),
+                cell(file_size(file.size)),
                 cell(format_day(file.recorded_at.date(), short=True)),
                 cell(file.sha256[:12]),
                 key=str(file.id),
@@ -678,14 +703,3 @@ class MeasureFormScreen(FormDialog[MeasureState]):
 
 def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _size(size: int) -> str:
-    """Sizes as a file manager shows them, in the units of the language."""
-    units = t("security.size_units").split(",")
-    value = float(size)
-    for n, unit in enumerate(units):
-        if value < 1024 or n == len(units) - 1:
-            return f"{value:.0f} {unit}" if n == 0 else f"{value:.1f} {unit}"
-        value /= 1024
-    return str(size)

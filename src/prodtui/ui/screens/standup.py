@@ -229,7 +229,7 @@ class StandupScreen(WorkspaceScreen):
         if item.is_late(self.day):
             due = Text(f"⚠ {due}", style="bold red")
         done = item.status is ItemStatus.DONE
-        kind = t(f"kind.{item.kind.value}") + (" ✓" if done else "")
+        kind = t(item.kind.label_key) + (" ✓" if done else "")
         return [kind, due, fit(item.owner or "", OWNER_WIDTH), one_line(item.text)]
 
     def _update_title(self) -> None:

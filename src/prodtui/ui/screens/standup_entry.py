@@ -22,6 +22,15 @@ from prodtui.ui.screens.dialogs import Dialog
 from prodtui.ui.text import choices, plain
 from prodtui.ui.widgets.drafts import DraftInput, DraftTextArea
 
+MOOD_KEYS = {
+    1: "standup.mood.1",
+    2: "standup.mood.2",
+    3: "standup.mood.3",
+    4: "standup.mood.4",
+    5: "standup.mood.5",
+}
+"""The name of each mood of `MOOD_SYMBOLS`."""
+
 
 class EntryEditorScreen(Dialog[int]):
     CSS_PATH = styles_dir() / "standup.tcss"
@@ -76,7 +85,7 @@ class EntryEditorScreen(Dialog[int]):
                 yield Select(
                     choices(
                         [
-                            (f"{symbol} {t(f'standup.mood.{mood}')}", mood)
+                            (f"{symbol} {t(MOOD_KEYS[mood])}", mood)
                             for mood, symbol in MOOD_SYMBOLS.items()
                         ]
                     ),

@@ -18,6 +18,14 @@ from prodtui.ui.screens.dialogs import Dialog
 from prodtui.ui.text import cell, choices, plain
 
 RESULTS = 100
+FIELD_KEYS = {
+    "yesterday": "standup.field.yesterday",
+    "today": "standup.field.today",
+    "blocker": "standup.field.blocker",
+    "decision": "standup.field.decision",
+    "action": "standup.field.action",
+}
+"""Where a stand-up search hit was found, as the results name it."""
 
 
 class StandupSearchScreen(Dialog[date]):
@@ -78,7 +86,7 @@ class StandupSearchScreen(Dialog[date]):
         table.clear()
         self.hits = []
         for hit in hits:
-            label = t(f"standup.field.{hit.field}")
+            label = t(FIELD_KEYS[hit.field])
             text = " / ".join(line for line in hit.text.splitlines() if line.strip())
             table.add_row(
                 cell(format_day(hit.day, short=True) + f" {hit.day.year}"),

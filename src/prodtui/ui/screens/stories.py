@@ -27,7 +27,7 @@ RESULT_MARKS = {"pass": ("✓", "green"), "fail": ("✗", "red"), "blocked": ("�
 
 
 def status_label(status: StoryStatus) -> str:
-    return t(f"story.status.{status.value}")
+    return t(status.label_key)
 
 
 class StoriesScreen(WorkspaceScreen):
@@ -103,7 +103,7 @@ class StoriesScreen(WorkspaceScreen):
             Text(story.key, style="dim" if done else "bold"),
             Text(story.title, style="dim" if done else ""),
             status_label(story.status),
-            t(f"story.priority_short.{story.priority.value}") if story.priority else "",
+            t(story.priority.short_key) if story.priority else "",
             "" if story.points is None else str(story.points),
             self.epics.get(story.epic_id or -1, ""),
             self.sprints.get(story.sprint_id or -1, ""),
@@ -146,7 +146,7 @@ class StoriesScreen(WorkspaceScreen):
         if f.status:
             parts.append(status_label(f.status))
         if f.priority:
-            parts.append(t(f"story.priority.{f.priority.value}"))
+            parts.append(t(f.priority.label_key))
         if f.epic_id is not None:
             parts.append(self.epics.get(f.epic_id, "?"))
         if f.sprint_id is not None:
@@ -223,7 +223,7 @@ class StoriesScreen(WorkspaceScreen):
             rows += ["", self._heading(t("story.latest_results"))]
             for execution in results:
                 case = execution.case
-                status = t(f"recette.status.{execution.status.value}")
+                status = t(execution.status.label_key)
                 line = f"{case.key} {case.title[:40]} — {status}"
                 symbol, style = RESULT_MARKS.get(execution.status.value, ("·", ""))
                 rows.append(" " + Content.styled(symbol, style) + " " + plain(line))
@@ -239,9 +239,7 @@ class StoriesScreen(WorkspaceScreen):
         items = self.workspace.stories.linked_items(story, limit=8)
         if items:
             rows += ["", self._heading(t("story.linked"))]
-            rows += [
-                f" {item.key} {t(f'kind.{item.kind.value}')} : {item.text[:60]}" for item in items
-            ]
+            rows += [f" {item.key} {t(item.kind.label_key)} : {item.text[:60]}" for item in items]
         return lines(rows)
 
     @staticmethod

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from prodtui.domain.capture import parse_day
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.stories import WORKFLOW, Epic, Priority, Sprint, Story, StoryStatus
-from prodtui.i18n import error_message, format_day, t, tn
+from prodtui.i18n import error_message, format_day, format_moment, t, tn
 from prodtui.store.stories import StoryFilter
 from prodtui.ui.screens.dialogs import Dialog, FormDialog, PromptScreen, form_bindings, record_key
 from prodtui.ui.text import cell, choices, plain
@@ -38,7 +38,7 @@ class StatusScreen(Dialog[StoryStatus]):
             yield OptionList(
                 *[
                     Option(
-                        plain(("▶ " if s is self.current else "  ") + t(f"story.status.{s.value}")),
+                        plain(("▶ " if s is self.current else "  ") + t(s.label_key)),
                         id=s.value,
                     )
                     for s in WORKFLOW
@@ -75,13 +75,13 @@ class FilterScreen(Dialog[StoryFilter]):
         with Vertical(classes="dialog"):
             yield Static(t("story.filters_title"), classes="dialog-title")
             yield Select(
-                choices([(t(f"story.status.{s.value}"), s) for s in WORKFLOW]),
+                choices([(t(s.label_key), s) for s in WORKFLOW]),
                 value=f.status or Select.NULL,
                 prompt=t("story.any_status"),
                 id="f-status",
             )
             yield Select(
-                choices([(t(f"story.priority.{p.value}"), p) for p in Priority]),
+                choices([(t(p.label_key), p) for p in Priority]),
                 value=f.priority or Select.NULL,
                 prompt=t("story.any_priority"),
                 id="f-priority",
@@ -138,7 +138,7 @@ class HistoryScreen(Dialog[None]):
                     entry.new or "" if entry.old is None else f"{entry.old} → {entry.new or ''}"
                 )
                 table.add_row(
-                    cell(entry.at.strftime("%d/%m/%Y %H:%M")),
+                    cell(format_moment(entry.at)),
                     cell(entry.author),
                     cell(entry.field),
                     cell(" ".join(change.split())[:120]),
@@ -316,12 +316,17 @@ class ExchangeScreen(Dialog[None]):
 
     BINDINGS = [Binding("escape", "close", "key.close", id="story_exchange.close")]
 
-    CHOICES = ("feature", "md", "csv", "import")
+    CHOICES = {
+        "feature": "story.exchange.feature",
+        "md": "story.exchange.md",
+        "csv": "story.exchange.csv",
+        "import": "story.exchange.import",
+    }
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(t("story.exchange_title"), classes="dialog-title")
-            yield OptionList(*[Option(plain(t(f"story.exchange.{c}")), id=c) for c in self.CHOICES])
+            yield OptionList(*[Option(plain(t(label)), id=c) for c, label in self.CHOICES.items()])
             yield Static("", id="exchange-status", classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:

@@ -93,7 +93,7 @@ class StoryEditorScreen(ProdtuiScreen[Story | None]):
                     )
             with Horizontal(classes="fields"):
                 yield Select(
-                    choices([(t(f"story.priority.{p.value}"), p) for p in Priority]),
+                    choices([(t(p.label_key), p) for p in Priority]),
                     value=story.priority or Select.NULL,
                     prompt=t("story.field.priority"),
                     id="story-priority",

@@ -68,7 +68,7 @@ class TeamScreen(Dialog[None]):
             table.add_row(
                 cell(str(index)),
                 cell(person.name),
-                cell(t(f"role.{person.role.value}")),
+                cell(t(person.role.label_key)),
                 "✓" if person.active else "—",
             )
         if select is not None:

@@ -63,7 +63,7 @@ class TestCasesScreen(ProdtuiScreen[None]):
             case.key,
             case.title,
             self._story_key(case.story_id),
-            t(f"recette.importance_short.{case.importance.value}"),
+            t(case.importance.short_key),
             t("recette.automated") if case.automated else t("recette.manual"),
             Text(t("recette.to_review"), style="bold yellow") if case.needs_review else "",
         ]

@@ -25,7 +25,7 @@ from prodtui.domain.dashboard import (
 )
 from prodtui.domain.homologation import ExpiryLevel
 from prodtui.homologation_text import short_countdown
-from prodtui.i18n import format_day, t, tn
+from prodtui.i18n import format_day, number, percent, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.text import lines, markup, plain
@@ -305,7 +305,7 @@ class TodayScreen(WorkspaceScreen):
         if not tile.count:
             return [self._muted(t("today.inbox_empty"))]
         rows = [
-            markup("• [dim]${kind}[/] ${text}", kind=t(f"kind.{item.kind.value}"), text=item.text)
+            markup("• [dim]${kind}[/] ${text}", kind=t(item.kind.label_key), text=item.text)
             for item in tile.newest
         ]
         head = self._bold(tn("today.inbox_count", tile.count))
@@ -354,7 +354,7 @@ class TodayScreen(WorkspaceScreen):
         if rate is None:
             figures = self._muted(t("today.campaign_no_result")) + " · " + left
         else:
-            figures = self._bold(t("today.campaign_rate", rate=f"{rate:.0%}")) + " · " + left
+            figures = self._bold(t("today.campaign_rate", rate=percent(rate))) + " · " + left
         failures = t("today.campaign_failures", failed=tile.failed, blocked=tile.blocked)
         style = "$error" if tile.failed or tile.blocked else "$text-muted"
         return [self._bold(name), figures, Content.styled(failures, style)]
@@ -364,7 +364,7 @@ class TodayScreen(WorkspaceScreen):
         if not tile.measures:
             rows.append(self._muted(t("today.security_no_measures")))
         else:
-            score = "—" if tile.score is None else f"{tile.score:.1f}"
+            score = "—" if tile.score is None else number(tile.score)
             line = t(
                 "today.security_score",
                 score=score,
