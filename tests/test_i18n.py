@@ -272,3 +272,15 @@ def test_every_validity_a_decision_can_have_is_named() -> None:
     assert set(VALIDITY_KEYS) == set(VALIDITY_MONTHS)
     suggested = {suggested_validity(score / 10) for score in range(51)}
     assert set(SUGGESTED_VALIDITY_KEYS) == suggested
+
+
+def test_a_rule_of_the_domain_is_said_in_the_users_words() -> None:
+    from pydantic import ValidationError
+
+    from prodtui.domain.stories import Sprint
+
+    with pytest.raises(ValidationError) as refused:
+        Sprint(name="S1", start_date=date(2026, 12, 4), end_date=date(2026, 12, 1))
+    assert error_message(refused.value) == (
+        "Le sprint ne peut pas finir avant de commencer : corrigez les dates."
+    )

@@ -154,7 +154,7 @@ class Campaign(Record):
     @model_validator(mode="after")
     def _dates_in_order(self) -> Campaign:
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError("the campaign ends before it starts")
+            raise ValueError("recette.campaign_dates")  # a catalogue key, said by the interface
         return self
 
     @property
@@ -243,7 +243,7 @@ class Execution(BaseModel):
         # Rows already in the log are read back as they are: history is never refused.
         stored = bool(info.context and info.context.get("stored"))
         if not stored and comment_missing(self.status, self.comment):
-            raise ValueError("a failed or blocked result needs a comment (the actual result)")
+            raise ValueError("recette.comment_required")  # a catalogue key
         return self
 
     @property

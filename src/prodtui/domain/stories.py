@@ -73,7 +73,7 @@ class Sprint(Record):
     @model_validator(mode="after")
     def _dates_in_order(self) -> Sprint:
         if self.end_date < self.start_date:
-            raise ValueError("the sprint ends before it starts")
+            raise ValueError("story.sprint_dates")  # a catalogue key: said in the user's words
         return self
 
     def contains(self, day: date) -> bool:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from prodtui.domain.stories import FIBONACCI, Epic, Priority, Sprint, Story, StoryStatus
 from prodtui.domain.text import safe_line
-from prodtui.i18n import LANGUAGES, t, translate
+from prodtui.i18n import LANGUAGES, refusal, t, translate
 
 STATUS_KEYS: dict[StoryStatus, str] = {
     StoryStatus.IDEA: "story_file.status.idea",
@@ -246,8 +246,7 @@ def validation_problems(
         elif kind in ("string_too_short", "missing"):
             text = message("story_file.error.required", field=label)
         else:
-            reason = str(detail.get("msg", "")).removeprefix("Value error, ")
-            text = message("story_file.error.invalid", field=label, detail=reason)
+            text = message("story_file.error.invalid", field=label, detail=refusal(detail))
         problems.append(ImportProblem(position=position, message=text, field=name))
     return problems
 

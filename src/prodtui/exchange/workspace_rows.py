@@ -40,7 +40,7 @@ from prodtui.domain.security import Category, EvidenceFile, Measure, MeasureStat
 from prodtui.domain.standup import Standup, StandupEntry
 from prodtui.domain.stories import Epic, Sprint, Story
 from prodtui.domain.text import CleanLine, CleanText, has_unsafe, safe_line, safe_text
-from prodtui.i18n import error_message, t
+from prodtui.i18n import error_message, refusal, t
 
 SHOWN = 40
 """Characters of a refused value quoted in a message."""
@@ -257,8 +257,9 @@ def validation_reasons(error: ValidationError, prefix: str = "") -> list[str]:
         elif isinstance(context.get("error"), json.JSONDecodeError):
             reasons.append(t("json.value_json", column=column, value=value))
         else:
-            detail = str(problem.get("msg", "")).removeprefix("Value error, ")
-            reasons.append(t("json.value_refused", column=column, value=value, detail=detail))
+            reasons.append(
+                t("json.value_refused", column=column, value=value, detail=refusal(problem))
+            )
     return reasons
 
 

@@ -96,7 +96,23 @@ FIELD_KEYS = {
 }
 
 
+def _domain_rule(problem: Any) -> str | None:
+    """The catalogue key a validator of the domain raised as a ValueError, if any."""
+    cause = (problem.get("ctx") or {}).get("error")
+    key = str(cause) if isinstance(cause, ValueError) else ""
+    return key if key in catalogue("fr") else None
+
+
+def refusal(problem: Any) -> str:
+    """Why pydantic refused a value (`problem`, one of `errors()`), in the user's words when
+    a rule of the domain refused it."""
+    key = _domain_rule(problem)
+    return t(key) if key else str(problem.get("msg", "")).removeprefix("Value error, ")
+
+
 def _validation_problem(problem: Any) -> str:
+    if key := _domain_rule(problem):
+        return t(key)  # a rule of the record as a whole says itself
     field = ".".join(str(part) for part in problem.get("loc", ())) or "?"
     label = t(FIELD_KEYS[field]) if field in FIELD_KEYS else field
     context = problem.get("ctx") or {}

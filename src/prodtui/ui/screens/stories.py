@@ -139,18 +139,18 @@ class StoriesScreen(WorkspaceScreen):
         self.query_one("#stories-title", Static).update(plain(" · ".join(parts)))
 
     def _describe_filter(self) -> str:
-        f = self.filter
+        chosen = self.filter
         parts = []
-        if f.text.strip():
-            parts.append(f"« {f.text.strip()} »")
-        if f.status:
-            parts.append(status_label(f.status))
-        if f.priority:
-            parts.append(t(f.priority.label_key))
-        if f.epic_id is not None:
-            parts.append(self.epics.get(f.epic_id, "?"))
-        if f.sprint_id is not None:
-            parts.append(self.sprints.get(f.sprint_id, "?"))
+        if chosen.text.strip():
+            parts.append(f"« {chosen.text.strip()} »")
+        if chosen.status:
+            parts.append(status_label(chosen.status))
+        if chosen.priority:
+            parts.append(t(chosen.priority.label_key))
+        if chosen.epic_id is not None:
+            parts.append(self.epics.get(chosen.epic_id, "?"))
+        if chosen.sprint_id is not None:
+            parts.append(self.sprints.get(chosen.sprint_id, "?"))
         return ", ".join(parts)
 
     def on_resize(self) -> None:
