@@ -94,6 +94,26 @@ def _written_keys() -> dict[str, str]:
     }
 
 
+def _call_keys() -> dict[str, str]:
+    """The keys given to a function that takes one (`t`, `tn`, `message`, an error's
+    constructor), whatever their namespace: a new namespace must exist too."""
+    found: dict[str, str] = {}
+    for path, tree in _sources():
+        for call in ast.walk(tree):
+            if not isinstance(call, ast.Call):
+                continue
+            name = _name(call)
+            takes_key = name in KEY_CALLS or name.endswith(("Error", "Refused", "__init__"))
+            position = KEY_CALLS.get(name, 0)
+            if not takes_key or len(call.args) <= position:
+                continue
+            key = call.args[position]
+            text = key.value if isinstance(key, ast.Constant) else None
+            if isinstance(text, str) and KEY.match(text) and not FILE_NAME.search(text):
+                found.setdefault(text, f"{path.relative_to(SOURCE)}:{call.lineno}")
+    return found
+
+
 def _exists(key: str, keys: set[str]) -> bool:
     # tn("key", n) and an error's key with a count read key.one and key.other.
     return key in keys or {f"{key}.one", f"{key}.other"} <= keys
@@ -103,6 +123,7 @@ def test_every_key_written_in_the_code_exists() -> None:
     keys = set(catalogue("fr"))
     written = _written_keys()
     assert len(written) > 500, "the scan found almost nothing: it is broken"
+    written |= _call_keys()
     # Binding ids (`id="inbox.edit"`) have the shape of keys but name key bindings.
     ids = set().union(*(_binding_ids(tree) for _, tree in _sources()))
     missing = {

@@ -1186,4 +1186,6 @@ MESSAGES: dict[str, str] = {
     "gherkin.end": "the end of the text",
     "gherkin.or": "or",
     "gherkin.template": "scenario title|a context|the user acts|the expected result",
+    # --- shipped sample files ---
+    "sample.invalid": "The sample file {file} is invalid: {problems}",
 }

@@ -1191,4 +1191,6 @@ MESSAGES: dict[str, str] = {
     "gherkin.end": "la fin du texte",
     "gherkin.or": "ou",
     "gherkin.template": "titre du scénario|un contexte|l'usager agit|le résultat attendu",
+    # --- shipped sample files ---
+    "sample.invalid": "Le fichier d'exemple {file} est invalide : {problems}",
 }
