@@ -284,12 +284,13 @@ def test_is_late() -> None:
 
 def test_filters_on_a_hand_made_checklist(measures: MeasureRepository) -> None:
     yesterday, tomorrow = TODAY - timedelta(days=1), TODAY + timedelta(days=1)
-    for code, changes in {
+    plan: dict[str, dict[str, object]] = {
         "GOUV-01": {"owner": "Camille", "due_date": yesterday, "status": S.DONE},
         "GOUV-02": {"owner": "Camille", "due_date": yesterday},
         "PROT-01": {"owner": "Thomas", "due_date": tomorrow, "status": S.PARTIAL},
         "RES-01": {"status": S.NOT_APPLICABLE, "justification": "Pas de données"},
-    }.items():
+    }
+    for code, changes in plan.items():
         measures.save(state_of(measures, code).edit(**changes))
 
     def codes(**where: object) -> list[str]:
