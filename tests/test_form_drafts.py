@@ -115,3 +115,22 @@ async def test_choices_and_commands_are_not_typed_text(
         await pilot.press("escape")  # a path to add a file changes nothing of the measure
         await pilot.pause()
         assert app.screen is not measure_form and not isinstance(app.screen, ConfirmScreen)
+
+
+async def test_every_text_field_of_the_story_editor_is_a_draft(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    from prodtui.ui.screens.story_editor import StoryEditorScreen
+
+    app = make_app()
+    async with app.run_test(size=(140, 50)) as pilot:
+        await pilot.press("3", "n")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, StoryEditorScreen)
+        for field, text in (("title", "Titre"), ("persona", "aidant"), ("want", "un rappel")):
+            editor.query_one(f"#story-{field}", Input).focus()
+            await pilot.press(*text)
+        await pilot.pause(0.5)  # written a quarter of a second after the last key
+    kept = {draft.key.rsplit(":", 1)[-1]: draft.content for draft in workspace.drafts.all()}
+    assert kept == {"title": "Titre", "persona": "aidant", "want": "un rappel"}

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from prodtui.domain.audit import AuditEntry
-from prodtui.store.base import now, to_text
+from prodtui.domain.base import Record
+from prodtui.store.base import BOOKKEEPING, DISCARDED, audit_summary, now, to_text
 
 if TYPE_CHECKING:
     from prodtui.store.workspace import Workspace
@@ -21,6 +22,13 @@ class AuditRepository:
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [now(), self.ws.author, entity, entity_id, field, to_text(old), to_text(new)],
         )
+
+    def keep_discarded(self, entity: str, record: Record) -> None:
+        """Write `record`, the version the user did not keep in a conflict, whole to the
+        log of `entity`: it stays readable in the record's history."""
+        row = record.model_dump(mode="json", exclude=set(BOOKKEEPING))
+        with self.ws.transaction():
+            self.record(entity, record.id, DISCARDED, audit_summary(row), None)
 
     def ever_written(self, entity: str) -> bool:
         """Whether any row of `entity` was ever created, changed or deleted."""

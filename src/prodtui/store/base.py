@@ -105,9 +105,7 @@ class Repository(Generic[RecordT]):
 
     def keep_discarded(self, record: RecordT) -> None:
         """Write `record` (the losing side of a conflict) to the audit log, whole."""
-        row = record.model_dump(mode="json", exclude=set(BOOKKEEPING))
-        with self.ws.transaction():
-            self.ws.audit.record(self.table, record.id, DISCARDED, audit_summary(row), None)
+        self.ws.audit.keep_discarded(self.table, record)
 
     def _delete(self, record_id: int, version: int | None = None) -> RecordT:
         """Delete a record. With the `version` the user was shown, a record saved by

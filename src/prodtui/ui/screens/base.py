@@ -22,12 +22,13 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
     from prodtui.config import Settings
+    from prodtui.domain.base import Record
     from prodtui.domain.errors import ConflictError
     from prodtui.store import Workspace
     from prodtui.ui.app import ProdtuiApp
 
 ResultT = TypeVar("ResultT")
-RecordT = TypeVar("RecordT")
+RecordT = TypeVar("RecordT", bound="Record")
 
 
 def prodtui_app(node: DOMNode) -> ProdtuiApp:
@@ -93,11 +94,16 @@ class ProdtuiScreen(Screen[ResultT]):
         shown: Callable[[RecordT], dict[str, str]],
         on_mine: Callable[[RecordT], object],
         on_theirs: Callable[[RecordT], object],
+        on_merge: Callable[[RecordT], object] | None = None,
     ) -> None:
         """Another session saved this record first: show both versions side by side
-        (`shown` lists a version's fields) and let the user keep one. Either callback gets
-        their version, the one now in the workspace: `on_mine` saves mine over it,
-        `on_theirs` takes it."""
+        (`shown` lists a version's fields) and let the user choose. Every callback gets
+        their version, the one now in the workspace: `on_mine` saves mine over it (theirs
+        stays in the audit log as the old values), `on_theirs` takes it (mine is written
+        whole to the audit log first), `on_merge`, when the editor offers it, puts both
+        texts in the editor to be merged by hand. Nothing is lost whichever is chosen."""
+        from prodtui.domain.errors import ProdtuiError
+        from prodtui.i18n import error_message
         from prodtui.ui.screens.dialogs import ConflictScreen
 
         theirs = conflict.theirs
@@ -106,10 +112,31 @@ class ProdtuiScreen(Screen[ResultT]):
         def chosen(choice: str | None) -> None:
             if choice == "mine":
                 on_mine(theirs)
+            elif choice == "merge" and on_merge is not None:
+                on_merge(theirs)
             else:
+                if conflict.mine is not None:
+                    try:
+                        self.workspace.audit.keep_discarded(conflict.entity, conflict.mine)
+                    except ProdtuiError as error:  # a full disk: the text must not vanish
+                        self.notify(error_message(error), severity="error", markup=False)
+                        return
+                    self.notify(t("conflict.mine_in_history"), markup=False)
                 on_theirs(theirs)
 
-        self.app.push_screen(ConflictScreen(mine, shown(theirs)), chosen)
+        screen = ConflictScreen(mine, shown(theirs), merge=on_merge is not None)
+        self.app.push_screen(screen, chosen)
+
+
+def merged_text(mine: str, theirs: str, *, multiline: bool = True) -> str:
+    """Both versions of a text in one field, for merging by hand: mine first, then theirs
+    after a marker (on its own line where the field has lines)."""
+    if mine == theirs or not theirs:
+        return mine
+    if not mine:
+        return theirs
+    marker = t("conflict.merge_marker")
+    return f"{mine}\n\n{marker}\n{theirs}" if multiline else f"{mine} {marker} {theirs}"
 
 
 class WorkspaceScreen(ProdtuiScreen[None]):

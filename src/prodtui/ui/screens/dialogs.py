@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
@@ -23,6 +23,9 @@ from prodtui.ui.text import lines, markup, plain
 from prodtui.ui.widgets.drafts import DraftWriter
 from prodtui.ui.widgets.fields import LimitedInput
 
+if TYPE_CHECKING:
+    from prodtui.domain.base import Record
+
 
 def form_bindings(form: str) -> list[BindingType]:
     """`ctrl+s` saves and `escape` closes, with ids `<form>.save` and `<form>.close` for the
@@ -34,6 +37,7 @@ def form_bindings(form: str) -> list[BindingType]:
 
 
 ResultT = TypeVar("ResultT")
+RecordT = TypeVar("RecordT", bound="Record")
 
 
 class Dialog(ModalScreen[ResultT], ProdtuiScreen[ResultT]):
@@ -71,21 +75,21 @@ class FormDialog(Dialog[ResultT]):
 
     def resolve_conflict(
         self,
-        conflict: ConflictError[ResultT],
-        shown: Callable[[ResultT], dict[str, str]],
-        rebase: Callable[[ResultT], None],
+        conflict: ConflictError[RecordT],
+        shown: Callable[[RecordT], dict[str, str]],
+        rebase: Callable[[RecordT], None],
     ) -> None:
         """A save conflict (see `ask_conflict`). `rebase` makes theirs the version the form
         edits; then mine is saved over it with what the form still holds, or the form
         closes with theirs."""
 
-        def mine(theirs: ResultT) -> None:
+        def mine(theirs: RecordT) -> None:
             rebase(theirs)
             self.action_save()
 
-        def keep_theirs(theirs: ResultT) -> None:
+        def keep_theirs(theirs: RecordT) -> None:
             rebase(theirs)
-            self.dismiss(theirs)
+            self.dismiss(cast("ResultT", theirs))  # a form returns the record it edits
 
         self.ask_conflict(conflict, shown, mine, keep_theirs)
 
@@ -266,17 +270,25 @@ class PromptScreen(Dialog[str | None]):
 
 
 class ConflictScreen(Dialog[str]):
-    """Someone else saved first: show both versions; the user keeps one (`m` mine, `t` theirs)."""
+    """Someone else saved first: show both versions; the user keeps one (`m` mine, `t`
+    theirs) or, where the editor allows it, merges both by hand (`f`)."""
 
     BINDINGS = [
         Binding("m", "choose('mine')", "conflict.key.mine", id="conflict.mine"),
         Binding("t,escape", "choose('theirs')", "conflict.key.theirs", id="conflict.theirs"),
+        Binding("f", "choose('merge')", "conflict.key.merge", id="conflict.merge"),
     ]
 
-    def __init__(self, mine: dict[str, str], theirs: dict[str, str]) -> None:
+    def __init__(self, mine: dict[str, str], theirs: dict[str, str], *, merge: bool) -> None:
         super().__init__()
         self.mine = mine
         self.theirs = theirs
+        self.merge = merge
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose" and parameters == ("merge",):
+            return self.merge
+        return True
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -284,7 +296,9 @@ class ConflictScreen(Dialog[str]):
             with Horizontal(classes="conflict-columns"):
                 yield Static(self._side(t("conflict.mine"), self.mine), classes="conflict-side")
                 yield Static(self._side(t("conflict.theirs"), self.theirs), classes="conflict-side")
-            yield Static(t("conflict.hint"), classes="dialog-hint")
+            yield Static(
+                t("conflict.hint_merge" if self.merge else "conflict.hint"), classes="dialog-hint"
+            )
 
     def _side(self, title: str, values: dict[str, str]) -> Content:
         rows = [markup("[b]${title}[/b]", title=title)]

@@ -18,6 +18,7 @@ from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.standup import MOOD_SYMBOLS, PersonDay, StandupEntry
 from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
+from prodtui.ui.screens.base import merged_text
 from prodtui.ui.screens.dialogs import Dialog
 from prodtui.ui.text import choices, plain
 from prodtui.ui.widgets.drafts import DraftInput, DraftTextArea
@@ -169,4 +170,11 @@ class EntryEditorScreen(Dialog[int]):
             self._discard_drafts()
             self.dismiss(None)
 
-        self.ask_conflict(conflict, shown, mine, keep_theirs)
+        def merge(theirs: StandupEntry) -> None:
+            edited, self.entry = self._edited(), theirs
+            for field in ("yesterday", "today"):
+                area = self.query_one(f"#entry-{field}", DraftTextArea)
+                area.text = merged_text(getattr(edited, field), getattr(theirs, field))
+            self.notify(t("conflict.merged"), markup=False)
+
+        self.ask_conflict(conflict, shown, mine, keep_theirs, merge)

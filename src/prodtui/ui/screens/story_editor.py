@@ -14,7 +14,7 @@ from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.stories import FIBONACCI, Priority, Story
 from prodtui.i18n import error_message, language, t, tn
 from prodtui.resources import styles_dir
-from prodtui.ui.screens.base import ProdtuiScreen
+from prodtui.ui.screens.base import ProdtuiScreen, merged_text
 from prodtui.ui.text import choices, plain
 from prodtui.ui.widgets.drafts import DraftInput, DraftTextArea
 from prodtui.ui.widgets.fields import select_value
@@ -68,8 +68,10 @@ class StoryEditorScreen(ProdtuiScreen[Story | None]):
             with Horizontal(classes="fields"):
                 with Vertical():
                     yield Label(t("story.field.persona"))
-                    yield Input(
-                        story.persona if self.story else "",
+                    yield DraftInput(
+                        f"{self.prefix}:persona",
+                        label,
+                        value=initial("persona", story.persona if self.story else ""),
                         id="story-persona",
                         suggester=SuggestFromList(
                             self.workspace.stories.personas(), case_sensitive=False
@@ -286,7 +288,20 @@ class StoryEditorScreen(ProdtuiScreen[Story | None]):
             self._forget_drafts()
             self.dismiss(theirs)
 
-        self.ask_conflict(conflict, shown, mine, keep_theirs)
+        def merge(theirs: Story) -> None:
+            # Saved next on top of their version, once the user has merged the texts.
+            edited, self.story = self._edited(), theirs
+            for field in ("title", "persona", "want", "so_that"):
+                widget = self.query_one(f"#story-{field.replace('_', '-')}", Input)
+                widget.value = merged_text(
+                    getattr(edited, field), getattr(theirs, field), multiline=False
+                )
+            for field in ("description", "acceptance"):
+                area = self.query_one(f"#story-{field}", DraftTextArea)
+                area.text = merged_text(getattr(edited, field), getattr(theirs, field))
+            self.notify(t("conflict.merged"), markup=False)
+
+        self.ask_conflict(conflict, shown, mine, keep_theirs, merge)
 
     def action_leave(self) -> None:
         if not self._changed():
