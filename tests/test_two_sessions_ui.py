@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, TextArea
+from textual.widgets import DataTable, Input, TextArea
 
 from prodtui.config import load_settings
 from prodtui.domain.people import Person
@@ -56,6 +56,11 @@ async def test_keeping_theirs_keeps_mine_in_the_history(tmp_path: Path) -> None:
         await bruno_pilot.press("escape")  # keep theirs
         await bruno_pilot.pause()
         assert any("historique" in m for m in messages(bruno_app))
+        await bruno_pilot.press("h")  # the story's history, where the user can reach it
+        await bruno_pilot.pause()
+        table = bruno_app.screen.query_one("#history-table", DataTable)
+        rows = [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+        assert any("version écartée" in row and "celle de Bruno" in row for row in rows)
     assert bruno.stories.get(story.id or 0).want == "la version d'Alice"
     history = bruno.audit.history("stories", story.id or 0)
     [discarded] = [entry for entry in history if entry.field == DISCARDED]

@@ -1113,6 +1113,9 @@ MESSAGES: dict[str, str] = {
     "json.value_too_deep": "{column}: arrays or objects nested too deeply",
     "json.value_row": "record refused ({detail})",
     # --- hostile text: fields ---
+    "story.history.created": "created",
+    "story.history.deleted": "deleted",
+    "story.history.discarded": "version set aside (conflict)",
     "input.too_long": "This field holds at most {max} characters: the text was not added.",
     # --- story files: CSV, .feature and Markdown (labels that files use, import problems) ---
     "story_file.status.idea": "Idea",

@@ -1118,6 +1118,9 @@ MESSAGES: dict[str, str] = {
     "json.value_too_deep": "{column} : tableaux ou objets imbriqués trop profondément",
     "json.value_row": "enregistrement refusé ({detail})",
     # --- hostile text: fields ---
+    "story.history.created": "création",
+    "story.history.deleted": "suppression",
+    "story.history.discarded": "version écartée (conflit)",
     "input.too_long": "Ce champ est limité à {max} caractères : le texte n'a pas été ajouté.",
     # --- story files: CSV, .feature and Markdown (labels that files use, import problems) ---
     "story_file.status.idea": "Idée",

@@ -133,14 +133,24 @@ class HistoryScreen(Dialog[None]):
                 t("story.col.when"), t("story.col.who"), t("story.col.field"), t("story.col.change")
             )
             assert self.story.id is not None
+            # Whole-record rows of the log, named in words.
+            events = {
+                "(created)": t("story.history.created"),
+                "(deleted)": t("story.history.deleted"),
+                "(discarded)": t("story.history.discarded"),
+            }
             for entry in self.workspace.audit.history("stories", self.story.id, limit=200):
                 change = (
-                    entry.new or "" if entry.old is None else f"{entry.old} → {entry.new or ''}"
+                    entry.new or ""
+                    if entry.old is None
+                    else entry.old
+                    if entry.new is None
+                    else f"{entry.old} → {entry.new}"
                 )
                 table.add_row(
                     cell(format_moment(entry.at)),
                     cell(entry.author),
-                    cell(entry.field),
+                    cell(events.get(entry.field, entry.field)),
                     cell(" ".join(change.split())[:120]),
                 )
             yield table
