@@ -296,9 +296,8 @@ class ConflictScreen(Dialog[str]):
             with Horizontal(classes="conflict-columns"):
                 yield Static(self._side(t("conflict.mine"), self.mine), classes="conflict-side")
                 yield Static(self._side(t("conflict.theirs"), self.theirs), classes="conflict-side")
-            yield Static(
-                t("conflict.hint_merge" if self.merge else "conflict.hint"), classes="dialog-hint"
-            )
+            hint = t("conflict.hint_merge") if self.merge else t("conflict.hint")
+            yield Static(plain(hint), classes="dialog-hint")
 
     def _side(self, title: str, values: dict[str, str]) -> Content:
         rows = [markup("[b]${title}[/b]", title=title)]
