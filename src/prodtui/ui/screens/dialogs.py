@@ -20,7 +20,7 @@ from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.i18n import error_message, t
 from prodtui.ui.screens.base import ProdtuiScreen
 from prodtui.ui.text import lines, markup, plain
-from prodtui.ui.widgets.drafts import DraftWriter
+from prodtui.ui.widgets.drafts import DraftInput, DraftWriter
 from prodtui.ui.widgets.fields import LimitedInput
 
 if TYPE_CHECKING:
@@ -239,20 +239,35 @@ class PromptScreen(Dialog[str | None]):
         placeholder: str = "",
         hint: str = "",
         check: Callable[[str], str | None] | None = None,
+        draft: str | None = None,
     ) -> None:
+        """`draft` names the record the line is typed for (`blocker:3`): what is typed is
+        then kept as a draft (key `form:<draft>`), put back when the same prompt opens."""
         super().__init__()
         self.title_text = title
         self.value = value
         self.placeholder = placeholder
         self.hint = hint
         self.check = check
+        self.draft_key = f"form:{draft}" if draft else None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(plain(self.title_text), classes="dialog-title")
-            yield LimitedInput(
-                self.value, placeholder=self.placeholder, id="prompt-input", max_length=10_000
-            )
+            if self.draft_key is None:
+                yield LimitedInput(
+                    self.value, placeholder=self.placeholder, id="prompt-input", max_length=10_000
+                )
+            else:
+                kept = self.workspace.drafts.get(self.draft_key)
+                yield DraftInput(
+                    self.draft_key,
+                    self.title_text,
+                    value=kept.content if kept else self.value,
+                    placeholder=self.placeholder,
+                    id="prompt-input",
+                    max_length=10_000,
+                )
             yield Static("", id="prompt-error", classes="dialog-error")
             yield Static(plain(self.hint or t("prompt.hint")), classes="dialog-hint")
 
@@ -263,9 +278,16 @@ class PromptScreen(Dialog[str | None]):
         if problem:
             self.query_one("#prompt-error", Static).update(plain(problem))
             return
+        self._forget_draft()
         self.dismiss(value)
 
+    def _forget_draft(self) -> None:
+        field = self.query_one("#prompt-input", Input)
+        if isinstance(field, DraftInput):
+            field.draft.discard()
+
     def action_cancel(self) -> None:
+        self._forget_draft()
         self.dismiss(None)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,8 +16,7 @@ from prodtui.domain.items import Item, ItemKind, ItemStatus
 from prodtui.i18n import error_message, t
 from prodtui.ui.screens.dialogs import ConfirmScreen, Dialog
 from prodtui.ui.text import choices, plain
-from prodtui.ui.widgets.drafts import DraftTextArea
-from prodtui.ui.widgets.fields import LimitedInput
+from prodtui.ui.widgets.drafts import DraftInput, DraftTextArea
 
 
 class ItemEditorScreen(Dialog[Item]):
@@ -55,22 +55,39 @@ class ItemEditorScreen(Dialog[Item]):
             with Horizontal(classes="fields"):
                 with Vertical():
                     yield Label(t("editor.owner"))
-                    yield LimitedInput(item.owner or "", id="item-owner", max_length=120)
+                    yield self._field("owner", item.owner or "", max_length=120)
                 with Vertical():
                     yield Label(t("editor.due"))
-                    yield Input(
+                    yield self._field(
+                        "due",
                         item.due_date.isoformat() if item.due_date else "",
                         placeholder=t("editor.due_placeholder"),
-                        id="item-due",
                     )
                 with Vertical():
                     yield Label(t("editor.story"))
-                    yield Input(item.story_key or "", placeholder="US-12", id="item-story")
+                    yield self._field("story", item.story_key or "", placeholder="US-12")
             with Horizontal(classes="fields"):
                 yield Checkbox(t("editor.done"), item.status is ItemStatus.DONE, id="item-done")
                 yield Checkbox(t("editor.triaged"), item.triaged, id="item-triaged")
             yield Static("", id="item-error", classes="dialog-error", markup=False)
             yield Static(t("editor.hint"), classes="dialog-hint")
+
+    def _field(self, name: str, saved: str, **kwargs: Any) -> DraftInput:
+        """A one-line field of the item, kept as a draft as typed like its text."""
+        key = f"item:{self.item.id}:{name}"
+        draft = self.workspace.drafts.get(key)
+        return DraftInput(
+            key,
+            t("editor.title", key=self.item.key),
+            value=draft.content if draft else saved,
+            id=f"item-{name}",
+            **kwargs,
+        )
+
+    def _discard_drafts(self) -> None:
+        self.query_one("#item-text", DraftTextArea).draft.discard()
+        for field in self.query(DraftInput).results(DraftInput):
+            field.draft.discard()
 
     def on_mount(self) -> None:
         self.query_one("#item-text", DraftTextArea).focus()
@@ -117,7 +134,7 @@ class ItemEditorScreen(Dialog[Item]):
         except ProdtuiError as error:
             self.query_one("#item-error", Static).update(plain(error_message(error)))
             return
-        self.query_one("#item-text", DraftTextArea).draft.discard()
+        self._discard_drafts()
         self.dismiss(saved)
 
     def _resolve(self, conflict: ConflictError[Item]) -> None:
@@ -139,7 +156,7 @@ class ItemEditorScreen(Dialog[Item]):
             self.action_save()
 
         def keep_theirs(theirs: Item) -> None:
-            self.query_one("#item-text", DraftTextArea).draft.discard()
+            self._discard_drafts()
             self.dismiss(theirs)
 
         self.ask_conflict(conflict, shown, keep_mine, keep_theirs)
@@ -147,13 +164,13 @@ class ItemEditorScreen(Dialog[Item]):
     def action_close(self) -> None:
         edited = self._edited()
         if edited == self.item:
-            self.query_one("#item-text", DraftTextArea).draft.discard()
+            self._discard_drafts()
             self.dismiss(None)
             return
 
         def answered(discard: bool | None) -> None:
             if discard:
-                self.query_one("#item-text", DraftTextArea).draft.discard()
+                self._discard_drafts()
                 self.dismiss(None)
 
         self.app.push_screen(ConfirmScreen(t("editor.discard_question")), answered)

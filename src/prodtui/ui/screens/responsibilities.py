@@ -136,6 +136,21 @@ class ResponsibilitiesScreen(ProdtuiScreen[None]):
         self.reload(select=select)
         return True
 
+    def _change(
+        self, entry: Responsibility, change: Callable[[Responsibility], Responsibility]
+    ) -> None:
+        """Save a change to a row; a row saved meanwhile in another session is a
+        conflict that shows both versions."""
+
+        def shown(version: Responsibility) -> dict[str, str]:
+            fields = {t("raci.col.activity"): version.activity}
+            for party in PARTIES:
+                role = version.role(party)
+                fields[t(party.label_key)] = role.value if role else "—"
+            return fields
+
+        self.save_change(self.repo.save, entry, change, shown, lambda: self.reload(entry.id))
+
     def _cell_target(self) -> tuple[Responsibility, Party] | None:
         entry, party = self.selected(), self.selected_party()
         if entry is None:
@@ -175,7 +190,7 @@ class ResponsibilitiesScreen(ProdtuiScreen[None]):
         except OneAccountableOnly as error:
             self.notify(error_message(error), severity="error", markup=False)
             return
-        self._write(lambda: self.repo.set_role(entry, party, role), select=entry.id)
+        self._change(entry, lambda current: current.with_role(party, role))
 
     def _ask_other(self, entry: Responsibility, then: RaciRole | None = None) -> None:
         def named(value: str | None) -> None:
@@ -186,7 +201,7 @@ class ResponsibilitiesScreen(ProdtuiScreen[None]):
                 changes["other"] = then
             elif not value:
                 changes["other"] = None  # no party, no letter
-            self._write(lambda: self.repo.save(entry.edit(**changes)), select=entry.id)
+            self._change(entry, lambda current: current.edit(**changes))
 
         def check(value: str) -> str | None:
             if len(value) > MAX_PARTY:
@@ -199,6 +214,7 @@ class ResponsibilitiesScreen(ProdtuiScreen[None]):
                 entry.other_party,
                 placeholder=t("raci.other_placeholder"),
                 check=check,
+                draft=f"raci:{entry.id}:other",
             ),
             named,
         )
@@ -220,7 +236,10 @@ class ResponsibilitiesScreen(ProdtuiScreen[None]):
             if value and self._write(lambda: self.repo.add(Responsibility(activity=value))):
                 self.query_one(DataTable).move_cursor(column=1)
 
-        self.app.push_screen(PromptScreen(t("raci.add_title"), check=self._check_activity), added)
+        self.app.push_screen(
+            PromptScreen(t("raci.add_title"), check=self._check_activity, draft="raci:new"),
+            added,
+        )
 
     def action_edit(self) -> None:
         entry = self.selected()
@@ -229,10 +248,15 @@ class ResponsibilitiesScreen(ProdtuiScreen[None]):
 
         def edited(value: str | None) -> None:
             if value and value != entry.activity:
-                self._write(lambda: self.repo.save(entry.edit(activity=value)), select=entry.id)
+                self._change(entry, lambda current: current.edit(activity=value))
 
         self.app.push_screen(
-            PromptScreen(t("raci.edit_title"), entry.activity, check=self._check_activity),
+            PromptScreen(
+                t("raci.edit_title"),
+                entry.activity,
+                check=self._check_activity,
+                draft=f"raci:{entry.id}",
+            ),
             edited,
         )
 

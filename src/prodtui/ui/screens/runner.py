@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Input, Label, ProgressBar, Select, Static, TextArea
 
-from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.recette import Campaign, ExecutionStatus, Importance, TestCase, comment_missing
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
@@ -116,6 +116,7 @@ class RunnerScreen(ProdtuiScreen[None]):
                     t("recette.comment_title", status=t(status.label_key)),
                     hint=t("recette.comment_hint"),
                     check=lambda v: None if v.strip() else t("recette.comment_needed"),
+                    draft=f"execution:{self.case.id}:comment",
                 ),
                 commented,
             )
@@ -226,11 +227,28 @@ class CaseFormScreen(FormDialog[TestCase]):
                 if self.case is None
                 else workspace.test_cases.save(self.case.edit(**values, needs_review=False))
             )
+        except ConflictError as conflict:
+            self._resolve(conflict)
+            return
         except (ProdtuiError, ValueError) as error:
             self.query_one("#case-error", Static).update(plain(error_message(error)))
             return
         self.notify(t("recette.case_saved", key=case.key), markup=False)
         self.dismiss(case)
+
+    def _resolve(self, conflict: ConflictError[TestCase]) -> None:
+        def shown(case: TestCase) -> dict[str, str]:
+            return {
+                t("recette.case_title"): case.title,
+                t("recette.steps"): case.steps,
+                t("recette.expected"): case.expected,
+                t("recette.case_tags"): ", ".join(case.tags),
+            }
+
+        def rebase(theirs: TestCase) -> None:
+            self.case = theirs
+
+        self.resolve_conflict(conflict, shown, rebase)
 
 
 class CampaignFormScreen(FormDialog[Campaign]):
@@ -304,7 +322,26 @@ class CampaignFormScreen(FormDialog[Campaign]):
                 if self.campaign is None
                 else workspace.campaigns.save(self.campaign.edit(**values))
             )
+        except ConflictError as conflict:
+            self._resolve(conflict)
+            return
         except (ProdtuiError, ValueError) as problem:
             error.update(plain(error_message(problem)))
             return
         self.dismiss(saved)
+
+    def _resolve(self, conflict: ConflictError[Campaign]) -> None:
+        def shown(campaign: Campaign) -> dict[str, str]:
+            days = (campaign.start_date, campaign.end_date)
+            start, end = (day.isoformat() if day else "" for day in days)
+            return {
+                t("recette.col.name"): campaign.name,
+                t("recette.col.release"): campaign.release,
+                t("story.start"): start,
+                t("story.end"): end,
+            }
+
+        def rebase(theirs: Campaign) -> None:
+            self.campaign = theirs
+
+        self.resolve_conflict(conflict, shown, rebase)

@@ -335,6 +335,7 @@ class SecurityScreen(WorkspaceScreen):
                 t("security.na_title", code=entry.code),
                 entry.state.justification,
                 check=lambda v: None if v.strip() else t("security.na_needed"),
+                draft=f"measure:{entry.code}:justification",
             ),
             justified,
         )

@@ -331,6 +331,7 @@ class StandupScreen(WorkspaceScreen):
             PromptScreen(
                 t("standup.new_blocker", name=person.person.name),
                 check=lambda v: None if v else t("editor.empty_text"),
+                draft=f"blocker:{self.day.isoformat()}:{person.person.id}",
             ),
             raised,
         )

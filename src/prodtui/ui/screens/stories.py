@@ -334,6 +334,7 @@ class StoriesScreen(WorkspaceScreen):
                     t("story.dor_reason_title", unmet=", ".join(t(k) for k in unmet)),
                     hint=t("story.dor_reason_hint"),
                     check=lambda v: None if v.strip() else t("story.dor_reason_needed"),
+                    draft=f"story:{story.id}:dor_reason",
                 ),
                 reason,
             )

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from prodtui.domain.capture import parse_day
-from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.stories import WORKFLOW, Epic, Priority, Sprint, Story, StoryStatus
 from prodtui.i18n import error_message, format_day, format_moment, t, tn
 from prodtui.store.stories import StoryFilter
@@ -223,7 +223,9 @@ class PlanScreen(Dialog[None]):
             if title:
                 self._write(lambda: self.workspace.epics.add(Epic(title=title)))
 
-        self.app.push_screen(PromptScreen(t("story.epic_new"), check=_not_empty), added)
+        self.app.push_screen(
+            PromptScreen(t("story.epic_new"), check=_not_empty, draft="epic:new"), added
+        )
 
     def action_edit(self) -> None:
         if self._sprints_focused():
@@ -239,10 +241,19 @@ class PlanScreen(Dialog[None]):
 
         def renamed(title: str | None) -> None:
             if title:
-                self._write(lambda: self.workspace.epics.save(epic.edit(title=title)))
+                self.save_change(
+                    self.workspace.epics.save,
+                    epic,
+                    lambda current: current.edit(title=title),
+                    lambda shown: {t("story.field.epic"): shown.title},
+                    self.reload,
+                )
 
         self.app.push_screen(
-            PromptScreen(t("story.epic_rename"), epic.title, check=_not_empty), renamed
+            PromptScreen(
+                t("story.epic_rename"), epic.title, check=_not_empty, draft=f"epic:{epic.id}"
+            ),
+            renamed,
         )
 
     def _write(self, action: Any) -> None:
@@ -313,10 +324,27 @@ class SprintFormScreen(FormDialog[None]):
                 self.workspace.sprints.add(Sprint(**values))
             else:
                 self.workspace.sprints.save(self.sprint.edit(**values))
+        except ConflictError as conflict:
+            self._resolve(conflict)
+            return
         except (ProdtuiError, ValueError) as problem:
             error.update(plain(error_message(problem)))
             return
         self.dismiss(None)
+
+    def _resolve(self, conflict: ConflictError[Sprint]) -> None:
+        def shown(sprint: Sprint) -> dict[str, str]:
+            return {
+                t("story.col.sprint"): sprint.name,
+                t("story.capacity"): str(sprint.capacity),
+                t("story.start"): sprint.start_date.isoformat(),
+                t("story.end"): sprint.end_date.isoformat(),
+            }
+
+        def rebase(theirs: Sprint) -> None:
+            self.sprint = theirs
+
+        self.resolve_conflict(conflict, shown, rebase)
 
 
 class ExchangeScreen(Dialog[None]):

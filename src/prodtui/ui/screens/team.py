@@ -98,7 +98,9 @@ class TeamScreen(Dialog[None]):
             if name:
                 self._write(lambda: self.repo.add(Person(name=name)))
 
-        self.app.push_screen(PromptScreen(t("team.add_title"), check=self._check_name), added)
+        self.app.push_screen(
+            PromptScreen(t("team.add_title"), check=self._check_name, draft="person:new"), added
+        )
 
     def action_rename(self) -> None:
         person = self.selected()
@@ -107,20 +109,40 @@ class TeamScreen(Dialog[None]):
 
         def renamed(name: str | None) -> None:
             if name and name != person.name:
-                self._write(lambda: self.repo.save(person.edit(name=name)))
+                self._change(person, lambda current: current.edit(name=name))
 
         self.app.push_screen(
-            PromptScreen(t("team.rename_title"), person.name, check=self._check_name), renamed
+            PromptScreen(
+                t("team.rename_title"),
+                person.name,
+                check=self._check_name,
+                draft=f"person:{person.id}",
+            ),
+            renamed,
         )
 
     def action_role(self) -> None:
         if person := self.selected():
             role = ROLES[(ROLES.index(person.role) + 1) % len(ROLES)]
-            self._write(lambda: self.repo.save(person.edit(role=role)))
+            self._change(person, lambda current: current.edit(role=role))
 
     def action_active(self) -> None:
         if person := self.selected():
-            self._write(lambda: self.repo.save(person.edit(active=not person.active)))
+            active = not person.active
+            self._change(person, lambda current: current.edit(active=active))
+
+    def _change(self, person: Person, change: Callable[[Person], Person]) -> None:
+        """Save a change to a person; one saved meanwhile in another session is a
+        conflict that shows both versions."""
+
+        def shown(version: Person) -> dict[str, str]:
+            return {
+                t("team.col.name"): version.name,
+                t("team.col.role"): t(version.role.label_key),
+                t("team.col.active"): "✓" if version.active else "—",
+            }
+
+        self.save_change(self.repo.save, person, change, shown, lambda: self.reload(person.id))
 
     def action_move(self, offset: int) -> None:
         if person := self.selected():
