@@ -101,6 +101,11 @@ class HomologationRepository(OrderedRepository[HomologationStep]):
         """The decision in force (`domain.homologation.current_decision`)."""
         return current_decision(self.decisions())
 
+    @property
+    def table_of_decisions(self) -> str:
+        """Where decisions are kept (the audit log names them by it)."""
+        return self._decisions.table
+
     def record_decision(self, decision: HomologationDecision) -> HomologationDecision:
         """A new decision (audited); earlier ones stay in the record."""
         return self._decisions._insert(decision.edit(id=None, version=0))

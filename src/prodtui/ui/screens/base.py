@@ -127,6 +127,34 @@ class ProdtuiScreen(Screen[ResultT]):
         screen = ConflictScreen(mine, shown(theirs), merge=on_merge is not None)
         self.app.push_screen(screen, chosen)
 
+    def save_change(
+        self,
+        save: Callable[[RecordT], object],
+        record: RecordT,
+        change: Callable[[RecordT], RecordT],
+        shown: Callable[[RecordT], dict[str, str]],
+        done: Callable[[], None],
+    ) -> None:
+        """Save `change` applied to `record` (a rename typed in a prompt, a cell set by a
+        key). When another session saved the record first, both versions are shown
+        (`ask_conflict`): keeping mine applies the change to theirs. `done` runs after the
+        save, the refusal or the choice."""
+        from prodtui.domain.errors import ConflictError, ProdtuiError
+        from prodtui.i18n import error_message
+
+        try:
+            save(change(record))
+        except ConflictError as conflict:
+
+            def mine(theirs: RecordT) -> None:
+                self.save_change(save, theirs, change, shown, done)
+
+            self.ask_conflict(conflict, shown, mine, lambda _theirs: done())
+            return
+        except (ProdtuiError, ValueError) as error:
+            self.notify(error_message(error), severity="error", markup=False)
+        done()
+
 
 def merged_text(mine: str, theirs: str, *, multiline: bool = True) -> str:
     """Both versions of a text in one field, for merging by hand: mine first, then theirs

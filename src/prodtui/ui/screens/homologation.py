@@ -301,11 +301,15 @@ class DecisionFormScreen(FormDialog[HomologationDecision]):
     CSS_PATH = styles_dir() / "homologation.tcss"
     BINDINGS = form_bindings("decision_form")
 
+    # The decision in force when the form opened: another recorded since is a conflict.
+    seen: int | None = None
+
     def draft_identity(self) -> tuple[str, str] | None:
         return "decision:new", t("homologation.decision_title")
 
     def compose(self) -> ComposeResult:
         current = self.workspace.homologation.current_decision()
+        self.seen = current.id if current else None
         suggested = self.workspace.measures.score().suggested_validity
         with Vertical(classes="dialog wide"):
             yield Static(t("homologation.decision_title"), classes="dialog-title")
@@ -399,16 +403,23 @@ class DecisionFormScreen(FormDialog[HomologationDecision]):
             error.update(plain(t(key, value=text)))
             self.query_one("#df-date", Input).focus()
             return
+        homologation = self.workspace.homologation
         try:
-            saved = self.workspace.homologation.record_decision(
-                HomologationDecision(
-                    authority_name=self.query_one("#df-name", Input).value,
-                    authority_role=self.query_one("#df-role", Input).value,
-                    opinion=select_value(self.query_one("#df-opinion", Select)),
-                    decided_on=day,
-                    validity_months=select_value(self.query_one("#df-validity", Select)),
-                )
+            decision = HomologationDecision(
+                authority_name=self.query_one("#df-name", Input).value,
+                authority_role=self.query_one("#df-role", Input).value,
+                opinion=select_value(self.query_one("#df-opinion", Select)),
+                decided_on=day,
+                validity_months=select_value(self.query_one("#df-validity", Select)),
             )
+            theirs = homologation.current_decision()
+            if theirs is not None and theirs.id != self.seen:
+                # Recorded in another session since the form opened: both are shown; mine,
+                # if set aside, goes to the history of theirs.
+                mine = decision.edit(id=theirs.id)
+                self._resolve(ConflictError(homologation.table_of_decisions, mine, theirs))
+                return
+            saved = homologation.record_decision(decision)
         except (ProdtuiError, ValueError) as problem:
             error.update(plain(error_message(problem)))
             return
@@ -419,6 +430,21 @@ class DecisionFormScreen(FormDialog[HomologationDecision]):
                 t("homologation.decision_saved", date=format_day(saved.expires_on)), markup=False
             )
         self.dismiss(saved)
+
+    def _resolve(self, conflict: ConflictError[HomologationDecision]) -> None:
+        def shown(decision: HomologationDecision) -> dict[str, str]:
+            return {
+                t("homologation.field.authority_name"): decision.authority_name,
+                t("homologation.field.authority_role"): decision.authority_role,
+                t("homologation.field.opinion"): t(decision.opinion.label_key),
+                t("homologation.field.decided_on"): format_day(decision.decided_on),
+                t("homologation.field.validity"): t(VALIDITY_KEYS[decision.validity_months]),
+            }
+
+        def rebase(theirs: HomologationDecision) -> None:
+            self.seen = theirs.id
+
+        self.resolve_conflict(conflict, shown, rebase)
 
 
 def open_security_panel(screen: Screen[Any], what: str) -> None:

@@ -1,0 +1,387 @@
+"""Two sessions on one workspace file, one record type at a time: the other session saves
+(or deletes) first, then this one. Nothing crashes, this session sees the conflict (both
+versions side by side, or for a single key with no editor a message saying so), and both
+texts stay where the user can reach them: in the record or in its history.
+
+"This session" is a running app; "the other" is a second connection to the same file,
+which is what another `prodtui` on that file is to the store."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, TextArea
+
+from prodtui.config import load_settings
+from prodtui.domain.homologation import HomologationDecision, Opinion
+from prodtui.domain.items import Item
+from prodtui.domain.people import Person
+from prodtui.domain.recette import Campaign, ExecutionStatus, TestCase
+from prodtui.domain.responsibilities import Party, RaciRole, Responsibility
+from prodtui.domain.stories import Epic, Sprint
+from prodtui.store import Workspace, open_workspace
+from prodtui.store.base import DISCARDED
+from prodtui.ui.app import ProdtuiApp
+from prodtui.ui.screens.dialogs import ConflictScreen, PromptScreen
+from prodtui.ui.screens.homologation import DecisionFormScreen
+from prodtui.ui.screens.item_editor import ItemEditorScreen
+from prodtui.ui.screens.responsibilities import ResponsibilitiesScreen
+from prodtui.ui.screens.runner import CampaignFormScreen, CaseFormScreen, RunnerScreen
+from prodtui.ui.screens.story_dialogs import PlanScreen, SprintFormScreen
+from prodtui.ui.screens.team import TeamScreen
+from tests.conftest import TODAY, id_of
+from tests.test_app import messages
+
+SIZE = (140, 50)
+
+Sessions = tuple[Workspace, Workspace, ProdtuiApp, Pilot[int]]
+
+
+@asynccontextmanager
+async def two_sessions(
+    tmp_path: Path, prepare: Callable[[Workspace], object] = lambda _: None
+) -> AsyncIterator[Sessions]:
+    """Alice's connection (the other session) and Bruno's running app, on one file."""
+    path = tmp_path / "shared.db"
+    alice = open_workspace(path, author="Alice")
+    prepare(alice)
+    bruno = open_workspace(path, author="Bruno")
+    config = tmp_path / "bruno.toml"
+    app = ProdtuiApp(bruno, load_settings(config), config, today=lambda: TODAY)
+    try:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            yield alice, bruno, app, pilot
+    finally:
+        alice.close()
+        bruno.close()
+
+
+def discarded(workspace: Workspace, entity: str, record_id: int) -> list[str]:
+    """The versions set aside in a conflict, as the record's history shows them."""
+    history = workspace.audit.history(entity, record_id)
+    return [entry.old or "" for entry in history if entry.field == DISCARDED]
+
+
+def everything_said(workspace: Workspace, entity: str, record_id: int) -> str:
+    """Every value the record's history holds, old and new."""
+    history = workspace.audit.history(entity, record_id)
+    return " ".join(f"{entry.old or ''} {entry.new or ''}" for entry in history)
+
+
+async def open_screen(pilot: Pilot[int], screen: Screen[Any]) -> None:
+    pilot.app.push_screen(screen)
+    await pilot.pause()
+
+
+async def answer_prompt(pilot: Pilot[int], text: str) -> None:
+    assert isinstance(pilot.app.screen, PromptScreen)
+    pilot.app.screen.query_one(Input).value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def save_and_see_conflict(pilot: Pilot[int]) -> None:
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ConflictScreen), "the loser sees the conflict"
+
+
+# -- test case ---------------------------------------------------------------------------------
+
+
+async def test_test_case_keeping_theirs_keeps_mine_in_the_history(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path, lambda ws: ws.test_cases.add(TestCase(title="Payer"))) as (
+        alice,
+        bruno,
+        app,
+        pilot,
+    ):
+        case = bruno.test_cases.get(bruno.test_cases.ids()[0])
+        await open_screen(pilot, CaseFormScreen(case))
+        app.screen.query_one("#case-steps", TextArea).text = "étapes selon Bruno"
+        alice.test_cases.save(case.edit(steps="étapes selon Alice"))
+        await save_and_see_conflict(pilot)
+        await pilot.press("escape")  # keep theirs
+        await pilot.pause()
+        assert not isinstance(app.screen, CaseFormScreen | ConflictScreen)
+        assert bruno.test_cases.get(id_of(case)).steps == "étapes selon Alice"
+        assert any(
+            "étapes selon Bruno" in text for text in discarded(bruno, "test_cases", id_of(case))
+        )
+
+
+async def test_test_case_keeping_mine_keeps_theirs_as_old_values(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path, lambda ws: ws.test_cases.add(TestCase(title="Payer"))) as (
+        alice,
+        bruno,
+        app,
+        pilot,
+    ):
+        case = bruno.test_cases.get(bruno.test_cases.ids()[0])
+        await open_screen(pilot, CaseFormScreen(case))
+        app.screen.query_one("#case-expected", TextArea).text = "attendu selon Bruno"
+        alice.test_cases.save(case.edit(expected="attendu selon Alice"))
+        await save_and_see_conflict(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert bruno.test_cases.get(id_of(case)).expected == "attendu selon Bruno"
+        assert "attendu selon Alice" in everything_said(bruno, "test_cases", id_of(case))
+
+
+# -- campaign ----------------------------------------------------------------------------------
+
+
+async def test_campaign_saved_meanwhile_is_a_conflict(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path, lambda ws: ws.campaigns.add(Campaign(name="Recette 1"))) as (
+        alice,
+        bruno,
+        app,
+        pilot,
+    ):
+        [campaign] = bruno.campaigns.all()
+        await open_screen(pilot, CampaignFormScreen(campaign))
+        app.screen.query_one("#cf-release", Input).value = "v2-bruno"
+        alice.campaigns.save(campaign.edit(release="v2-alice"))
+        await save_and_see_conflict(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        assert bruno.campaigns.get(id_of(campaign)).release == "v2-alice"
+        assert any("v2-bruno" in text for text in discarded(bruno, "campaigns", id_of(campaign)))
+
+
+# -- execution comment -------------------------------------------------------------------------
+
+
+async def test_two_results_for_one_case_both_stay_in_the_log(tmp_path: Path) -> None:
+    def prepare(ws: Workspace) -> None:
+        ws.test_cases.add(TestCase(title="Payer"))
+        ws.campaigns.add(Campaign(name="Recette 1"))
+
+    async with two_sessions(tmp_path, prepare) as (alice, bruno, _app, pilot):
+        [campaign] = bruno.campaigns.all()
+        case = bruno.test_cases.get(bruno.test_cases.ids()[0])
+        await open_screen(pilot, RunnerScreen(campaign))
+        alice.executions.record(campaign, case, ExecutionStatus.FAIL, "échec vu par Alice")
+        await pilot.press("f")
+        await pilot.pause()
+        await answer_prompt(pilot, "échec vu par Bruno")
+        comments = [execution.comment for execution in bruno.executions.log()]
+        assert "échec vu par Alice" in comments and "échec vu par Bruno" in comments
+
+
+# -- sprint and epic ---------------------------------------------------------------------------
+
+
+async def test_sprint_saved_meanwhile_is_a_conflict(tmp_path: Path) -> None:
+    sprint = Sprint(name="S1", start_date=date(2026, 1, 5), end_date=date(2026, 1, 16))
+    async with two_sessions(tmp_path, lambda ws: ws.sprints.add(sprint)) as (
+        alice,
+        bruno,
+        app,
+        pilot,
+    ):
+        [saved] = bruno.sprints.all()
+        await open_screen(pilot, SprintFormScreen(saved))
+        app.screen.query_one("#sprint-name", Input).value = "S1 selon Bruno"
+        alice.sprints.save(saved.edit(name="S1 selon Alice"))
+        await save_and_see_conflict(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert bruno.sprints.get(id_of(saved)).name == "S1 selon Alice"
+        assert any("S1 selon Bruno" in text for text in discarded(bruno, "sprints", id_of(saved)))
+
+
+async def test_epic_renamed_meanwhile_is_a_conflict(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path, lambda ws: ws.epics.add(Epic(title="Paiement"))) as (
+        alice,
+        bruno,
+        app,
+        pilot,
+    ):
+        [epic] = bruno.epics.all()
+        await open_screen(pilot, PlanScreen())
+        app.screen.query_one("#plan-epics", DataTable).focus()
+        await pilot.press("e")
+        await pilot.pause()
+        alice.epics.save(epic.edit(title="Paiement selon Alice"))
+        await answer_prompt(pilot, "Paiement selon Bruno")
+        assert isinstance(app.screen, ConflictScreen), "the loser sees the conflict"
+        await pilot.press("m")
+        await pilot.pause()
+        assert bruno.epics.get(id_of(epic)).title == "Paiement selon Bruno"
+        assert "Paiement selon Alice" in everything_said(bruno, "epics", id_of(epic))
+
+
+# -- person ------------------------------------------------------------------------------------
+
+
+async def test_person_renamed_meanwhile_is_a_conflict(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path, lambda ws: ws.people.add(Person(name="Chloé"))) as (
+        alice,
+        bruno,
+        app,
+        pilot,
+    ):
+        [person] = bruno.people.all()
+        await open_screen(pilot, TeamScreen())
+        await pilot.press("e")
+        await pilot.pause()
+        alice.people.save(person.edit(name="Chloé Martin"))
+        await answer_prompt(pilot, "Chloé Durand")
+        assert isinstance(app.screen, ConflictScreen), "the loser sees the conflict"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert bruno.people.get(id_of(person)).name == "Chloé Martin"
+        assert any("Chloé Durand" in text for text in discarded(bruno, "people", id_of(person)))
+
+
+async def test_person_role_changed_meanwhile_is_a_conflict(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path, lambda ws: ws.people.add(Person(name="Chloé"))) as (
+        alice,
+        bruno,
+        app,
+        pilot,
+    ):
+        [person] = bruno.people.all()
+        await open_screen(pilot, TeamScreen())
+        alice.people.save(person.edit(name="Chloé Martin"))
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen), "the loser sees the conflict"
+        await pilot.press("m")  # keep mine: my role on their name
+        await pilot.pause()
+        saved = bruno.people.get(id_of(person))
+        assert saved.name == "Chloé Martin" and saved.role != person.role
+
+
+# -- RACI cell ---------------------------------------------------------------------------------
+
+
+async def test_raci_cell_set_meanwhile_is_a_conflict(tmp_path: Path) -> None:
+    async with two_sessions(
+        tmp_path, lambda ws: ws.responsibilities.add(Responsibility(activity="Déployer"))
+    ) as (alice, bruno, app, pilot):
+        [row] = bruno.responsibilities.all()
+        await open_screen(pilot, ResponsibilitiesScreen())
+        screen = app.screen
+        assert isinstance(screen, ResponsibilitiesScreen)
+        screen.query_one(DataTable).move_cursor(row=0, column=1)
+        alice.responsibilities.set_role(row, Party.DNUM, RaciRole.A)
+        screen.action_set("R")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen), "the loser sees the conflict"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert bruno.responsibilities.get(id_of(row)).dnum is RaciRole.A
+        assert discarded(bruno, "responsibilities", id_of(row)), "mine is in the history"
+
+
+async def test_raci_activity_renamed_meanwhile_is_a_conflict(tmp_path: Path) -> None:
+    async with two_sessions(
+        tmp_path, lambda ws: ws.responsibilities.add(Responsibility(activity="Déployer"))
+    ) as (alice, bruno, app, pilot):
+        [row] = bruno.responsibilities.all()
+        await open_screen(pilot, ResponsibilitiesScreen())
+        screen = app.screen
+        assert isinstance(screen, ResponsibilitiesScreen)
+        screen.action_edit()
+        await pilot.pause()
+        alice.responsibilities.save(row.edit(activity="Déployer selon Alice"))
+        await answer_prompt(pilot, "Déployer selon Bruno")
+        assert isinstance(app.screen, ConflictScreen), "the loser sees the conflict"
+        await pilot.press("m")
+        await pilot.pause()
+        assert bruno.responsibilities.get(id_of(row)).activity == "Déployer selon Bruno"
+        assert "Déployer selon Alice" in everything_said(bruno, "responsibilities", id_of(row))
+
+
+# -- homologation decision ---------------------------------------------------------------------
+
+
+async def test_a_decision_recorded_meanwhile_is_a_conflict(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path) as (alice, bruno, app, pilot):
+        await open_screen(pilot, DecisionFormScreen())
+        app.screen.query_one("#df-name", Input).value = "Autorité selon Bruno"
+        app.screen.query_one("#df-date", Input).value = TODAY.isoformat()
+        alice.homologation.record_decision(
+            HomologationDecision(
+                authority_name="Autorité selon Alice",
+                opinion=Opinion.FAVOURABLE,
+                decided_on=TODAY,
+                validity_months=12,
+            )
+        )
+        await save_and_see_conflict(pilot)
+        await pilot.press("escape")  # keep theirs
+        await pilot.pause()
+        [decision] = bruno.homologation.decisions()
+        assert decision.authority_name == "Autorité selon Alice"
+        kept = discarded(bruno, "homologation_decisions", id_of(decision))
+        assert any("Autorité selon Bruno" in text for text in kept)
+
+
+async def test_a_decision_kept_as_mine_is_recorded_beside_theirs(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path) as (alice, bruno, app, pilot):
+        await open_screen(pilot, DecisionFormScreen())
+        app.screen.query_one("#df-name", Input).value = "Autorité selon Bruno"
+        app.screen.query_one("#df-date", Input).value = TODAY.isoformat()
+        alice.homologation.record_decision(
+            HomologationDecision(
+                authority_name="Autorité selon Alice",
+                opinion=Opinion.FAVOURABLE,
+                decided_on=TODAY,
+                validity_months=12,
+            )
+        )
+        await save_and_see_conflict(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        names = {decision.authority_name for decision in bruno.homologation.decisions()}
+        assert names == {"Autorité selon Alice", "Autorité selon Bruno"}
+
+
+# -- blocker ---------------------------------------------------------------------------------
+
+
+def add_blocker(ws: Workspace) -> None:
+    person = ws.people.add(Person(name="Chloé"))
+    ws.standups.raise_blocker(TODAY, person, "Serveur en panne")
+
+
+def the_blocker(ws: Workspace) -> Item:
+    [blocker] = ws.standups.blockers_on(TODAY)
+    return blocker
+
+
+async def test_blocker_edited_meanwhile_is_a_conflict(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path, add_blocker) as (alice, bruno, app, pilot):
+        blocker = the_blocker(bruno)
+        await open_screen(pilot, ItemEditorScreen(blocker))
+        app.screen.query_one(TextArea).text = "Serveur en panne selon Bruno"
+        alice.items.save(blocker.model_copy(update={"text": "Serveur en panne selon Alice"}))
+        await save_and_see_conflict(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert bruno.items.get(id_of(blocker)).text == "Serveur en panne selon Alice"
+        kept = discarded(bruno, "items", id_of(blocker))
+        assert any("Serveur en panne selon Bruno" in text for text in kept)
+
+
+async def test_blocker_resolved_after_an_edit_elsewhere_says_so(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path, add_blocker) as (alice, bruno, app, pilot):
+        await pilot.press("2")
+        await pilot.pause()
+        blocker = the_blocker(bruno)
+        alice.items.save(blocker.model_copy(update={"text": "Serveur en panne selon Alice"}))
+        await pilot.press("r")  # a single key, no editor: the blocker as Bruno last saw it
+        await pilot.pause()
+        said = " ".join(messages(app))
+        assert "session" in said, f"the conflict is said: {said!r}"
+        # Nothing was overwritten: Alice's text stands, the blocker still open.
+        assert the_blocker(bruno).text == "Serveur en panne selon Alice"
