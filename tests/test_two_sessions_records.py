@@ -19,20 +19,30 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, TextArea
 
 from prodtui.config import load_settings
-from prodtui.domain.homologation import HomologationDecision, Opinion
+from prodtui.domain.homologation import HomologationDecision, HomologationStep, Opinion
 from prodtui.domain.items import Item
 from prodtui.domain.people import Person
 from prodtui.domain.recette import Campaign, ExecutionStatus, TestCase
 from prodtui.domain.responsibilities import Party, RaciRole, Responsibility
+from prodtui.domain.review import ReviewAnswer
+from prodtui.domain.risks import Criterion, Risk
+from prodtui.domain.security import Category, Measure
 from prodtui.domain.stories import Epic, Sprint
 from prodtui.store import Workspace, open_workspace
 from prodtui.store.base import DISCARDED
 from prodtui.ui.app import ProdtuiApp
 from prodtui.ui.screens.dialogs import ConflictScreen, PromptScreen
-from prodtui.ui.screens.homologation import DecisionFormScreen
+from prodtui.ui.screens.homologation import (
+    DecisionFormScreen,
+    HomologationScreen,
+    StepFormScreen,
+)
 from prodtui.ui.screens.item_editor import ItemEditorScreen
 from prodtui.ui.screens.responsibilities import ResponsibilitiesScreen
+from prodtui.ui.screens.review import ReviewScreen
+from prodtui.ui.screens.risks import RiskFormScreen, RisksScreen
 from prodtui.ui.screens.runner import CampaignFormScreen, CaseFormScreen, RunnerScreen
+from prodtui.ui.screens.security import MeasureFormScreen
 from prodtui.ui.screens.story_dialogs import PlanScreen, SprintFormScreen
 from prodtui.ui.screens.team import TeamScreen
 from tests.conftest import TODAY, id_of
@@ -385,3 +395,162 @@ async def test_blocker_resolved_after_an_edit_elsewhere_says_so(tmp_path: Path) 
         assert "session" in said, f"the conflict is said: {said!r}"
         # Nothing was overwritten: Alice's text stands, the blocker still open.
         assert the_blocker(bruno).text == "Serveur en panne selon Alice"
+
+
+# -- capture (inbox item) ----------------------------------------------------------------------
+
+
+async def test_capture_edited_meanwhile_is_a_conflict(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path, lambda ws: ws.items.add(Item(text="Appeler la DSI"))) as (
+        alice,
+        bruno,
+        app,
+        pilot,
+    ):
+        item = bruno.items.get(1)
+        await open_screen(pilot, ItemEditorScreen(item))
+        app.screen.query_one(TextArea).text = "Appeler la DSI selon Bruno"
+        alice.items.save(item.model_copy(update={"text": "Appeler la DSI selon Alice"}))
+        await save_and_see_conflict(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert bruno.items.get(1).text == "Appeler la DSI selon Bruno"
+        assert "Appeler la DSI selon Alice" in everything_said(bruno, "items", 1)
+
+
+# -- risk --------------------------------------------------------------------------------------
+
+
+def add_risk(ws: Workspace) -> None:
+    ws.risks.create(Risk(title="Fuite", criterion=Criterion.AVAILABILITY, likelihood=2, severity=3))
+
+
+async def test_risk_saved_meanwhile_is_a_conflict(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path, add_risk) as (alice, bruno, app, pilot):
+        [risk] = bruno.risks.list()
+        await open_screen(pilot, RiskFormScreen(risk))
+        app.screen.query_one("#rf-treatment", Input).value = "traitement selon Bruno"
+        alice.risks.save(risk.edit(treatment="traitement selon Alice"))
+        await save_and_see_conflict(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert bruno.risks.get(id_of(risk)).treatment == "traitement selon Alice"
+        kept = discarded(bruno, "risks", id_of(risk))
+        assert any("traitement selon Bruno" in text for text in kept)
+
+
+async def test_risk_deleted_after_an_edit_elsewhere_is_refused_and_said(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path, add_risk) as (alice, bruno, app, pilot):
+        await open_screen(pilot, RisksScreen())
+        [risk] = bruno.risks.list()
+        alice.risks.save(risk.edit(treatment="traitement selon Alice"))
+        await pilot.press("d", "y")
+        await pilot.pause()
+        assert "session" in " ".join(messages(app)), "the conflict is said"
+        assert bruno.risks.get(id_of(risk)).treatment == "traitement selon Alice"
+
+
+# -- homologation step -------------------------------------------------------------------------
+
+
+def add_step(ws: Workspace) -> None:
+    ws.homologation.add_step(HomologationStep(position=0, title="Audit"))
+
+
+async def test_step_saved_meanwhile_is_a_conflict(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path, add_step) as (alice, bruno, app, pilot):
+        [step] = bruno.homologation.steps()
+        await open_screen(pilot, StepFormScreen(step))
+        app.screen.query_one("#sf-notes", Input).value = "notes selon Bruno"
+        alice.homologation.save_step(step.edit(notes="notes selon Alice"))
+        await save_and_see_conflict(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert bruno.homologation.steps()[0].notes == "notes selon Bruno"
+        assert "notes selon Alice" in everything_said(bruno, "homologation_steps", id_of(step))
+
+
+async def test_step_deleted_after_an_edit_elsewhere_is_refused_and_said(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path, add_step) as (alice, bruno, app, pilot):
+        await open_screen(pilot, HomologationScreen())
+        [step] = bruno.homologation.steps()
+        alice.homologation.save_step(step.edit(notes="notes selon Alice"))
+        screen = app.screen
+        assert isinstance(screen, HomologationScreen)
+        screen.action_delete()
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert "session" in " ".join(messages(app)), "the conflict is said"
+        assert bruno.homologation.steps()[0].notes == "notes selon Alice"
+
+
+# -- measure state -----------------------------------------------------------------------------
+
+
+def add_measure(ws: Workspace) -> None:
+    ws.measures.add_custom(
+        Measure(code="EQ-1", category=Category.GOUVERNANCE, title="Chiffrer les sauvegardes")
+    )
+
+
+async def test_measure_state_saved_meanwhile_is_a_conflict(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path, add_measure) as (alice, bruno, app, pilot):
+        entry = bruno.measures.entry("EQ-1")
+        assert entry is not None
+        await open_screen(pilot, MeasureFormScreen(entry))
+        app.screen.query_one("#mf-comment", Input).value = "commentaire de Bruno"
+        alice.measures.save(entry.state.edit(comment="commentaire d'Alice"))
+        await save_and_see_conflict(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        state = entry.state
+        saved = bruno.measures.entry("EQ-1")
+        assert saved is not None and saved.state.comment == "commentaire d'Alice"
+        kept = discarded(bruno, "measure_status", id_of(state))
+        assert any("commentaire de Bruno" in text for text in kept)
+
+
+# -- review answer and comment -----------------------------------------------------------------
+
+
+async def test_review_answer_given_meanwhile_is_a_conflict(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path) as (alice, bruno, app, pilot):
+        await open_screen(pilot, ReviewScreen())
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        question = screen.selected()
+        alice.reviews.answer(screen.week, question, ReviewAnswer.YES, "selon Alice")
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen), "the loser sees the conflict"
+        await pilot.press("m")
+        await pilot.pause()
+        [review] = [r for r in bruno.reviews.history(question) if r.week == screen.week]
+        assert review.answer is ReviewAnswer.NO
+        assert "selon Alice" in everything_said(bruno, "health_reviews", id_of(review))
+
+
+async def test_review_comment_saved_meanwhile_is_a_conflict(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path) as (alice, bruno, app, pilot):
+        await open_screen(pilot, ReviewScreen())
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        question = screen.selected()
+        await pilot.press("y")
+        await pilot.pause()
+        screen.query_one(DataTable).move_cursor(row=0)
+        await pilot.press("c")
+        await pilot.pause()
+        [answered] = [r for r in alice.reviews.history(question) if r.week == screen.week]
+        alice.reviews.save(answered.edit(comment="commentaire d'Alice"))
+        await pilot.press(*"Bruno")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen), "the loser sees the conflict"
+        await pilot.press("escape")
+        await pilot.pause()
+        [review] = [r for r in bruno.reviews.history(question) if r.week == screen.week]
+        assert review.comment == "commentaire d'Alice"
+        kept = discarded(bruno, "health_reviews", id_of(review))
+        assert any("Bruno" in text for text in kept)
