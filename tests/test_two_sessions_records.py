@@ -16,7 +16,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, TextArea
+from textual.widgets import DataTable, Input, Static, TextArea
 
 from prodtui.config import load_settings
 from prodtui.domain.homologation import HomologationDecision, HomologationStep, Opinion
@@ -28,6 +28,7 @@ from prodtui.domain.review import ReviewAnswer
 from prodtui.domain.risks import Criterion, Risk
 from prodtui.domain.security import Category, Measure
 from prodtui.domain.stories import Epic, Sprint
+from prodtui.exchange.evidence import fingerprint
 from prodtui.store import Workspace, open_workspace
 from prodtui.store.base import DISCARDED
 from prodtui.ui.app import ProdtuiApp
@@ -554,3 +555,47 @@ async def test_review_comment_saved_meanwhile_is_a_conflict(tmp_path: Path) -> N
         assert review.comment == "commentaire d'Alice"
         kept = discarded(bruno, "health_reviews", id_of(review))
         assert any("Bruno" in text for text in kept)
+
+
+async def test_a_campaign_created_meanwhile_under_the_same_name_is_a_conflict(
+    tmp_path: Path,
+) -> None:
+    async with two_sessions(tmp_path) as (alice, bruno, app, pilot):
+        await open_screen(pilot, CampaignFormScreen(None))
+        app.screen.query_one("#cf-name", Input).value = "Recette 2"
+        app.screen.query_one("#cf-release", Input).value = "v2-bruno"
+        alice.campaigns.add(Campaign(name="Recette 2", release="v2-alice"))
+        await save_and_see_conflict(pilot)
+        await pilot.press("m")  # keep mine: my fields on their campaign
+        await pilot.pause()
+        [campaign] = bruno.campaigns.all()
+        assert campaign.release == "v2-bruno"
+        assert "v2-alice" in everything_said(bruno, "campaigns", id_of(campaign))
+
+
+# -- evidence file -----------------------------------------------------------------------------
+
+
+async def test_an_evidence_file_changed_meanwhile_is_not_forgotten(tmp_path: Path) -> None:
+    proof = tmp_path / "pv.txt"
+    proof.write_text("procès-verbal")
+
+    def prepare(ws: Workspace) -> None:
+        add_measure(ws)
+        entry = ws.measures.entry("EQ-1")
+        assert entry is not None
+        ws.measures.record_file(entry.state, fingerprint(str(proof)))
+
+    async with two_sessions(tmp_path, prepare) as (alice, bruno, _app, pilot):
+        entry = bruno.measures.entry("EQ-1")
+        assert entry is not None
+        form = MeasureFormScreen(entry)
+        await open_screen(pilot, form)
+        proof.write_text("procès-verbal signé")
+        alice.measures.record_file(entry.state, fingerprint(str(proof)))  # accepted anew
+        form.forget_selected()
+        await pilot.pause()
+        status = str(form.query_one("#mf-file-status", Static).render())
+        assert "session" in status, f"the conflict is said: {status!r}"
+        [kept] = bruno.measures.files(entry.state)
+        assert kept.size == len("procès-verbal signé".encode())

@@ -260,6 +260,7 @@ class CampaignFormScreen(FormDialog[Campaign]):
     def __init__(self, campaign: Campaign | None) -> None:
         super().__init__()
         self.campaign = campaign
+        self.known: set[int | None] = set()
 
     def draft_identity(self) -> tuple[str, str] | None:
         campaign = self.campaign
@@ -268,6 +269,9 @@ class CampaignFormScreen(FormDialog[Campaign]):
 
     def compose(self) -> ComposeResult:
         c = self.campaign
+        # The campaigns there when the form opened: one of the same name created since,
+        # in another session, is a conflict rather than a name already taken.
+        self.known = {campaign.id for campaign in self.workspace.campaigns.all()}
         sprints = [(s.name, s.id) for s in self.workspace.sprints.all()]
         with Vertical(classes="dialog wide"):
             yield Static(t("recette.campaign_form"), classes="dialog-title")
@@ -317,6 +321,12 @@ class CampaignFormScreen(FormDialog[Campaign]):
             **days,
         }
         try:
+            theirs = (
+                workspace.campaigns.named(str(values["name"])) if self.campaign is None else None
+            )
+            if theirs is not None and theirs.id not in self.known:
+                mine = Campaign(**values).edit(id=theirs.id)
+                raise ConflictError(workspace.campaigns.table, mine, theirs)
             saved = (
                 workspace.campaigns.add(Campaign(**values))
                 if self.campaign is None
