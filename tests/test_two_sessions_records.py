@@ -27,7 +27,7 @@ from prodtui.domain.responsibilities import Party, RaciRole, Responsibility
 from prodtui.domain.review import ReviewAnswer
 from prodtui.domain.risks import Criterion, Risk
 from prodtui.domain.security import Category, Measure
-from prodtui.domain.stories import Epic, Sprint
+from prodtui.domain.stories import Epic, Sprint, Story, StoryStatus
 from prodtui.exchange.evidence import fingerprint
 from prodtui.store import Workspace, open_workspace
 from prodtui.store.base import DISCARDED
@@ -599,3 +599,64 @@ async def test_an_evidence_file_changed_meanwhile_is_not_forgotten(tmp_path: Pat
         assert "session" in status, f"the conflict is said: {status!r}"
         [kept] = bruno.measures.files(entry.state)
         assert kept.size == len("procès-verbal signé".encode())
+
+
+# -- story (its editor: tests/test_two_sessions_ui.py) -----------------------------------------
+
+
+async def test_a_status_set_on_a_story_edited_meanwhile_is_a_conflict(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path, lambda ws: ws.stories.add(Story(title="Payer"))) as (
+        alice,
+        bruno,
+        app,
+        pilot,
+    ):
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("s", "down")  # idea → refining
+        # Alice renames the story while Bruno has the workflow open.
+        alice.stories.save(bruno.stories.get(1).edit(title="Payer en ligne"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen), "the loser sees the conflict"
+        await pilot.press("m")  # my status on their title
+        await pilot.pause()
+        saved = bruno.stories.get(1)
+        assert saved.title == "Payer en ligne" and saved.status is StoryStatus.REFINING
+
+
+# -- RACI row ----------------------------------------------------------------------------------
+
+
+async def test_raci_row_deleted_after_an_edit_elsewhere_is_refused_and_said(
+    tmp_path: Path,
+) -> None:
+    async with two_sessions(
+        tmp_path, lambda ws: ws.responsibilities.add(Responsibility(activity="Déployer"))
+    ) as (alice, bruno, app, pilot):
+        [row] = bruno.responsibilities.all()
+        await open_screen(pilot, ResponsibilitiesScreen())
+        alice.responsibilities.save(row.edit(activity="Déployer selon Alice"))
+        await pilot.press("d", "y")
+        await pilot.pause()
+        assert "session" in " ".join(messages(app)), "the conflict is said"
+        assert bruno.responsibilities.get(id_of(row)).activity == "Déployer selon Alice"
+
+
+# -- a save over a record deleted elsewhere ----------------------------------------------------
+
+
+async def test_saving_a_risk_deleted_elsewhere_keeps_the_form_and_says_why(
+    tmp_path: Path,
+) -> None:
+    async with two_sessions(tmp_path, add_risk) as (alice, bruno, app, pilot):
+        [risk] = bruno.risks.list()
+        await open_screen(pilot, RiskFormScreen(risk))
+        app.screen.query_one("#rf-treatment", Input).value = "traitement selon Bruno"
+        alice.risks.delete(id_of(risk))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, RiskFormScreen), "what was typed stays in the form"
+        said = str(app.screen.query_one("#rf-error", Static).render())
+        assert "supprimé" in said
+        assert app.screen.query_one("#rf-treatment", Input).value == "traitement selon Bruno"

@@ -353,15 +353,25 @@ class StoriesScreen(WorkspaceScreen):
         return [c.key for c in checks if not c.ok]
 
     def _set_status(self, story: Story, status: StoryStatus, reason: str) -> None:
-        try:
-            self.workspace.stories.set_status(story, status, reason=reason)
-        except ProdtuiError as error:
-            self.notify(error_message(error), severity="error", markup=False)
-        else:
+        """Set the status; a story saved meanwhile in another session shows both
+        versions, and keeping mine sets the status on theirs."""
+
+        def save(current: Story) -> None:
+            self.workspace.stories.set_status(current, status, reason=reason)
             self.notify(
                 t("story.status_set", key=story.key, status=status_label(status)), markup=False
             )
-        self.refresh_data(select=story.id)
+
+        def shown(version: Story) -> dict[str, str]:
+            return {
+                t("story.field.title"): version.title,
+                t("story.col.status"): status_label(version.status),
+            }
+
+        def done() -> None:
+            self.refresh_data(select=story.id)
+
+        self.save_change(save, story, lambda current: current, shown, done)
 
     def action_generate_cases(self) -> None:
         from prodtui.store.recette_cases import generate_cases
