@@ -140,11 +140,9 @@ class ProdtuiApp(App[int]):
         self._offer_drafts()
         # Off the event loop: the user can type while the writing machinery loads.
         self.run_worker(self.workspace.load_writer, thread=True, group="warm-up")
-        # SQLite's quick_check (about 0.2 s on ten years of data), off the event loop and
-        # after first paint: a damaged file is then only read, and the user is told why.
-        self.run_worker(self._check_workspace, thread=True, group="integrity")
         if not self.warm_up:
             self._collect_again()
+            self._start_integrity_check()
             return
         from prodtui.ui.warm_up import WarmUp
 
@@ -174,6 +172,13 @@ class ProdtuiApp(App[int]):
 
     def _collect_later(self) -> None:
         self.set_timer(COLLECT_DELAY, self._collect_again)
+        self._start_integrity_check()
+
+    def _start_integrity_check(self) -> None:
+        """SQLite's quick_check (about 0.2 s on ten years of data), off the event loop,
+        once the first screens are drawn and warmed up (it would hold back both): a
+        damaged file is then only read, and the user is told why."""
+        self.run_worker(self._check_workspace, thread=True, group="integrity")
 
     @staticmethod
     def _collect_again() -> None:
