@@ -39,11 +39,12 @@ from prodtui.ui.screens.homologation import (
     StepFormScreen,
 )
 from prodtui.ui.screens.item_editor import ItemEditorScreen
+from prodtui.ui.screens.recette import RecetteScreen
 from prodtui.ui.screens.responsibilities import ResponsibilitiesScreen
 from prodtui.ui.screens.review import ReviewScreen
 from prodtui.ui.screens.risks import RiskFormScreen, RisksScreen
 from prodtui.ui.screens.runner import CampaignFormScreen, CaseFormScreen, RunnerScreen
-from prodtui.ui.screens.security import MeasureFormScreen
+from prodtui.ui.screens.security import MeasureFormScreen, SecurityScreen
 from prodtui.ui.screens.story_dialogs import PlanScreen, SprintFormScreen
 from prodtui.ui.screens.team import TeamScreen
 from tests.conftest import TODAY, id_of
@@ -660,3 +661,46 @@ async def test_saving_a_risk_deleted_elsewhere_keeps_the_form_and_says_why(
         said = str(app.screen.query_one("#rf-error", Static).render())
         assert "supprimé" in said
         assert app.screen.query_one("#rf-treatment", Input).value == "traitement selon Bruno"
+
+
+# -- prompts that change a record: a justification, a command ---------------------------------
+
+
+async def test_a_justification_typed_over_a_measure_saved_meanwhile_is_a_conflict(
+    tmp_path: Path,
+) -> None:
+    async with two_sessions(tmp_path, add_measure) as (alice, bruno, app, pilot):
+        await open_screen(pilot, SecurityScreen())
+        await pilot.press("a")
+        await pilot.pause()
+        entry = alice.measures.entry("EQ-1")
+        assert entry is not None
+        alice.measures.save(entry.state.edit(comment="commentaire d'Alice"))
+        await answer_prompt(pilot, "hors périmètre selon Bruno")
+        assert isinstance(app.screen, ConflictScreen), "the loser sees the conflict"
+        await pilot.press("escape")  # keep theirs: my justification goes to the history
+        await pilot.pause()
+        kept = discarded(bruno, "measure_status", id_of(entry.state))
+        assert any("hors périmètre selon Bruno" in text for text in kept)
+
+
+async def test_a_command_typed_over_a_campaign_saved_meanwhile_is_a_conflict(
+    tmp_path: Path,
+) -> None:
+    async with two_sessions(tmp_path, lambda ws: ws.campaigns.add(Campaign(name="Recette 1"))) as (
+        alice,
+        bruno,
+        app,
+        pilot,
+    ):
+        await open_screen(pilot, RecetteScreen())
+        await pilot.press("a")
+        await pilot.pause()
+        [campaign] = alice.campaigns.all()
+        alice.campaigns.save(campaign.edit(release="v2-alice"))
+        await answer_prompt(pilot, "make test-bruno")
+        assert isinstance(app.screen, ConflictScreen), "the loser sees the conflict"
+        await pilot.press("escape")
+        await pilot.pause()
+        kept = discarded(bruno, "campaigns", id_of(campaign))
+        assert any("make test-bruno" in text for text in kept)

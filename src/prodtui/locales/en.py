@@ -631,6 +631,7 @@ MESSAGES: dict[str, str] = {
     "security.na_needed": "A justification is needed.",
     "security.field.how": "How it is done",
     "security.field.evidence": "Evidence (text, links)",
+    "security.field.justification": "Justification",
     "security.field.comment": "Comment",
     "security.key.no_plan": "Indispensable, no plan",
     "security.filter.no_plan": "indispensable, no plan",

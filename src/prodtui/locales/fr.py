@@ -636,6 +636,7 @@ MESSAGES: dict[str, str] = {
     "security.na_needed": "Une justification est nécessaire.",
     "security.field.how": "Mise en œuvre",
     "security.field.evidence": "Preuves (texte, liens)",
+    "security.field.justification": "Justification",
     "security.field.comment": "Commentaire",
     "security.key.no_plan": "Indispensables sans plan",
     "security.filter.no_plan": "indispensables sans plan",

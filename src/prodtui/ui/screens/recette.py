@@ -187,15 +187,25 @@ class RecetteScreen(WorkspaceScreen):
             )
             return
 
+        def save(current: Campaign) -> None:
+            saved = self.workspace.campaigns.save(current)
+            self.app.push_screen(AutomatedRunScreen(saved), lambda _: self.refresh_data())
+
+        def shown(version: Campaign) -> dict[str, str]:
+            return {
+                t("recette.col.name"): version.name,
+                t("recette.auto_command"): version.command or "",
+            }
+
         def run(command: str | None) -> None:
             if not command:
                 return
-            try:
-                saved = self.workspace.campaigns.save(campaign.edit(command=command))
-            except (ProdtuiError, ValueError) as error:
-                self.notify(error_message(error), severity="error", markup=False)
-                return
-            self.app.push_screen(AutomatedRunScreen(saved), lambda _: self.refresh_data())
+
+            def change(current: Campaign) -> Campaign:
+                return current.edit(command=command)
+
+            # A campaign saved meanwhile elsewhere: both versions are shown.
+            self.save_change(save, campaign, change, shown, lambda: None)
 
         self.app.push_screen(
             PromptScreen(

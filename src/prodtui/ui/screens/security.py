@@ -304,11 +304,28 @@ class SecurityScreen(WorkspaceScreen):
             self.notify(error_message(error), severity="error", markup=False)
         self.refresh_data()
 
+    def _set_status(self, state: MeasureState, status: MeasureStatus, reason: str = "") -> None:
+        """Set a status; a state saved meanwhile in another session shows both versions,
+        and keeping mine sets my status (and justification) on theirs."""
+        today = self.prodtui.today()
+
+        def shown(version: MeasureState) -> dict[str, str]:
+            return {
+                t("security.col.status"): t(version.status.label_key),
+                t("security.field.justification"): version.justification,
+            }
+
+        self.save_change(
+            lambda current: self.measures.set_status(current, status, reason, today=today),
+            state,
+            lambda current: current,
+            shown,
+            self.refresh_data,
+        )
+
     def action_cycle(self) -> None:
         if entry := self.selected():
-            status = next_status(entry.state.status)
-            today = self.prodtui.today()
-            self._write(lambda: self.measures.set_status(entry.state, status, today=today))
+            self._set_status(entry.state, next_status(entry.state.status))
 
     def action_not_applicable(self) -> None:
         entry = self.selected()
@@ -321,14 +338,7 @@ class SecurityScreen(WorkspaceScreen):
                     t("security.na_cancelled", code=entry.code), severity="warning", markup=False
                 )
                 return
-            self._write(
-                lambda: self.measures.set_status(
-                    entry.state,
-                    MeasureStatus.NOT_APPLICABLE,
-                    reason,
-                    today=self.prodtui.today(),
-                )
-            )
+            self._set_status(entry.state, MeasureStatus.NOT_APPLICABLE, reason)
 
         self.app.push_screen(
             PromptScreen(
