@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Input, Static, TextArea
 
 from prodtui.config import load_settings
 from prodtui.domain.homologation import HomologationDecision, HomologationStep, Opinion
-from prodtui.domain.items import Item
+from prodtui.domain.items import Item, ItemStatus
 from prodtui.domain.people import Person
 from prodtui.domain.recette import Campaign, ExecutionStatus, TestCase
 from prodtui.domain.responsibilities import Party, RaciRole, Responsibility
@@ -38,6 +38,7 @@ from prodtui.ui.screens.homologation import (
     HomologationScreen,
     StepFormScreen,
 )
+from prodtui.ui.screens.inbox import InboxScreen
 from prodtui.ui.screens.item_editor import ItemEditorScreen
 from prodtui.ui.screens.recette import RecetteScreen
 from prodtui.ui.screens.responsibilities import ResponsibilitiesScreen
@@ -47,6 +48,7 @@ from prodtui.ui.screens.runner import CampaignFormScreen, CaseFormScreen, Runner
 from prodtui.ui.screens.security import MeasureFormScreen, SecurityScreen
 from prodtui.ui.screens.story_dialogs import PlanScreen, SprintFormScreen
 from prodtui.ui.screens.team import TeamScreen
+from prodtui.ui.screens.test_cases import TestCasesScreen
 from tests.conftest import TODAY, id_of
 from tests.test_app import messages
 
@@ -704,3 +706,66 @@ async def test_a_command_typed_over_a_campaign_saved_meanwhile_is_a_conflict(
         await pilot.pause()
         kept = discarded(bruno, "campaigns", id_of(campaign))
         assert any("make test-bruno" in text for text in kept)
+
+
+# -- single keys with no editor: the change is refused and said, theirs stands ----------------
+
+
+async def test_single_keys_on_records_saved_meanwhile_say_so(tmp_path: Path) -> None:
+    def prepare(ws: Workspace) -> None:
+        add_step(ws)
+        ws.campaigns.add(Campaign(name="Recette 1"))
+        ws.test_cases.add(TestCase(title="Payer", needs_review=True))
+        ws.items.add(Item(text="Appeler la DSI"))
+
+    async with two_sessions(tmp_path, prepare) as (alice, bruno, app, pilot):
+        # Each screen, its key, and the other session's save just before the key.
+        cases: list[tuple[Screen[Any], str, Callable[[], object]]] = [
+            (
+                HomologationScreen(),
+                "s",
+                lambda: alice.homologation.save_step(
+                    alice.homologation.steps()[0].edit(notes="notes d'Alice")
+                ),
+            ),
+            (
+                RecetteScreen(),
+                "c",
+                lambda: alice.campaigns.save(alice.campaigns.all()[0].edit(release="v-alice")),
+            ),
+            (
+                TestCasesScreen(),
+                "v",
+                lambda: alice.test_cases.save(alice.test_cases.get(1).edit(title="Payer (Alice)")),
+            ),
+            (
+                InboxScreen(),
+                "x",
+                lambda: alice.items.save(
+                    alice.items.get(1).model_copy(update={"text": "Appeler (Alice)"})
+                ),
+            ),
+        ]
+        for screen, key, other_saves in cases:
+            await open_screen(pilot, screen)
+            other_saves()
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            said = " ".join(messages(app))
+            if isinstance(screen, TestCasesScreen):
+                # Its rows are read as they are drawn: the key applied to their version.
+                assert not bruno.test_cases.get(1).needs_review, said
+            elif isinstance(screen, InboxScreen):
+                # The inbox reads the item when the key is pressed: the same.
+                assert bruno.items.get(1).status is ItemStatus.DONE, said
+            else:
+                assert "session" in said, f"{type(screen).__name__}: the conflict is said"
+            await pilot.press("escape")
+            await pilot.pause()
+    check = open_workspace(tmp_path / "shared.db", author="Chloé")
+    assert check.homologation.steps()[0].notes == "notes d'Alice"
+    assert check.campaigns.all()[0].release == "v-alice"
+    assert check.test_cases.get(1).title == "Payer (Alice)"
+    assert check.items.get(1).text == "Appeler (Alice)"
+    check.close()
