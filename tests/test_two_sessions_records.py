@@ -27,6 +27,7 @@ from prodtui.domain.responsibilities import Party, RaciRole, Responsibility
 from prodtui.domain.review import ReviewAnswer
 from prodtui.domain.risks import Criterion, Risk
 from prodtui.domain.security import Category, Measure
+from prodtui.domain.standup import StandupEntry
 from prodtui.domain.stories import Epic, Sprint, Story, StoryStatus
 from prodtui.exchange.evidence import fingerprint
 from prodtui.store import Workspace, open_workspace
@@ -769,3 +770,22 @@ async def test_single_keys_on_records_saved_meanwhile_say_so(tmp_path: Path) -> 
     assert check.test_cases.get(1).title == "Payer (Alice)"
     assert check.items.get(1).text == "Appeler (Alice)"
     check.close()
+
+
+async def test_a_mood_set_over_an_entry_written_meanwhile_says_so(tmp_path: Path) -> None:
+    async with two_sessions(tmp_path, lambda ws: ws.people.add(Person(name="Chloé"))) as (
+        alice,
+        bruno,
+        app,
+        pilot,
+    ):
+        await pilot.press("2")
+        await pilot.pause()
+        [person] = alice.people.all()
+        alice.standups.save_entry(TODAY, StandupEntry(person_id=person.id, today="selon Alice"))
+        await pilot.press("plus")
+        await pilot.pause()
+        said = " ".join(messages(app))
+        [entry] = [p.entry for p in bruno.standups.day(TODAY).people if p.entry]
+        assert entry.today == "selon Alice", "their text stands"
+        assert "session" in said, "the conflict is said"
