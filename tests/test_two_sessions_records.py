@@ -789,3 +789,38 @@ async def test_a_mood_set_over_an_entry_written_meanwhile_says_so(tmp_path: Path
         [entry] = [p.entry for p in bruno.standups.day(TODAY).people if p.entry]
         assert entry.today == "selon Alice", "their text stands"
         assert "session" in said, "the conflict is said"
+
+
+async def test_two_running_apps_save_one_test_case(tmp_path: Path) -> None:
+    """The same with two apps on the file, each with its form open."""
+    path = tmp_path / "shared.db"
+    setup = open_workspace(path, author="Alice")
+    case = setup.test_cases.add(TestCase(title="Payer"))
+    setup.close()
+    sessions = [open_workspace(path, author=name) for name in ("Alice", "Bruno")]
+    apps = [
+        ProdtuiApp(
+            ws, load_settings(tmp_path / f"{n}.toml"), tmp_path / f"{n}.toml", today=lambda: TODAY
+        )
+        for n, ws in enumerate(sessions)
+    ]
+    async with (
+        apps[0].run_test(size=SIZE) as alice_pilot,
+        apps[1].run_test(size=SIZE, notifications=True) as bruno_pilot,
+    ):
+        for pilot, ws, text in (
+            (alice_pilot, sessions[0], "étapes d'Alice"),
+            (bruno_pilot, sessions[1], "étapes de Bruno"),
+        ):
+            await open_screen(pilot, CaseFormScreen(ws.test_cases.get(id_of(case))))
+            pilot.app.screen.query_one("#case-steps", TextArea).text = text
+        await alice_pilot.press("ctrl+s")
+        await alice_pilot.pause()
+        await save_and_see_conflict(bruno_pilot)
+        await bruno_pilot.press("t")
+        await bruno_pilot.pause()
+    bruno = sessions[1]
+    assert bruno.test_cases.get(id_of(case)).steps == "étapes d'Alice"
+    assert any("étapes de Bruno" in text for text in discarded(bruno, "test_cases", id_of(case)))
+    for ws in sessions:
+        ws.close()
