@@ -62,3 +62,10 @@ def test_keeping_theirs_keeps_mine_in_the_audit_log(
     [discarded] = [e for e in bruno.audit.history("stories", story.id or 0) if e.field == DISCARDED]
     assert discarded.author == "Bruno"
     assert "la version de Bruno" in (discarded.old or "")
+
+
+def test_a_conflict_message_names_the_record_in_words() -> None:
+    from prodtui.i18n import error_message
+
+    refused = ConflictError("risks", None, Story(title="x"))
+    assert error_message(refused) == "Modifié entre-temps dans une autre session (un risque)."

@@ -73,10 +73,32 @@ def error_message(error: Exception) -> str:
         params = dict(getattr(error, "params", {}))
         if "count" in params and f"{key}.one" in catalogue("fr"):
             return tn(key, params.pop("count"), **params)
+        if key == "error.conflict" and params.get("entity") in ENTITY_KEYS:
+            params["entity"] = t(ENTITY_KEYS[params["entity"]])
         return t(key, **params)
     if callable(problems := getattr(error, "errors", None)):  # pydantic's ValidationError
         return " ".join(_validation_problem(problem) for problem in problems())
     return str(error)
+
+
+# What a conflict message calls the table of the record (`error.conflict`).
+ENTITY_KEYS = {
+    "stories": "entity.stories",
+    "standup_entries": "entity.standup_entries",
+    "items": "entity.items",
+    "test_cases": "entity.test_cases",
+    "campaigns": "entity.campaigns",
+    "measure_status": "entity.measure_status",
+    "measure_evidence_files": "entity.measure_evidence_files",
+    "risks": "entity.risks",
+    "homologation_steps": "entity.homologation_steps",
+    "homologation_decisions": "entity.homologation_decisions",
+    "health_reviews": "entity.health_reviews",
+    "responsibilities": "entity.responsibilities",
+    "people": "entity.people",
+    "epics": "entity.epics",
+    "sprints": "entity.sprints",
+}
 
 
 # The fields pydantic may name in a validation error shown by `error_message`; any other
