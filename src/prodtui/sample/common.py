@@ -20,6 +20,7 @@ from prodtui.domain.recette import CASE_SNAPSHOT_FIELDS
 from prodtui.domain.sample import (
     DemoWorkspace,
     HomologationReferential,
+    MeasureDefinition,
     MeasureReferential,
     parse_sample,
 )
@@ -94,6 +95,19 @@ def load_homologation_steps() -> HomologationReferential:
 
 def load_demo() -> DemoWorkspace:
     return parse_sample(DemoWorkspace, sample_file(DEMO_FILE), DEMO_FILE)
+
+
+def measure_row(measure: MeasureDefinition) -> dict[str, Any]:
+    """A shipped measure as a row of `measures` (both sample workspaces copy them all)."""
+    return {
+        "code": measure.code,
+        "category": measure.category,
+        "title": measure.title,
+        "description": measure.description,
+        "priority": measure.priority,
+        "indispensable": int(measure.indispensable),
+        "custom": 0,
+    }
 
 
 def case_snapshot(case: dict[str, Any]) -> str:

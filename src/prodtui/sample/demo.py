@@ -31,6 +31,7 @@ from prodtui.sample.common import (
     load_demo,
     load_homologation_steps,
     load_measures,
+    measure_row,
     refuse_existing,
     seed_score_history,
     stamp,
@@ -327,15 +328,7 @@ class _DemoBuilder:
         row: dict[str, Any]
         adopted = stamp(self.workday(-120), "10:00")
         for measure in measures.measures:
-            row = {
-                "code": measure.code,
-                "category": measure.category,
-                "title": measure.title,
-                "description": measure.description,
-                "priority": measure.priority,
-                "indispensable": int(measure.indispensable),
-                "custom": 0,
-            }
+            row = measure_row(measure)
             self.measures[measure.code] = self.create("measures", row, adopted)
         # Every measure gets its status row, "todo" unless the demo says otherwise.
         states = {s.code: s for s in self.demo.measure_status}

@@ -37,6 +37,7 @@ from prodtui.sample.common import (
     fresh_workspace,
     load_homologation_steps,
     load_measures,
+    measure_row,
     refuse_existing,
     seed_score_history,
     stamp,
@@ -691,19 +692,7 @@ class _LargeGenerator:
         at = stamp(self.days[0], "10:00")
         measure_rows, status_rows = [], []
         for n, measure in enumerate(measures.measures, start=1):
-            measure_rows.append(
-                {
-                    "id": n,
-                    "code": measure.code,
-                    "category": measure.category,
-                    "title": measure.title,
-                    "description": measure.description,
-                    "priority": measure.priority,
-                    "indispensable": int(measure.indispensable),
-                    "custom": 0,
-                }
-                | _stamps(at)
-            )
+            measure_rows.append({"id": n} | measure_row(measure) | _stamps(at))
             state = rng.choices(MEASURE_STATES, MEASURE_WEIGHTS)[0]
             due = None
             if state in ("todo", "partial"):
