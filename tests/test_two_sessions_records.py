@@ -752,7 +752,14 @@ async def test_single_keys_on_records_saved_meanwhile_say_so(tmp_path: Path) -> 
             other_saves()
             app.clear_notifications()
             await pilot.press(key)
-            await pilot.pause()
+            # A key right after a screen opens may wait for it to settle (type-ahead):
+            # wait for its effect, however busy the machine, rather than one frame.
+            for _ in range(30):
+                await pilot.pause(0.1)
+                if messages(app) or (
+                    isinstance(screen, InboxScreen) and bruno.items.get(1).status is ItemStatus.DONE
+                ):
+                    break
             said = " ".join(messages(app))
             if isinstance(screen, TestCasesScreen):
                 # Its rows are read as they are drawn: the key applied to their version.
