@@ -1212,4 +1212,10 @@ MESSAGES: dict[str, str] = {
     "gherkin.template": "scenario title|a context|the user acts|the expected result",
     # --- shipped sample files ---
     "sample.invalid": "The sample file {file} is invalid: {problems}",
+    # --- two sessions: conflicts ---
+    # --- day one: new workspace, setup and demo ---
+    # --- day one: traps and stand-up summary ---
+    # --- day one: undo ---
+    # --- day one: palette, help and story editor ---
+    # --- day one: junit from a pipeline ---
 }

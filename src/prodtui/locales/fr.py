@@ -1217,4 +1217,10 @@ MESSAGES: dict[str, str] = {
     "gherkin.template": "titre du scénario|un contexte|l'usager agit|le résultat attendu",
     # --- shipped sample files ---
     "sample.invalid": "Le fichier d'exemple {file} est invalide : {problems}",
+    # --- two sessions: conflicts ---
+    # --- day one: new workspace, setup and demo ---
+    # --- day one: traps and stand-up summary ---
+    # --- day one: undo ---
+    # --- day one: palette, help and story editor ---
+    # --- day one: junit from a pipeline ---
 }
