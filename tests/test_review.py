@@ -113,7 +113,8 @@ async def test_answering_the_week_with_keys_and_reading_back_the_file(
         assert isinstance(screen, ReviewScreen)
         assert screen.week == "2026-W48"
         assert "5" in str(screen.query_one("#review-status").render())
-        await pilot.press("o", "p", "n", "y", "p")  # o and y both mean yes
+        # o and y both mean yes; an answer stays on its question, down goes on.
+        await pilot.press("o", "down", "p", "down", "n", "down", "y", "down", "p")
         await pilot.pause()
         assert "faite" in str(screen.query_one("#review-status").render())
         # A comment on the second question: typed, kept as a draft, then saved.
@@ -154,6 +155,53 @@ async def test_answering_the_week_with_keys_and_reading_back_the_file(
     ]
 
 
+async def test_an_answer_keeps_the_selection_so_the_comment_goes_to_that_question(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    """The trap: `n` used to move on, so the `c` right after commented the next question."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ReviewScreen())
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await pilot.press("down", "n")
+        await pilot.pause()
+        assert screen.selected() is QUESTIONS[1]
+        await pilot.press("c", *"Attente de la DNUM", "enter")
+        await pilot.pause()
+        week = workspace.reviews.week("2026-W48")
+        assert list(week) == [QUESTIONS[1]]
+        assert (week[QUESTIONS[1]].answer, week[QUESTIONS[1]].comment) == (
+            NO,
+            "Attente de la DNUM",
+        )
+        assert "Attente de la DNUM" in str(screen.query_one("#review-detail").render())
+
+
+async def test_escape_saves_the_comment_as_in_the_stand_up(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    workspace.reviews.answer("2026-W48", ROLES, PARTLY, comment="Qui valide")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ReviewScreen())
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("c", *" les courriels ?", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)  # escape left the field only
+        assert screen.query_one(DataTable).has_focus
+        assert workspace.reviews.week("2026-W48")[ROLES].comment == "Qui valide les courriels ?"
+        assert workspace.drafts.get("review:2026-W48:roles") is None
+        # Opened and left untouched: nothing written, no new version.
+        version = workspace.reviews.week("2026-W48")[ROLES].version
+        await pilot.press("c", "escape")
+        await pilot.pause()
+        assert workspace.reviews.week("2026-W48")[ROLES].version == version
+        assert screen.query_one(DataTable).has_focus
+
+
 async def test_a_comment_waits_for_an_answer_and_escape_keeps_it(
     make_app: AppFactory, workspace: Workspace
 ) -> None:
@@ -166,10 +214,12 @@ async def test_a_comment_waits_for_an_answer_and_escape_keeps_it(
         await pilot.pause()
         assert workspace.reviews.week("2026-W48") == {}
         assert found(workspace.drafts.get("review:2026-W48:roles")).content == "Rien"
-        await pilot.press("escape")
+        await pilot.press("escape")  # no answer yet: the comment stays a draft
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)  # escape left the field only
-        await pilot.press("y", "up", "c")
+        assert workspace.reviews.week("2026-W48") == {}
+        assert found(workspace.drafts.get("review:2026-W48:roles")).content == "Rien"
+        await pilot.press("y", "c")
         await pilot.pause()
         assert screen.query_one("#review-comment", Input).value == "Rien"  # the draft
         await pilot.press("enter")
@@ -280,7 +330,7 @@ async def test_the_title_says_the_iso_year_and_plurals_read_right(
         assert "semaine 1 de 2026" in title and "29/12" in title  # starts in December 2025
         status = str(app.screen.query_one("#review-status").render())
         assert "5 questions sans réponse" in status
-        for key in ("y", "y", "y", "y"):
+        for key in ("y", "down", "y", "down", "y", "down", "y"):
             await pilot.press(key)
         await pilot.pause()
         status = str(app.screen.query_one("#review-status").render())

@@ -174,11 +174,9 @@ class ReviewScreen(ProdtuiScreen[None]):
         except ProdtuiError as error:
             self.notify(error_message(error), severity="error", markup=False)
             return
+        # The selection stays on the answered question: the `c` that often follows comments
+        # this answer, not the next question. The arrows move on.
         self.reload()
-        # On to the next question: five keys answer the week.
-        index = QUESTIONS.index(question)
-        if index < len(QUESTIONS) - 1:
-            self.query_one(DataTable).move_cursor(row=index + 1)
 
     def action_comment(self) -> None:
         question = self.selected()
@@ -196,15 +194,26 @@ class ReviewScreen(ProdtuiScreen[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self._save_comment(event.value, leave=False)
+
+    def _save_comment(self, value: str, *, leave: bool) -> None:
+        """Save the comment typed (enter, or escape as in the stand-up's entry). Without an
+        answer it cannot be saved: it stays a draft, and escape still leaves the field."""
         field = self.query_one("#review-comment", DraftInput)
         question = self.selected()
         answered = self._commenting or self.answers.get(question)
         if answered is None:
             field.draft.flush_if_pending()
-            self.notify(t("review.answer_first"), severity="warning")
+            if value.strip():
+                self.notify(t("review.answer_first"), severity="warning")
+            if leave:
+                self._leave_comment()
+            return
+        if value.strip() == answered.comment:  # nothing changed: nothing to write
+            self._commented()
             return
         try:
-            self.workspace.reviews.save(answered.edit(comment=event.value.strip()))
+            self.workspace.reviews.save(answered.edit(comment=value.strip()))
         except ConflictError as conflict:
             field.draft.flush_if_pending()  # kept until the user has chosen
             self._resolve(conflict)
@@ -275,9 +284,8 @@ class ReviewScreen(ProdtuiScreen[None]):
 
     def action_close(self) -> None:
         field = self.query_one("#review-comment", DraftInput)
-        if field.has_focus:
-            field.draft.flush_if_pending()  # kept as a draft for the next time
-            self._leave_comment()
+        if field.has_focus:  # escape saves, as everywhere text is typed
+            self._save_comment(field.value, leave=True)
             return
         self.dismiss(None)
 
