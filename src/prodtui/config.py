@@ -29,6 +29,8 @@ class Settings(BaseModel):
     """Speaking time per person in the stand-up timer."""
     recette_failure_reopens_story: bool = True
     """A failed test case sends its story back to "En cours" and raises a blocker."""
+    run_output_lines: int = Field(10_000, ge=100, le=1_000_000)
+    """Lines of an automated suite's output kept on screen; the whole output is in a file."""
 
 
 class SettingsProblem(NamedTuple):
