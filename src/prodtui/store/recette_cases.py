@@ -2,8 +2,9 @@
 
 One case per Scenario; one per Examples row for a Scenario Outline (`Plan du scénario`),
 its `<placeholders>` filled in. Steps are the Gherkin steps (background first), one per
-line, keyword included; the expected result is the `Alors`/`Then` steps (and the `Et`/`Mais`
-that follow them).
+line, keyword included, up to the first `Alors`/`Then`; from there on, every `Alors`/`Then`
+step and the `Et`/`Mais` that follow it are the expected result (a later `Quand` stays in the
+steps).
 
 Identity: a generated case carries `automation_key = "gherkin:US-12:<scenario>#<row>"`,
 where `<scenario>` is the scenario name as written (placeholders not filled; a name used
@@ -63,9 +64,15 @@ class DraftCase(BaseModel):
     steps: str
     expected: str
     tags: list[str]
+    every_step: str = ""
+    """All the steps in order, as cases generated before the outcome left the steps had
+    them: such a case still has the same text."""
 
     def same_text(self, case: TestCase) -> bool:
-        return (case.title, case.steps, case.expected) == (self.title, self.steps, self.expected)
+        return (case.title, case.expected) == (self.title, self.expected) and case.steps in (
+            self.steps,
+            self.every_step,
+        )
 
 
 class GenerationResult(BaseModel):
@@ -176,6 +183,7 @@ def _draft(
 ) -> DraftCase:
     lines: list[str] = []
     expected: list[str] = []
+    every: list[str] = []
     outcome = False
     for step in steps:
         kind = step.get("keywordType")
@@ -183,9 +191,9 @@ def _draft(
             outcome = kind == "Outcome"
         text = [f"{step['keyword'].strip()} {_fill(step.get('text', ''), values)}".rstrip()]
         text += _step_argument(step, values)
-        lines += text
-        if outcome:
-            expected += text
+        every += text
+        # What the tester checks is the expected result; what they do, the steps.
+        (expected if outcome else lines).extend(text)
     unique_tags = list(dict.fromkeys(tags))
     return DraftCase(
         automation_key=generation_key(story, name, row),
@@ -195,6 +203,7 @@ def _draft(
         steps="\n".join(lines),
         expected="\n".join(expected),
         tags=unique_tags,
+        every_step="\n".join(every),
     )
 
 
