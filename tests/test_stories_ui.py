@@ -342,3 +342,28 @@ async def test_the_preview_follows_the_cursor_and_the_workspace(
         await pilot.pause()
         assert screen.table.cursor == 0
         assert "✗ Aucun bloquant ouvert lié" in shown()
+
+
+async def test_the_preview_is_whole_on_the_first_visit_after_the_warm_up(
+    make_app: AppFactory, workspace: Workspace, backlog: list[Story]
+) -> None:
+    """The screen is built ahead, its preview written on the first visit: it must take the
+    room of all its lines at once, not one line until the cursor moves."""
+    from prodtui.ui.app import PREBUILT
+
+    workspace.stories.save(
+        backlog[0].edit(persona="aidant", want="déposer", so_that="être aidé")
+    )
+    app = make_app(warm_up=True)
+    async with app.run_test(size=(140, 50)) as pilot:
+        for _ in range(100):
+            if all(app.is_screen_installed(f"prebuilt-{mode}") for mode in PREBUILT):
+                break
+            await pilot.pause(0.05)
+        screen = await open_stories(pilot)
+        preview = screen.query_one("#stories-preview-text", Static)
+        for _ in range(10):
+            await pilot.pause(0.05)
+        shown = str(preview.render())
+        assert "Déposer une demande" in shown and "aidant" in shown
+        assert preview.size.height >= len(shown.splitlines()) > 5

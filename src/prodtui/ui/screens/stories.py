@@ -163,7 +163,10 @@ class StoriesScreen(WorkspaceScreen):
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         if self._preview_pending:
-            self.call_after_refresh(self._preview)
+            # Now, in the frame of the visit: written a frame later, the preview kept the
+            # height of its empty text (one line) until the cursor moved — Textual had laid
+            # it out once on the visit and took that size for the new text too.
+            self._preview()
 
     def _preview(self) -> None:
         # Built ahead of its first visit (see ui/warm_up.py), the screen is not shown yet:
