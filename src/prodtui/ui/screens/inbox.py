@@ -97,7 +97,8 @@ class InboxScreen(WorkspaceScreen):
         if not self.is_mounted:
             return
         table = self.table
-        selected = select if select is not None else self.selected_id()
+        kept = table.kept()
+        selected = select if select is not None else (kept.id if kept else None)
         index = None
         if selected is not None:
             index = self.workspace.items.position(selected, **self._filter())

@@ -95,7 +95,9 @@ class RecetteScreen(WorkspaceScreen):
         """Reload, keeping the cursor on the same campaign (or on campaign `select`)."""
         if not self.is_mounted:
             return
-        current = select if select is not None else getattr(self.selected(), "id", None)
+        # The campaign under the cursor once the user put it there; else the first row.
+        kept = self.table.kept() if self.campaigns else None
+        current = select if select is not None else (kept[0].id if kept else None)
         self.campaigns = self.workspace.campaigns.all()
         index = next((i for i, c in enumerate(self.campaigns) if c.id == current), None)
         self.table.reload(cursor=index)

@@ -123,12 +123,12 @@ class StoriesScreen(WorkspaceScreen):
         """Reload from the workspace, keeping the cursor on the same story (or on `select`)."""
         if not self.is_mounted:
             return
-        current = self.selected()
+        current = self.table.kept()  # None until the user moved the cursor: first row
         self.epics = {e.id: e.title for e in self.workspace.epics.all() if e.id is not None}
         self.sprints = {s.id: s.name for s in self.workspace.sprints.all() if s.id is not None}
         story_id = select if select is not None else (current.id if current else None)
         index = self.workspace.stories.position(story_id, self.filter) if story_id else None
-        self.table.reload(cursor=index if index is not None else self.table.cursor)
+        self.table.reload(cursor=index)
         self._update_title()
 
     def _update_title(self) -> None:

@@ -104,11 +104,17 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=Fals
         self._cells = cells
         self.row_count = 0
         self._pages: dict[int, list[RowT]] = {}
+        self.placed = False
+        """Whether the cursor was put on its row, by a key or by the screen for the user
+        (`move_to`, a `reload` given a row). Until then it stays on the first row."""
 
     # -- data ---------------------------------------------------------------------------------
 
     def reload(self, cursor: int | None = None) -> None:
-        """Forget fetched pages and count again; keep (or move) the cursor."""
+        """Forget fetched pages and count again; keep the cursor on its line, or move it
+        to `cursor` (a screen keeping it on its row passes the row's new index)."""
+        if cursor is not None:
+            self.placed = True
         self._pages.clear()
         self.row_count = self._count_source()
         # Rows are drawn to the width of the table, so the virtual width plays no part;
@@ -131,6 +137,13 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=Fals
         rows = self._pages[page]
         offset = index - page * self.page
         return rows[offset] if offset < len(rows) else None
+
+    def kept(self) -> RowT | None:
+        """The row to keep the cursor on when the rows change: the one under the cursor once
+        the user put it there. None before: the cursor then stays on the first row, rather
+        than follow a row that new ones pushed down while the list was out of sight (the
+        inbox built ahead at start-up opened on its 4th row after three quick captures)."""
+        return self.item(self.cursor) if self.placed else None
 
     def prefetch(self) -> None:
         """Fetch the page under the cursor now rather than when it is first drawn."""
@@ -207,6 +220,7 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=Fals
     # -- moving -------------------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
+        self.placed = True  # reload sets the cursor without coming here
         if self._keep_visible():
             self.refresh()
         else:
