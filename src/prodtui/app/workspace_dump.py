@@ -140,6 +140,8 @@ def restore_workspace(source: Path, target: Path, *, author: str = "") -> DumpSu
             ws = open_workspace(temporary, author=author)
             try:
                 summary = _fill(ws, reader, name)
+                # A dump of an older schema has closed campaigns without their scope.
+                ws.campaigns.freeze_closed()
             finally:
                 ws.close()
             _move_into_place(temporary, target, "json.target_exists")

@@ -150,6 +150,9 @@ class Campaign(Record):
     """The current pass: 1, then one more each time failed cases are prepared for a re-run."""
     pass_cases: CaseIds = None
     """The case ids the current pass replays; None for every case."""
+    frozen_cases: CaseIds = None
+    """Once finished or archived, the case ids of its pass when it was closed: cases written
+    later change neither its scope nor its counts. None while it is open."""
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Campaign:
@@ -161,6 +164,12 @@ class Campaign(Record):
     def read_only(self) -> bool:
         """A finished or archived campaign keeps its results as they were signed off."""
         return self.state in READ_ONLY_STATES
+
+    @property
+    def scope_cases(self) -> list[int] | None:
+        """The case ids its scope is limited to: those frozen when it was closed, else those
+        of its current pass; None for every case."""
+        return self.frozen_cases if self.frozen_cases is not None else self.pass_cases
 
 
 CASE_KEY = re.compile(r"(?<![A-Za-z0-9])TC[-_](\d{1,9})(?![0-9])", re.IGNORECASE)

@@ -1215,6 +1215,9 @@ MESSAGES: dict[str, str] = {
     # --- two sessions: conflicts ---
     # --- day one: new workspace, setup and demo ---
     # --- day one: traps and stand-up summary ---
+    "recette.col.blocked": "Blocked",
+    "recette.scope_frozen": "“{name}” {state}: its scope is frozen at {cases}; cases written later do not join it.",
+    "recette.scope_unfrozen": "“{name}” reopened ({state}): its scope is no longer frozen; test cases written since join it.",
     # --- day one: undo ---
     # --- day one: palette, help and story editor ---
     # --- day one: junit from a pipeline ---

@@ -1220,6 +1220,9 @@ MESSAGES: dict[str, str] = {
     # --- two sessions: conflicts ---
     # --- day one: new workspace, setup and demo ---
     # --- day one: traps and stand-up summary ---
+    "recette.col.blocked": "Bloqués",
+    "recette.scope_frozen": "« {name} » {state} : son périmètre est figé à {cases} ; les cas écrits ensuite n'y entrent pas.",
+    "recette.scope_unfrozen": "« {name} » rouverte ({state}) : son périmètre n'est plus figé, les cas de test écrits depuis y entrent.",
     # --- day one: undo ---
     # --- day one: palette, help and story editor ---
     # --- day one: junit from a pipeline ---

@@ -274,6 +274,8 @@ class _DemoBuilder:
                         run.output_tail,
                     ],
                 )
+        # Closed campaigns keep the cases they had when they ended (by their end date).
+        self.ws.campaigns.freeze_closed()
 
     def captures(self) -> None:
         # Inserted in story order, so capture numbers grow with time as in real use.

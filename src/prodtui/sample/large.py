@@ -304,6 +304,7 @@ def generate_large_workspace(
         with ws.transaction():
             generator = _LargeGenerator(conn, random.Random(seed), today or LARGE_TODAY, counts)
             generator.generate(measures, steps, f"large seed={seed} scale={scale:g}")
+            ws.campaigns.freeze_closed()  # closed campaigns keep the cases they ended with
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
     return path

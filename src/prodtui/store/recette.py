@@ -66,6 +66,32 @@ class JUnitImportRefused(ProdtuiError):
 
 # -- campaigns ----------------------------------------------------------------------------
 
+FREEZE_CLOSED = """
+UPDATE campaigns SET frozen_cases = (
+    SELECT json_group_array(id) FROM (
+        SELECT tc.id FROM test_cases AS tc
+        WHERE (campaigns.pass_cases IS NULL
+               OR tc.id IN (SELECT value FROM json_each(campaigns.pass_cases)))
+          AND (tc.created_at <= coalesce(
+                  (SELECT max(a.at) FROM audit_log AS a
+                   WHERE a.entity = 'campaigns' AND a.entity_id = campaigns.id
+                     AND a.field = 'state' AND a.new IN ('finished', 'archived')
+                     AND coalesce(a.old, '') NOT IN ('finished', 'archived')),
+                  campaigns.end_date || 'T23:59:59.999',
+                  campaigns.updated_at)
+               OR tc.id IN (SELECT e.case_id FROM executions AS e
+                            WHERE e.campaign_id = campaigns.id
+                              AND e.pass_number = campaigns.pass_number))
+        ORDER BY tc.number
+    )
+)
+WHERE state IN ('finished', 'archived') AND frozen_cases IS NULL
+"""
+"""The scope of a closed campaign written without one: the cases of its pass written by
+the time it was closed (its last move to finished or archived in the audit log; else the
+end of its end date; else its last change), and every case with a result in that pass.
+Migration 10 runs the same statement."""
+
 
 class CampaignRepository(Repository[Campaign]):
     table = "campaigns"
@@ -75,8 +101,10 @@ class CampaignRepository(Repository[Campaign]):
         with self.ws.transaction():
             if self._exact(campaign.name) is not None:
                 raise ProdtuiError("recette.campaign_exists", name=campaign.name)
-            # A new campaign starts at its first pass, over every case.
-            return self._insert(campaign.edit(pass_number=1, pass_cases=None))
+            # A new campaign starts at its first pass, over every case (frozen at once if
+            # it is entered as already closed).
+            frozen = TestCaseRepository(self.ws).ids() if campaign.read_only else None
+            return self._insert(campaign.edit(pass_number=1, pass_cases=None, frozen_cases=frozen))
 
     def save(self, campaign: Campaign) -> Campaign:
         """Save edits; a finished or archived campaign only accepts a change of state."""
@@ -94,6 +122,29 @@ class CampaignRepository(Repository[Campaign]):
     def set_state(self, campaign: Campaign, state: CampaignState) -> Campaign:
         """Any move is allowed (reopening a campaign closed by mistake too): each is audited."""
         return self._update(campaign.edit(state=state))
+
+    def _update(self, campaign: Campaign) -> Campaign:
+        """Every save goes through here, so the scope follows the state whatever the path:
+        closing a campaign (finished or archived) freezes the cases of its pass as they are
+        now; finished then archived keeps the cases it finished with; reopening it lets its
+        scope follow the cases again."""
+        assert campaign.id is not None
+        with self.ws.transaction():
+            stored = self.get(campaign.id)
+            if not campaign.read_only:
+                frozen = None
+            elif stored.read_only:
+                frozen = stored.frozen_cases
+            else:
+                frozen = self.scope(stored)
+            return super()._update(campaign.edit(frozen_cases=frozen))
+
+    def freeze_closed(self) -> int:
+        """Record the scope of closed campaigns written without one (by the demo, a sample
+        workspace, a dump of an older schema), as migration 10 did for the workspaces of
+        the time. Returns how many were frozen."""
+        with self.ws.transaction():
+            return self.ws.conn.execute(FREEZE_CLOSED).rowcount
 
     def all(self) -> list[Campaign]:
         """Running campaigns first, then planned, then the others newest first."""
@@ -134,11 +185,12 @@ class CampaignRepository(Repository[Campaign]):
         return stored
 
     def scope(self, campaign: Campaign) -> list[int]:
-        """The case ids of the current pass in run order (by number)."""
+        """The case ids of the current pass in run order (by number); for a closed campaign,
+        those it had when it was closed (a case deleted since is left out)."""
         ids = TestCaseRepository(self.ws).ids()
-        if campaign.pass_cases is None:
+        if campaign.scope_cases is None:
             return ids
-        wanted = set(campaign.pass_cases)
+        wanted = set(campaign.scope_cases)
         return [case_id for case_id in ids if case_id in wanted]
 
     def start_pass(self, campaign: Campaign, case_ids: list[int] | None) -> Campaign:
@@ -567,7 +619,7 @@ class ExecutionRepository:
         cases = set(TestCaseRepository(self.ws).ids())
         # The pass of each campaign as listed: the counts and the totals agree even if
         # another session started a pass since.
-        passes = [(c.id, c.pass_number, json.dumps(c.pass_cases)) for c in campaigns]
+        passes = [(c.id, c.pass_number, json.dumps(c.scope_cases)) for c in campaigns]
         # Campaign by campaign along the covering index of a pass; the bare status beside
         # max(id) comes from the row holding the max: each case's latest result.
         rows = self.ws.conn.execute(
@@ -590,7 +642,8 @@ class ExecutionRepository:
         result = {}
         for campaign in campaigns:
             assert campaign.id is not None
-            total = len(cases if campaign.pass_cases is None else cases & set(campaign.pass_cases))
+            wanted = campaign.scope_cases
+            total = len(cases if wanted is None else cases & set(wanted))
             found = dict.fromkeys(ExecutionStatus, 0) | counts.get(campaign.id, {})
             result[campaign.id] = Progress(
                 total=total, counts=found, pending=total - sum(found.values())

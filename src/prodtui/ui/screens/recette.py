@@ -54,6 +54,7 @@ class RecetteScreen(WorkspaceScreen):
                 Column(t("recette.col.progress"), 10),
                 Column(t("recette.col.rate"), 9),
                 Column(t("recette.col.failed"), 8),
+                Column(t("recette.col.blocked"), 8),
             ],
             count=lambda: len(self.campaigns),
             fetch=self._page,
@@ -79,8 +80,9 @@ class RecetteScreen(WorkspaceScreen):
     def _cells(self, row: CampaignRow) -> list[Cell]:
         campaign, progress = row
         rate = progress.pass_rate
+        # Failures and blocks apart, as the runner counts them: a block is not a defect.
         failed = progress.counts.get(ExecutionStatus.FAIL, 0)
-        failed += progress.counts.get(ExecutionStatus.BLOCKED, 0)
+        blocked = progress.counts.get(ExecutionStatus.BLOCKED, 0)
         return [
             campaign.name,
             campaign.release,
@@ -89,6 +91,7 @@ class RecetteScreen(WorkspaceScreen):
             f"{progress.done}/{progress.total}",
             "—" if rate is None else percent(rate),
             Text(str(failed), style="bold red") if failed else "0",
+            Text(str(blocked), style="bold yellow") if blocked else "0",
         ]
 
     def refresh_data(self, select: int | None = None) -> None:
@@ -254,7 +257,26 @@ class RecetteScreen(WorkspaceScreen):
     def action_state(self) -> None:
         if campaign := self.selected():
             state = STATES[(STATES.index(campaign.state) + 1) % len(STATES)]
-            self._write(lambda: self.workspace.campaigns.set_state(campaign, state))
+            try:
+                saved = self.workspace.campaigns.set_state(campaign, state)
+            except (ProdtuiError, ValueError) as error:
+                self.notify(error_message(error), severity="error", markup=False)
+            else:
+                self._say_scope(campaign, saved)
+            self.refresh_data()
+
+    def _say_scope(self, before: Campaign, after: Campaign) -> None:
+        """Closing a campaign freezes its cases, reopening it unfreezes them: both said."""
+        state = t(after.state.label_key)
+        if after.read_only:
+            cases = tn("recette.test_cases", len(self.workspace.campaigns.scope(after)))
+            said = t("recette.scope_frozen", name=after.name, state=state, cases=cases)
+        elif before.read_only:
+            said = t("recette.scope_unfrozen", name=after.name, state=state)
+        else:
+            return
+        self.notify(said, markup=False)
+
 
 
 def case_text(case: TestCase) -> str:
