@@ -474,7 +474,7 @@ def test_long_junit_names_and_control_characters_are_imported_cleaned(
     comments = [
         row[0] for row in workspace.conn.execute("SELECT comment FROM executions ORDER BY id")
     ]
-    assert comments[0] == "\ufffd31m boom \ufffd"
+    assert comments[0] == "\ufffd31m boom \ufffd\n\ntrace"  # the message, then the body
 
 
 def test_every_table_and_column_of_the_workspace_is_checked(workspace: Workspace) -> None:

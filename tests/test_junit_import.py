@@ -142,7 +142,13 @@ def test_a_real_pytest_report_is_imported_with_its_mapping(
     assert "base de recette indisponible" in by_title["test_errors"].comment
     assert by_title["test_skipped"].status is NOT_RUN
     assert by_title["test_skipped"].comment == "pas encore prêt"
-    assert all(e.duration_s is not None and e.tester == "Camille" for e in latest.values())
+    # Nobody sat at these tests: the automated run ran them, whoever imported its report.
+    assert all(e.duration_s is not None and e.tester == "automatique" for e in latest.values())
+    # The failure's message, then its body: the line pytest pointed at and the error.
+    assert by_title["test_fails"].comment.startswith(
+        "AssertionError: le total est faux\nassert 1 == 2\n\n"
+    )
+    assert '>       assert 1 == 2, "le total est faux"' in by_title["test_fails"].comment
 
     created = rc.test_cases.by_automation_key("test_tiny::test_fails")
     assert created is not None and created.automated and created.key == "TC-3"
@@ -198,7 +204,8 @@ def test_a_key_in_a_property_or_classname_names_the_case(
         "acceptance.xml",
     )
     assert [r.key for r in report.results] == ["TC-2", "TC-3", "TC-3"]
-    assert report.results[1].comment == "E   AssertionError: motif absent"
+    # No message: the error a traceback ends with comes first, then the rest of it.
+    assert report.results[1].comment == "E   AssertionError: motif absent\n\nTraceback"
     assert report.results[1].duration_s is None
     outcome = rc.executions.import_automated(campaign, report.results)
     assert outcome.linked == ["TC-2", "TC-3"] and outcome.created == []
@@ -206,7 +213,7 @@ def test_a_key_in_a_property_or_classname_names_the_case(
     assert latest["TC-2"].status is PASS and latest["TC-2"].duration_s == 1.5
     # Two tests name TC-3: one failure fails the case, the comments are kept together.
     assert latest["TC-3"].status is FAIL and latest["TC-3"].duration_s == 0.5
-    assert latest["TC-3"].comment == "test_refus: E   AssertionError: motif absent"
+    assert latest["TC-3"].comment == "test_refus: E   AssertionError: motif absent\n\nTraceback"
 
 
 def test_a_failure_without_any_message_still_gets_a_comment(
@@ -259,10 +266,16 @@ def test_an_unknown_campaign_is_refused_with_status_2(
     path = write(tmp_path, pytest_report)
     before = rows(workspace)
     assert run_import_junit(args(path, campaign="Recette v9"), workspace) == 2
-    assert capsys.readouterr().err == "prodtui: Aucune campagne ne s'appelle « Recette v9 ».\n"
+    assert capsys.readouterr().err == (
+        "prodtui: Aucune campagne ne s'appelle « Recette v9 ». Les plus proches : "
+        "« Recette v1.5 ». Pour créer cette campagne, ajoutez --create.\n"
+    )
     set_language("en")
     assert run_import_junit(args(path, campaign="Recette v9"), workspace) == 2
-    assert capsys.readouterr().err == "prodtui: No campaign is named “Recette v9”.\n"
+    assert capsys.readouterr().err == (
+        "prodtui: No campaign is named “Recette v9”. The closest: “Recette v1.5”. "
+        "To create this campaign, add --create.\n"
+    )
     assert rows(workspace) == before
 
 

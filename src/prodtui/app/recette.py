@@ -4,16 +4,19 @@ JUnit report recorded into it."""
 from __future__ import annotations
 
 from contextlib import suppress
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from prodtui.domain.errors import NotFoundError, ProdtuiError
+from prodtui.domain.recette import Campaign
 from prodtui.exchange.recette_report import case_of, recette_report
+from prodtui.i18n import t
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from prodtui.domain.recette import Campaign
     from prodtui.domain.stories import Story
+    from prodtui.exchange.junit import JUnitReport
     from prodtui.store.recette import AutomatedImport
     from prodtui.store.workspace import Workspace
 
@@ -51,16 +54,93 @@ def campaign_report(workspace: Workspace, campaign: Campaign) -> str:
 
 
 def import_junit(
-    workspace: Workspace, campaign: Campaign, path: Path, *, keep_valid: bool = False
+    workspace: Workspace,
+    campaign: Campaign,
+    path: Path,
+    *,
+    keep_valid: bool = False,
+    tester: str | None = None,
 ) -> AutomatedImport:
-    """Read `path` and record its results in `campaign`, in one transaction."""
-    # Imported here: the JUnit parser is only needed by an import, not by the screens.
-    from prodtui.exchange.junit import read_junit
-    from prodtui.store.recette import CampaignReadOnly, recette
+    """Read `path` and record its results in `campaign`, in one transaction, in the name of
+    `tester` (by default "automatique", in the interface language)."""
+    from prodtui.store.recette import CampaignReadOnly
 
     if campaign.read_only:  # said before reading a possibly large file
         raise CampaignReadOnly(campaign)
-    report = read_junit(path)
+    return _record(workspace, campaign, _read(path), keep_valid=keep_valid, tester=tester)
+
+
+def import_junit_named(
+    workspace: Workspace,
+    name: str,
+    path: Path,
+    *,
+    create: bool = False,
+    keep_valid: bool = False,
+    tester: str | None = None,
+) -> tuple[AutomatedImport, bool]:
+    """`prodtui import junit`: the report at `path` into the campaign called `name`, made
+    first when it is missing and `create` is set (a pipeline feeding a fresh workspace).
+    Returns the outcome and whether the campaign was made. A refused report writes nothing,
+    not even the campaign."""
+    from prodtui.store.recette import CampaignReadOnly
+
+    campaign = workspace.campaigns.named(name)
+    if campaign is None and not create:
+        raise _unknown_campaign(workspace, name)
+    if campaign is not None and campaign.read_only:  # said before reading the file
+        raise CampaignReadOnly(campaign)
+    report = _read(path)
+    with workspace.transaction():
+        # Read again: another session may have made it while the file was read.
+        campaign = workspace.campaigns.named(name)
+        created = campaign is None
+        if campaign is None:
+            campaign = workspace.campaigns.add(Campaign(name=name.strip()))
+        outcome = _record(workspace, campaign, report, keep_valid=keep_valid, tester=tester)
+    return outcome, created
+
+
+def _read(path: Path) -> JUnitReport:
+    # Imported here: the JUnit parser is only needed by an import, not by the screens.
+    from prodtui.exchange.junit import read_junit
+
+    return read_junit(path)
+
+
+def _record(
+    workspace: Workspace,
+    campaign: Campaign,
+    report: JUnitReport,
+    *,
+    keep_valid: bool,
+    tester: str | None,
+) -> AutomatedImport:
+    from prodtui.store.recette import recette
+
+    # Nobody sat at these tests: the results are the automated run's, unless the pipeline
+    # names itself (`--tester ci`).
+    who = (tester or "").strip() or t("junit.tester_automatic")
     return recette(workspace).executions.import_automated(
-        campaign, report.results, keep_valid=keep_valid
+        campaign, report.results, keep_valid=keep_valid, tester=who
     )
+
+
+CLOSEST = 3
+"""How many campaigns an unknown name suggests."""
+
+
+def _unknown_campaign(workspace: Workspace, name: str) -> ProdtuiError:
+    """The refusal of a campaign name nobody wrote, naming the closest existing ones and
+    the `--create` flag."""
+    wanted = name.strip().casefold()
+    scored = [
+        (SequenceMatcher(None, wanted, campaign.name.casefold()).ratio(), campaign.name)
+        for campaign in workspace.campaigns.all()
+    ]
+    # difflib's own threshold of a close match; the best first, ties in name order.
+    closest = [n for score, n in sorted(scored, key=lambda p: (-p[0], p[1])) if score >= 0.6]
+    if not closest:
+        return ProdtuiError("junit.campaign_unknown", name=name)
+    names = ", ".join(t("junit.campaign_quoted", name=n) for n in closest[:CLOSEST])
+    return ProdtuiError("junit.campaign_unknown_close", name=name, names=names)

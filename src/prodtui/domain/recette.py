@@ -350,6 +350,9 @@ def combine(results: Sequence[AutomatedResult]) -> tuple[ExecutionStatus, str, f
         comment = results[0].comment
     else:
         comment = "\n".join(f"{r.name}: {r.comment}" for r in results if r.comment)
+        # Each comment may carry a traceback: together they must still fit one result.
+        if len(comment) > MAX_COMMENT:
+            comment = comment[: MAX_COMMENT - 1] + "…"
     durations = [r.duration_s for r in results if r.duration_s is not None]
     return status, comment, (round(sum(durations), 3) if durations else None)
 
@@ -365,6 +368,24 @@ def pass_rate(statuses: Iterable[ExecutionStatus]) -> float | None:
             judged += 1
             passed += status is ExecutionStatus.PASS
     return passed / judged if judged else None
+
+
+RATE_PLACES = 3
+"""The most decimals a pass rate is shown with (99.999 %, past 200,000 judged cases)."""
+
+
+def shown_rate(rate: float) -> tuple[float, int]:
+    """A pass rate as it may be shown, and its decimals: whole percents, except near either
+    end, where as many decimals as it takes (1,483 of 1,485 reads 99.9 %, not 100 %); so it
+    reads 100 % only when every judged case passed and 0 % only when none did. Give both to
+    the language's `percent`."""
+    for places in range(RATE_PLACES + 1):
+        shown = round(rate * 100, places)  # rounded as `percent` formats it
+        if (shown < 100 or rate >= 1) and (shown > 0 or rate <= 0):
+            return rate, places
+    # Closer to an end than RATE_PLACES decimals can tell: one unit short of it.
+    unit = 10.0 ** -(RATE_PLACES + 2)
+    return min(max(rate, unit), 1 - unit), RATE_PLACES
 
 
 def is_done(status: ExecutionStatus | None) -> bool:

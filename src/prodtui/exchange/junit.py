@@ -8,13 +8,17 @@ saying where. Parsing needs no workspace, so the screen can run it in a worker t
 
 Mapping of a `<testcase>`: a key `TC-12` in a `<property>` value, the test's name or its
 classname names that case; otherwise the result goes to the automated case of that test
-(`classname::name`), created on its first import. `<failure>` → fail, `<error>` → blocked
-(their message as comment), `<skipped>` → not run, nothing → pass; `time` → duration.
+(`classname::name`), created on its first import. `<failure>` → fail, `<error>` → blocked,
+`<skipped>` → not run (its reason as comment), nothing → pass; `time` → duration.
+
+A failure's comment is its message, a blank line, then its body (a traceback, a stack, a
+diff): kept apart, never glued together, so that the log and the report show them apart.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder
@@ -197,7 +201,8 @@ def _result(case: junitparser.TestCase, index: int, label: str) -> AutomatedResu
     ):
         found = [outcome for outcome in outcomes if isinstance(outcome, kind)]
         if found:
-            status, comment = mapped, _message(found[0])
+            status = mapped
+            comment = _reason(found[0]) if kind is junitparser.Skipped else _failure(found[0])
             break
     return AutomatedResult(
         position=f"{Path(label).name}: testcase {index} ({classname}::{name})",
@@ -219,14 +224,48 @@ def _named_case(case: junitparser.TestCase, name: str, classname: str) -> int | 
     return case_number(name) or case_number(classname)
 
 
-def _message(outcome: Any) -> str:
-    """The result's message, else the last line of its text (a traceback ends with the
-    error), else its type."""
+def _reason(outcome: Any) -> str:
+    """A skip's reason: its message, else the last line of its text, else its type."""
     message = (outcome.message or "").strip()
     if not message:
-        lines = [line.strip() for line in (outcome.text or "").splitlines() if line.strip()]
-        message = lines[-1] if lines else (outcome.type or "")
+        lines = _lines(outcome.text)
+        message = lines[-1].strip() if lines else (outcome.type or "")
     return _clip(message, MAX_COMMENT)
+
+
+_STACK_FRAME = re.compile(r"\s*at\s")
+"""A frame of a JavaScript, Java or .NET stack: `    at f (file.js:12:3)`."""
+
+
+def _failure(outcome: Any) -> str:
+    """The failure's message, then its body apart: `message\n\nbody`. Without a message,
+    the error the body names comes first: the last line of a Python traceback, the first
+    line of a stack (JavaScript, Java); the rest of the body follows, not that line twice."""
+    message = (outcome.message or "").strip()
+    body = _lines(outcome.text)
+    if message:
+        if body and body[0].strip() == message:  # a body opening with the message again
+            body = body[1:]
+    elif body:
+        at = 0 if _STACK_FRAME.match(body[-1]) else len(body) - 1
+        message = body.pop(at).strip()
+    else:
+        message = outcome.type or ""
+    details = "\n".join(body).strip("\n")
+    if not details or details.strip() == message:
+        return _clip(message, MAX_COMMENT)
+    return _clip(f"{_clip(message, MAX_COMMENT)}\n\n{details}", MAX_COMMENT)
+
+
+def _lines(text: str | None) -> list[str]:
+    """The lines of an element's text, trailing blanks and blank lines at either end
+    dropped; the indentation of a traceback kept."""
+    lines = [line.rstrip() for line in (text or "").splitlines()]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
 
 
 def _seconds(case: junitparser.TestCase) -> float | None:

@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
-from prodtui.domain.recette import JUDGED, Campaign, Execution, ExecutionStatus, TestCase, pass_rate
+from prodtui.domain.recette import (
+    JUDGED,
+    Campaign,
+    Execution,
+    ExecutionStatus,
+    TestCase,
+    pass_rate,
+    shown_rate,
+)
 from prodtui.domain.stories import Story
 from prodtui.i18n import percent, t, tn
 
@@ -188,7 +196,7 @@ def _status(status: ExecutionStatus) -> str:
 
 
 def _percent(rate: float) -> str:
-    return percent(rate)
+    return percent(*shown_rate(rate))  # never 100 % while a case failed
 
 
 def _day(value: date | datetime | None) -> str:

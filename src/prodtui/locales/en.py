@@ -1221,4 +1221,9 @@ MESSAGES: dict[str, str] = {
     # --- day one: undo ---
     # --- day one: palette, help and story editor ---
     # --- day one: junit from a pipeline ---
+    "junit.campaign_unknown": "No campaign is named “{name}”. To create this campaign, add --create.",
+    "junit.campaign_unknown_close": "No campaign is named “{name}”. The closest: {names}. To create this campaign, add --create.",
+    "junit.campaign_quoted": "“{name}”",
+    "junit.campaign_created": "Campaign “{name}” created.",
+    "junit.tester_automatic": "automated",
 }

@@ -1226,4 +1226,9 @@ MESSAGES: dict[str, str] = {
     # --- day one: undo ---
     # --- day one: palette, help and story editor ---
     # --- day one: junit from a pipeline ---
+    "junit.campaign_unknown": "Aucune campagne ne s'appelle « {name} ». Pour créer cette campagne, ajoutez --create.",
+    "junit.campaign_unknown_close": "Aucune campagne ne s'appelle « {name} ». Les plus proches : {names}. Pour créer cette campagne, ajoutez --create.",
+    "junit.campaign_quoted": "« {name} »",
+    "junit.campaign_created": "Campagne « {name} » créée.",
+    "junit.tester_automatic": "automatique",
 }

@@ -53,6 +53,17 @@ def register(imports: Subparsers) -> None:
         action="store_true",
         help="import the valid results even if some name unknown cases",
     )
+    junit.add_argument(
+        "--create",
+        action="store_true",
+        help="create the campaign when there is none of that name (a CI pipeline's first run)",
+    )
+    junit.add_argument(
+        "--tester",
+        metavar="NAME",
+        help='who ran the tests, shown with each result (default: "automatique", or '
+        '"automated" in English)',
+    )
 
     json_import = command(
         imports,
@@ -95,16 +106,21 @@ def run_import_stories(args: argparse.Namespace, ctx: Ctx) -> int:
 
 
 def run_import_junit(args: argparse.Namespace, workspace: Workspace) -> int:
-    """`prodtui import junit FILE --campaign NAME [--keep-valid]`: one summary line on
-    stdout; a refusal on stderr with exit status 2, nothing written."""
-    from prodtui.app.recette import import_junit, named_campaign
+    """`prodtui import junit FILE --campaign NAME [--create] [--tester NAME] [--keep-valid]`:
+    one summary line on stdout (after one saying the campaign was created); a refusal on
+    stderr with exit status 2, nothing written."""
+    from prodtui.app.recette import import_junit_named
     from prodtui.store.recette import JUnitImportRefused
 
     path = Path(args.file).expanduser()
     try:
-        campaign = named_campaign(workspace, args.campaign)
-        outcome = import_junit(
-            workspace, campaign, path, keep_valid=bool(getattr(args, "keep_valid", False))
+        outcome, created = import_junit_named(
+            workspace,
+            args.campaign,
+            path,
+            create=bool(getattr(args, "create", False)),
+            keep_valid=bool(getattr(args, "keep_valid", False)),
+            tester=getattr(args, "tester", None),
         )
     except JUnitImportRefused as refused:
         print_problems(refused.problems)
@@ -116,6 +132,8 @@ def run_import_junit(args: argparse.Namespace, workspace: Workspace) -> int:
     except sqlite3.DatabaseError as error:  # the transaction was rolled back
         warn(str(error))
         return EXIT_FAILURE
+    if created:
+        print(t("junit.campaign_created", name=outcome.campaign))
     print_problems(outcome.skipped)
     if outcome.skipped:
         warn(tn("junit.kept_valid", len(outcome.skipped)))

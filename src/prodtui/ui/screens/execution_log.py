@@ -1,5 +1,7 @@
 """The execution log: every result ever recorded, newest first, read page by page.
-It can be filtered and read; nothing in it can be changed from here."""
+It can be filtered and read; nothing in it can be changed from here. The comment of the
+result under the cursor is shown in full below the table, line by line: a failure's
+message apart from its traceback."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Input, Select, Static
 
 from prodtui.domain.capture import parse_day
@@ -27,7 +29,7 @@ STATUS_STYLE = {"pass": "green", "fail": "bold red", "blocked": "bold yellow"}
 
 
 class ExecutionLogScreen(ProdtuiScreen[None]):
-    CSS_PATH = styles_dir() / "recette.tcss"
+    CSS_PATH = [styles_dir() / "recette.tcss", styles_dir() / "execution_log.tcss"]
     BINDINGS = [
         Binding("f", "filters", "story.key.filters", id="log.filters"),
         Binding("h", "case_history", "recette.key.case_history", id="log.case_history"),
@@ -58,6 +60,8 @@ class ExecutionLogScreen(ProdtuiScreen[None]):
             cells=self._cells,
             id="log-table",
         )
+        with VerticalScroll(id="log-detail"):
+            yield Static("", id="log-comment", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -96,8 +100,16 @@ class ExecutionLogScreen(ProdtuiScreen[None]):
             f"{case.key} {case.title}",
             Text(t(execution.status.label_key), style=STATUS_STYLE.get(status, "")),
             execution.tester,
-            execution.comment,
+            one_line(execution.comment),
         ]
+
+    def on_lazy_table_highlighted(self, event: LazyTable.Highlighted) -> None:
+        execution = event.table.item(event.index)
+        comment = execution.comment.strip() if execution is not None else ""
+        self.query_one("#log-comment", Static).update(plain(comment))
+        detail = self.query_one("#log-detail", VerticalScroll)
+        detail.display = bool(comment)
+        detail.scroll_home(animate=False)
 
     def action_filters(self) -> None:
         def chosen(where: ExecutionFilter | None) -> None:
@@ -120,6 +132,12 @@ class ExecutionLogScreen(ProdtuiScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def one_line(comment: str) -> str:
+    """A comment in a table cell: its lines apart with a ` · ` (a failure's message and
+    its body would otherwise read as one sentence)."""
+    return " · ".join(line.strip() for line in comment.splitlines() if line.strip())
 
 
 class LogFilterScreen(Dialog[ExecutionFilter]):

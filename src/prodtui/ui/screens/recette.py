@@ -9,7 +9,14 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from prodtui.domain.errors import ProdtuiError
-from prodtui.domain.recette import Campaign, CampaignState, ExecutionStatus, Progress, TestCase
+from prodtui.domain.recette import (
+    Campaign,
+    CampaignState,
+    ExecutionStatus,
+    Progress,
+    TestCase,
+    shown_rate,
+)
 from prodtui.i18n import error_message, percent, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import WorkspaceScreen
@@ -89,7 +96,7 @@ class RecetteScreen(WorkspaceScreen):
             t(campaign.state.label_key),
             str(campaign.pass_number),
             f"{progress.done}/{progress.total}",
-            "—" if rate is None else percent(rate),
+            "—" if rate is None else percent(*shown_rate(rate)),
             Text(str(failed), style="bold red") if failed else "0",
             Text(str(blocked), style="bold yellow") if blocked else "0",
         ]

@@ -24,6 +24,7 @@ from prodtui.domain.dashboard import (
     TodaySnapshot,
 )
 from prodtui.domain.homologation import ExpiryLevel
+from prodtui.domain.recette import shown_rate
 from prodtui.homologation_text import short_countdown
 from prodtui.i18n import format_day, number, percent, t, tn
 from prodtui.resources import styles_dir
@@ -354,7 +355,8 @@ class TodayScreen(WorkspaceScreen):
         if rate is None:
             figures = self._muted(t("today.campaign_no_result")) + " · " + left
         else:
-            figures = self._bold(t("today.campaign_rate", rate=percent(rate))) + " · " + left
+            rate_text = t("today.campaign_rate", rate=percent(*shown_rate(rate)))
+            figures = self._bold(rate_text) + " · " + left
         failures = t("today.campaign_failures", failed=tile.failed, blocked=tile.blocked)
         style = "$error" if tile.failed or tile.blocked else "$text-muted"
         return [self._bold(name), figures, Content.styled(failures, style)]
