@@ -17,6 +17,7 @@ from prodtui.i18n import error_message, t
 from prodtui.ui.screens.dialogs import ConfirmScreen, Dialog
 from prodtui.ui.text import choices, plain
 from prodtui.ui.widgets.drafts import DraftInput, DraftTextArea
+from prodtui.ui.widgets.people import TeamSuggester, person_note, resolve_person
 
 
 class ItemEditorScreen(Dialog[Item]):
@@ -55,7 +56,14 @@ class ItemEditorScreen(Dialog[Item]):
             with Horizontal(classes="fields"):
                 with Vertical():
                     yield Label(t("editor.owner"))
-                    yield self._field("owner", item.owner or "", max_length=120)
+                    yield self._field(
+                        "owner",
+                        item.owner or "",
+                        max_length=120,
+                        placeholder=t("people.placeholder"),
+                        suggester=TeamSuggester.of(self.workspace.people),
+                    )
+                    yield Static("", id="item-owner-note", classes="person-note", markup=False)
                 with Vertical():
                     yield Label(t("editor.due"))
                     yield self._field(
@@ -91,6 +99,17 @@ class ItemEditorScreen(Dialog[Item]):
 
     def on_mount(self) -> None:
         self.query_one("#item-text", DraftTextArea).focus()
+        self._owner_note()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "item-owner":
+            self._owner_note()
+
+    def _owner_note(self) -> None:
+        owner = self.query_one("#item-owner", Input).value
+        self.query_one("#item-owner-note", Static).update(
+            plain(person_note(self.workspace.people, owner))
+        )
 
     def _edited(self) -> Item | None:
         """The item as the form says, or None with the reason shown."""
@@ -126,6 +145,8 @@ class ItemEditorScreen(Dialog[Item]):
         edited = self._edited()
         if edited is None:
             return
+        # An owner typed by hand is matched to the team as `@ines` is in a capture.
+        edited = edited.edit(owner=resolve_person(self.workspace.people, edited.owner or ""))
         try:
             saved = self.workspace.items.save(edited)
         except ConflictError as conflict:

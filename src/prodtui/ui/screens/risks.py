@@ -17,6 +17,7 @@ from prodtui.ui.screens.dialogs import FormDialog, ask_then_delete, form_binding
 from prodtui.ui.text import cell, choices, plain
 from prodtui.ui.widgets.fields import LimitedInput, select_value
 from prodtui.ui.widgets.key_bar import KeyBar
+from prodtui.ui.widgets.people import TeamSuggester, person_note, resolve_person, shown_person
 
 LEVEL_STYLE: dict[RiskLevel, str] = {
     RiskLevel.LOW: "green",
@@ -71,6 +72,7 @@ class RisksScreen(ProdtuiScreen[None]):
         super().__init__()
         self.select = select
         self.risks: list[Risk] = []
+        self.team: set[str] = set()
         self.ready = False
 
     def compose(self) -> ComposeResult:
@@ -105,6 +107,7 @@ class RisksScreen(ProdtuiScreen[None]):
         table = self.query_one("#risks-table", DataTable)
         row = table.cursor_row
         self.risks = self.workspace.risks.list()
+        self.team = {person.name for person in self.workspace.people.all()}
         table.clear()
         # Titles are cut to the room left by the other columns; the full one is shown below.
         room = max(20, self.app.size.width - OTHER_COLUMNS)
@@ -145,7 +148,7 @@ class RisksScreen(ProdtuiScreen[None]):
                 [
                     risk.title,
                     t("risks.treatment_line", treatment=risk.treatment.strip() or "—"),
-                    t("risks.owner_line", owner=risk.owner or "—"),
+                    t("risks.owner_line", owner=shown_person(self.team, risk.owner) or "—"),
                 ]
             )
         self.query_one("#risks-treatment", Static).update(plain(text))
@@ -248,16 +251,28 @@ class RiskFormScreen(FormDialog[Risk]):
                 id="rf-owner",
                 max_length=200,
                 select_on_focus=False,
+                placeholder=t("people.placeholder"),
+                suggester=TeamSuggester.of(self.workspace.people),
             )
+            yield Static("", id="rf-owner-note", classes="person-note", markup=False)
             yield Static("", id="rf-error", classes="dialog-error", markup=False)
             yield Static(t("risks.form_hint"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self._preview()
+        self._owner_note()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id in ("rf-likelihood", "rf-severity"):
             self._preview()
+        elif event.input.id == "rf-owner":
+            self._owner_note()
+
+    def _owner_note(self) -> None:
+        owner = self.query_one("#rf-owner", Input).value
+        self.query_one("#rf-owner-note", Static).update(
+            plain(person_note(self.workspace.people, owner))
+        )
 
     def _rating(self, field: str) -> int | None:
         value = self.query_one(f"#rf-{field}", Input).value.strip()
@@ -291,7 +306,10 @@ class RiskFormScreen(FormDialog[Risk]):
             "title": self.query_one("#rf-title", Input).value,
             "criterion": select_value(self.query_one("#rf-criterion", Select)),
             "treatment": self.query_one("#rf-treatment", Input).value,
-            "owner": self.query_one("#rf-owner", Input).value,
+            # A member named by a first name or without accents is saved under their name.
+            "owner": resolve_person(
+                self.workspace.people, self.query_one("#rf-owner", Input).value
+            ),
             **ratings,
         }
         risks = self.workspace.risks
