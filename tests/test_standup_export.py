@@ -15,6 +15,8 @@ from prodtui.domain.standup import StandupEntry
 from prodtui.exchange.standup import standup_json, standup_markdown
 from prodtui.i18n import set_language
 from prodtui.store import Workspace
+from prodtui.ui.screens.standup import StandupScreen
+from tests.conftest import TODAY, AppFactory
 
 DAY = date(2026, 11, 26)  # a Thursday
 
@@ -23,17 +25,24 @@ EXPECTED_FR = """\
 
 **Ont parlé (2) :** Léa Martin, Karim Benali
 **Absents (1) :** Sophie Durand
-**Sans nouvelles (1) :** Paul Girard
+**Sans nouvelles (2) :** Paul Girard, Nina Roux
 
 ## Tour de table
 
 - **Léa Martin** ☀ — Hier : Écran de dépôt / tests · Aujourd'hui : Recette avec Sophie
 - **Karim Benali** — Aujourd'hui : Maquettes v2 📐
 
-## Bloquants (2)
+## Bloquants (4)
 
 - Pas d'accès à la préprod — Léa Martin, depuis 3 j
-- Attente du tampon RGPD — Karim Benali, depuis 0 j
+- Jeu de données manquant — Léa Martin, depuis 3 j
+- Droits Git à ouvrir — Nina Roux, depuis 1 j
+- Attente du tampon RGPD — Karim Benali, depuis aujourd'hui
+
+## Bloquants résolus ce jour (2)
+
+- Clé VPN expirée — Léa Martin, résolu après 2 j
+- Salle de démo réservée — Karim Benali, résolu le jour même
 
 ## Décisions (1)
 
@@ -55,6 +64,7 @@ def standup_day(workspace: Workspace) -> Workspace:
             ("Karim Benali", Role.DESIGN),
             ("Sophie Durand", Role.BUSINESS),
             ("Paul Girard", Role.PRODUCT),
+            ("Nina Roux", Role.DEV),
         ]
     ]
     repo = workspace.standups
@@ -69,10 +79,21 @@ def standup_day(workspace: Workspace) -> Workspace:
     )
     repo.save_entry(DAY, StandupEntry(person_id=people[1].id, today="Maquettes v2 📐"))
     repo.save_entry(DAY, StandupEntry(person_id=people[2].id, absent=True))
+    # Only a mood: she did not speak.
+    repo.save_entry(DAY, StandupEntry(person_id=people[4].id, mood=3))
     repo.raise_blocker(DAY - timedelta(days=3), people[0], "Pas d'accès à la préprod")
     repo.raise_blocker(DAY, people[1], "Attente du tampon RGPD")
+    repo.raise_blocker(DAY - timedelta(days=1), people[4], "Droits Git à ouvrir")
     old = repo.raise_blocker(DAY - timedelta(days=5), people[1], "Levé avant")
     repo.resolve(old, DAY - timedelta(days=1))
+    # Resolved on the day: said in the summary, with how long it lasted.
+    vpn = repo.raise_blocker(DAY - timedelta(days=2), people[0], "Clé VPN expirée")
+    repo.resolve(vpn, DAY)
+    room = repo.raise_blocker(DAY, people[1], "Salle de démo réservée")
+    repo.resolve(room, DAY)
+    # Resolved the next day: still open on the day.
+    later = repo.raise_blocker(DAY - timedelta(days=3), people[0], "Jeu de données manquant")
+    repo.resolve(later, DAY + timedelta(days=1))
     items = workspace.items
     items.add(Item(text="On livre le 3 décembre", kind=ItemKind.DECISION, raised_on=DAY))
     items.add(
@@ -100,16 +121,29 @@ def test_markdown_summary_in_english(standup_day: Workspace) -> None:
     text = standup_markdown(standup_day.standups.day(DAY))
     assert text.startswith("# Stand-up of Thursday 26 November 2026\n\n**Spoke (2):** Léa Martin")
     assert "- [ ] Relancer la DSI — Paul Girard — due Wed 25/11 (late)" in text
+    assert "- Pas d'accès à la préprod — Léa Martin, 3 days old" in text
+    assert "- Droits Git à ouvrir — Nina Roux, 1 day old" in text
+    assert "- Attente du tampon RGPD — Karim Benali, raised today" in text
+    assert "## Blockers resolved that day (2)" in text
+    assert "- Clé VPN expirée — Léa Martin, resolved after 2 days" in text
+    assert "- Salle de démo réservée — Karim Benali, resolved the same day" in text
 
 
 def test_json_summary(standup_day: Workspace) -> None:
     data = json.loads(standup_json(standup_day.standups.day(DAY)))
     assert data["day"] == "2026-11-26"
     assert [p["name"] for p in data["people"] if p["spoke"]] == ["Léa Martin", "Karim Benali"]
-    assert data["people"][0]["blockers"] == ["Pas d'accès à la préprod"]
+    assert data["people"][4]["mood"] == 3 and not data["people"][4]["spoke"]
+    assert data["people"][0]["blockers"] == ["Pas d'accès à la préprod", "Jeu de données manquant"]
     assert [(b["text"], b["age_days"]) for b in data["blockers"]] == [
         ("Pas d'accès à la préprod", 3),
+        ("Jeu de données manquant", 3),
+        ("Droits Git à ouvrir", 1),
         ("Attente du tampon RGPD", 0),
+    ]
+    assert [(b["text"], b["resolved_on"]) for b in data["resolved_blockers"]] == [
+        ("Clé VPN expirée", "2026-11-26"),
+        ("Salle de démo réservée", "2026-11-26"),
     ]
     assert data["actions"][0]["late"] is True
 
@@ -135,3 +169,18 @@ def test_export_refuses_an_impossible_date(
     assert main(["export", "standup", "--db", str(standup_day.path), "--date", "2026-02-30"]) == 2
     err = capsys.readouterr().err
     assert "2026-02-30" in err and err.count("\n") == 1
+
+
+async def test_the_stand_up_screen_counts_who_spoke_as_the_summary_does(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    lea, nina = (workspace.people.add(Person(name=name)) for name in ("Léa Martin", "Nina Roux"))
+    workspace.standups.save_entry(TODAY, StandupEntry(person_id=lea.id, today="Recette"))
+    workspace.standups.save_entry(TODAY, StandupEntry(person_id=nina.id, mood=4))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StandupScreen)
+        assert "1/2 ont parlé" in str(screen.query_one("#standup-title").render())

@@ -49,6 +49,13 @@ class PersonDay(BaseModel):
     def absent(self) -> bool:
         return bool(self.entry and self.entry.absent)
 
+    @property
+    def spoke(self) -> bool:
+        """Said something: an entry with text, not marked absent (a mood alone is not a
+        word)."""
+        entry = self.entry
+        return entry is not None and not entry.absent and bool(entry.yesterday or entry.today)
+
     def draft_entry(self) -> StandupEntry:
         """The entry to edit: the saved one, or a new one pre-filled from the suggestion."""
         if self.entry is not None:
@@ -65,6 +72,8 @@ class StandupDay(BaseModel):
     people: list[PersonDay] = []
     blockers: list[Item] = []
     """Open on that day, whenever raised: carried over until resolved."""
+    resolved: list[Item] = []
+    """Blockers resolved that day."""
     decisions: list[Item] = []
     actions: list[Item] = []
     """Raised that day, plus actions still open and due by then."""
@@ -72,6 +81,10 @@ class StandupDay(BaseModel):
     @property
     def present(self) -> list[PersonDay]:
         return [p for p in self.people if not p.absent]
+
+    @property
+    def spoke(self) -> list[PersonDay]:
+        return [p for p in self.people if p.spoke]
 
     @property
     def absent(self) -> list[PersonDay]:

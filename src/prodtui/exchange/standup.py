@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from prodtui.domain.items import Item, ItemStatus
 from prodtui.domain.standup import PersonDay, StandupDay, mood_symbol
-from prodtui.i18n import format_day, t
+from prodtui.i18n import format_day, t, tn
 
 
 def _one_line(text: str) -> str:
@@ -23,11 +24,26 @@ def _due(item: Item, day_of_standup: StandupDay) -> str:
     return text
 
 
+def blocker_age(blocker: Item, day: date) -> str:
+    """How long an open blocker has lasted on `day`: "depuis aujourd'hui", "depuis 3 j"."""
+    days = blocker.age_on(day)
+    return t("standup.md.age_today") if days <= 0 else tn("standup.md.age_days", days)
+
+
+def _resolved_after(blocker: Item) -> str:
+    """How long a blocker resolved that day lasted: "le jour même", "après 2 j"."""
+    assert blocker.resolved_on is not None
+    days = blocker.age_on(blocker.resolved_on)
+    return t("standup.md.resolved_same_day") if days <= 0 else tn("standup.md.resolved_after", days)
+
+
 def standup_markdown(day: StandupDay) -> str:
-    """The day's summary as Markdown, in the current language."""
-    said = [p for p in day.people if p.entry is not None and not p.absent]
+    """The day's summary as Markdown, in the current language: who spoke (an entry with
+    text), who was absent, who said nothing (a mood alone included); the blockers open that
+    day and those resolved that day."""
+    said = day.spoke
     absent = day.absent
-    silent = [p for p in day.people if p.entry is None]
+    silent = [p for p in day.people if not p.spoke and not p.absent]
     lines = [f"# {t('standup.md.title', day=format_day(day.day))}", ""]
     lines.append(f"**{t('standup.md.present', count=len(said))}** " + _names(said))
     if absent:
@@ -41,9 +57,13 @@ def standup_markdown(day: StandupDay) -> str:
     lines += _section(
         t("standup.md.blockers", count=len(day.blockers)),
         [
-            f"{_one_line(b.text)} — {b.owner or '?'}, {t('standup.md.age', days=b.age_on(day.day))}"
+            f"{_one_line(b.text)} — {b.owner or '?'}, {blocker_age(b, day.day)}"
             for b in day.blockers
         ],
+    )
+    lines += _section(
+        t("standup.md.resolved", count=len(day.resolved)),
+        [f"{_one_line(b.text)} — {b.owner or '?'}, {_resolved_after(b)}" for b in day.resolved],
     )
     lines += _section(
         t("standup.md.decisions", count=len(day.decisions)),
@@ -95,6 +115,7 @@ def standup_json(day: StandupDay) -> str:
             "status": entry.status.value,
             "age_days": entry.age_on(day.day),
             "late": entry.is_late(day.day),
+            "resolved_on": entry.resolved_on.isoformat() if entry.resolved_on else None,
         }
 
     data = {
@@ -103,7 +124,7 @@ def standup_json(day: StandupDay) -> str:
             {
                 "name": p.person.name,
                 "role": p.person.role.value,
-                "spoke": p.entry is not None and not p.absent,
+                "spoke": p.spoke,
                 "absent": p.absent,
                 "yesterday": p.entry.yesterday if p.entry else "",
                 "today": p.entry.today if p.entry else "",
@@ -113,6 +134,7 @@ def standup_json(day: StandupDay) -> str:
             for p in day.people
         ],
         "blockers": [item(b) for b in day.blockers],
+        "resolved_blockers": [item(b) for b in day.resolved],
         "decisions": [item(d) for d in day.decisions],
         "actions": [item(a) for a in day.actions],
     }

@@ -142,7 +142,6 @@ MESSAGES: dict[str, str] = {
     "standup.md.blockers": "Blockers ({count})",
     "standup.md.decisions": "Decisions ({count})",
     "standup.md.actions": "Actions ({count})",
-    "standup.md.age": "{days} d old",
     "standup.md.due": "due {day}",
     "standup.md.late": "(late)",
     "standup.mood_trend": " Mood ·",
@@ -1213,6 +1212,13 @@ MESSAGES: dict[str, str] = {
     # --- two sessions: conflicts ---
     # --- day one: new workspace, setup and demo ---
     # --- day one: traps and stand-up summary ---
+    "standup.md.age_today": "raised today",
+    "standup.md.age_days.one": "{count} day old",
+    "standup.md.age_days.other": "{count} days old",
+    "standup.md.resolved": "Blockers resolved that day ({count})",
+    "standup.md.resolved_same_day": "resolved the same day",
+    "standup.md.resolved_after.one": "resolved after {count} day",
+    "standup.md.resolved_after.other": "resolved after {count} days",
     "people.placeholder": "A team member's first or full name, or free text",
     "people.matched": "Team member: {name}.",
     "people.outside_team": "Not in the team: saved as typed.",

@@ -147,7 +147,6 @@ MESSAGES: dict[str, str] = {
     "standup.md.blockers": "Bloquants ({count})",
     "standup.md.decisions": "Décisions ({count})",
     "standup.md.actions": "Actions ({count})",
-    "standup.md.age": "depuis {days} j",
     "standup.md.due": "pour {day}",
     "standup.md.late": "(en retard)",
     "standup.mood_trend": " Météo ·",
@@ -1218,6 +1217,13 @@ MESSAGES: dict[str, str] = {
     # --- two sessions: conflicts ---
     # --- day one: new workspace, setup and demo ---
     # --- day one: traps and stand-up summary ---
+    "standup.md.age_today": "depuis aujourd'hui",
+    "standup.md.age_days.one": "depuis {count} j",
+    "standup.md.age_days.other": "depuis {count} j",
+    "standup.md.resolved": "Bloquants résolus ce jour ({count})",
+    "standup.md.resolved_same_day": "résolu le jour même",
+    "standup.md.resolved_after.one": "résolu après {count} j",
+    "standup.md.resolved_after.other": "résolu après {count} j",
     "people.placeholder": "Prénom ou nom d'un membre de l'équipe, ou texte libre",
     "people.matched": "Membre de l'équipe : {name}.",
     "people.outside_team": "Hors équipe : enregistré tel quel.",

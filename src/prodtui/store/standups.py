@@ -71,6 +71,9 @@ class StandupRepository(Repository[Standup]):
         }
         suggestions = self._last_todays(day)
         blockers = self.blockers_on(day)
+        resolved = self._items(
+            "kind = 'blocker' AND resolved_on = ? ORDER BY raised_on, id", [day.isoformat()]
+        )
         by_owner: dict[str, list[Item]] = defaultdict(list)
         for blocker in blockers:
             by_owner[blocker.owner or ""].append(blocker)
@@ -94,6 +97,7 @@ class StandupRepository(Repository[Standup]):
                 for person in people
             ],
             blockers=blockers,
+            resolved=resolved,
             decisions=decisions,
             actions=actions,
         )

@@ -238,8 +238,10 @@ class StandupScreen(WorkspaceScreen):
         when = format_day(self.day)
         if self.day == today:
             when += " · " + t("standup.is_today")
-        spoke = sum(1 for p in self.data.people if p.entry is not None and not p.absent)
-        title = t("standup.title", day=when, spoke=spoke, total=len(self.data.people))
+        # As the summary counts: an entry with text, not a mood alone.
+        title = t(
+            "standup.title", day=when, spoke=len(self.data.spoke), total=len(self.data.people)
+        )
         self.query_one("#standup-title", Static).update(plain(title))
 
     def _tick(self) -> None:
