@@ -650,20 +650,20 @@ async def test_raci_row_deleted_after_an_edit_elsewhere_is_refused_and_said(
 # -- a save over a record deleted elsewhere ----------------------------------------------------
 
 
-async def test_saving_a_risk_deleted_elsewhere_keeps_the_form_and_says_why(
-    tmp_path: Path,
-) -> None:
+async def test_saving_a_risk_deleted_elsewhere_offers_to_recreate_it(tmp_path: Path) -> None:
     async with two_sessions(tmp_path, add_risk) as (alice, bruno, app, pilot):
         [risk] = bruno.risks.list()
         await open_screen(pilot, RiskFormScreen(risk))
         app.screen.query_one("#rf-treatment", Input).value = "traitement selon Bruno"
         alice.risks.delete(id_of(risk))
-        await pilot.press("ctrl+s")
+        await save_and_see_conflict(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConflictScreen) and dialog.theirs is None, "shown deleted"
+        await pilot.press("m")  # recreate mine
         await pilot.pause()
-        assert isinstance(app.screen, RiskFormScreen), "what was typed stays in the form"
-        said = str(app.screen.query_one("#rf-error", Static).render())
-        assert "supprimé" in said
-        assert app.screen.query_one("#rf-treatment", Input).value == "traitement selon Bruno"
+        assert not isinstance(app.screen, RiskFormScreen | ConflictScreen)
+        [back] = bruno.risks.list()
+        assert back.id == risk.id and back.treatment == "traitement selon Bruno"
 
 
 # -- prompts that change a record: a justification, a command ---------------------------------

@@ -42,10 +42,13 @@ class NotFoundError(ProdtuiError):
 class ConflictError(ProdtuiError, Generic[T]):
     """Another session saved the same row first. Both versions travel with the error so the
     user can choose; nothing is overwritten. `mine` is None when the write was a delete:
-    there is no version of mine to keep."""
+    there is no version of mine to keep. `aside` holds text that goes with mine without
+    being a field of the record (the reason given for a status change): it is kept with
+    mine when mine is set aside."""
 
     def __init__(self, entity: str, mine: T | None, theirs: T) -> None:
         super().__init__("error.conflict", entity=entity)
         self.entity = entity
         self.mine = mine
         self.theirs = theirs
+        self.aside: dict[str, str] = {}

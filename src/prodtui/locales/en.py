@@ -1210,6 +1210,20 @@ MESSAGES: dict[str, str] = {
     # --- shipped sample files ---
     "sample.invalid": "The sample file {file} is invalid: {problems}",
     # --- two sessions: conflicts ---
+    "conflict.deleted_error": "This item was deleted meanwhile in another session.",
+    "conflict.deleted_title": "Someone deleted this item while you were editing it.",
+    "conflict.theirs_deleted_title": "Their version",
+    "conflict.theirs_deleted": "Deleted in another session.",
+    "conflict.hint_deleted": "m: recreate my version · t or Escape: leave it deleted (your version stays in the item's history: nothing is lost).",
+    "conflict.hint_gone": "This kind of item cannot be recreated. t or Escape: leave it deleted; your version stays in the item's history: nothing is lost.",
+    "conflict.recreated": "Your version is recreated.",
+    "conflict.deleted_in_history": "The item stays deleted; your version is kept in its history.",
+    "conflict.not_recreated": "Your version cannot be recreated ({reason}): it is kept in the item's history.",
+    "conflict.recreate_refused": "it no longer fits: something it links to is gone, or another item took its name or number",
+    "conflict.mine_not_applied": "Your change cannot apply to their version ({reason}): theirs is kept, yours stays in the item's history.",
+    "conflict.reason": "Reason",
+    "team.name_taken": "“{name}” is already in the team: one person, one row.",
+    "story.epic_taken": "An epic is already called “{name}”.",
     # --- day one: new workspace, setup and demo ---
     # --- day one: traps and stand-up summary ---
     "standup.md.age_today": "raised today",

@@ -1215,6 +1215,20 @@ MESSAGES: dict[str, str] = {
     # --- shipped sample files ---
     "sample.invalid": "Le fichier d'exemple {file} est invalide : {problems}",
     # --- two sessions: conflicts ---
+    "conflict.deleted_error": "Cet élément a été supprimé entre-temps dans une autre session.",
+    "conflict.deleted_title": "Quelqu'un a supprimé cet élément pendant que vous le modifiiez.",
+    "conflict.theirs_deleted_title": "Leur version",
+    "conflict.theirs_deleted": "Supprimé dans une autre session.",
+    "conflict.hint_deleted": "m : recréer ma version · t ou Échap : le laisser supprimé (votre version reste dans l'historique de l'élément : rien n'est perdu).",
+    "conflict.hint_gone": "Ce type d'élément ne peut pas être recréé. t ou Échap : le laisser supprimé ; votre version reste dans l'historique de l'élément : rien n'est perdu.",
+    "conflict.recreated": "Votre version est recréée.",
+    "conflict.deleted_in_history": "L'élément reste supprimé ; votre version est gardée dans son historique.",
+    "conflict.not_recreated": "Votre version ne peut pas être recréée ({reason}) : elle est gardée dans l'historique de l'élément.",
+    "conflict.recreate_refused": "elle n'a plus sa place : un élément lié a disparu, ou un autre a pris son nom ou son numéro",
+    "conflict.mine_not_applied": "Votre modification ne peut pas s'appliquer à leur version ({reason}) : leur version est gardée, la vôtre reste dans l'historique de l'élément.",
+    "conflict.reason": "Motif",
+    "team.name_taken": "« {name} » fait déjà partie de l'équipe : une personne, une seule ligne.",
+    "story.epic_taken": "Une épopée s'appelle déjà « {name} ».",
     # --- day one: new workspace, setup and demo ---
     # --- day one: traps and stand-up summary ---
     "standup.md.age_today": "depuis aujourd'hui",

@@ -23,10 +23,13 @@ class AuditRepository:
             [now(), self.ws.author, entity, entity_id, field, to_text(old), to_text(new)],
         )
 
-    def keep_discarded(self, entity: str, record: Record) -> None:
+    def keep_discarded(
+        self, entity: str, record: Record, aside: dict[str, str] | None = None
+    ) -> None:
         """Write `record`, the version the user did not keep in a conflict, whole to the
-        log of `entity`: it stays readable in the record's history."""
-        row = record.model_dump(mode="json", exclude=set(BOOKKEEPING))
+        log of `entity`, with the text that went with it (`aside`, a reason given for a
+        status change): it stays readable in the record's history."""
+        row = record.model_dump(mode="json", exclude=set(BOOKKEEPING)) | (aside or {})
         with self.ws.transaction():
             self.record(entity, record.id, DISCARDED, audit_summary(row), None)
 

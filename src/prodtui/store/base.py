@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from prodtui.domain.base import Record
-from prodtui.domain.errors import ConflictError, NotFoundError
+from prodtui.domain.errors import ConflictError, NotFoundError, ProdtuiError
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -22,6 +24,21 @@ DISCARDED = "(discarded)"
 """A version the user chose not to keep in a conflict: written whole to the audit log,
 so "nothing is lost" holds whichever version wins."""
 BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "version"})
+
+
+class DeletedElsewhere(ConflictError[RecordT]):
+    """A save based on a record another session deleted meanwhile. There is no version of
+    theirs: `theirs` is mine again (the last version this session knows), and the UI shows
+    the deletion instead. `recreate` inserts mine again (None where the record cannot come
+    back); otherwise mine goes whole to the audit log, like any version set aside."""
+
+    def __init__(
+        self, entity: str, mine: RecordT, recreate: Callable[[RecordT], RecordT] | None
+    ) -> None:
+        super().__init__(entity, mine, mine)
+        self.key = "conflict.deleted_error"
+        self.args = (self.key, self.params)
+        self.recreate = recreate
 
 
 def now() -> str:
@@ -42,6 +59,9 @@ class Repository(Generic[RecordT]):
 
     table: ClassVar[str]
     model: type[RecordT]
+    recreatable: ClassVar[bool] = True
+    """Whether a record deleted by another session while this one edited it may be
+    inserted again (`recreate`)."""
 
     def __init__(self, workspace: Workspace) -> None:
         self.ws = workspace
@@ -83,14 +103,20 @@ class Repository(Generic[RecordT]):
         new = self._fields(record)
         with self.ws.transaction() as db:
             stored = self._row(record.id)
-            if stored is None:
-                raise NotFoundError(self.table, record.id)
-            if stored["version"] != record.version:
-                raise ConflictError(self.table, record, self.model.model_validate(stored))
-            old = self._fields(self.model.model_validate(stored))
+            current = self.model.model_validate(stored) if stored is not None else None
+            # An id freed by a delete may be given to a new record: not the one read.
+            if current is None or (
+                record.created_at is not None and current.created_at != record.created_at
+            ):
+                raise DeletedElsewhere(
+                    self.table, record, self.recreate if self.recreatable else None
+                )
+            if current.version != record.version:
+                raise ConflictError(self.table, record, current)
+            old = self._fields(current)
             changes = {name: value for name, value in new.items() if old.get(name) != value}
             if not changes:
-                return self.model.model_validate(stored)
+                return current
             assignments = ", ".join(f"{name} = :{name}" for name in changes)
             cursor = db.execute(
                 f"UPDATE {self.table} SET {assignments}, updated_at = :_now, version = version + 1"
@@ -106,6 +132,33 @@ class Repository(Generic[RecordT]):
     def keep_discarded(self, record: RecordT) -> None:
         """Write `record` (the losing side of a conflict) to the audit log, whole."""
         self.ws.audit.keep_discarded(self.table, record)
+
+    def recreate(self, record: RecordT) -> RecordT:
+        """Insert again a record another session deleted while this one edited it, as a
+        new version 1: with its id when still free (what pointed at it points at it
+        again) and its number when still free (else the next one). Refused with a
+        message when it no longer fits (a unique value taken meanwhile)."""
+        with self.ws.transaction():
+            self._check_new(record)
+            free = record.id is not None and self._row(record.id) is None
+            number = getattr(record, "number", None)
+            if (
+                isinstance(number, int)
+                and self.ws.conn.execute(
+                    f"SELECT 1 FROM {self.table} WHERE number = ?", [number]
+                ).fetchone()
+            ):
+                following = self.ws.conn.execute(
+                    f"SELECT coalesce(max(number), 0) + 1 FROM {self.table}"
+                ).fetchone()[0]
+                record = record.model_copy(update={"number": following})
+            try:
+                return self._insert(record, keep_id=free)
+            except sqlite3.IntegrityError as error:
+                raise ProdtuiError("conflict.recreate_refused") from error
+
+    def _check_new(self, record: RecordT) -> None:
+        """Raise a ProdtuiError when `record` may not be added as it is (a name taken)."""
 
     def _delete(self, record_id: int, version: int | None = None) -> RecordT:
         """Delete a record. With the `version` the user was shown, a record saved by

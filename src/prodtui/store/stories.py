@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
 
-from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.items import Item
 from prodtui.domain.stories import Epic, Priority, Sprint, Story, StoryStatus
 from prodtui.exchange.story_import import ImportedStory, ImportProblem
 from prodtui.i18n import t, tn
 from prodtui.store.base import Repository
-
-if TYPE_CHECKING:
-    pass
+from prodtui.store.people import same_name
 
 RANK_STEP = 1000
 MIN_GAP = 1e-6
@@ -112,9 +110,16 @@ class StoryRepository(Repository[Story]):
         return Story.model_validate(rows[0]) if rows else None
 
     def set_status(self, story: Story, status: StoryStatus, *, reason: str = "") -> Story:
-        """Change the status; a reason (a Definition of Ready overridden) goes to the audit log."""
+        """Change the status; a reason (a Definition of Ready overridden) goes to the audit
+        log. On a conflict the reason travels with mine, so that it is kept if mine is set
+        aside."""
         with self.ws.transaction():
-            saved = self._update(story.edit(status=status))
+            try:
+                saved = self._update(story.edit(status=status))
+            except ConflictError as conflict:
+                if reason:
+                    conflict.aside["status_reason"] = reason
+                raise
             if reason:
                 self.ws.audit.record("stories", story.id, "status_reason", None, reason)
         return saved
@@ -285,17 +290,35 @@ class EpicRepository(Repository[Epic]):
     model = Epic
 
     def add(self, epic: Epic) -> Epic:
-        return self._insert(epic)
+        """A new epic. A title already taken (another session may have added the same
+        epic a moment ago) is refused with a message: no two epics of one name."""
+        with self.ws.transaction():  # the check and the insert under one write lock
+            self._check_new(epic)
+            return self._insert(epic)
 
     def save(self, epic: Epic) -> Epic:
-        return self._update(epic)
+        """Save if nobody saved it since it was read; a title another epic has is refused."""
+        with self.ws.transaction():
+            stored = self._row(epic.id) if epic.id is not None else None
+            if stored is not None and stored["title"] != epic.title:
+                self._refuse_taken(epic.title, but=epic.id)
+            return self._update(epic)
 
     def all(self) -> list[Epic]:
         return [Epic.model_validate(r) for r in self.ws.rows("SELECT * FROM epics ORDER BY id")]
 
     def named(self, title: str) -> Epic | None:
-        rows = self.ws.rows("SELECT * FROM epics WHERE lower(title) = lower(?)", [title.strip()])
-        return Epic.model_validate(rows[0]) if rows else None
+        """The epic of this title, case, accents and spaces aside."""
+        wanted = same_name(title)
+        return next((epic for epic in self.all() if same_name(epic.title) == wanted), None)
+
+    def _check_new(self, epic: Epic) -> None:
+        self._refuse_taken(epic.title)
+
+    def _refuse_taken(self, title: str, *, but: int | None = None) -> None:
+        found = self.named(title)
+        if found is not None and found.id != but:
+            raise ProdtuiError("story.epic_taken", name=title)
 
 
 class SprintRepository(Repository[Sprint]):

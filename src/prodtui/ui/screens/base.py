@@ -25,10 +25,14 @@ if TYPE_CHECKING:
     from prodtui.domain.base import Record
     from prodtui.domain.errors import ConflictError
     from prodtui.store import Workspace
+    from prodtui.store.base import DeletedElsewhere
     from prodtui.ui.app import ProdtuiApp
 
 ResultT = TypeVar("ResultT")
 RecordT = TypeVar("RecordT", bound="Record")
+
+# Given a conflict, how to merge by hand (None: nothing to merge).
+Merge = Callable[["ConflictError[RecordT]"], Callable[[RecordT], object] | None]
 
 
 def prodtui_app(node: DOMNode) -> ProdtuiApp:
@@ -95,37 +99,110 @@ class ProdtuiScreen(Screen[ResultT]):
         on_mine: Callable[[RecordT], object],
         on_theirs: Callable[[RecordT], object],
         on_merge: Callable[[RecordT], object] | None = None,
+        on_gone: Callable[[], object] | None = None,
     ) -> None:
         """Another session saved this record first: show both versions side by side
         (`shown` lists a version's fields) and let the user choose. Every callback gets
         their version, the one now in the workspace: `on_mine` saves mine over it (theirs
         stays in the audit log as the old values), `on_theirs` takes it (mine is written
         whole to the audit log first), `on_merge`, when the editor offers it, puts both
-        texts in the editor to be merged by hand. Nothing is lost whichever is chosen."""
-        from prodtui.domain.errors import ProdtuiError
-        from prodtui.i18n import error_message
+        texts in the editor to be merged by hand. Nothing is lost whichever is chosen.
+
+        Another session deleted the record (`DeletedElsewhere`): mine is shown beside the
+        deletion. Recreating mine inserts it again and calls `on_theirs` with it (the
+        version now in the workspace); letting it go writes mine to the audit log and
+        calls `on_gone` (by default `on_theirs` with mine: the editor closes)."""
+        from prodtui.store.base import DeletedElsewhere
         from prodtui.ui.screens.dialogs import ConflictScreen
 
+        if isinstance(conflict, DeletedElsewhere):
+            self._ask_deleted(conflict, shown, on_theirs, on_gone)
+            return
         theirs = conflict.theirs
-        mine = shown(conflict.mine) if conflict.mine is not None else {}
 
         def chosen(choice: str | None) -> None:
             if choice == "mine":
                 on_mine(theirs)
             elif choice == "merge" and on_merge is not None:
                 on_merge(theirs)
-            else:
-                if conflict.mine is not None:
-                    try:
-                        self.workspace.audit.keep_discarded(conflict.entity, conflict.mine)
-                    except ProdtuiError as error:  # a full disk: the text must not vanish
-                        self.notify(error_message(error), severity="error", markup=False)
-                        return
-                    self.notify(t("conflict.mine_in_history"), markup=False)
+            elif conflict.mine is None:  # a delete refused: nothing of mine to keep
+                on_theirs(theirs)
+            elif self.set_aside(conflict):
+                self.notify(t("conflict.mine_in_history"), markup=False)
                 on_theirs(theirs)
 
+        mine = self._mine_shown(conflict, shown)
         screen = ConflictScreen(mine, shown(theirs), merge=on_merge is not None)
         self.app.push_screen(screen, chosen)
+
+    def _ask_deleted(
+        self,
+        conflict: DeletedElsewhere[RecordT],
+        shown: Callable[[RecordT], dict[str, str]],
+        on_theirs: Callable[[RecordT], object],
+        on_gone: Callable[[], object] | None,
+    ) -> None:
+        from prodtui.domain.errors import ProdtuiError
+        from prodtui.i18n import error_message
+        from prodtui.ui.screens.dialogs import ConflictScreen
+
+        mine, recreate = conflict.theirs, conflict.recreate  # theirs is mine: nothing else
+
+        def gone() -> None:
+            if on_gone is not None:
+                on_gone()
+            else:
+                on_theirs(mine)
+
+        def chosen(choice: str | None) -> None:
+            if choice == "mine" and recreate is not None:
+                try:
+                    recreated = recreate(mine)
+                except (ProdtuiError, ValueError) as error:
+                    if self.set_aside(conflict):
+                        reason = error_message(error)
+                        self.notify(
+                            t("conflict.not_recreated", reason=reason),
+                            severity="warning",
+                            markup=False,
+                        )
+                        gone()
+                    return
+                self.notify(t("conflict.recreated"), markup=False)
+                on_theirs(recreated)
+            elif self.set_aside(conflict):
+                self.notify(t("conflict.deleted_in_history"), markup=False)
+                gone()
+
+        screen = ConflictScreen(
+            self._mine_shown(conflict, shown), None, recreate=recreate is not None
+        )
+        self.app.push_screen(screen, chosen)
+
+    @staticmethod
+    def _mine_shown(
+        conflict: ConflictError[RecordT], shown: Callable[[RecordT], dict[str, str]]
+    ) -> dict[str, str]:
+        """My version's fields, and the text that went with it (a reason)."""
+        if conflict.mine is None:
+            return {}
+        return shown(conflict.mine) | {t("conflict.reason"): v for v in conflict.aside.values()}
+
+    def set_aside(self, conflict: ConflictError[RecordT]) -> bool:
+        """Write mine, whole, to the audit log: the version the user did not keep stays in
+        the record's history. False (and said) when it cannot be written: then the
+        editor stays as it is, with mine in it."""
+        from prodtui.domain.errors import ProdtuiError
+        from prodtui.i18n import error_message
+
+        if conflict.mine is None:
+            return True
+        try:
+            self.workspace.audit.keep_discarded(conflict.entity, conflict.mine, conflict.aside)
+        except ProdtuiError as error:  # a full disk: the text must not vanish
+            self.notify(error_message(error), severity="error", markup=False)
+            return False
+        return True
 
     def save_change(
         self,
@@ -135,24 +212,105 @@ class ProdtuiScreen(Screen[ResultT]):
         shown: Callable[[RecordT], dict[str, str]],
         done: Callable[[], None],
     ) -> None:
-        """Save `change` applied to `record` (a rename typed in a prompt, a cell set by a
-        key). When another session saved the record first, both versions are shown
-        (`ask_conflict`): keeping mine applies the change to theirs. `done` runs after the
-        save, the refusal or the choice."""
+        """Save `change` applied to `record` (a cell set by a key, a status). When another
+        session saved the record first, both versions are shown (`ask_conflict`): keeping
+        mine applies the change to theirs; when it cannot apply there (a second A in a
+        RACI row), theirs stands and mine goes whole to the audit log, and the user is
+        told. A record deleted elsewhere may be recreated. `done` runs after the save,
+        the refusal or the choice. For a text typed in a prompt, see `save_typed`."""
+        self._save_onto(save, record, change, shown, done, None, None)
+
+    def save_typed(
+        self,
+        text: str,
+        save: Callable[[RecordT, str], object],
+        record: RecordT,
+        shown: Callable[[RecordT], dict[str, str]],
+        done: Callable[[], None],
+        *,
+        text_of: Callable[[RecordT], str],
+        ask: Callable[[str], Screen[str | None]],
+    ) -> None:
+        """Save `text`, typed in a prompt, onto `record` (`save(version, text)`), as
+        `save_change` does, with one more choice in a conflict: merging by hand opens the
+        prompt again (`ask(text)`) holding my text and theirs (`text_of`), and what is
+        then typed is saved onto their version. Leaving that prompt keeps theirs (mine
+        goes to the audit log)."""
+
+        def merge_for(typed: str) -> Merge[RecordT]:
+            def merge(conflict: ConflictError[RecordT]) -> Callable[[RecordT], object] | None:
+                if text_of(conflict.theirs) == typed:
+                    return None  # nothing to merge: mine or theirs
+
+                def merge_onto(theirs: RecordT) -> None:
+                    def typed_again(again: str | None) -> None:
+                        if again is None:  # left: theirs stands, mine in the history
+                            if self.set_aside(conflict):
+                                self.notify(t("conflict.mine_in_history"), markup=False)
+                            done()
+                            return
+                        self._save_onto(
+                            lambda version: save(version, again),
+                            theirs,
+                            lambda version: version,
+                            shown,
+                            done,
+                            merge_for(again),
+                            None,
+                        )
+
+                    both = merged_text(typed, text_of(theirs), multiline=False)
+                    self.app.push_screen(ask(both), typed_again)
+                    self.notify(t("conflict.merged"), markup=False)
+
+                return merge_onto
+
+            return merge
+
+        self._save_onto(
+            lambda version: save(version, text),
+            record,
+            lambda version: version,
+            shown,
+            done,
+            merge_for(text),
+            None,
+        )
+
+    def _save_onto(
+        self,
+        save: Callable[[RecordT], object],
+        record: RecordT,
+        change: Callable[[RecordT], RecordT],
+        shown: Callable[[RecordT], dict[str, str]],
+        done: Callable[[], None],
+        merge: Merge[RecordT] | None,
+        reapplying: ConflictError[RecordT] | None,
+    ) -> None:
+        """`save_change`; `reapplying` is the conflict whose "keep mine" this save is."""
         from prodtui.domain.errors import ConflictError, ProdtuiError
         from prodtui.i18n import error_message
 
         try:
             save(change(record))
         except ConflictError as conflict:
+            caught = conflict  # the name `conflict` is unbound when the except block ends
 
             def mine(theirs: RecordT) -> None:
-                self.save_change(save, theirs, change, shown, done)
+                self._save_onto(save, theirs, change, shown, done, merge, caught)
 
-            self.ask_conflict(conflict, shown, mine, lambda _theirs: done())
+            on_merge = merge(caught) if merge is not None else None
+            self.ask_conflict(caught, shown, mine, lambda _theirs: done(), on_merge, done)
             return
         except (ProdtuiError, ValueError) as error:
-            self.notify(error_message(error), severity="error", markup=False)
+            if reapplying is None:
+                self.notify(error_message(error), severity="error", markup=False)
+            elif self.set_aside(reapplying):
+                # Mine does not fit onto theirs: theirs stands, mine is in the history.
+                reason = error_message(error)
+                self.notify(
+                    t("conflict.mine_not_applied", reason=reason), severity="warning", markup=False
+                )
         done()
 
 

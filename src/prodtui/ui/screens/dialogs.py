@@ -18,7 +18,7 @@ from textual.widgets import Checkbox, Input, Select, Static, TextArea
 from prodtui.domain.base import Record
 from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.i18n import error_message, t
-from prodtui.ui.screens.base import ProdtuiScreen
+from prodtui.ui.screens.base import ProdtuiScreen, merged_text
 from prodtui.ui.text import lines, markup, plain
 from prodtui.ui.widgets.drafts import DraftInput, DraftWriter
 from prodtui.ui.widgets.fields import LimitedInput
@@ -81,7 +81,9 @@ class FormDialog(Dialog[ResultT]):
     ) -> None:
         """A save conflict (see `ask_conflict`). `rebase` makes theirs the version the form
         edits; then mine is saved over it with what the form still holds, or the form
-        closes with theirs."""
+        closes with theirs, or (where the form's texts differ from theirs, `texts_of`)
+        each text field gets mine and theirs to merge by hand, saved over theirs. A
+        record deleted elsewhere and let go closes the form (mine is in its history)."""
 
         def mine(theirs: RecordT) -> None:
             rebase(theirs)
@@ -91,7 +93,50 @@ class FormDialog(Dialog[ResultT]):
             rebase(theirs)
             self.dismiss(cast("ResultT", theirs))  # a form returns the record it edits
 
-        self.ask_conflict(conflict, shown, mine, keep_theirs)
+        def merge(theirs: RecordT) -> None:
+            rebase(theirs)
+            for name, text in self.texts_of(theirs).items():
+                for field in self.query(f"#{name}").results():
+                    if isinstance(field, TextArea):
+                        field.text = merged_text(field.text, text)
+                    elif isinstance(field, Input):
+                        field.value = merged_text(field.value, text, multiline=False)
+            self.notify(t("conflict.merged"), markup=False)
+
+        texts = self.texts_of(conflict.theirs)
+        differ = any(self._text_in(name) != text for name, text in texts.items())
+        self.ask_conflict(
+            conflict,
+            shown,
+            mine,
+            keep_theirs,
+            merge if differ else None,
+            on_gone=lambda: self.dismiss(None),
+        )
+
+    def texts_of(self, record: Record) -> dict[str, str]:
+        """The form's text fields (widget id → text) as `record` fills them, to merge by
+        hand after a conflict. By default each Input or TextArea whose id is
+        `<prefix>-<field>` for a text field of the record (`rf-treatment` shows
+        `treatment`); a form whose ids say otherwise overrides this (empty: no merge)."""
+        texts: dict[str, str] = {}
+        for field in self.query("Input, TextArea").results():
+            if field.id is None or field.id in self.UNTRACKED or "-" not in field.id:
+                continue
+            name = field.id.split("-", 1)[1].replace("-", "_")
+            if name in type(record).model_fields:
+                value = getattr(record, name)
+                if value is None or isinstance(value, str):
+                    texts[field.id] = value or ""
+        return texts
+
+    def _text_in(self, name: str) -> str | None:
+        for field in self.query(f"#{name}").results():
+            if isinstance(field, TextArea):
+                return field.text
+            if isinstance(field, Input):
+                return field.value
+        return None
 
     def draft_identity(self) -> tuple[str, str] | None:
         """The key of this form's draft for its record (`step:12`, `risk:new`) and how the
@@ -293,7 +338,9 @@ class PromptScreen(Dialog[str | None]):
 
 class ConflictScreen(Dialog[str]):
     """Someone else saved first: show both versions; the user keeps one (`m` mine, `t`
-    theirs) or, where the editor allows it, merges both by hand (`f`)."""
+    theirs) or, where the editor allows it, merges both by hand (`f`). With no version
+    of theirs (`theirs` None: deleted in another session), `m` recreates mine where the
+    record can come back, and `t` lets it go."""
 
     BINDINGS = [
         Binding("m", "choose('mine')", "conflict.key.mine", id="conflict.mine"),
@@ -301,30 +348,55 @@ class ConflictScreen(Dialog[str]):
         Binding("f", "choose('merge')", "conflict.key.merge", id="conflict.merge"),
     ]
 
-    def __init__(self, mine: dict[str, str], theirs: dict[str, str], *, merge: bool) -> None:
+    def __init__(
+        self,
+        mine: dict[str, str],
+        theirs: dict[str, str] | None,
+        *,
+        merge: bool = False,
+        recreate: bool = False,
+    ) -> None:
         super().__init__()
         self.mine = mine
         self.theirs = theirs
-        self.merge = merge
+        self.merge = merge and theirs is not None
+        self.recreate = recreate
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "choose" and parameters == ("merge",):
             return self.merge
+        if action == "choose" and parameters == ("mine",):
+            return self.theirs is not None or self.recreate
         return True
 
     def compose(self) -> ComposeResult:
+        deleted = self.theirs is None
         with Vertical(classes="dialog wide"):
-            yield Static(t("conflict.title"), classes="dialog-title")
+            title = t("conflict.deleted_title") if deleted else t("conflict.title")
+            yield Static(title, classes="dialog-title")
             with Horizontal(classes="conflict-columns"):
                 yield Static(self._side(t("conflict.mine"), self.mine), classes="conflict-side")
-                yield Static(self._side(t("conflict.theirs"), self.theirs), classes="conflict-side")
-            hint = t("conflict.hint_merge") if self.merge else t("conflict.hint")
+                if self.theirs is None:
+                    title = t("conflict.theirs_deleted_title")
+                    gone = lines(
+                        [markup("[b]${title}[/b]", title=title), t("conflict.theirs_deleted")]
+                    )
+                    yield Static(gone, classes="conflict-side")
+                else:
+                    yield Static(
+                        self._side(t("conflict.theirs"), self.theirs), classes="conflict-side"
+                    )
+            if deleted:
+                hint = t("conflict.hint_deleted") if self.recreate else t("conflict.hint_gone")
+            else:
+                hint = t("conflict.hint_merge") if self.merge else t("conflict.hint")
             yield Static(plain(hint), classes="dialog-hint")
 
     def _side(self, title: str, values: dict[str, str]) -> Content:
         rows = [markup("[b]${title}[/b]", title=title)]
+        theirs = self.theirs or {}
         for field, value in values.items():
-            changed = self.mine.get(field) != self.theirs.get(field)
+            changed = self.theirs is not None and self.mine.get(field) != theirs.get(field)
             template = "${field}: [reverse]${value}[/reverse]" if changed else "${field}: ${value}"
             rows.append(markup(template, field=field, value=value))
         return lines(rows)

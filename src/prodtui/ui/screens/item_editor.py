@@ -14,6 +14,7 @@ from prodtui.domain.capture import parse_due_date
 from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.items import Item, ItemKind, ItemStatus
 from prodtui.i18n import error_message, t
+from prodtui.ui.screens.base import merged_text
 from prodtui.ui.screens.dialogs import ConfirmScreen, Dialog
 from prodtui.ui.text import choices, plain
 from prodtui.ui.widgets.drafts import DraftInput, DraftTextArea
@@ -180,7 +181,31 @@ class ItemEditorScreen(Dialog[Item]):
             self._discard_drafts()
             self.dismiss(theirs)
 
-        self.ask_conflict(conflict, shown, keep_mine, keep_theirs)
+        def gone() -> None:  # deleted elsewhere and let go: mine is in its history
+            self._discard_drafts()
+            self.dismiss(None)
+
+        # The text fields, mine and theirs, for merging by hand; saved next over theirs.
+        texts = {
+            "#item-text": (mine.text, conflict.theirs.text),
+            "#item-owner": (mine.owner or "", conflict.theirs.owner or ""),
+            "#item-story": (mine.story_key or "", conflict.theirs.story_key or ""),
+        }
+
+        def merge(theirs: Item) -> None:
+            self.item = theirs
+            for selector, (my_text, their_text) in texts.items():
+                field = self.query_one(selector)
+                if isinstance(field, DraftTextArea):
+                    field.text = merged_text(my_text, their_text)
+                elif isinstance(field, Input):
+                    field.value = merged_text(my_text, their_text, multiline=False)
+            self.notify(t("conflict.merged"), markup=False)
+
+        differ = any(my_text != their_text for my_text, their_text in texts.values())
+        self.ask_conflict(
+            conflict, shown, keep_mine, keep_theirs, merge if differ else None, on_gone=gone
+        )
 
     def action_close(self) -> None:
         edited = self._edited()

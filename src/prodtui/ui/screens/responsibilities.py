@@ -136,20 +136,40 @@ class ResponsibilitiesScreen(ProdtuiScreen[None]):
         self.reload(select=select)
         return True
 
+    @staticmethod
+    def _shown(version: Responsibility) -> dict[str, str]:
+        fields = {t("raci.col.activity"): version.activity}
+        for party in PARTIES:
+            role = version.role(party)
+            fields[t(party.label_key)] = role.value if role else "—"
+        return fields
+
     def _change(
         self, entry: Responsibility, change: Callable[[Responsibility], Responsibility]
     ) -> None:
         """Save a change to a row; a row saved meanwhile in another session is a
         conflict that shows both versions."""
+        self.save_change(self.repo.save, entry, change, self._shown, lambda: self.reload(entry.id))
 
-        def shown(version: Responsibility) -> dict[str, str]:
-            fields = {t("raci.col.activity"): version.activity}
-            for party in PARTIES:
-                role = version.role(party)
-                fields[t(party.label_key)] = role.value if role else "—"
-            return fields
-
-        self.save_change(self.repo.save, entry, change, shown, lambda: self.reload(entry.id))
+    def _change_text(
+        self,
+        entry: Responsibility,
+        text: str,
+        change: Callable[[Responsibility, str], Responsibility],
+        text_of: Callable[[Responsibility], str],
+        ask: Callable[[str], PromptScreen],
+    ) -> None:
+        """Save a text typed in a prompt; in a conflict, merging by hand opens the prompt
+        again with both texts."""
+        self.save_typed(
+            text,
+            lambda version, typed: self.repo.save(change(version, typed)),
+            entry,
+            self._shown,
+            lambda: self.reload(entry.id),
+            text_of=text_of,
+            ask=ask,
+        )
 
     def _cell_target(self) -> tuple[Responsibility, Party] | None:
         entry, party = self.selected(), self.selected_party()
@@ -193,31 +213,33 @@ class ResponsibilitiesScreen(ProdtuiScreen[None]):
         self._change(entry, lambda current: current.with_role(party, role))
 
     def _ask_other(self, entry: Responsibility, then: RaciRole | None = None) -> None:
-        def named(value: str | None) -> None:
-            if value is None:
-                return
+        def change(current: Responsibility, value: str) -> Responsibility:
             changes: dict[str, Any] = {"other_party": value}
             if then is not None:
                 changes["other"] = then
             elif not value:
                 changes["other"] = None  # no party, no letter
-            self._change(entry, lambda current: current.edit(**changes))
+            return current.edit(**changes)
 
         def check(value: str) -> str | None:
             if len(value) > MAX_PARTY:
                 return t("raci.party_too_long", max=MAX_PARTY)
             return None
 
-        self.app.push_screen(
-            PromptScreen(
+        def ask(value: str) -> PromptScreen:
+            return PromptScreen(
                 t("raci.other_title", activity=entry.activity),
-                entry.other_party,
+                value,
                 placeholder=t("raci.other_placeholder"),
                 check=check,
                 draft=f"raci:{entry.id}:other",
-            ),
-            named,
-        )
+            )
+
+        def named(value: str | None) -> None:
+            if value is not None:
+                self._change_text(entry, value, change, lambda row: row.other_party, ask)
+
+        self.app.push_screen(ask(entry.other_party), named)
 
     def action_other(self) -> None:
         if entry := self.selected():
@@ -246,19 +268,22 @@ class ResponsibilitiesScreen(ProdtuiScreen[None]):
         if entry is None:
             return
 
+        def ask(value: str) -> PromptScreen:
+            return PromptScreen(
+                t("raci.edit_title"), value, check=self._check_activity, draft=f"raci:{entry.id}"
+            )
+
         def edited(value: str | None) -> None:
             if value and value != entry.activity:
-                self._change(entry, lambda current: current.edit(activity=value))
+                self._change_text(
+                    entry,
+                    value,
+                    lambda current, text: current.edit(activity=text),
+                    lambda row: row.activity,
+                    ask,
+                )
 
-        self.app.push_screen(
-            PromptScreen(
-                t("raci.edit_title"),
-                entry.activity,
-                check=self._check_activity,
-                draft=f"raci:{entry.id}",
-            ),
-            edited,
-        )
+        self.app.push_screen(ask(entry.activity), edited)
 
     def action_delete(self) -> None:
         entry = self.selected()

@@ -149,7 +149,7 @@ class HistoryScreen(Dialog[None]):
                 )
                 table.add_row(
                     cell(format_moment(entry.at)),
-                    cell(entry.author),
+                    cell(entry.author or t("author.unknown")),
                     cell(events.get(entry.field, entry.field)),
                     cell(" ".join(change.split())[:120]),
                 )
@@ -239,22 +239,24 @@ class PlanScreen(Dialog[None]):
             return
         epic = self.epics[min(table.cursor_row, len(self.epics) - 1)]
 
+        def ask(title: str) -> PromptScreen:
+            return PromptScreen(
+                t("story.epic_rename"), title, check=_not_empty, draft=f"epic:{epic.id}"
+            )
+
         def renamed(title: str | None) -> None:
             if title:
-                self.save_change(
-                    self.workspace.epics.save,
+                self.save_typed(
+                    title,
+                    lambda version, text: self.workspace.epics.save(version.edit(title=text)),
                     epic,
-                    lambda current: current.edit(title=title),
                     lambda shown: {t("story.field.epic"): shown.title},
                     self.reload,
+                    text_of=lambda version: version.title,
+                    ask=ask,
                 )
 
-        self.app.push_screen(
-            PromptScreen(
-                t("story.epic_rename"), epic.title, check=_not_empty, draft=f"epic:{epic.id}"
-            ),
-            renamed,
-        )
+        self.app.push_screen(ask(epic.title), renamed)
 
     def _write(self, action: Any) -> None:
         try:
