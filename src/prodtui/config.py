@@ -1,14 +1,18 @@
-"""User settings: `config.toml`, validated by pydantic, written atomically with tomli-w."""
+"""User settings: `config.toml`, validated by pydantic. The file is the user's: what the app
+saves (the theme chosen, the author given at the first start) is written into it with
+tomlkit, keeping its comments, order and layout, atomically, through a symlink."""
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.text import CleanLine
 
 Language = Literal["fr", "en"]
@@ -54,7 +58,6 @@ SETTINGS_FILE_LIMIT = 1_048_576
 
 
 def load_settings(path: Path) -> LoadedSettings:
-    from prodtui.domain.errors import ProdtuiError
     from prodtui.exchange.files import read_input_file
     from prodtui.i18n import error_message
 
@@ -87,25 +90,82 @@ def load_settings(path: Path) -> LoadedSettings:
         return LoadedSettings(Settings(), SettingsProblem(path, line, f"{field}: {first['msg']}"))
 
 
-def save_settings(settings: Settings, path: Path) -> None:
-    """Write atomically: a crash mid-write leaves the old file, never half a file."""
+class SettingsNotSaved(ProdtuiError):
+    """The settings file could not be written; the settings still hold for the session."""
+
+
+def save_settings(settings: Settings, path: Path, keys: Iterable[str] | None = None) -> None:
+    """Write `keys` of `settings` (all when None) into the file at `path`, the rest of the
+    file left as the user wrote it: comments, order, layout, other keys. A setting still at
+    its default is not added to a file that does not name it. The file is replaced
+    atomically (a crash mid-write leaves the old one, never half a file); when `path` is a
+    symlink, its target is rewritten and the link stays. SettingsNotSaved says why it
+    could not be written."""
+    import tomlkit  # only needed when writing: kept off the start-up path
+
+    target = path.resolve()  # through a symlink: the link stays, its target changes
+    try:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        document = tomlkit.parse(current)
+    except (OSError, UnicodeDecodeError, tomlkit.exceptions.TOMLKitError) as error:
+        raise _not_saved(path, error) from error
+    values: dict[str, Any] = settings.model_dump(mode="json", exclude_none=True)
+    defaults: dict[str, Any] = Settings().model_dump(mode="json", exclude_none=True)
+    for key in values if keys is None else keys:
+        value = values.get(key)
+        if value is None or (key not in document and value == defaults.get(key)):
+            continue
+        _set(document, key, value)
+    text = tomlkit.dumps(document)
+    if text == current:
+        return
+    try:
+        _write_beside(target, text)
+    except OSError as error:
+        raise _not_saved(path, error) from error
+
+
+def _set(document: Any, key: str, value: Any) -> None:
+    """Set one key; a table (the keymap) is updated key by key, keeping its comments."""
+    held = document.get(key)
+    if isinstance(value, dict) and isinstance(held, dict):
+        for name in [name for name in held if name not in value]:
+            del held[name]
+        for name, entry in value.items():
+            if held.get(name) != entry:
+                held[name] = entry
+    elif held != value:
+        document[key] = value
+
+
+def _write_beside(target: Path, text: str) -> None:
+    """A temporary file in the target's folder, then renamed onto it: same file system,
+    so the rename is atomic. The file keeps its permissions (a new one is private)."""
     import os
+    import stat
     import tempfile
 
-    import tomli_w  # only needed when writing: kept off the start-up path
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data: dict[str, Any] = settings.model_dump(mode="json", exclude_none=True)
-    fd, temporary = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+    target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            tomli_w.dump(data, handle)
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o600
+    fd, temporary = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
             handle.flush()
+            os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _not_saved(path: Path, error: BaseException) -> SettingsNotSaved:
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return SettingsNotSaved("settings.cannot_save", path=str(path), reason=reason)
 
 
 def _toml_error_line(error: tomllib.TOMLDecodeError) -> int | None:

@@ -20,7 +20,7 @@ MESSAGES: dict[str, str] = {
     "key.no": "No",
     "settings.invalid": "Invalid settings ({where}): {detail}. Using defaults; the file was left as it is.",
     "settings.unknown_keymap": "Unknown key binding ids in the settings, ignored: {ids}",
-    "settings.cannot_save": "Could not save the settings: {reason}",
+    "settings.cannot_save": "Settings not saved in {path}: {reason}. They hold for this session only.",
     "workspace.read_only_banner": "Read-only: this workspace file cannot be changed.",
     "workspace.read_only_write": "The workspace is open read-only: nothing was changed.",
     "workspace.is_directory": "{path} is a directory, not a workspace file.",

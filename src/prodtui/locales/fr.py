@@ -25,7 +25,7 @@ MESSAGES: dict[str, str] = {
     "key.no": "Non",
     "settings.invalid": "Réglages invalides ({where}) : {detail}. Réglages par défaut utilisés, fichier laissé tel quel.",
     "settings.unknown_keymap": "Raccourcis inconnus dans les réglages, ignorés : {ids}",
-    "settings.cannot_save": "Impossible d'enregistrer les réglages : {reason}",
+    "settings.cannot_save": "Réglages non enregistrés dans {path} : {reason}. Ils valent pour cette session seulement.",
     "workspace.read_only_banner": "Lecture seule : ce fichier d'espace de travail ne peut pas être modifié.",
     "workspace.read_only_write": "L'espace de travail est ouvert en lecture seule : rien n'a été modifié.",
     "workspace.is_directory": "{path} est un dossier, pas un fichier d'espace de travail.",

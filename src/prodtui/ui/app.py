@@ -329,18 +329,20 @@ class ProdtuiApp(App[int]):
     def _remember_theme(self, theme: Theme) -> None:
         if theme.name != self.settings.theme:
             self.settings = self.settings.model_copy(update={"theme": theme.name})
-            self.save_settings()
+            self.save_settings("theme")
 
-    def save_settings(self) -> None:
-        """Write settings back, unless the file was invalid (it is then left alone)."""
+    def save_settings(self, *keys: str) -> bool:
+        """Write these settings (all when none is named) into the file, the rest of it left
+        as it is; unless the file was invalid (it is then left alone). False when not
+        written: the settings hold for the session only."""
         if self.settings_problem is not None:
-            return
+            return False
         try:
-            save_settings(self.settings, self.config_path)
-        except OSError as error:
-            self.notify(
-                t("settings.cannot_save", reason=str(error)), severity="error", markup=False
-            )
+            save_settings(self.settings, self.config_path, keys or None)
+        except ProdtuiError as error:
+            self.notify(error_message(error), severity="error", markup=False)
+            return False
+        return True
 
     # -- actions ----------------------------------------------------------------------------
 
