@@ -26,6 +26,8 @@ from prodtui.ui.screens.responsibilities import ResponsibilitiesScreen
 from prodtui.ui.screens.runner import CaseFormScreen
 from prodtui.ui.screens.story_dialogs import PlanScreen
 from prodtui.ui.screens.team import TeamScreen
+from prodtui.ui.screens.test_cases import TestCasesScreen
+from prodtui.ui.widgets.lazy_table import LazyTable
 from tests.conftest import id_of
 from tests.test_app import messages
 from tests.test_two_sessions_records import (
@@ -362,3 +364,21 @@ async def test_a_single_key_offers_no_merge(tmp_path: Path) -> None:
         await pilot.press("f")
         await pilot.pause()
         assert app.screen is dialog, "f does nothing here"
+
+
+async def test_keys_on_a_test_case_deleted_elsewhere_say_so(tmp_path: Path) -> None:
+    def prepare(ws: Workspace) -> None:
+        ws.test_cases.add(TestCase(title="Payer", needs_review=True))
+        ws.test_cases.add(TestCase(title="Déposer"))
+
+    async with two_sessions(tmp_path, prepare) as (alice, _bruno, app, pilot):
+        await open_screen(pilot, TestCasesScreen())
+        for case_id, key in ((1, "v"), (2, "e")):  # marked reviewed, opened in its form
+            alice.test_cases.delete(alice.test_cases.get(case_id))
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, TestCasesScreen), "never a crash"
+            assert "supprimé" in said(app), "the deletion is said"
+            table = app.screen.query_one(LazyTable)
+            assert table.row_count == 2 - case_id, "the list is read again"

@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Header, Static
 
-from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.errors import NotFoundError, ProdtuiError
 from prodtui.domain.recette import TestCase
-from prodtui.i18n import error_message, t
+from prodtui.i18n import t
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import ProdtuiScreen
 from prodtui.ui.text import plain
@@ -80,9 +80,18 @@ class TestCasesScreen(ProdtuiScreen[None]):
         return self.story_keys[story_id]
 
     def selected(self) -> TestCase | None:
+        """The case under the cursor as the workspace holds it now; one deleted in another
+        session since the list was read is said, and the list read again."""
         table: LazyTable[TestCase] = self.query_one(LazyTable)
         case = table.item(table.cursor)
-        return self.workspace.test_cases.get(case.id) if case and case.id else None
+        if case is None or case.id is None:
+            return None
+        try:
+            return self.workspace.test_cases.get(case.id)
+        except NotFoundError:
+            self.notify(t("conflict.deleted_error"), severity="warning", markup=False)
+            self.reload()
+            return None
 
     def action_new(self) -> None:
         from prodtui.ui.screens.runner import CaseFormScreen
@@ -100,11 +109,17 @@ class TestCasesScreen(ProdtuiScreen[None]):
 
     def action_reviewed(self) -> None:
         if case := self.selected():
-            try:
-                self.workspace.test_cases.save(case.edit(needs_review=False))
-            except ProdtuiError as error:
-                self.notify(error_message(error), severity="error", markup=False)
-            self.reload()
+            # Saved meanwhile elsewhere: both shown, keeping mine marks theirs reviewed.
+            self.save_change(
+                self.workspace.test_cases.save,
+                case,
+                lambda current: current.edit(needs_review=False),
+                lambda version: {
+                    t("recette.case_title"): version.title,
+                    t("recette.col.review"): t("recette.to_review") if version.needs_review else "",
+                },
+                self.reload,
+            )
 
     def action_close(self) -> None:
         self.dismiss(None)
