@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from prodtui.domain.errors import ConflictError
 from prodtui.domain.review import (
@@ -26,6 +26,7 @@ from prodtui.domain.review import (
 from prodtui.store import Workspace, open_workspace
 from prodtui.ui.screens.dialogs import ConflictScreen
 from prodtui.ui.screens.review import ReviewScreen
+from prodtui.ui.widgets.key_bar import KeyBar
 from tests.conftest import TODAY, AppFactory, found, id_of
 
 YES, PARTLY, NO = ReviewAnswer.YES, ReviewAnswer.PARTLY, ReviewAnswer.NO
@@ -188,7 +189,11 @@ async def test_escape_saves_the_comment_as_in_the_stand_up(
         app.push_screen(ReviewScreen())
         await pilot.pause()
         screen = app.screen
-        await pilot.press("c", *" les courriels ?", "escape")
+        await pilot.press("c", *" les courriels ?")
+        await pilot.pause()
+        bar = " ".join(str(part.render()) for part in screen.query_one(KeyBar).query(Static))
+        assert "Échap Enregistrer" in bar, bar  # the key bar says what escape does
+        await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)  # escape left the field only
         assert screen.query_one(DataTable).has_focus

@@ -43,6 +43,13 @@ def draft_key(week: str, question: ReviewQuestion) -> str:
     return f"review:{week}:{question.value}"
 
 
+class CommentInput(DraftInput):
+    """The comment being typed: escape saves it, as in the stand-up's entry, and the key
+    bar says so (the screen's escape closes the review)."""
+
+    BINDINGS = [Binding("escape", "screen.close", "key.save", id="review.comment_save")]
+
+
 class ReviewScreen(ProdtuiScreen[None]):
     CSS_PATH = styles_dir() / "review.tcss"
     BINDINGS = [
@@ -76,7 +83,7 @@ class ReviewScreen(ProdtuiScreen[None]):
         table.add_column(t("review.col.trend"), key="trend")
         yield table
         yield Static("", id="review-detail", markup=False)
-        yield DraftInput(
+        yield CommentInput(
             "review:",
             id="review-comment",
             classes="hidden",
