@@ -304,7 +304,7 @@ async def test_a_comment_conflict_shows_both_and_keeps_mine(
         await pilot.press("enter")
         await pilot.pause()
         conflict = app.screen
-        assert isinstance(conflict, ConflictScreen)
+        assert isinstance(conflict, ConflictScreen) and conflict.theirs is not None
         assert conflict.theirs["Commentaire"] == "Personne"
         assert conflict.mine["Commentaire"] == "Qui valide les courriels ?"
         await pilot.press("m")
