@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import subprocess
+import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -345,6 +347,46 @@ def test_a_failed_build_leaves_no_file_behind(tmp_path: Path) -> None:
         ws.db.execute("INSERT INTO meta (key, value) VALUES ('name', 'x')")
         raise RuntimeError("interrupted")
     assert list(tmp_path.iterdir()) == []
+
+
+# --- Finding the demo again (the copy opened in the app: see test_e2e_day_one.py) --------
+
+PRODTUI = Path(sys.executable).parent / "prodtui"
+
+
+def demo_command(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(PRODTUI), "demo", *args], capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_reopening_with_no_copy_yet_says_what_to_do(isolated_home: Path) -> None:
+    result = demo_command("--last")
+    assert result.returncode == 2
+    folder = isolated_home / "xdg_data_home" / "prodtui" / "demo"
+    assert result.stderr == (
+        f"prodtui: Aucune copie de la démo dans {folder} : lancez d'abord prodtui demo.\n"
+    )
+
+
+@pytest.mark.parametrize("other", [["--out", "x.db"], ["--size", "small"]])
+def test_last_goes_alone(other: list[str]) -> None:
+    result = demo_command("--last", *other)
+    assert result.returncode == 2
+    assert "--last rouvre la dernière copie de la démo" in result.stderr
+
+
+def test_the_copies_are_found_newest_last(tmp_path: Path) -> None:
+    from prodtui.cli.commands.demo import copies
+
+    for stamp in ("20261127-090000-000001", "20261128-083000-000002", "20261126-170000-000003"):
+        (tmp_path / f"demo-{stamp}.db").touch()
+    (tmp_path / "demo-20261128-083000-000002.db-wal").touch()
+    assert [p.name for p in copies(tmp_path)] == [
+        "demo-20261126-170000-000003.db",
+        "demo-20261127-090000-000001.db",
+        "demo-20261128-083000-000002.db",
+    ]
 
 
 # --- The large workspace ----------------------------------------------------------------

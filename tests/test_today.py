@@ -247,22 +247,66 @@ def test_the_levels_of_the_homologation_countdown(workspace: Workspace) -> None:
 async def test_an_empty_workspace_says_so(make_app: AppFactory, workspace: Workspace) -> None:
     snap = workspace.dashboard.snapshot(TODAY)
     assert snap.sprint is None and snap.campaign is None and snap.security.score is None
+    assert not snap.has_stories and not snap.has_campaigns
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert "Équipe à créer depuis le stand-up" in tile_text(app, "standup")
+        # Each empty tile says what it lacks, then what to do first: where, which key.
+        assert tile_text(app, "standup") == "Pas encore d'équipe.\n2 puis p : composer l'équipe"
         assert "Aucun bloquant ouvert." in tile_text(app, "blockers")
         assert "Aucune action due aujourd'hui." in tile_text(app, "actions")
-        assert "Rien à trier." in tile_text(app, "inbox")
-        assert "Aucun sprint en cours." in tile_text(app, "sprint")
-        assert "Aucune campagne en cours." in tile_text(app, "campaign")
-        security = tile_text(app, "security")
-        assert "Aucune mesure de sécurité" in security
-        assert "Aucune décision d'homologation" in security
+        assert tile_text(app, "inbox") == "Rien à trier.\n^n : capturer une note"
+        assert tile_text(app, "sprint") == (
+            "Aucune story pour l'instant.\n3 puis n : écrire une story"
+        )
+        assert tile_text(app, "campaign") == (
+            "Aucune campagne pour l'instant.\n4 puis n : créer une campagne"
+        )
+        assert tile_text(app, "security") == (
+            "Aucune mesure de sécurité pour l'instant.\n"
+            "5 puis I : importer le référentiel fourni\n"
+            "Aucune décision d'homologation enregistrée.\n"
+            "5 puis h : suivre l'homologation"
+        )
         # Jumping from an empty tile still lands on its screen.
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, StoriesScreen) and not app.screen.filter.active
+
+
+async def test_stories_without_a_sprint_and_campaigns_none_running(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    workspace.stories.add(Story(title="Déposer une demande"))
+    workspace.campaigns.add(Campaign(name="Recette v1", state=CampaignState.FINISHED))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert tile_text(app, "sprint") == "Aucun sprint en cours.\n3 puis m : prévoir un sprint"
+        assert tile_text(app, "campaign") == "Aucune campagne en cours."
+
+
+def test_the_keys_an_empty_tile_names_are_the_ones_bound() -> None:
+    from textual.binding import Binding
+
+    from prodtui.ui.app import ProdtuiApp
+    from prodtui.ui.screens.today import HINT_KEYS
+
+    bound = {
+        b.id: b.key
+        for screen in (ProdtuiApp, StandupScreen, StoriesScreen, RecetteScreen, SecurityScreen)
+        for b in screen.BINDINGS
+        if isinstance(b, Binding) and b.id in HINT_KEYS
+    }
+    assert bound == HINT_KEYS
+
+
+async def test_an_empty_tile_names_the_keys_of_the_keymap(make_app: AppFactory) -> None:
+    app = make_app('[keymap]\n"go.stories" = "f3"\n"stories.new" = "ctrl+o"\ncapture = "ctrl+k"\n')
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "f3 puis ^o : écrire une story" in tile_text(app, "sprint")
+        assert "^k : capturer une note" in tile_text(app, "inbox")
 
 
 async def test_a_team_without_stand_up_today(make_app: AppFactory, workspace: Workspace) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from prodtui.domain.items import Item
 from prodtui.store import migrations as migrations_module
 from prodtui.store import open_workspace
 from prodtui.store.migrations import LATEST_VERSION, split_statements
+from prodtui.store.security import MeasureRepository
 
 
 def test_new_workspace_is_private_wal_and_migrated(tmp_path: Path) -> None:
@@ -167,3 +170,117 @@ def test_executions_are_append_only(workspace) -> None:
     with pytest.raises(sqlite3.IntegrityError), workspace.transaction():
         db.execute("DELETE FROM executions")
     assert db.execute("SELECT status FROM executions").fetchone()[0] == "pass"
+
+
+# -- a new workspace is ready to use ------------------------------------------------------------
+
+PRODTUI = Path(sys.executable).parent / "prodtui"
+
+
+def prodtui(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(PRODTUI), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_a_workspace_made_by_a_command_has_the_measures_and_the_steps(tmp_path: Path) -> None:
+    db = tmp_path / "nouveau.db"
+    captured = prodtui("--db", str(db), "capture", "+ relancer l'hébergeur demain")
+    assert captured.returncode == 0, captured.stderr
+    dossier = prodtui("--db", str(db), "export", "dossier")
+    assert dossier.returncode == 0, dossier.stderr
+    assert "## Mesures de sécurité (45)" in dossier.stdout
+    assert "| GOUV-01 | Désigner l'autorité d'homologation |" in dossier.stdout
+    assert "Stratégie" in dossier.stdout  # the first homologation step
+    ws = open_workspace(db)
+    assert ws.measures.count() == 45 and ws.homologation.step_count() == 10
+    assert [i.text for i in ws.items.inbox()] == ["relancer l'hébergeur demain"]
+    ws.close()
+    # Created once: the next commands add nothing again.
+    assert prodtui("--db", str(db), "capture", "note").returncode == 0
+    ws = open_workspace(db)
+    assert ws.measures.count() == 45 and ws.homologation.step_count() == 10
+    ws.close()
+
+
+def test_an_existing_workspace_is_not_filled_on_open(tmp_path: Path) -> None:
+    """Measures appear at creation only: a workspace kept without them (an older one, or
+    one whose team chose its own referential) is left as it is; the security screen's
+    import offers the shipped referential."""
+    db = tmp_path / "ancien.db"
+    open_workspace(db).close()
+    assert prodtui("--db", str(db), "capture", "note").returncode == 0
+    ws = open_workspace(db)
+    assert ws.measures.count() == 0 and ws.homologation.step_count() == 0
+    ws.close()
+
+
+def test_an_empty_file_named_by_the_user_becomes_a_ready_workspace(tmp_path: Path) -> None:
+    db = tmp_path / "vide.db"
+    db.touch()
+    assert prodtui("--db", str(db), "capture", "note").returncode == 0
+    ws = open_workspace(db)
+    assert ws.measures.count() == 45
+    ws.close()
+
+
+def test_samples_and_restores_are_not_given_the_shipped_referential(tmp_path: Path) -> None:
+    ws = open_workspace(tmp_path / "plain.db")  # what the demo, the large sample and a restore use
+    assert ws.measures.count() == 0
+    ws.close()
+
+
+def test_a_workspace_that_cannot_be_prepared_is_not_left_half_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk while copying the referential: the error is said and no file is left,
+    so the next try makes a whole workspace."""
+    db = tmp_path / "ws.db"
+
+    def disk_full(self: object, **_: object) -> None:
+        raise WorkspaceError("failure.disk_full", path=str(db), reason="")
+
+    monkeypatch.setattr(MeasureRepository, "import_shipped", disk_full)
+    with pytest.raises(WorkspaceError):
+        open_workspace(db, ready=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    ws = open_workspace(db, ready=True)
+    assert ws.measures.count() == 45
+    ws.close()
+
+
+def test_the_shipped_referential_can_be_imported_later_from_the_security_screen(
+    tmp_path: Path,
+) -> None:
+    ws = open_workspace(tmp_path / "ancien.db")
+    assert len(ws.measures.import_shipped().added) == 45
+    again = ws.measures.import_shipped()
+    assert (len(again.added), len(again.unchanged)) == (0, 45)
+    ws.close()
+
+
+# -- nobody named -------------------------------------------------------------------------------
+
+
+def test_an_unnamed_user_is_no_question_mark(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`$USER` unset, as in many containers: the author is empty (the screens say "non
+    renseigné"), never a made-up `?`."""
+    for name in ("USER", "LOGNAME", "USERNAME"):
+        monkeypatch.setenv(name, "")
+    ws = open_workspace(tmp_path / "ws.db")
+    assert ws.author == ""
+    ws.items.add(Item(text="note"))
+    assert [row["author"] for row in ws.rows("SELECT author FROM audit_log")] == [""]
+    ws.close()
+    monkeypatch.setenv("LOGNAME", "camille")
+    ws = open_workspace(tmp_path / "ws.db")
+    assert ws.author == "camille"
+    ws.close()

@@ -42,7 +42,7 @@ class Ctx:
         self, path: Path | None = None, *, read_only: bool = False, verify: bool = False
     ) -> Workspace:
         """Open the workspace (`path`, else the one named); `verify` (for the commands that
-        write) refuses a damaged file."""
+        write) refuses a damaged file. One created here is ready to use (`ready`)."""
         from prodtui.store import open_workspace
 
         return open_workspace(
@@ -50,6 +50,7 @@ class Ctx:
             author=self.loaded.settings.author,
             read_only=read_only,
             verify=verify,
+            ready=True,
         )
 
     @contextlib.contextmanager

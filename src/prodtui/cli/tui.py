@@ -29,12 +29,16 @@ def run_app(args: argparse.Namespace, ctx: Ctx) -> int:
     return run_tui(ctx.workspace_file, ctx, read_only=args.read_only)
 
 
-def run_tui(path: Path, ctx: Ctx, *, read_only: bool) -> int:
+def run_tui(path: Path, ctx: Ctx, *, read_only: bool, notice: str = "") -> int:
+    """The app on the workspace at `path`; `notice` is said once the first screen is up.
+    A workspace without a name or a team gets the first-start questions."""
     with collection_paused():
         workspace = ctx.open_ws(path, read_only=read_only)
         from prodtui.ui.app import ProdtuiApp  # once open: a refused file is said sooner
 
-        app = ProdtuiApp(workspace, ctx.loaded, ctx.cfg_path, warm_up=True)
+        app = ProdtuiApp(workspace, ctx.loaded, ctx.cfg_path, warm_up=True, setup=True)
+        if notice:
+            app.notify(notice, timeout=12, markup=False)  # shown once the app runs
         try:
             with raw_streams():
                 app.run()

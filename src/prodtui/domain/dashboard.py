@@ -238,3 +238,7 @@ class TodaySnapshot(Tile):
     sprint: SprintTile | None = None
     campaign: CampaignTile | None = None
     security: SecurityTile
+    has_stories: bool = True
+    has_campaigns: bool = True
+    """Whether the backlog and the recette hold anything: an empty tile then says what to
+    do first (write a story, create a campaign) rather than that nothing is running."""

@@ -53,6 +53,8 @@ class DashboardRepository:
             sprint=self.sprint(today),
             campaign=self.campaign(),
             security=self.security(today),
+            has_stories=self._exists("stories"),
+            has_campaigns=self._exists("campaigns"),
         )
 
     # -- stand-up and captures ---------------------------------------------------------------
@@ -239,6 +241,9 @@ class DashboardRepository:
     def homologation(self) -> HomologationDecision | None:
         """The decision in force, by the homologation tracker's own rule."""
         return self.ws.homologation.current_decision()
+
+    def _exists(self, table: str) -> bool:
+        return bool(self.ws.conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0])
 
     def _count(self, sql: str) -> int:
         return int(self.ws.conn.execute(sql).fetchone()[0])

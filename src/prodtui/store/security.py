@@ -316,9 +316,12 @@ class MeasureRepository(Repository[MeasureState]):
                 self.record_score(today)
         return outcome
 
-    def import_shipped(self) -> ReferentialOutcome:
-        """Copy the default referential shipped with prodtui into the workspace."""
-        return self.import_referential(sample_file(SHIPPED_REFERENTIAL), SHIPPED_REFERENTIAL)
+    def import_shipped(self, *, today: date | None = None) -> ReferentialOutcome:
+        """Copy the default referential shipped with prodtui into the workspace (a new
+        workspace gets it at creation; an older one through the screen's import)."""
+        return self.import_referential(
+            sample_file(SHIPPED_REFERENTIAL), SHIPPED_REFERENTIAL, today=today
+        )
 
     # -- evidence files ---------------------------------------------------------------------
 

@@ -263,8 +263,13 @@ def open_workspace(
     read_only: bool = False,
     create: bool = True,
     verify: bool = False,
+    ready: bool = False,
 ) -> Workspace:
     """Open (or create) the workspace at `path`.
+
+    With `ready` (what the `prodtui` command asks), a workspace created here gets the
+    shipped referential of security measures and the homologation steps, so that a new
+    workspace is ready to use; a sample or a restored dump is written whole by its maker.
 
     A file that is not SQLite, or whose schema is newer than this program, is refused
     before anything writes to it; so is anything but a regular file (a FIFO would hang).
@@ -319,14 +324,39 @@ def open_workspace(
             raise WorkspaceError(
                 "workspace.migration_failed", path=str(path), reason=str(error)
             ) from error
-    return Workspace(
+    workspace = Workspace(
         path, conn, read_only=read_only, author=safe_line(author) if author else default_author()
     )
+    if ready and not exists:
+        try:
+            prepare_new(workspace)
+        except BaseException:
+            workspace.close()
+            if info is None:  # made a moment ago, holding nothing else: the next try makes it
+                for made in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                    made.unlink(missing_ok=True)
+            raise
+    return workspace
+
+
+def prepare_new(workspace: Workspace) -> None:
+    """Copy the shipped measures and homologation steps into a new workspace, in one
+    transaction: a workspace has both or neither. Once, at creation: measures or steps the
+    team later deletes do not come back."""
+    with workspace.transaction():
+        if not workspace.measures.count():
+            workspace.measures.import_shipped()
+        workspace.homologation.load_shipped_steps()
 
 
 def default_author() -> str:
-    """The login name; it goes into the audit log, so it is one safe line like any text."""
-    return safe_line(os.environ.get("USER") or os.environ.get("USERNAME") or "?").strip() or "?"
+    """The login name; it goes into the audit log, so it is one safe line like any text.
+    Empty when the environment names nobody (`$USER` is often unset in containers): the
+    screens then say "non renseigné" rather than show a made-up name."""
+    for variable in ("USER", "LOGNAME", "USERNAME"):
+        if name := safe_line(os.environ.get(variable, "")).strip():
+            return name
+    return ""
 
 
 def connect_read_only(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:

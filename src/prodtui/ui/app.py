@@ -98,9 +98,12 @@ class ProdtuiApp(App[int]):
         *,
         today: Callable[[], date] = date.today,
         warm_up: bool = False,
+        setup: bool = False,
     ) -> None:
+        """`setup`: ask the first-start questions (ui/screens/setup.py) when they are due."""
         super().__init__()
         self.warm_up = warm_up
+        self.setup = setup
         self._warm_up: WarmUp | None = None
         self.type_ahead = TypeAhead(self)
         self.workspace = workspace
@@ -109,8 +112,7 @@ class ProdtuiApp(App[int]):
         self.config_path = config_path
         self.today = today
         self.crash_message = ""
-        # The header shows it as text; a screenshot's title carries it too.
-        self.title = for_terminal(f"prodtui — {workspace.meta.workspace_name}")
+        self.show_service_name()
         self.sub_title = format_day(today())
 
     # -- start-up ---------------------------------------------------------------------------
@@ -135,8 +137,18 @@ class ProdtuiApp(App[int]):
         self._handle_signals()
         self.call_after_refresh(self._started)
 
+    def show_service_name(self) -> None:
+        """The header shows it as text; a screenshot's title carries it too."""
+        name = self.workspace.meta.service_name
+        self.title = for_terminal(f"prodtui — {name}" if name else "prodtui")
+
     def _started(self) -> None:
-        """The first screen is drawn: offer drafts back, warm up, collect garbage again."""
+        """The first screen is drawn: ask the first-start questions, offer drafts back (over
+        them), warm up, collect garbage again."""
+        if self.setup and not self.workspace.read_only and self.workspace.meta.setup_pending():
+            from prodtui.ui.screens.setup import SetupScreen
+
+            self.push_screen(SetupScreen())
         self._offer_drafts()
         # Off the event loop: the user can type while the writing machinery loads.
         self.run_worker(self.workspace.load_writer, thread=True, group="warm-up")

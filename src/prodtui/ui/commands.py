@@ -34,6 +34,13 @@ def workspace_commands(app: ProdtuiApp) -> Iterable[SystemCommand]:
 
         ask_raci_export(app)
 
+    def setup() -> None:
+        from prodtui.ui.screens.setup import SetupScreen
+
+        if not isinstance(app.screen, SetupScreen):
+            app.push_screen(SetupScreen(first_start=False))
+
+    yield SystemCommand(t("setup.palette"), t("setup.palette_help"), setup)
     yield SystemCommand(t("palette.review"), t("palette.review_help"), review)
     yield SystemCommand(t("palette.raci"), t("palette.raci_help"), responsibilities)
     yield SystemCommand(t("palette.raci_export"), t("palette.raci_export_help"), raci_export)

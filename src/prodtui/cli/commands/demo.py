@@ -23,17 +23,25 @@ KEPT = 5
 
 def register(commands: Subparsers) -> None:
     demo = command(commands, "demo", run_demo, help="open (or write) a demo workspace")
-    demo.add_argument("--size", choices=["small", "large"], default="small")
+    demo.add_argument("--size", choices=["small", "large"], help="small (default) or large")
     demo.add_argument(
         "--out", type=Path, metavar="PATH", help="write the demo workspace to PATH and exit"
     )
     demo.add_argument("--seed", type=int, default=1, help="seed of the large workspace")
+    demo.add_argument(
+        "--last", action="store_true", help="reopen the latest copy instead of a fresh one"
+    )
 
 
 def run_demo(args: argparse.Namespace, ctx: Ctx) -> int:
     from prodtui.sample.demo import build_demo_workspace
     from prodtui.sample.large import generate_large_workspace
 
+    if args.last:
+        if args.out or args.size:
+            warn(t("demo.last_alone"))
+            return EXIT_USAGE
+        return reopen_last(ctx)
     if args.out:
         out: Path = args.out.expanduser()
         if out.exists():
@@ -48,14 +56,37 @@ def run_demo(args: argparse.Namespace, ctx: Ctx) -> int:
     if args.size == "large":
         warn(t("demo.large_needs_out"))
         return EXIT_USAGE
-    # A fresh copy each time: the demo is there to be played with.
+    # A fresh copy each time: the demo is there to be played with. Its path is said in
+    # the app and again on the terminal after it, so the morning's work can be found.
     folder = demo_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"demo-{datetime.now():%Y%m%d-%H%M%S-%f}.db"
     build_demo_workspace(path)
-    for old in sorted(folder.glob("demo-*.db"))[:-KEPT]:
+    for old in copies(folder)[:-KEPT]:
         for companion in (old, Path(f"{old}-wal"), Path(f"{old}-shm")):
             companion.unlink(missing_ok=True)
+    return open_copy(path, ctx, t("demo.opened", path=str(path)))
+
+
+def copies(folder: Path) -> list[Path]:
+    """The demo copies of `folder`, oldest first (their names hold their time)."""
+    return sorted(folder.glob("demo-*.db"))
+
+
+def reopen_last(ctx: Ctx) -> int:
+    """`prodtui demo --last`: the latest copy as it was left."""
+    folder = demo_dir()
+    found = copies(folder) if folder.is_dir() else []
+    if not found:
+        warn(t("demo.no_copy", folder=str(folder)))
+        return EXIT_USAGE
+    return open_copy(found[-1], ctx, t("demo.reopened", path=str(found[-1])))
+
+
+def open_copy(path: Path, ctx: Ctx, notice: str) -> int:
     from prodtui.cli.tui import run_tui
 
-    return run_tui(path, ctx, read_only=False)
+    try:
+        return run_tui(path, ctx, read_only=False, notice=notice)
+    finally:
+        print(t("demo.left", path=str(path)))

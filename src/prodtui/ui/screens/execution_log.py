@@ -99,7 +99,7 @@ class ExecutionLogScreen(ProdtuiScreen[None]):
             self.campaign_names.get(execution.campaign_id, "?"),
             f"{case.key} {case.title}",
             Text(t(execution.status.label_key), style=STATUS_STYLE.get(status, "")),
-            execution.tester,
+            execution.tester or t("author.unknown"),
             one_line(execution.comment),
         ]
 

@@ -395,6 +395,8 @@ class SecurityScreen(WorkspaceScreen):
         def chosen(value: str | None) -> None:
             if value:
                 self._read_referential(Path(value).expanduser())
+            elif value is not None:  # Enter with no path: the referential shipped with prodtui
+                self._import_shipped()
 
         self.app.push_screen(
             PromptScreen(
@@ -404,6 +406,12 @@ class SecurityScreen(WorkspaceScreen):
             ),
             chosen,
         )
+
+    def _import_shipped(self) -> None:
+        outcome = self._save(lambda: self.measures.import_shipped(today=self.prodtui.today()))
+        if outcome is not None:
+            self.notify(outcome.summary(), markup=False)
+            self.refresh_data()
 
     @work(thread=True, exclusive=True, group="referential")
     def _read_referential(self, path: Path) -> None:

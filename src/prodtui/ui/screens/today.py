@@ -55,6 +55,23 @@ class TileSpec:
     """Spans two columns when the grid has three: the tile has long lines."""
 
 
+# The keys an empty tile names, by binding id, as bound by default (a test checks them
+# against the bindings themselves; importing the screens here would slow the first paint).
+# The settings' keymap may bind them otherwise: the tile then says so.
+HINT_KEYS = {
+    "capture": "ctrl+n",
+    "go.standup": "2",
+    "standup.team": "p",
+    "go.stories": "3",
+    "stories.new": "n",
+    "stories.plan": "m",
+    "go.recette": "4",
+    "recette.new_campaign": "n",
+    "go.security": "5",
+    "security.import": "I",
+    "security.homologation": "h",
+}
+
 TILES = (
     TileSpec("standup", "today.standup"),
     TileSpec("blockers", "today.blockers"),
@@ -152,6 +169,18 @@ class TodayScreen(WorkspaceScreen):
         override = self.prodtui.settings.keymap.get(binding_id, "").split(",")[0].strip()
         return binding.with_key(override) if override else binding
 
+    def _key(self, binding_id: str) -> str:
+        """The key of another screen's binding, as an empty tile names it."""
+        override = self.prodtui.settings.keymap.get(binding_id, "").split(",")[0].strip()
+        return self.app.get_key_display(Binding(override or HINT_KEYS[binding_id], ""))
+
+    def _empty(self, state: str, todo: str, go: str, binding_id: str) -> list[Content]:
+        """An empty tile: what it lacks, then what to do first (which screen, which key)."""
+        return [
+            self._muted(t(state)),
+            plain(t(todo, go=self._key(go), key=self._key(binding_id))),
+        ]
+
     def action_review(self) -> None:
         from prodtui.ui.screens.review import ReviewScreen
 
@@ -196,8 +225,8 @@ class TodayScreen(WorkspaceScreen):
         self._show("blockers", self._blockers(snap.blockers, snap.today))
         self._show("actions", self._actions(snap.actions, snap.today))
         self._show("inbox", self._inbox(snap.inbox))
-        self._show("sprint", self._sprint(snap.sprint))
-        self._show("campaign", self._campaign(snap.campaign))
+        self._show("sprint", self._sprint(snap.sprint, has_stories=snap.has_stories))
+        self._show("campaign", self._campaign(snap.campaign, has_campaigns=snap.has_campaigns))
         self._show("security", self._security(snap.security, snap.today))
 
     def _show(self, name: str, parts: list[Content]) -> None:
@@ -222,7 +251,9 @@ class TodayScreen(WorkspaceScreen):
 
     def _standup(self, tile: StandupTile) -> list[Content]:
         if not tile.team:
-            return [self._muted(t("today.standup_no_team"))]
+            return self._empty(
+                "today.standup_no_team", "today.todo.team", "go.standup", "standup.team"
+            )
         spoke = t("today.standup_spoke", spoke=len(tile.spoke), total=tile.team)
         first = self._bold(spoke) if tile.held else self._muted(t("today.standup_none"))
         if tile.held and tile.absent:
@@ -304,7 +335,8 @@ class TodayScreen(WorkspaceScreen):
 
     def _inbox(self, tile: InboxTile) -> list[Content]:
         if not tile.count:
-            return [self._muted(t("today.inbox_empty"))]
+            todo = t("today.todo.capture", key=self._key("capture"))
+            return [self._muted(t("today.inbox_empty")), plain(todo)]
         rows = [
             markup("• [dim]${kind}[/] ${text}", kind=t(item.kind.label_key), text=item.text)
             for item in tile.newest
@@ -312,9 +344,11 @@ class TodayScreen(WorkspaceScreen):
         head = self._bold(tn("today.inbox_count", tile.count))
         return [head, *self._fit(rows, tile.count, self._room("inbox"))]
 
-    def _sprint(self, tile: SprintTile | None) -> list[Content]:
+    def _sprint(self, tile: SprintTile | None, *, has_stories: bool = True) -> list[Content]:
+        if tile is None and not has_stories:
+            return self._empty("today.no_story", "today.todo.story", "go.stories", "stories.new")
         if tile is None:
-            return [self._muted(t("today.no_sprint"))]
+            return self._empty("today.no_sprint", "today.todo.sprint", "go.stories", "stories.plan")
         period = t(
             "today.sprint_period",
             name=tile.name,
@@ -346,7 +380,11 @@ class TodayScreen(WorkspaceScreen):
             rows.append(self._muted(tn("today.sprint_unestimated", tile.unestimated)))
         return rows
 
-    def _campaign(self, tile: CampaignTile | None) -> list[Content]:
+    def _campaign(self, tile: CampaignTile | None, *, has_campaigns: bool = True) -> list[Content]:
+        if tile is None and not has_campaigns:
+            return self._empty(
+                "today.no_campaign_yet", "today.todo.campaign", "go.recette", "recette.new_campaign"
+            )
         if tile is None:
             return [self._muted(t("today.no_campaign"))]
         name = t("today.campaign_name", name=tile.name, number=tile.pass_number)
@@ -364,7 +402,12 @@ class TodayScreen(WorkspaceScreen):
     def _security(self, tile: SecurityTile, today: date) -> list[Content]:
         rows = []
         if not tile.measures:
-            rows.append(self._muted(t("today.security_no_measures")))
+            rows += self._empty(
+                "today.security_no_measures",
+                "today.todo.measures",
+                "go.security",
+                "security.import",
+            )
         else:
             score = "—" if tile.score is None else number(tile.score)
             line = t(
@@ -383,7 +426,12 @@ class TodayScreen(WorkspaceScreen):
         decision = tile.homologation
         left = decision.countdown(today) if decision else None
         if decision is None:
-            rows.append(self._muted(t("today.homologation_none")))
+            rows += self._empty(
+                "today.homologation_none",
+                "today.todo.homologation",
+                "go.security",
+                "security.homologation",
+            )
         elif left is None:  # refused: no expiry, nothing counts down
             day = format_day(decision.decided_on, short=True)
             rows.append(Content.styled(t("today.homologation_refused", day=day), "b $error"))
