@@ -575,3 +575,22 @@ async def test_the_actions_and_inbox_tiles_say_how_many_they_cannot_show(
             shown = len(lines) - 2  # the count line and the "+N" line
             total = 6 if name == "actions" else 12  # the inbox holds the actions too
             assert lines[-1] == f"+{total - shown} de plus", name
+
+
+async def test_the_security_tile_hint_imports_the_shipped_referential(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    """What the empty tile says, done as said: 5, then I, then Enter with no path."""
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("5", "I")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SecurityScreen)
+        assert workspace.measures.count() == 45
+        assert any("45 mesures ajoutées" in str(n.message) for n in app._notifications)
+        await pilot.press("1")
+        await pilot.pause()
+        assert "sur 45" in tile_text(app, "security")
