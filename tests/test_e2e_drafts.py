@@ -35,9 +35,16 @@ class Editor:
     opens: tuple[str, ...]
     fields: tuple[str, ...]
     moves: tuple[tuple[str, ...], ...] = ()
+    shown: str = ""
+    """Text on screen once the editor is open, when its keys must wait for it: a prompt
+    opened by the choice made in a dialog comes after the keys typed ahead are handed on
+    (the type-ahead does not wait for a dialog's result callback)."""
 
     def keys(self) -> list[str]:
-        keys = list(self.opens)
+        return [*self.opens, *self.typing()]
+
+    def typing(self) -> list[str]:
+        keys: list[str] = []
         for index, text in enumerate(self.fields):
             if index:
                 keys += self.moves[index - 1] if index - 1 < len(self.moves) else ("Tab",)
@@ -66,6 +73,13 @@ EDITORS = [
     Editor("person", ("2", "p", "n"), ("kperson",)),
     Editor("person renamed", ("2", "p", "e"), ("kpname",)),
     Editor("epic", ("3", "m", "n"), ("kepic",)),
+    # US-24 of the demo is an idea with no scenario: "Prête" asks why.
+    Editor(
+        "readiness reason",
+        ("3", "/", "US-24", "Enter", "s", "Down", "Down", "Enter"),
+        ("kready",),
+        shown="Definition of Ready non remplie",
+    ),
     Editor("sprint", ("3", "m", "Tab", "n"), ("ktsprint", "4217", "ktstart", "ktend")),
     Editor(
         "test case",
@@ -153,7 +167,11 @@ def test_every_text_field_comes_back_after_a_kill(
     for editor in EDITORS:
         first[editor.name].wait_for("Boîte de réception", timeout=30)
     for editor in EDITORS:
-        first[editor.name].keys(*editor.keys())
+        first[editor.name].keys(*(editor.opens if editor.shown else editor.keys()))
+    for editor in EDITORS:
+        if editor.shown:
+            first[editor.name].wait_for(editor.shown, timeout=30)
+            first[editor.name].keys(*editor.typing())
     texts = {editor.name: list(editor.fields) for editor in EDITORS}
     # Every text in the file (written a quarter of a second after the last key), then kill.
     wait_all(texts, {name: partial(drafts_text, db) for name, db in dbs.items()}, 30)
