@@ -107,10 +107,10 @@ class ItemEditorScreen(Dialog[Item]):
             self._owner_note()
 
     def _owner_note(self) -> None:
-        owner = self.query_one("#item-owner", Input).value
-        self.query_one("#item-owner-note", Static).update(
-            plain(person_note(self.workspace.people, owner))
-        )
+        note = person_note(self.workspace.people, self.query_one("#item-owner", Input).value)
+        shown = self.query_one("#item-owner-note", Static)
+        shown.update(plain(note))
+        shown.display = bool(note)  # no empty line under an empty field
 
     def _edited(self) -> Item | None:
         """The item as the form says, or None with the reason shown."""

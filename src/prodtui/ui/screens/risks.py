@@ -269,10 +269,10 @@ class RiskFormScreen(FormDialog[Risk]):
             self._owner_note()
 
     def _owner_note(self) -> None:
-        owner = self.query_one("#rf-owner", Input).value
-        self.query_one("#rf-owner-note", Static).update(
-            plain(person_note(self.workspace.people, owner))
-        )
+        note = person_note(self.workspace.people, self.query_one("#rf-owner", Input).value)
+        shown = self.query_one("#rf-owner-note", Static)
+        shown.update(plain(note))
+        shown.display = bool(note)  # no empty line under an empty field
 
     def _rating(self, field: str) -> int | None:
         value = self.query_one(f"#rf-{field}", Input).value.strip()
