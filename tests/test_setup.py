@@ -248,3 +248,18 @@ async def test_an_invalid_settings_file_keeps_your_name_for_the_session(
         assert any("cette session seulement" in m for m in messages(app))
     assert workspace.author == "Camille Martin"
     assert config.read_text(encoding="utf-8") == "theme = sombre\n"
+
+
+async def test_a_name_too_long_is_said_and_nothing_is_written(
+    tmp_path: Path, workspace: Workspace
+) -> None:
+    app = first_start(workspace, tmp_path / "config.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await setup_shown(pilot, app)
+        screen.query_one("#setup-team", TextArea).load_text("Léa Martin, " + "x" * 130)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        error = screen.query_one("#setup-error")
+        assert error.display and "120 caractères au plus" in str(error.render())
+    assert workspace.people.all() == [] and workspace.meta.get(SETUP) == ""

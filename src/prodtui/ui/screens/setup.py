@@ -91,7 +91,9 @@ class SetupScreen(FormDialog[bool]):
         self.focus_next()
 
     def _error(self, message: str) -> None:
-        self.query_one("#setup-error", Static).update(plain(message))
+        error = self.query_one("#setup-error", Static)
+        error.update(plain(message))
+        error.display = True
 
     def action_save(self) -> None:
         name = " ".join(self.query_one("#setup-name", Input).value.split())
