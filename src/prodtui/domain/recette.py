@@ -266,6 +266,20 @@ class Execution(BaseModel):
         return f"TC-{number}" if number is not None else "TC-?"
 
 
+class RunState(StrEnum):
+    """Where a run of an automated suite stands, as the workspace records it."""
+
+    RUNNING = "running"
+    STOPPED = "stopped"
+    """Stopped on purpose: `k`, or the user chose to stop it when quitting."""
+    FINISHED = "finished"
+    """Ended by itself; no report was imported (none written, or refused)."""
+    IMPORTED = "imported"
+    """Ended by itself and its JUnit report was imported."""
+    INTERRUPTED = "interrupted"
+    """Cut short: prodtui was closed by a signal, or died, while it ran."""
+
+
 class CommandRun(BaseModel):
     """One run of a campaign's automated suite."""
 
@@ -278,6 +292,14 @@ class CommandRun(BaseModel):
     ended_at: datetime | None = None
     exit_code: int | None = None
     output_tail: CleanText = ""
+    state: RunState = RunState.FINISHED
+    log_path: CleanLine | None = Field(None, max_length=4_096)
+    """The file holding its whole output, beside the workspace."""
+    owner_pid: int | None = None
+    """The process id of the prodtui that runs it: a run left `running` by a process that
+    is gone was cut short."""
+    notice_pending: bool = False
+    """The user has not been told yet how it ended (it ended while prodtui was closing)."""
 
     @property
     def running(self) -> bool:

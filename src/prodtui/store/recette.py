@@ -9,8 +9,9 @@ campaign's current pass. A finished or archived campaign takes no new result.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -27,16 +28,17 @@ from prodtui.domain.recette import (
     ExecutionStatus,
     Progress,
     RunnerPlan,
+    RunState,
     TestCase,
     combine,
     comment_missing,
     output_tail,
     rerun_selection,
 )
-from prodtui.domain.stories import StoryStatus
+from prodtui.domain.stories import Story, StoryStatus
 from prodtui.exchange.story_import import ImportProblem
 from prodtui.i18n import t, tn
-from prodtui.store.base import Repository, now
+from prodtui.store.base import DELETED, Repository, audit_summary, now
 
 if TYPE_CHECKING:
     from prodtui.store.workspace import Workspace
@@ -378,6 +380,21 @@ class AutomatedImport(BaseModel):
         )
 
 
+class RecordedResult(BaseModel):
+    """A result just recorded and what it changed, so that the runner's `u` takes all of
+    it back (`ExecutionRepository.withdraw`)."""
+
+    execution: Execution
+    started: Campaign | None = None
+    """The campaign as its first result left it: started, from planned."""
+    reopened: Story | None = None
+    """The story as the failure left it: back to "En cours"…"""
+    story_status: StoryStatus | None = None
+    """…from this status."""
+    blocker: Item | None = None
+    """The blocker the failure raised."""
+
+
 class ExecutionRepository:
     """The log: rows are added, read page by page, never changed."""
 
@@ -401,10 +418,35 @@ class ExecutionRepository:
         """Add one result with a frozen copy of the case as stored now. A planned campaign
         starts with its first result. With `reopen_story`, a failure sends the case's story
         back to "En cours" and raises a blocker linked to it, in the same transaction."""
+        return self.record_result(
+            campaign,
+            case,
+            status,
+            comment,
+            tester=tester,
+            duration_s=duration_s,
+            automated=automated,
+            reopen_story=reopen_story,
+        ).execution
+
+    def record_result(
+        self,
+        campaign: Campaign | int,
+        case: TestCase | int,
+        status: ExecutionStatus,
+        comment: str = "",
+        *,
+        tester: str | None = None,
+        duration_s: float | None = None,
+        automated: bool = False,
+        reopen_story: bool = False,
+    ) -> RecordedResult:
+        """`record`, returning what the result changed besides (see `withdraw`)."""
         status = ExecutionStatus(status)
         if comment_missing(status, comment):
             raise ProdtuiError("recette.comment_required", status=status.value)
         with self.ws.transaction():
+            planned = CampaignRepository(self.ws).writable(campaign).state
             stored = self._open_campaign(campaign)
             case_id = case if isinstance(case, int) else case.id
             assert case_id is not None
@@ -418,17 +460,25 @@ class ExecutionRepository:
                 duration_s=duration_s,
                 automated=automated,
             )
+            recorded = RecordedResult(
+                execution=execution,
+                started=stored if planned is CampaignState.PLANNED else None,
+            )
             if reopen_story and status is ExecutionStatus.FAIL and fresh.story_id is not None:
-                self._reopen_story(fresh, comment, stored)
-            return execution
+                recorded = self._reopen_story(fresh, comment, stored, recorded)
+            return recorded
 
-    def _reopen_story(self, case: TestCase, comment: str, campaign: Campaign) -> None:
+    def _reopen_story(
+        self, case: TestCase, comment: str, campaign: Campaign, recorded: RecordedResult
+    ) -> RecordedResult:
         assert case.story_id is not None
         story = self.ws.stories.get(case.story_id)
+        changes: dict[str, Any] = {}
         if story.status is not StoryStatus.IN_PROGRESS:
             reason = t("recette.reopened_reason", case=case.key, campaign=campaign.name)
-            self.ws.stories.set_status(story, StoryStatus.IN_PROGRESS, reason=reason)
-        self.ws.items.add(
+            reopened = self.ws.stories.set_status(story, StoryStatus.IN_PROGRESS, reason=reason)
+            changes |= {"reopened": reopened, "story_status": story.status}
+        changes["blocker"] = self.ws.items.add(
             Item(
                 kind=ItemKind.BLOCKER,
                 text=t("recette.failure_blocker", case=case.key, title=case.title, comment=comment),
@@ -438,6 +488,38 @@ class ExecutionRepository:
                 source="recette",
             )
         )
+        return recorded.model_copy(update=changes)
+
+    def withdraw(self, recorded: RecordedResult) -> None:
+        """Take back a result just recorded, and what it changed, in one transaction (the
+        runner's `u`): the result leaves the log (whole in the audit log), the blocker its
+        failure raised is deleted, its story and its campaign go back to their state.
+        Refused, with nothing changed, when another result of the case was recorded since
+        (`recette.result_superseded`) or a record it changed was saved elsewhere since
+        (ConflictError): never written over."""
+        execution = recorded.execution
+        assert execution.id is not None
+        with self.ws.transaction():
+            CampaignRepository(self.ws).writable(execution.campaign_id)  # closed since: kept
+            newer = self.ws.conn.execute(
+                "SELECT count(*) FROM executions WHERE campaign_id = ? AND case_id = ? AND id > ?",
+                [execution.campaign_id, execution.case_id, execution.id],
+            ).fetchone()[0]
+            if newer:
+                raise ProdtuiError("recette.result_superseded", case=execution.case_key)
+            if recorded.blocker is not None and recorded.blocker.id is not None:
+                self.ws.items.delete(recorded.blocker.id, recorded.blocker.version)
+            if recorded.reopened is not None and recorded.story_status is not None:
+                self.ws.stories.set_status(recorded.reopened, recorded.story_status)
+            self.ws.conn.execute("DELETE FROM executions WHERE id = ?", [execution.id])
+            summary = audit_summary(execution.model_dump(mode="json"))
+            self.ws.audit.record("executions", execution.id, DELETED, summary, None)
+            others = self.ws.conn.execute(
+                "SELECT count(*) FROM executions WHERE campaign_id = ?", [execution.campaign_id]
+            ).fetchone()[0]
+            if recorded.started is not None and not others:
+                campaigns = CampaignRepository(self.ws)
+                campaigns._update(recorded.started.edit(state=CampaignState.PLANNED))
 
     def latest_for_story(self, story_id: int, limit: int = 20) -> list[Execution]:
         """The latest result of each case linked to a story, newest first."""
@@ -678,30 +760,100 @@ class CommandRunRepository:
     def __init__(self, workspace: Workspace) -> None:
         self.ws = workspace
 
-    def start(self, campaign: Campaign | int, command: str) -> CommandRun:
-        """Stored as it starts, so a run cut short (the app killed) still shows."""
+    def start(
+        self, campaign: Campaign | int, command: str, *, owner_pid: int | None = None
+    ) -> CommandRun:
+        """Stored as it starts, so a run cut short (the app killed) still shows; its whole
+        output goes to `log_path`, beside the workspace."""
         with self.ws.transaction():
             stored = CampaignRepository(self.ws).writable(campaign)
             run = CommandRun(campaign_id=stored.id or 0, command=command, started_at=now())
             cursor = self.ws.conn.execute(
-                "INSERT INTO command_runs (campaign_id, command, started_at) VALUES (?, ?, ?)",
+                "INSERT INTO command_runs (campaign_id, command, started_at, state, owner_pid)"
+                " VALUES (?, ?, ?, ?, ?)",
                 # The text of `now()`, as every other timestamp of the workspace.
-                [run.campaign_id, run.command, now()],
+                [run.campaign_id, run.command, now(), RunState.RUNNING, owner_pid],
             )
-            return self.get(int(cursor.lastrowid or 0))
+            run_id = int(cursor.lastrowid or 0)
+            self.ws.conn.execute(
+                "UPDATE command_runs SET log_path = ? WHERE id = ?",
+                [str(self.log_folder() / f"{run_id}.log"), run_id],
+            )
+            return self.get(run_id)
 
-    def finish(self, run: CommandRun, exit_code: int | None, output: str) -> CommandRun:
-        """Close a run once: its end, exit code (None if it was stopped) and output tail."""
+    def log_folder(self) -> Path:
+        """Where runs' outputs are written: `<workspace>.runs/`, beside the workspace."""
+        return self.ws.path.with_name(f"{self.ws.path.name}.runs")
+
+    def finish(
+        self,
+        run: CommandRun,
+        exit_code: int | None,
+        output: str,
+        *,
+        state: RunState = RunState.FINISHED,
+        log_kept: bool = True,
+        notice_pending: bool = False,
+    ) -> CommandRun:
+        """Close a run once: its end, exit code (None if it was stopped), output tail and
+        state; `log_kept` False when its output file could not be written."""
         assert run.id is not None
         with self.ws.transaction():
             cursor = self.ws.conn.execute(
-                "UPDATE command_runs SET ended_at = ?, exit_code = ?, output_tail = ?"
+                "UPDATE command_runs SET ended_at = ?, exit_code = ?, output_tail = ?,"
+                " state = ?, notice_pending = ?,"
+                " log_path = CASE WHEN ? THEN log_path END"
                 " WHERE id = ? AND ended_at IS NULL",
-                [now(), exit_code, output_tail(output), run.id],
+                [
+                    now(),
+                    exit_code,
+                    output_tail(output),
+                    state,
+                    notice_pending,
+                    log_kept,
+                    run.id,
+                ],
             )
             if cursor.rowcount != 1:
                 raise ProdtuiError("recette.run_already_ended")
         return self.get(run.id)
+
+    def mark_imported(self, run: CommandRun) -> CommandRun:
+        """Its report was imported into its campaign."""
+        assert run.id is not None
+        with self.ws.transaction():
+            self.ws.conn.execute(
+                "UPDATE command_runs SET state = ? WHERE id = ?", [RunState.IMPORTED, run.id]
+            )
+        return self.get(run.id)
+
+    def to_report(self, alive: Callable[[int], bool]) -> list[CommandRun]:
+        """Runs whose end the user has not heard of, taken once: those left `running` by
+        a prodtui that is gone (`alive(pid)` False), now recorded as interrupted, and
+        those that ended while prodtui was closing. A run another open session owns is
+        left alone."""
+        rows = self.ws.rows(
+            "SELECT * FROM command_runs WHERE state = 'running' OR notice_pending = 1 ORDER BY id"
+        )
+        runs = [CommandRun.model_validate(row) for row in rows]
+        told = [
+            run
+            for run in runs
+            if run.state is not RunState.RUNNING
+            or run.owner_pid is None
+            or not alive(run.owner_pid)
+        ]
+        if not told or self.ws.read_only:
+            return told
+        with self.ws.transaction():
+            for run in told:
+                self.ws.conn.execute(
+                    "UPDATE command_runs SET notice_pending = 0,"
+                    " state = CASE state WHEN 'running' THEN 'interrupted' ELSE state END,"
+                    " ended_at = coalesce(ended_at, ?) WHERE id = ?",
+                    [now(), run.id],
+                )
+        return told
 
     def get(self, run_id: int) -> CommandRun:
         rows = self.ws.rows("SELECT * FROM command_runs WHERE id = ?", [run_id])

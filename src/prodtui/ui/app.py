@@ -204,12 +204,16 @@ class ProdtuiApp(App[int]):
             gc.enable()
 
     def _handle_signals(self) -> None:
-        """SIGTERM and SIGHUP (a dropped SSH link) quit cleanly: drafts written, terminal
-        restored. SIGKILL cannot be caught; drafts already written cover it."""
+        """SIGTERM and SIGHUP (a dropped SSH link) stop a running suite and quit cleanly:
+        drafts written, terminal restored. SIGKILL cannot be caught; drafts already written
+        cover it. Once the first screen is drawn, say what became of suites cut short."""
+        from prodtui.ui.run_ownership import report_cut_short, signalled
+
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGHUP):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signum, self.action_quit)
+                loop.add_signal_handler(signum, signalled, self, signum)
+        self.call_after_refresh(report_cut_short, self)
 
     def flush_drafts(self) -> None:
         """Write what editors still hold in their debounce window."""
@@ -235,7 +239,12 @@ class ProdtuiApp(App[int]):
         return screens
 
     def action_quit(self) -> None:  # type: ignore[override]
-        """Quit with nothing lost: text still in a debounce window is written first."""
+        """Quit with nothing lost: text still in a debounce window is written first; a
+        suite still running is stopped or waited for, as the user chooses."""
+        from prodtui.ui.run_ownership import quit_held
+
+        if quit_held(self):
+            return
         self.flush_drafts()
         if self._warm_up is not None:
             self._warm_up.stop_then(lambda: self.exit(0))

@@ -10,7 +10,8 @@ be interpreted, vanish, or stop the app with a MarkupError. So widgets are given
   `${name}` is replaced by its value as plain text, after the markup is read;
 - `lines(parts)`: pieces shown one per line;
 - `cell(text)`, `choices(pairs)`: the same for the widgets drawn by Rich (DataTable
-  cells and columns, Select choices, which Rich Text also lets the user find by typing).
+  cells and columns, Select choices, which Rich Text also lets the user find by typing);
+- `ansi(line)`: a line a command printed, its colours (SGR sequences) rendered.
 
 A notification takes a `str`: it is sent with `markup=False`. Text written in the code
 (a string literal, a catalogue message looked up by a literal key with nothing put in
@@ -22,9 +23,11 @@ text stored by an older version, or written by another tool, may still hold some
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import LiteralString, TypeVar
 
+from rich.ansi import AnsiDecoder
 from rich.text import Text
 from textual.content import Content
 
@@ -59,3 +62,25 @@ def cell(text: object, style: str = "") -> Text:
 def choices(pairs: Iterable[tuple[str, T]]) -> list[tuple[Text, T]]:
     """Select choices shown as plain text."""
     return [(Text(for_terminal(label)), value) for label, value in pairs]
+
+
+# A colour or text style (SGR), the one kind of escape sequence a command's output may
+# apply; any other sequence (cursor moves, screen clears, titles, links) is shown.
+_SGR = re.compile(r"\x1b\[[0-9;:]*m")
+
+
+def ansi(line: str) -> Text:
+    """One line of a command's output: its colours and styles rendered by Rich's ANSI
+    decoder, every other control character or sequence shown as its placeholder."""
+    kept: list[str] = []
+    start = 0
+    for match in _SGR.finditer(line):
+        kept.append(for_terminal(line[start : match.start()]))
+        kept.append(match.group())
+        start = match.end()
+    kept.append(for_terminal(line[start:]))
+    text = AnsiDecoder().decode_line("".join(kept))
+    text.no_wrap = True
+    text.end = ""
+    text.expand_tabs()
+    return text

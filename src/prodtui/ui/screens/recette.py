@@ -186,8 +186,11 @@ class RecetteScreen(WorkspaceScreen):
             self._write(lambda: self.workspace.campaigns.rerun_failed(campaign))
 
     def action_automated(self) -> None:
+        from prodtui.ui.run_ownership import reopen
         from prodtui.ui.screens.automated_run import AutomatedRunScreen
 
+        if reopen(self.prodtui):  # a suite is running: back to it
+            return
         campaign = self.selected()
         if campaign is None:
             return
