@@ -184,3 +184,15 @@ async def test_the_stand_up_screen_counts_who_spoke_as_the_summary_does(
         screen = app.screen
         assert isinstance(screen, StandupScreen)
         assert "1/2 ont parlé" in str(screen.query_one("#standup-title").render())
+
+
+def test_a_day_nobody_spoke_and_a_blocker_without_owner_read_in_words(
+    workspace: Workspace,
+) -> None:
+    workspace.items.add(
+        Item(text="Serveur de recette en panne", kind=ItemKind.BLOCKER, raised_on=DAY)
+    )
+    text = standup_markdown(workspace.standups.day(DAY))
+    assert "**Ont parlé (0) :** personne\n" in text
+    assert "- Serveur de recette en panne — sans responsable, depuis aujourd'hui\n" in text
+    assert "?" not in text

@@ -45,7 +45,8 @@ def standup_markdown(day: StandupDay) -> str:
     absent = day.absent
     silent = [p for p in day.people if not p.spoke and not p.absent]
     lines = [f"# {t('standup.md.title', day=format_day(day.day))}", ""]
-    lines.append(f"**{t('standup.md.present', count=len(said))}** " + _names(said))
+    spoke = _names(said) or t("standup.md.nobody")
+    lines.append(f"**{t('standup.md.present', count=len(said))}** {spoke}")
     if absent:
         lines.append(f"**{t('standup.md.absent', count=len(absent))}** " + _names(absent))
     if silent:
@@ -56,14 +57,11 @@ def standup_markdown(day: StandupDay) -> str:
             lines.append(_person_line(person))
     lines += _section(
         t("standup.md.blockers", count=len(day.blockers)),
-        [
-            f"{_one_line(b.text)} — {b.owner or '?'}, {blocker_age(b, day.day)}"
-            for b in day.blockers
-        ],
+        [f"{_one_line(b.text)} — {_owner(b)}, {blocker_age(b, day.day)}" for b in day.blockers],
     )
     lines += _section(
         t("standup.md.resolved", count=len(day.resolved)),
-        [f"{_one_line(b.text)} — {b.owner or '?'}, {_resolved_after(b)}" for b in day.resolved],
+        [f"{_one_line(b.text)} — {_owner(b)}, {_resolved_after(b)}" for b in day.resolved],
     )
     lines += _section(
         t("standup.md.decisions", count=len(day.decisions)),
@@ -79,6 +77,10 @@ def standup_markdown(day: StandupDay) -> str:
         ],
     )
     return "\n".join(lines) + "\n"
+
+
+def _owner(blocker: Item) -> str:
+    return blocker.owner or t("standup.md.no_owner")
 
 
 def _names(people: list[PersonDay]) -> str:

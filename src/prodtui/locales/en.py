@@ -1261,6 +1261,8 @@ MESSAGES: dict[str, str] = {
     "demo.no_copy": "No copy of the demo in {folder}: run prodtui demo first.",
     "demo.last_alone": "--last reopens the latest copy of the demo: it goes with neither --out nor --size.",
     # --- day one: traps and stand-up summary ---
+    "standup.md.nobody": "nobody",
+    "standup.md.no_owner": "no owner",
     "standup.md.age_today": "raised today",
     "standup.md.age_days.one": "{count} day old",
     "standup.md.age_days.other": "{count} days old",

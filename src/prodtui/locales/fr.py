@@ -1266,6 +1266,8 @@ MESSAGES: dict[str, str] = {
     "demo.no_copy": "Aucune copie de la démo dans {folder} : lancez d'abord prodtui demo.",
     "demo.last_alone": "--last rouvre la dernière copie de la démo : il ne se combine ni avec --out ni avec --size.",
     # --- day one: traps and stand-up summary ---
+    "standup.md.nobody": "personne",
+    "standup.md.no_owner": "sans responsable",
     "standup.md.age_today": "depuis aujourd'hui",
     "standup.md.age_days.one": "depuis {count} j",
     "standup.md.age_days.other": "depuis {count} j",
