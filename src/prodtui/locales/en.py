@@ -1299,6 +1299,10 @@ MESSAGES: dict[str, str] = {
     "homologation.open_steps_more": "… and {count} more",
     "homologation.decide_anyway": "Record the decision all the same?",
     # --- day one: palette, help and story editor ---
+    "story.gherkin_lines.one": "✗ line {lines}",
+    "story.gherkin_lines.other": "✗ lines {lines}",
+    "textual.Undo": "undo",
+    "textual.Redo": "redo",
     # --- day one: junit from a pipeline ---
     "junit.campaign_unknown": "No campaign is named “{name}”. To create this campaign, add --create.",
     "junit.campaign_unknown_close": "No campaign is named “{name}”. The closest: {names}. To create this campaign, add --create.",

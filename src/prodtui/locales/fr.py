@@ -1304,6 +1304,10 @@ MESSAGES: dict[str, str] = {
     "homologation.open_steps_more": "… et {count} autres",
     "homologation.decide_anyway": "Enregistrer la décision quand même ?",
     # --- day one: palette, help and story editor ---
+    "story.gherkin_lines.one": "✗ ligne {lines}",
+    "story.gherkin_lines.other": "✗ lignes {lines}",
+    "textual.Undo": "annuler la modification",
+    "textual.Redo": "rétablir la modification",
     # --- day one: junit from a pipeline ---
     "junit.campaign_unknown": "Aucune campagne ne s'appelle « {name} ». Pour créer cette campagne, ajoutez --create.",
     "junit.campaign_unknown_close": "Aucune campagne ne s'appelle « {name} ». Les plus proches : {names}. Pour créer cette campagne, ajoutez --create.",

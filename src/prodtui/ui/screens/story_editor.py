@@ -3,12 +3,17 @@ as they are typed, MoSCoW priority, points, epic and sprint."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from rich.segment import Segment
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.strip import Strip
 from textual.suggester import SuggestFromList
 from textual.timer import Timer
-from textual.widgets import Header, Input, Label, Markdown, Select, Static
+from textual.widgets import Header, Input, Label, Markdown, Select, Static, TextArea
 
 from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.stories import FIBONACCI, Priority, Story
@@ -23,11 +28,53 @@ from prodtui.ui.widgets.key_bar import KeyBar
 CHECK_DELAY = 0.3
 
 
+class GherkinArea(DraftTextArea):
+    """The acceptance criteria, with line numbers; the number of a line with an error is
+    marked (✗, in the error colour)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        *DraftTextArea.COMPONENT_CLASSES,
+        "gherkin-area--error",
+    }
+    DEFAULT_CSS = """
+    GherkinArea > .gherkin-area--error {
+        color: $text-error;
+        background: $error 20%;
+        text-style: bold;
+    }
+    """
+
+    def __init__(self, text: str = "", **kwargs: Any) -> None:
+        # Unwrapped, so that each row on screen is one line of the text.
+        super().__init__(text, show_line_numbers=True, soft_wrap=False, **kwargs)
+        self.error_lines: frozenset[int] = frozenset()
+
+    def mark(self, lines: Iterable[int]) -> None:
+        """Mark these lines (counted from 1) as faulty, and no other."""
+        marked = frozenset(lines)
+        if marked != self.error_lines:
+            self.error_lines = marked
+            self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        number = self.scroll_offset.y + y + 1
+        gutter = self.gutter_width
+        if number not in self.error_lines or not gutter:
+            return strip
+        style = self.get_component_rich_style("gherkin-area--error")
+        mark = Strip([Segment(f"{number:>{gutter - 2}}✗ ", style)], gutter)
+        return Strip.join([mark, strip.crop(gutter)])
+
+
 class StoryEditorScreen(ProdtuiScreen[Story | None]):
     CSS_PATH = styles_dir() / "stories.tcss"
 
     """Dismissed with the saved story, or None when left without saving."""
 
+    # The title is focused on mount without scrolling: Textual's auto focus would scroll it
+    # to the centre of a small terminal, hiding the heading above it.
+    AUTO_FOCUS = ""
     BINDINGS = [
         Binding("ctrl+s", "save", "key.save", priority=True, id="story_editor.save"),
         Binding("escape", "leave", "key.close", id="story_editor.leave"),
@@ -35,6 +82,14 @@ class StoryEditorScreen(ProdtuiScreen[Story | None]):
             "ctrl+t", "template", "story.key.template", priority=True, id="story_editor.template"
         ),
         Binding("ctrl+r", "preview", "story.key.preview", priority=True, id="story_editor.preview"),
+        Binding("tab", "enter_field(1)", "textual.Focus Next", show=False, id="story_editor.next"),
+        Binding(
+            "shift+tab",
+            "enter_field(-1)",
+            "textual.Focus Previous",
+            show=False,
+            id="story_editor.previous",
+        ),
     ]
 
     def __init__(self, story: Story | None) -> None:
@@ -55,7 +110,8 @@ class StoryEditorScreen(ProdtuiScreen[Story | None]):
         epics = [(e.title, e.id) for e in self.workspace.epics.all()]
         sprints = [(s.name, s.id) for s in self.workspace.sprints.all()]
         yield Header()
-        with VerticalScroll(id="story-editor"):
+        # Not focusable: tab goes round the fields only, and typing always lands in one.
+        with VerticalScroll(id="story-editor", can_focus=False):
             yield Static(plain(label), classes="screen-title")
             yield Label(t("story.field.title"))
             yield DraftInput(
@@ -63,6 +119,7 @@ class StoryEditorScreen(ProdtuiScreen[Story | None]):
                 label,
                 id="story-title",
                 max_length=300,
+                select_on_focus=False,
                 value=initial("title", self.story.title if self.story else ""),
             )
             with Horizontal(classes="fields"):
@@ -73,6 +130,7 @@ class StoryEditorScreen(ProdtuiScreen[Story | None]):
                         label,
                         value=initial("persona", story.persona if self.story else ""),
                         id="story-persona",
+                        select_on_focus=False,
                         suggester=SuggestFromList(
                             self.workspace.stories.personas(), case_sensitive=False
                         ),
@@ -83,6 +141,7 @@ class StoryEditorScreen(ProdtuiScreen[Story | None]):
                         f"{self.prefix}:want",
                         label,
                         id="story-want",
+                        select_on_focus=False,
                         value=initial("want", story.want if self.story else ""),
                     )
                 with Vertical():
@@ -91,6 +150,7 @@ class StoryEditorScreen(ProdtuiScreen[Story | None]):
                         f"{self.prefix}:so_that",
                         label,
                         id="story-so-that",
+                        select_on_focus=False,
                         value=initial("so_that", story.so_that if self.story else ""),
                     )
             with Horizontal(classes="fields"):
@@ -131,12 +191,11 @@ class StoryEditorScreen(ProdtuiScreen[Story | None]):
                     yield Markdown("", id="story-markdown", classes="hidden")
                 with Vertical():
                     yield Label(t("story.field.acceptance"))
-                    yield DraftTextArea(
+                    yield GherkinArea(
                         initial("acceptance", story.acceptance if self.story else ""),
                         draft_key=f"{self.prefix}:acceptance",
                         draft_label=label,
                         id="story-acceptance",
-                        soft_wrap=False,
                     )
                     yield Static("", id="story-gherkin")
             yield Static("", id="story-error", classes="dialog-error", markup=False)
@@ -144,7 +203,7 @@ class StoryEditorScreen(ProdtuiScreen[Story | None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#story-title", Input).focus()
+        self.query_one("#story-title", Input).focus(scroll_visible=False)
         self._check()
 
     # -- Gherkin, checked as typed --------------------------------------------------------
@@ -162,9 +221,18 @@ class StoryEditorScreen(ProdtuiScreen[Story | None]):
     def _check(self) -> None:
         from prodtui.exchange.gherkin import check_gherkin
 
-        text = self.query_one("#story-acceptance", DraftTextArea).text
-        result = check_gherkin(text, default_language=language())
+        area = self.query_one("#story-acceptance", GherkinArea)
+        result = check_gherkin(area.text, default_language=language())
         status = self.query_one("#story-gherkin", Static)
+        faulty = sorted({error.line for error in result.errors})
+        area.mark(faulty)
+        # On the area's frame too: seen with the area, even when the line below is not.
+        area.border_subtitle = (
+            plain(tn("story.gherkin_lines", len(faulty), lines=", ".join(map(str, faulty))))
+            if faulty
+            else ""
+        )
+        area.set_class(bool(faulty), "gherkin-bad")
         if result.errors:
             first = result.errors[0]
             status.update(
@@ -205,6 +273,19 @@ class StoryEditorScreen(ProdtuiScreen[Story | None]):
         area.display = not showing
         if showing:
             markdown.update(area.text)
+            if self.focused is area:  # hidden: typing goes to the criteria, not nowhere
+                self.query_one("#story-acceptance", GherkinArea).focus()
+        else:
+            area.focus()
+
+    def action_enter_field(self, step: int) -> None:
+        """Tab, shift+tab: the next or previous field, round the form, with the cursor at
+        the end of its text and nothing selected (a key typed next adds, never replaces)."""
+        field = self.focus_next() if step > 0 else self.focus_previous()
+        if isinstance(field, Input):
+            field.cursor_position = len(field.value)
+        elif isinstance(field, TextArea):
+            field.move_cursor(field.document.end)
 
     # -- saving -----------------------------------------------------------------------------
 
