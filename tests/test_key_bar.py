@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from prodtui.i18n import set_language
 from prodtui.ui.widgets.key_bar import KeyBar
 from tests.conftest import AppFactory
 
@@ -20,7 +21,7 @@ async def test_the_bar_shows_the_screen_keys_and_the_palette(make_app: AppFactor
         await pilot.pause()
         text = bar_text(app)
         assert "w Revue hebdo" in text and "^n Capture rapide" in text
-        assert text.rstrip().endswith("^p palette")
+        assert text.rstrip().endswith("^p commandes")
         await pilot.press("3")
         await pilot.pause()
         assert "n Nouvelle" in bar_text(app) and "w Revue hebdo" not in bar_text(app)
@@ -53,3 +54,24 @@ async def test_the_bar_stays_on_the_last_line_at_80_by_24(make_app: AppFactory) 
             await pilot.pause()
             region = app.screen.query_one(KeyBar).region
             assert (region.y, region.height, region.width) == (23, 1, 80)
+
+
+async def test_the_bar_names_the_keys_in_the_language_of_the_interface(
+    make_app: AppFactory,
+) -> None:
+    """Textual names keys in English (esc, shift+tab, pgup): the bar says them as a French
+    keyboard does, and in English on request."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3", "n")
+        await pilot.pause()
+        text = bar_text(app)
+        assert "Échap Fermer" in text and "esc" not in text
+        assert text.rstrip().endswith("^p commandes")
+    set_language("en")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3", "n")
+        await pilot.pause()
+        text = bar_text(app)
+        assert "esc Close" in text and text.rstrip().endswith("^p commands")

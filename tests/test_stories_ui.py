@@ -351,9 +351,7 @@ async def test_the_preview_is_whole_on_the_first_visit_after_the_warm_up(
     room of all its lines at once, not one line until the cursor moves."""
     from prodtui.ui.app import PREBUILT
 
-    workspace.stories.save(
-        backlog[0].edit(persona="aidant", want="déposer", so_that="être aidé")
-    )
+    workspace.stories.save(backlog[0].edit(persona="aidant", want="déposer", so_that="être aidé"))
     app = make_app(warm_up=True)
     async with app.run_test(size=(140, 50)) as pilot:
         for _ in range(100):

@@ -12,6 +12,7 @@ import pytest
 from rich.console import RenderableType
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.command import CommandList, CommandPalette
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
@@ -20,6 +21,7 @@ from prodtui.ui.textual_private import (
     exit_message,
     mark_styles_current,
     mount_offscreen,
+    show_no_matches_later,
     was_stopped,
 )
 
@@ -98,3 +100,47 @@ async def test_an_error_with_an_exit_message_leaves_through_panic_and_is_raised_
     [error] = app.panicked
     assert isinstance(error, RuntimeError)
     assert error.__rich__().plain == "une ligne"  # type: ignore[attr-defined]
+
+
+def test_the_palettes_no_match_countdown_has_the_names_and_shape_assumed() -> None:
+    parameters = list(inspect.signature(CommandPalette._start_no_matches_countdown).parameters)
+    assert parameters == ["self", "search_value"]
+    assert callable(CommandPalette._stop_no_matches_countdown)
+    assert isinstance(CommandPalette._NO_MATCHES, str)
+    assert isinstance(CommandPalette._NO_MATCHES_COUNTDOWN, float)
+    assert "_list_visible" in vars(CommandPalette)  # a reactive of the palette
+    assert "_no_matches_timer" in inspect.getsource(CommandPalette.__init__)
+
+
+class WithPalette(App[None]):
+    pass
+
+
+class Worded(CommandPalette):
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        show_no_matches_later(self, search_value, "Rien de tel")
+
+
+async def test_the_no_match_line_is_ours_and_goes_when_hits_come() -> None:
+    app = WithPalette()
+    async with app.run_test() as pilot:
+        app.push_screen(Worded())
+        await pilot.pause()
+        await pilot.press(*"zzzq")
+        options = app.screen.query_one(CommandList)
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if options.option_count:
+                break
+        only = options.get_option_at_index(0)
+        assert only.id == CommandPalette._NO_MATCHES and only.disabled
+        assert "Rien de tel" in str(only.prompt)
+        await pilot.press(*["backspace"] * 4, *"quit")  # Textual's own "Quit" command
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if options.option_count and options.get_option_at_index(0).id is None:
+                break
+        assert all(
+            options.get_option_at_index(i).id != CommandPalette._NO_MATCHES
+            for i in range(options.option_count)
+        )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
@@ -26,6 +26,7 @@ from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.store import Workspace
 from prodtui.ui.errors import log_unexpected_error
+from prodtui.ui.localised import LocalisedApp
 from prodtui.ui.screens.base import ProdtuiScreen
 from prodtui.ui.textual_private import exit_message
 from prodtui.ui.type_ahead import TypeAhead
@@ -68,7 +69,7 @@ PREBUILT = ("standup", "inbox", "stories", "recette", "security")
 PRELOADED = ("capture", "search", "standup_entry", "item_editor")
 
 
-class ProdtuiApp(App[int]):
+class ProdtuiApp(LocalisedApp):
     CSS_PATH = [styles_dir() / "app.tcss"]
     TITLE = "prodtui"
     # Straight into Today: no blank default screen to build and restyle first.
