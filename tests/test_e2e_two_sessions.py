@@ -80,7 +80,9 @@ def test_the_second_to_save_sees_both_versions_and_neither_is_lost(
         term.keys("e")  # US-12, the first story of the backlog, in its editor
     for term in sessions:
         term.wait_for("Story US-12")
-    # The title is selected when the editor opens: what is typed replaces it.
+    # The cursor is at the end of the title: home and ctrl+k empty it, then each types.
+    for term in sessions:
+        term.keys("Home", "C-k")
     a.type("Titre de Alice")
     b.type("Titre de Bruno")
     a.wait_for("Titre de Alice")
@@ -200,3 +202,58 @@ def test_live_refresh_holds_while_the_command_line_writes_captures(
     # No key lost: the draft and the field hold every character typed.
     wait_until(lambda: draft(db, "story:new:title") == TYPED, "the title's draft")
     assert TYPED in editor.screen()
+
+
+def capture_text(db: Path, number: int) -> str | None:
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT text FROM items WHERE id = ?", [number]).fetchone()
+    finally:
+        conn.close()
+    return None if row is None else str(row[0])
+
+
+def set_aside(db: Path, number: int) -> str:
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            "SELECT old FROM audit_log WHERE entity = 'items' AND entity_id = ?"
+            " AND field = '(discarded)'",
+            [number],
+        ).fetchall()
+    finally:
+        conn.close()
+    return " ".join(str(row[0]) for row in rows)
+
+
+@pytest.mark.parametrize("choice", ["m", "t"])
+def test_a_capture_deleted_by_the_other_session_is_recreated_or_kept_aside(
+    demo: Path, tmp_path: Path, sessions: tuple[Terminal, Terminal], choice: str
+) -> None:
+    db = tmp_path / "ws.db"
+    shutil.copy(demo, db)
+    a, b = sessions
+    for term in sessions:
+        term.start(f"{PRODTUI} --db {db}", width=100, height=30)
+    for term in sessions:
+        term.wait_for("Boîte de réception")
+        term.keys("i")
+    for term in sessions:
+        term.wait_for("Boîte de réception : ")  # the inbox's own title
+    b.keys("e")  # the newest capture, #37, in its editor
+    b.wait_for("Modifier #37")
+    b.type("Selon Bruno : ")
+    b.wait_for("Selon Bruno : ")
+    a.keys("d")  # A deletes it meanwhile
+    wait_until(lambda: capture_text(db, 37) is None, "A's delete")
+    b.keys("C-s")
+    screen = b.wait_for("supprimé cet élément")  # B sees mine beside the deletion
+    assert "Selon Bruno" in screen
+    b.keys(choice)
+    if choice == "m":
+        wait_until(lambda: (capture_text(db, 37) or "").startswith("Selon Bruno"), "recreated")
+        b.wait_for("recréée")
+    else:
+        wait_until(lambda: "Selon Bruno" in set_aside(db, 37), "mine in the history")
+        assert capture_text(db, 37) is None, "it stays deleted"
+    assert "Traceback" not in a.screen() + b.screen()

@@ -1210,6 +1210,7 @@ MESSAGES: dict[str, str] = {
     # --- shipped sample files ---
     "sample.invalid": "The sample file {file} is invalid: {problems}",
     # --- two sessions: conflicts ---
+    "conflict.field": "{field}: ",
     "conflict.deleted_error": "This item was deleted meanwhile in another session.",
     "conflict.deleted_title": "Someone deleted this item while you were editing it.",
     "conflict.theirs_deleted_title": "Their version",

@@ -1215,6 +1215,7 @@ MESSAGES: dict[str, str] = {
     # --- shipped sample files ---
     "sample.invalid": "Le fichier d'exemple {file} est invalide : {problems}",
     # --- two sessions: conflicts ---
+    "conflict.field": "{field} : ",
     "conflict.deleted_error": "Cet élément a été supprimé entre-temps dans une autre session.",
     "conflict.deleted_title": "Quelqu'un a supprimé cet élément pendant que vous le modifiiez.",
     "conflict.theirs_deleted_title": "Leur version",

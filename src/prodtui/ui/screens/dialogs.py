@@ -397,8 +397,8 @@ class ConflictScreen(Dialog[str]):
         theirs = self.theirs or {}
         for field, value in values.items():
             changed = self.theirs is not None and self.mine.get(field) != theirs.get(field)
-            template = "${field}: [reverse]${value}[/reverse]" if changed else "${field}: ${value}"
-            rows.append(markup(template, field=field, value=value))
+            template = "${label}[reverse]${value}[/reverse]" if changed else "${label}${value}"
+            rows.append(markup(template, label=t("conflict.field", field=field), value=value))
         return lines(rows)
 
     def action_choose(self, choice: str) -> None:
