@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, OptionList, Select
+from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from prodtui.domain.errors import ConflictError
 from prodtui.domain.homologation import (
@@ -338,6 +338,9 @@ async def test_recording_a_decision_through_the_form(
         assert "27 février 2027" in str(form.query_one("#df-expiry").render())
         await pilot.press("ctrl+s")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen), "the steps are all still to do"
+        await pilot.press("o")
+        await pilot.pause()
         assert app.screen is screen
         saved = found(workspace.homologation.current_decision())
         assert (saved.authority_name, saved.authority_role, saved.opinion) == (
@@ -645,3 +648,135 @@ async def test_what_is_typed_in_a_form_is_a_draft_until_saved(
         await pilot.pause()
         assert workspace.homologation.steps()[-1].notes == "AIPD à relire par le DPD"
     assert workspace.drafts.get("form:step:new") is None, "saved: the draft has served"
+
+
+# --- one key, and a way back -----------------------------------------------------------------
+
+
+def confirm_text(screen: ConfirmScreen) -> str:
+    return str(screen.query_one(".dialog-title", Static).render())
+
+
+async def test_a_step_status_changed_by_one_key_comes_back_with_u(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    workspace.homologation.load_shipped_steps()
+    first = workspace.homologation.steps()[0]
+    workspace.homologation.save_step(first.edit(status=StepStatus.DONE))
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_tracker(pilot)
+        await pilot.press("s")  # Faite becomes À faire: one key
+        await pilot.pause()
+        assert workspace.homologation.steps()[0].status is StepStatus.TODO
+        said = [n.message for n in app._notifications]
+        assert said[-1] == f"Étape « {first.title} » : À faire · u pour annuler"
+        await pilot.press("u")
+        await pilot.pause()
+        assert workspace.homologation.steps()[0].status is StepStatus.DONE
+        said = [n.message for n in app._notifications]
+        assert said[-1] == f"Annulé — Étape « {first.title} » : Faite"
+        assert screen.query_one(DataTable).cursor_row == 0
+
+
+async def test_an_undo_over_a_step_saved_elsewhere_shows_both(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    from prodtui.ui.screens.dialogs import ConflictScreen
+
+    workspace.homologation.load_shipped_steps()
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_tracker(pilot)
+        await pilot.press("s")  # À faire → En cours
+        await pilot.pause()
+        other = open_workspace(workspace.path, author="Bob")
+        other.homologation.save_step(other.homologation.steps()[0].edit(notes="vu avec le RSSI"))
+        other.close()
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen)
+        await pilot.press("m")  # mine: the undo on their version, their notes kept
+        await pilot.pause()
+    step = workspace.homologation.steps()[0]
+    assert (step.status, step.notes) == (StepStatus.TODO, "vu avec le RSSI")
+
+
+async def test_a_decision_recorded_while_steps_are_open_names_them_and_asks(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    workspace.homologation.load_shipped_steps()
+    for step in workspace.homologation.steps()[:8]:
+        workspace.homologation.save_step(step.edit(status=StepStatus.DONE))
+    ninth = workspace.homologation.steps()[8]
+    workspace.homologation.save_step(ninth.edit(status=StepStatus.IN_PROGRESS))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_tracker(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, DecisionFormScreen)
+        form.query_one("#df-name", Input).value = "Nathalie Perrin"
+        form.query_one("#df-date", Input).value = "hier"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        question = app.screen
+        assert isinstance(question, ConfirmScreen)
+        text = confirm_text(question)
+        assert text.startswith("2 étapes ne sont pas faites :")
+        assert f"• {SHIPPED_TITLES[8]} (En cours)" in text
+        assert f"• {SHIPPED_TITLES[9]} (À faire)" in text
+        assert SHIPPED_TITLES[0] not in text
+        assert text.endswith("Enregistrer la décision quand même ?")
+        await pilot.press("n")  # not now: the form stays, nothing recorded
+        await pilot.pause()
+        assert app.screen is form
+        assert workspace.homologation.current_decision() is None
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.screen is screen
+        assert found(workspace.homologation.current_decision()).authority_name == "Nathalie Perrin"
+
+
+async def test_a_decision_asks_nothing_when_every_step_is_done_or_it_refuses(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    workspace.homologation.load_shipped_steps()
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_tracker(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, DecisionFormScreen)
+        form.query_one("#df-name", Input).value = "Nathalie Perrin"
+        form.query_one("#df-date", Input).value = "hier"
+        form.query_one("#df-opinion", Select).value = Opinion.UNFAVOURABLE
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen, "a refusal grants nothing: nothing to ask"
+        for step in workspace.homologation.steps():
+            workspace.homologation.save_step(step.edit(status=StepStatus.DONE))
+        await pilot.press("d")
+        await pilot.pause()
+        again = pilot.app.screen
+        assert isinstance(again, DecisionFormScreen)
+        again.query_one("#df-date", Input).value = "aujourd'hui"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+    assert found(workspace.homologation.current_decision()).opinion is Opinion.FAVOURABLE
+
+
+def test_many_open_steps_are_named_up_to_a_few(workspace: Workspace) -> None:
+    from prodtui.ui.screens.homologation import open_steps_question
+
+    workspace.homologation.load_shipped_steps()
+    lines = found(open_steps_question(workspace.homologation.steps())).splitlines()
+    assert lines[0] == "10 étapes ne sont pas faites :"
+    assert len([line for line in lines if line.startswith("• ")]) == 7
+    assert lines[-2] == "… et 3 autres"

@@ -13,6 +13,7 @@ from prodtui.config import load_settings
 from prodtui.domain.errors import ConflictError
 from prodtui.domain.security import EvidenceCheck, MeasureStatus, next_status
 from prodtui.exchange.evidence import fingerprint
+from prodtui.i18n import t
 from prodtui.sample.demo import build_demo_workspace
 from prodtui.store import Workspace, open_workspace
 from prodtui.store.security import MeasureFilter
@@ -418,3 +419,67 @@ def test_deleting_a_risk_changed_meanwhile_elsewhere_is_refused(demo: Workspace)
     fresh = demo.risks.get(id_of(risk))
     demo.risks.delete(id_of(fresh), fresh.version)
     assert all(r.id != risk.id for r in demo.risks.list())
+
+
+async def test_a_status_set_by_one_key_comes_back_with_u(demo: Workspace, tmp_path: Path) -> None:
+    app = app_on(demo, tmp_path)
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        screen = security(app)
+        entry = found(screen.selected())
+        before = entry.state.status
+        after = next_status(before)
+        await pilot.press("s")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said[-1] == f"{entry.code} : {t(after.label_key)} · u pour annuler"
+        assert found(demo.measures.entry(entry.code)).state.status is after
+        await pilot.press("u")
+        await pilot.pause()
+        assert found(demo.measures.entry(entry.code)).state.status is before
+        said = [n.message for n in app._notifications]
+        assert said[-1] == f"Annulé — {entry.code} : {t(before.label_key)}"
+
+
+async def test_undoing_a_status_gives_back_not_applicable_and_its_reason(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    first = demo.measures.entries(MeasureFilter())[0]  # the checklist's first row
+    code = first.code
+    demo.measures.set_status(first.state, S.NOT_APPLICABLE, "Pas de données personnelles")
+    app = app_on(demo, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        assert found(security(app).selected()).code == code
+        await pilot.press("s")  # "Non applicable" goes back to "À lancer"
+        await pilot.pause()
+        assert found(demo.measures.entry(code)).state.status is S.TODO
+        await pilot.press("u")
+        await pilot.pause()
+    state = found(demo.measures.entry(code)).state
+    assert (state.status, state.justification) == (S.NOT_APPLICABLE, "Pas de données personnelles")
+
+
+async def test_an_undo_over_a_measure_saved_elsewhere_shows_both(
+    demo: Workspace, tmp_path: Path
+) -> None:
+    app = app_on(demo, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        entry = found(security(app).selected())
+        await pilot.press("s")
+        await pilot.pause()
+        other = open_workspace(demo.path, author="Bob")
+        theirs = found(other.measures.entry(entry.code)).state
+        other.measures.save(theirs.edit(owner="Bob"))
+        other.close()
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen)
+        await pilot.press("t")  # theirs: my status stays as the key set it
+        await pilot.pause()
+    state = found(demo.measures.entry(entry.code)).state
+    assert (state.status, state.owner) == (next_status(entry.state.status), "Bob")

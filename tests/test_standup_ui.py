@@ -10,7 +10,7 @@ from textual.widgets import Input, TextArea
 from prodtui.domain.items import Item, ItemKind, ItemStatus
 from prodtui.domain.people import Person, Role
 from prodtui.domain.standup import StandupEntry
-from prodtui.store import Workspace
+from prodtui.store import Workspace, open_workspace
 from prodtui.ui.screens.dialogs import PromptScreen
 from prodtui.ui.screens.standup import StandupScreen
 from prodtui.ui.screens.standup_entry import EntryEditorScreen
@@ -318,3 +318,40 @@ async def test_captured_decisions_show_for_the_day(
         rows = [[str(c) for c in items.cells_at(i)] for i in range(items.row_count)]
         assert rows[0][0] == "décision" and rows[0][3] == "on publie lundi"
         assert rows[1][0] == "action" and rows[1][1].startswith("⚠")
+
+
+async def test_a_blocker_resolved_by_one_key_comes_back_with_u(
+    make_app: AppFactory, workspace: Workspace, team: list[Person]
+) -> None:
+    from prodtui.ui.screens.dialogs import ConflictScreen
+
+    raised = workspace.standups.raise_blocker(THURSDAY, team[0], "Pas d'accès à la recette")
+    app = make_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_standup(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        said = [n.message for n in app._notifications][-1]
+        assert said.startswith("Bloquant levé") and said.endswith(" · u pour annuler")
+        assert workspace.items.get(found(raised.id)).status is ItemStatus.DONE
+        await pilot.press("u")
+        await pilot.pause()
+        said = [n.message for n in app._notifications][-1]
+        assert said == "Annulé — Bloquant rouvert : Pas d'accès à la recette"
+        again = workspace.items.get(found(raised.id))
+        assert (again.status, again.resolved_on) == (ItemStatus.OPEN, None)
+        assert screen.section("blockers").row_count == 1
+
+        # Resolved again, then edited in another session: the undo shows both versions.
+        await pilot.press("r")
+        await pilot.pause()
+        other = open_workspace(workspace.path, author="Bob")
+        other.items.save(other.items.get(found(raised.id)).edit(text="Accès rétabli lundi"))
+        other.close()
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen)
+        await pilot.press("t")
+        await pilot.pause()
+    kept = workspace.items.get(found(raised.id))
+    assert (kept.status, kept.text) == (ItemStatus.DONE, "Accès rétabli lundi")

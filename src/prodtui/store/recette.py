@@ -38,7 +38,7 @@ from prodtui.domain.recette import (
 from prodtui.domain.stories import Story, StoryStatus
 from prodtui.exchange.story_import import ImportProblem
 from prodtui.i18n import t, tn
-from prodtui.store.base import DELETED, Repository, audit_summary, now
+from prodtui.store.base import Repository, now
 
 if TYPE_CHECKING:
     from prodtui.store.workspace import Workspace
@@ -385,8 +385,6 @@ class RecordedResult(BaseModel):
     it back (`ExecutionRepository.withdraw`)."""
 
     execution: Execution
-    started: Campaign | None = None
-    """The campaign as its first result left it: started, from planned."""
     reopened: Story | None = None
     """The story as the failure left it: back to "En cours"…"""
     story_status: StoryStatus | None = None
@@ -446,7 +444,6 @@ class ExecutionRepository:
         if comment_missing(status, comment):
             raise ProdtuiError("recette.comment_required", status=status.value)
         with self.ws.transaction():
-            planned = CampaignRepository(self.ws).writable(campaign).state
             stored = self._open_campaign(campaign)
             case_id = case if isinstance(case, int) else case.id
             assert case_id is not None
@@ -460,10 +457,7 @@ class ExecutionRepository:
                 duration_s=duration_s,
                 automated=automated,
             )
-            recorded = RecordedResult(
-                execution=execution,
-                started=stored if planned is CampaignState.PLANNED else None,
-            )
+            recorded = RecordedResult(execution=execution)
             if reopen_story and status is ExecutionStatus.FAIL and fresh.story_id is not None:
                 recorded = self._reopen_story(fresh, comment, stored, recorded)
             return recorded
@@ -490,36 +484,38 @@ class ExecutionRepository:
         )
         return recorded.model_copy(update=changes)
 
-    def withdraw(self, recorded: RecordedResult) -> None:
+    def withdraw(self, recorded: RecordedResult) -> Execution:
         """Take back a result just recorded, and what it changed, in one transaction (the
-        runner's `u`): the result leaves the log (whole in the audit log), the blocker its
-        failure raised is deleted, its story and its campaign go back to their state.
+        runner's `u`). The log stays append-only: a correction is a new result, "not run"
+        (the case waits in the runner again) saying which result it withdraws; the
+        blocker its failure raised is deleted and its story goes back to its status.
         Refused, with nothing changed, when another result of the case was recorded since
-        (`recette.result_superseded`) or a record it changed was saved elsewhere since
-        (ConflictError): never written over."""
+        or a new pass started (`recette.result_superseded`), or when a record it changed
+        was saved elsewhere since (ConflictError): never written over."""
         execution = recorded.execution
         assert execution.id is not None
         with self.ws.transaction():
-            CampaignRepository(self.ws).writable(execution.campaign_id)  # closed since: kept
+            campaign = CampaignRepository(self.ws).writable(execution.campaign_id)
             newer = self.ws.conn.execute(
                 "SELECT count(*) FROM executions WHERE campaign_id = ? AND case_id = ? AND id > ?",
                 [execution.campaign_id, execution.case_id, execution.id],
             ).fetchone()[0]
-            if newer:
+            if newer or campaign.pass_number != execution.pass_number:
                 raise ProdtuiError("recette.result_superseded", case=execution.case_key)
             if recorded.blocker is not None and recorded.blocker.id is not None:
                 self.ws.items.delete(recorded.blocker.id, recorded.blocker.version)
             if recorded.reopened is not None and recorded.story_status is not None:
                 self.ws.stories.set_status(recorded.reopened, recorded.story_status)
-            self.ws.conn.execute("DELETE FROM executions WHERE id = ?", [execution.id])
-            summary = audit_summary(execution.model_dump(mode="json"))
-            self.ws.audit.record("executions", execution.id, DELETED, summary, None)
-            others = self.ws.conn.execute(
-                "SELECT count(*) FROM executions WHERE campaign_id = ?", [execution.campaign_id]
-            ).fetchone()[0]
-            if recorded.started is not None and not others:
-                campaigns = CampaignRepository(self.ws)
-                campaigns._update(recorded.started.edit(state=CampaignState.PLANNED))
+            said = t("recette.withdrawn_comment", status=t(execution.status.label_key))
+            return self._append(
+                campaign,
+                TestCaseRepository(self.ws).get(execution.case_id),
+                ExecutionStatus.NOT_RUN,
+                said,
+                tester=self.ws.author,
+                duration_s=None,
+                automated=False,
+            )
 
     def latest_for_story(self, story_id: int, limit: int = 20) -> list[Execution]:
         """The latest result of each case linked to a story, newest first."""

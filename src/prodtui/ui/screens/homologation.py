@@ -25,10 +25,11 @@ from prodtui.domain.homologation import (
     expiry_date,
 )
 from prodtui.homologation_text import VALIDITY_KEYS, decision_state
-from prodtui.i18n import error_message, format_day, t
+from prodtui.i18n import error_message, format_day, t, tn
 from prodtui.resources import styles_dir
-from prodtui.ui.screens.base import ProdtuiScreen, prodtui_app
+from prodtui.ui.screens.base import prodtui_app
 from prodtui.ui.screens.dialogs import (
+    ConfirmScreen,
     FormDialog,
     PromptScreen,
     ask_then_delete,
@@ -36,10 +37,41 @@ from prodtui.ui.screens.dialogs import (
     record_key,
 )
 from prodtui.ui.text import cell, choices, plain
+from prodtui.ui.undo import Undoable
 from prodtui.ui.widgets.fields import LimitedInput, select_value
 from prodtui.ui.widgets.key_bar import KeyBar
 
 STEP_STYLE = {StepStatus.DONE: "green", StepStatus.IN_PROGRESS: "yellow", StepStatus.TODO: ""}
+LISTED_STEPS = 8
+"""The open steps named before a decision is recorded; beyond, how many more."""
+
+
+def step_shown(step: HomologationStep) -> dict[str, str]:
+    """A step's fields as a conflict shows them."""
+    return {
+        t("homologation.col.title"): step.title,
+        t("homologation.col.status"): t(step.status.label_key),
+        t("homologation.col.date"): step.date.isoformat() if step.date else "",
+        t("homologation.col.notes"): step.notes[:200],
+    }
+
+
+def open_steps_question(steps: list[HomologationStep]) -> str | None:
+    """The question asked before a decision is recorded while steps are not done, naming
+    them; None when every step is done."""
+    open_steps = [step for step in steps if step.status is not StepStatus.DONE]
+    if not open_steps:
+        return None
+    shown = open_steps if len(open_steps) <= LISTED_STEPS else open_steps[: LISTED_STEPS - 1]
+    lines = [tn("homologation.open_steps", len(open_steps))]
+    lines += [
+        t("homologation.open_step_line", title=step.title, status=t(step.status.label_key))
+        for step in shown
+    ]
+    if len(shown) < len(open_steps):
+        lines.append(t("homologation.open_steps_more", count=len(open_steps) - len(shown)))
+    lines.append(t("homologation.decide_anyway"))
+    return "\n".join(lines)
 
 
 def decision_text(decision: HomologationDecision) -> str:
@@ -61,7 +93,7 @@ def decision_text(decision: HomologationDecision) -> str:
     )
 
 
-class HomologationScreen(ProdtuiScreen[None]):
+class HomologationScreen(Undoable):
     """Pushed from the security screen (`h`)."""
 
     CSS_PATH = styles_dir() / "homologation.tcss"
@@ -166,12 +198,29 @@ class HomologationScreen(ProdtuiScreen[None]):
         return self.steps[min(self.query_one(DataTable).cursor_row, len(self.steps) - 1)]
 
     def action_cycle(self) -> None:
-        if step := self.selected():
-            try:
-                self.workspace.homologation.cycle_status(step)
-            except ProdtuiError as error:
-                self.notify(error_message(error), severity="error", markup=False)
+        step = self.selected()
+        if step is None:
+            return
+        repo = self.workspace.homologation
+        try:
+            saved = repo.cycle_status(step)
+        except ProdtuiError as error:
+            self.notify(error_message(error), severity="error", markup=False)
             self.refresh_data()
+            return
+        self.refresh_data()
+        before = step.status
+        self.offer_undo(
+            t("undo.step", title=step.title, status=t(saved.status.label_key)),
+            self.undo_save(
+                repo.save_step,
+                saved,
+                lambda current: current.edit(status=before),
+                step_shown,
+                t("undo.step", title=step.title, status=t(before.label_key)),
+                lambda: self.refresh_data(select=saved.id),
+            ),
+        )
 
     def action_edit(self) -> None:
         if step := self.selected():
@@ -281,18 +330,10 @@ class StepFormScreen(FormDialog[HomologationStep]):
         self.dismiss(saved)
 
     def _resolve(self, conflict: ConflictError[HomologationStep]) -> None:
-        def shown(step: HomologationStep) -> dict[str, str]:
-            return {
-                t("homologation.col.title"): step.title,
-                t("homologation.col.status"): t(step.status.label_key),
-                t("homologation.col.date"): step.date.isoformat() if step.date else "",
-                t("homologation.col.notes"): step.notes[:200],
-            }
-
         def rebase(theirs: HomologationStep) -> None:
             self.step = theirs
 
-        self.resolve_conflict(conflict, shown, rebase)
+        self.resolve_conflict(conflict, step_shown, rebase)
 
 
 class DecisionFormScreen(FormDialog[HomologationDecision]):
@@ -303,6 +344,8 @@ class DecisionFormScreen(FormDialog[HomologationDecision]):
 
     # The decision in force when the form opened: another recorded since is a conflict.
     seen: int | None = None
+    # Recorded with steps not done: the user was told which, and went on.
+    confirmed = False
 
     def draft_identity(self) -> tuple[str, str] | None:
         return "decision:new", t("homologation.decision_title")
@@ -412,6 +455,23 @@ class DecisionFormScreen(FormDialog[HomologationDecision]):
                 decided_on=day,
                 validity_months=select_value(self.query_one("#df-validity", Select)),
             )
+        except (ProdtuiError, ValueError) as problem:
+            error.update(plain(error_message(problem)))
+            return
+        # A homologation granted while steps are still open: they are named, and asked.
+        question = None
+        if not self.confirmed and decision.opinion is not Opinion.UNFAVOURABLE:
+            question = open_steps_question(homologation.steps())
+        if question is not None:
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.confirmed = True
+                    self.action_save()
+
+            self.app.push_screen(ConfirmScreen(question), answered)
+            return
+        try:
             theirs = homologation.current_decision()
             if theirs is not None and theirs.id != self.seen:
                 # Recorded in another session since the form opened: both are shown; mine,

@@ -1,4 +1,5 @@
-"""The inbox: captures waiting to be triaged (kind, owner, due date, done, delete with undo)."""
+"""The inbox: captures waiting to be triaged (kind, owner, due date, done, delete), each
+key's change taken back with `u`."""
 
 from __future__ import annotations
 
@@ -15,13 +16,26 @@ from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.text import plain
+from prodtui.ui.undo import Undoable
 from prodtui.ui.widgets.filter_input import FilterInput
 from prodtui.ui.widgets.lazy_table import Cell, Column, LazyTable
 
 KINDS = list(ItemKind)
 
 
-class InboxScreen(WorkspaceScreen):
+def item_shown(item: Item) -> dict[str, str]:
+    """A capture's fields as a conflict shows them."""
+    return {
+        t("editor.kind"): t(item.kind.label_key),
+        t("editor.text"): item.text,
+        t("editor.owner"): item.owner or "",
+        t("editor.due"): item.due_date.isoformat() if item.due_date else "",
+        t("editor.done"): "✓" if item.status is ItemStatus.DONE else "",
+        t("nav.inbox_short"): "" if item.triaged else "✓",
+    }
+
+
+class InboxScreen(Undoable, WorkspaceScreen):
     CSS_PATH = styles_dir() / "inbox.tcss"
 
     mode_name = "inbox"
@@ -32,7 +46,6 @@ class InboxScreen(WorkspaceScreen):
         Binding("x", "toggle_done", "inbox.key.done", id="inbox.done"),
         Binding("t", "triage", "inbox.key.triage", id="inbox.triage"),
         Binding("d", "delete", "inbox.key.delete", id="inbox.delete"),
-        Binding("u", "undo", "inbox.key.undo", show=False, id="inbox.undo"),
         Binding("a", "toggle_all", "inbox.key.all", show=False, id="inbox.all"),
         Binding("slash", "filter", "key.filter", id="inbox.filter"),
     ]
@@ -40,7 +53,6 @@ class InboxScreen(WorkspaceScreen):
     def __init__(self) -> None:
         super().__init__()
         self.show_all = False
-        self.deleted: list[Item] = []
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="inbox-title", classes="screen-title")
@@ -131,15 +143,29 @@ class InboxScreen(WorkspaceScreen):
             self.refresh_data()
             return None
 
-    def _write(self, change: str, item: Item, **update: object) -> None:
+    def _write(self, item: Item, done: str, undone: str, **update: object) -> None:
+        """Save `update` on the capture; `done` says it, and `u` puts the fields back
+        (`undone` saying how the capture is then)."""
+        items = self.workspace.items
+        before = {name: getattr(item, name) for name in update}
         try:
-            if change == "done":
-                self.workspace.items.set_done(item, item.status is ItemStatus.OPEN)
-            else:
-                self.workspace.items.save(item.edit(**update))
-        except ProdtuiError as error:
+            saved = items.save(item.edit(**update))
+        except (ProdtuiError, ValueError) as error:
             self.notify(error_message(error), severity="error", markup=False)
+            self.refresh_data()
+            return
         self.refresh_data()
+        self.offer_undo(
+            done,
+            self.undo_save(
+                items.save,
+                saved,
+                lambda current: current.edit(**before),
+                item_shown,
+                undone,
+                lambda: self.refresh_data(select=saved.id),
+            ),
+        )
 
     def action_edit(self) -> None:
         from prodtui.ui.screens.item_editor import ItemEditorScreen
@@ -153,17 +179,38 @@ class InboxScreen(WorkspaceScreen):
 
     def action_cycle_kind(self) -> None:
         if item := self.selected():
-            self._write("kind", item, kind=KINDS[(KINDS.index(item.kind) + 1) % len(KINDS)])
+            kind = KINDS[(KINDS.index(item.kind) + 1) % len(KINDS)]
+            self._write(
+                item,
+                t("undo.capture_kind", key=item.key, kind=t(kind.label_key)),
+                t("undo.capture_kind", key=item.key, kind=t(item.kind.label_key)),
+                kind=kind,
+            )
 
     def action_toggle_done(self) -> None:
         if item := self.selected():
-            self._write("done", item)
+            done = item.status is ItemStatus.OPEN
+            # The resolution dates too: an undo gives back the day it was really resolved.
+            self._write(
+                item,
+                t("undo.capture_done" if done else "undo.capture_reopened", key=item.key),
+                t("undo.capture_reopened" if done else "undo.capture_done", key=item.key),
+                status=ItemStatus.DONE if done else ItemStatus.OPEN,
+                resolved_on=None,
+                resolved_at=None,
+            )
 
     def action_triage(self) -> None:
         if item := self.selected():
-            self._write("triaged", item, triaged=not item.triaged)
-            if not item.triaged and not self.show_all:
-                self.notify(t("inbox.triaged", key=item.key), markup=False)
+            # Filed: out of the list of captures to triage, which says where it went.
+            filed = t("undo.capture_filed" if self.show_all else "inbox.triaged", key=item.key)
+            back = t("undo.capture_untriaged", key=item.key)
+            self._write(
+                item,
+                back if item.triaged else filed,
+                filed if item.triaged else back,
+                triaged=not item.triaged,
+            )
 
     def action_delete(self) -> None:
         shown = self.table.item(self.table.cursor)
@@ -176,21 +223,16 @@ class InboxScreen(WorkspaceScreen):
             self.notify(error_message(error), severity="error", markup=False)
             self.refresh_data()
             return
-        self.deleted.append(item)
-        self.notify(t("inbox.deleted", key=item.key), markup=False)
         self.refresh_data()
+        self.offer_undo(t("inbox.deleted", key=item.key), lambda: self._restore(item))
 
-    def action_undo(self) -> None:
-        if not self.deleted:
-            self.notify(t("inbox.nothing_to_undo"))
-            return
-        item = self.deleted.pop()
+    def _restore(self, item: Item) -> None:
         try:
             self.workspace.items.restore(item)
         except ProdtuiError as error:
             self.notify(error_message(error), severity="error", markup=False)
             return
-        self.notify(t("inbox.restored", key=item.key), markup=False)
+        self.undone(t("inbox.restored", key=item.key))
         self.refresh_data(select=item.id)
 
     def action_toggle_all(self) -> None:

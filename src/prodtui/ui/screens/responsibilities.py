@@ -25,9 +25,9 @@ from prodtui.domain.responsibilities import (
 )
 from prodtui.i18n import error_message, t, tn
 from prodtui.resources import styles_dir
-from prodtui.ui.screens.base import ProdtuiScreen
 from prodtui.ui.screens.dialogs import ConfirmScreen, PromptScreen
 from prodtui.ui.text import cell
+from prodtui.ui.undo import Undoable
 from prodtui.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ PARTY_WIDTH = {Party.DNUM: 4, Party.METIER: 6, Party.RSSI: 4, Party.OTHER: 16}
 ROLE_STYLE = {RaciRole.A: "bold", RaciRole.R: "", RaciRole.C: "", RaciRole.I: "dim"}
 
 
-class ResponsibilitiesScreen(ProdtuiScreen[None]):
+class ResponsibilitiesScreen(Undoable):
     CSS_PATH = styles_dir() / "review.tcss"
     BINDINGS = [
         Binding("space", "cycle", "raci.key.cycle", id="raci.cycle"),
@@ -210,7 +210,35 @@ class ResponsibilitiesScreen(ProdtuiScreen[None]):
         except OneAccountableOnly as error:
             self.notify(error_message(error), severity="error", markup=False)
             return
-        self._change(entry, lambda current: current.with_role(party, role))
+        before = entry.role(party)
+
+        def said(letter: RaciRole | None) -> str:
+            shown = letter.value if letter else "—"
+            return t("undo.raci", activity=entry.activity, party=t(party.label_key), role=shown)
+
+        def saving(current: Responsibility) -> Responsibility:
+            saved = self.repo.save(current)
+            # `u` puts the letter back (refused, and said, where it would make a second A).
+            self.offer_undo(
+                said(role),
+                self.undo_save(
+                    self.repo.save,
+                    saved,
+                    lambda version: version.with_role(party, before),
+                    self._shown,
+                    said(before),
+                    lambda: self.reload(entry.id),
+                ),
+            )
+            return saved
+
+        self.save_change(
+            saving,
+            entry,
+            lambda current: current.with_role(party, role),
+            self._shown,
+            lambda: self.reload(entry.id),
+        )
 
     def _ask_other(self, entry: Responsibility, then: RaciRole | None = None) -> None:
         def change(current: Responsibility, value: str) -> Responsibility:

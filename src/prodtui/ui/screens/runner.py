@@ -1,27 +1,51 @@
-"""The guided runner: one case at a time, steps shown large, one key per result."""
+"""The guided runner: one case at a time, steps shown large, one key per result (taken
+back with `u`); at the end, the cases that did not pass."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Header, Input, Label, ProgressBar, Select, Static, TextArea
 
 from prodtui.domain.errors import ConflictError, ProdtuiError
-from prodtui.domain.recette import Campaign, ExecutionStatus, Importance, TestCase, comment_missing
+from prodtui.domain.recette import (
+    Campaign,
+    ExecutionStatus,
+    Importance,
+    RunnerPlan,
+    TestCase,
+    comment_missing,
+)
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
-from prodtui.ui.screens.base import ProdtuiScreen
 from prodtui.ui.screens.dialogs import FormDialog, PromptScreen, form_bindings, record_key
-from prodtui.ui.text import choices, markup, plain
+from prodtui.ui.text import choices, lines, markup, plain
+from prodtui.ui.undo import Undoable
 from prodtui.ui.widgets.fields import LimitedInput
 from prodtui.ui.widgets.key_bar import KeyBar
 
+if TYPE_CHECKING:
+    from prodtui.store.recette import RecordedResult
 
-class RunnerScreen(ProdtuiScreen[None]):
+END_SECTION_KEYS = {
+    ExecutionStatus.FAIL: "recette.end.fail",
+    ExecutionStatus.BLOCKED: "recette.end.blocked",
+    ExecutionStatus.NOT_TESTABLE: "recette.end.not_testable",
+    ExecutionStatus.SKIPPED: "recette.end.skipped",
+}
+"""The end screen's sections, in this order: the cases that did not pass, one heading
+per status, shown only when a case has it."""
+END_LISTED = 20
+"""Cases listed under a heading; beyond, how many more."""
+
+
+class RunnerScreen(Undoable):
     CSS_PATH = styles_dir() / "recette.tcss"
     BINDINGS = [
         Binding("p", "result('pass')", "recette.key.pass", id="runner.pass"),
@@ -51,16 +75,22 @@ class RunnerScreen(ProdtuiScreen[None]):
             yield Static("", id="runner-counts")
             with VerticalScroll(id="runner-case"):
                 yield Static("", id="runner-title")
-                yield Label(t("recette.steps"), classes="section-title")
-                yield Static("", id="runner-steps")
-                yield Label(t("recette.expected"), classes="section-title")
-                yield Static("", id="runner-expected")
+                yield Label(t("recette.steps"), classes="section-title case-part")
+                yield Static("", id="runner-steps", classes="case-part")
+                yield Label(t("recette.expected"), classes="section-title case-part")
+                yield Static("", id="runner-expected", classes="case-part")
+                yield Static("", id="runner-end")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.show_next(None)
 
     def show_next(self, after: int | None) -> None:
+        """The case after `after` still to run in this pass, or the end."""
+        plan = self._show_progress()
+        self._show_case(plan, plan.next_case(after))
+
+    def _show_progress(self) -> RunnerPlan:
         plan = self.workspace.executions.plan(self.campaign)
         progress = plan.progress
         bar = self.query_one("#runner-progress", ProgressBar)
@@ -83,12 +113,23 @@ class RunnerScreen(ProdtuiScreen[None]):
                 )
             )
         )
-        case_id = plan.next_case(after)
+        return plan
+
+    def _show_case(self, plan: RunnerPlan, case_id: int | None) -> None:
+        # A case shows its steps and expected result; the end shows none of their headings.
+        for part in self.query(".case-part"):
+            part.display = case_id is not None
+        end = self.query_one("#runner-end", Static)
+        end.display = case_id is None
         if case_id is None:
             self.case = None
-            self.query_one("#runner-title", Static).update(t("recette.all_done"))
-            self.query_one("#runner-steps", Static).update("")
-            self.query_one("#runner-expected", Static).update("")
+            failed = {plan.results.get(case) for case in plan.scope} & {
+                ExecutionStatus.FAIL,
+                ExecutionStatus.BLOCKED,
+            }
+            done = t("recette.all_done") if failed else t("recette.all_done_clean")
+            self.query_one("#runner-title", Static).update(done)
+            end.update(lines(self._end_sections()))
             return
         self.case = self.workspace.test_cases.get(case_id)
         self.shown_at = self.now()
@@ -123,11 +164,33 @@ class RunnerScreen(ProdtuiScreen[None]):
             return
         self._record(status, "")
 
+    def _end_sections(self) -> list[Content | str]:
+        """The cases of this pass that did not pass, under one heading per status; none
+        for a status no case has."""
+        latest = self.workspace.executions.latest_per_case(
+            self.campaign, pass_number=self.campaign.pass_number
+        )
+        scope = set(self.workspace.campaigns.scope(self.campaign))
+        parts: list[Content | str] = []
+        for status, key in END_SECTION_KEYS.items():
+            found = [e for case_id, e in sorted(latest.items()) if case_id in scope]
+            found = [e for e in found if e.status is status]
+            if not found:
+                continue
+            parts += ["", markup("[b]${heading}[/b]", heading=t(key, count=len(found)))]
+            for execution in found[:END_LISTED]:
+                line = f"  {execution.case_key} {execution.case.title}"
+                comment = " ".join(execution.comment.split())
+                parts.append(f"{line} — {comment}" if comment else line)
+            if len(found) > END_LISTED:
+                parts.append("  " + t("recette.end.more", count=len(found) - END_LISTED))
+        return parts
+
     def _record(self, status: ExecutionStatus, comment: str) -> None:
         case = self.case
         assert case is not None and case.id is not None
         try:
-            self.workspace.executions.record(
+            recorded = self.workspace.executions.record_result(
                 self.campaign,
                 case,
                 status,
@@ -139,11 +202,30 @@ class RunnerScreen(ProdtuiScreen[None]):
         except ProdtuiError as error:
             self.notify(error_message(error), severity="error", markup=False)
             return
-        if status is ExecutionStatus.FAIL and case.story_id is not None:
+        if recorded.blocker is not None:
             self.notify(t("recette.story_reopened", case=case.key), markup=False)
+        self._reread_campaign()
+        self.show_next(case.id)
+        self.offer_undo(
+            t("undo.result", case=case.key, status=t(status.label_key)),
+            lambda: self._withdraw(recorded, case),
+        )
+
+    def _withdraw(self, recorded: RecordedResult, case: TestCase) -> None:
+        """Take a result back, with the blocker and the story reopening its failure
+        brought; the case is shown again, to be run."""
+        try:
+            self.workspace.executions.withdraw(recorded)
+        except ProdtuiError as error:
+            self.notify(error_message(error), severity="error", markup=False)
+            return
+        self.undone(t("undo.result_withdrawn", case=case.key))
+        self._reread_campaign()
+        self._show_case(self._show_progress(), case.id)
+
+    def _reread_campaign(self) -> None:
         if self.campaign.id is not None:  # always saved: reread as it is now
             self.campaign = self.workspace.campaigns.get(self.campaign.id)
-        self.show_next(case.id)
 
     def action_skip_ahead(self) -> None:
         if self.case is not None:

@@ -39,6 +39,7 @@ from prodtui.store.security import MeasureFilter, MeasureRepository
 from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.screens.dialogs import FormDialog, PromptScreen, form_bindings, record_key
 from prodtui.ui.text import cell, plain
+from prodtui.ui.undo import Undoable
 
 if TYPE_CHECKING:
     from prodtui.store import Workspace
@@ -89,7 +90,15 @@ def _signed(delta: float) -> str:
     return number(delta, signed=True)
 
 
-class SecurityScreen(WorkspaceScreen):
+def state_shown(state: MeasureState) -> dict[str, str]:
+    """What a conflict over a measure's status shows of each version."""
+    return {
+        t("security.col.status"): t(state.status.label_key),
+        t("security.field.justification"): state.justification,
+    }
+
+
+class SecurityScreen(Undoable, WorkspaceScreen):
     mode_name = "security"
     CSS_PATH = styles_dir() / "security.tcss"
 
@@ -304,28 +313,35 @@ class SecurityScreen(WorkspaceScreen):
             self.notify(error_message(error), severity="error", markup=False)
         self.refresh_data()
 
-    def _set_status(self, state: MeasureState, status: MeasureStatus, reason: str = "") -> None:
-        """Set a status; a state saved meanwhile in another session shows both versions,
-        and keeping mine sets my status (and justification) on theirs."""
+    def _set_status(
+        self, code: str, state: MeasureState, status: MeasureStatus, reason: str = ""
+    ) -> None:
+        """Set a status, which `u` takes back; a state saved meanwhile in another session
+        shows both versions, and keeping mine sets my status (and justification) on theirs."""
         today = self.prodtui.today()
 
-        def shown(version: MeasureState) -> dict[str, str]:
-            return {
-                t("security.col.status"): t(version.status.label_key),
-                t("security.field.justification"): version.justification,
-            }
+        def saving(current: MeasureState) -> MeasureState:
+            saved = self.measures.set_status(current, status, reason, today=today)
+            self.offer_undo(
+                t("undo.measure", code=code, status=t(saved.status.label_key)),
+                self.undo_save(
+                    lambda version: self.measures.save(version, today=today),
+                    saved,
+                    lambda version: version.edit(
+                        status=current.status, justification=current.justification
+                    ),
+                    state_shown,
+                    t("undo.measure", code=code, status=t(current.status.label_key)),
+                    self.refresh_data,
+                ),
+            )
+            return saved
 
-        self.save_change(
-            lambda current: self.measures.set_status(current, status, reason, today=today),
-            state,
-            lambda current: current,
-            shown,
-            self.refresh_data,
-        )
+        self.save_change(saving, state, lambda current: current, state_shown, self.refresh_data)
 
     def action_cycle(self) -> None:
         if entry := self.selected():
-            self._set_status(entry.state, next_status(entry.state.status))
+            self._set_status(entry.code, entry.state, next_status(entry.state.status))
 
     def action_not_applicable(self) -> None:
         entry = self.selected()
@@ -338,7 +354,7 @@ class SecurityScreen(WorkspaceScreen):
                     t("security.na_cancelled", code=entry.code), severity="warning", markup=False
                 )
                 return
-            self._set_status(entry.state, MeasureStatus.NOT_APPLICABLE, reason)
+            self._set_status(entry.code, entry.state, MeasureStatus.NOT_APPLICABLE, reason)
 
         self.app.push_screen(
             PromptScreen(

@@ -31,7 +31,9 @@ from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.screens.dialogs import PromptScreen
+from prodtui.ui.screens.inbox import item_shown
 from prodtui.ui.text import plain
+from prodtui.ui.undo import Undoable
 from prodtui.ui.widgets.lazy_table import Cell, Column, ListTable
 
 NAME_WIDTH = 18
@@ -49,7 +51,7 @@ def fit(text: str, width: int) -> str:
     return line if len(line) <= width else line[: max(width - 1, 0)] + "…"
 
 
-class StandupScreen(WorkspaceScreen):
+class StandupScreen(Undoable, WorkspaceScreen):
     CSS_PATH = styles_dir() / "standup.tcss"
 
     mode_name = "standup"
@@ -352,15 +354,26 @@ class StandupScreen(WorkspaceScreen):
                 return
             blocker = person.blockers[0]
         try:
-            self.workspace.standups.resolve(blocker, self.day)
+            resolved = self.workspace.standups.resolve(blocker, self.day)
         except ProdtuiError as error:
             self.notify(error_message(error), severity="error", markup=False)
-        else:
-            self.notify(
-                t("standup.resolved", text=fit(blocker.text, 50), days=blocker.age_on(self.day)),
-                markup=False,
-            )
+            self.refresh_data()
+            return
         self.refresh_data()
+        text = fit(blocker.text, 50)
+        self.offer_undo(
+            t("standup.resolved", text=text, days=blocker.age_on(self.day)),
+            self.undo_save(
+                self.workspace.items.save,
+                resolved,
+                lambda current: current.edit(
+                    status=ItemStatus.OPEN, resolved_on=None, resolved_at=None
+                ),
+                item_shown,
+                t("undo.blocker_reopened", text=text),
+                self.refresh_data,
+            ),
+        )
 
     # -- days --------------------------------------------------------------------------------
 
