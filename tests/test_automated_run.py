@@ -325,13 +325,17 @@ async def test_memory_stays_bounded_and_keys_are_answered_during_a_flood(
         await wait_until(pilot, lambda: screen.run.output.total > 100_000, timeout=60)
         output = screen.query_one(RunOutput)
         latencies = []
-        for _ in range(10):
+        for key in ["up", "end"] * 5:
             # A key as the terminal sends it (Pilot's press waits for an idle app, which
-            # it is not during a flood), then the time until it scrolled the output.
-            where = output.scroll_y
+            # it is not during a flood), then the time until it moved the view: `up`
+            # leaves the end of the output, `end` follows it again.
+            def moved(key: str = key) -> bool:
+                at_end = output.scroll_y >= output.max_scroll_y
+                return not at_end if key == "up" else at_end
+
             started = time.perf_counter()
-            app.post_message(events.Key("up", None))
-            while output.scroll_y == where and time.perf_counter() - started < 5:
+            app.post_message(events.Key(key, None))
+            while not moved() and time.perf_counter() - started < 5:
                 await asyncio.sleep(0.001)
             latencies.append(time.perf_counter() - started)
             await asyncio.sleep(0.05)
@@ -341,6 +345,31 @@ async def test_memory_stays_bounded_and_keys_are_answered_during_a_flood(
     # Under 50 ms in the benchmark; a test machine may be loaded.
     assert sorted(latencies)[len(latencies) // 2] < 0.1 and max(latencies) < 0.5, latencies
     assert peak - before < 50, (before, peak)
+
+
+async def test_scrolled_up_the_lines_in_view_stay_as_older_ones_are_dropped(
+    make_app: AppFactory, workspace: Workspace, campaign: Campaign, tmp_path: Path
+) -> None:
+    go = tmp_path / "go"
+    command = f"seq 1 150; while [ ! -e {go} ]; do sleep 0.05; done; seq 151 200"
+    app = make_app("run_output_lines = 100\n")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await start_suite(app, pilot, command)
+        output = screen.query_one(RunOutput)
+        await wait_until(pilot, lambda: output.lines[-1:] == ["150"])
+
+        def top() -> str:
+            return "".join(segment.text for segment in output.render_line(0)).strip()
+
+        await pilot.press("up", "up", "up", "up", "up")
+        await pilot.pause(0.2)
+        shown = top()
+        assert shown.isdigit() and int(shown) < 150
+        go.touch()
+        await wait_until(pilot, lambda: screen.finished)
+        await pilot.pause(0.2)
+        assert output.lines[1] == "101", "50 more lines dropped"
+        assert top() == shown, "the view did not move with them"
 
 
 async def test_escape_leaves_the_run_going_and_a_brings_it_back(

@@ -172,9 +172,9 @@ class QuitWhileRunningScreen(Dialog[str]):
     """Quitting while a suite runs: stop it and quit, quit when it ends, or stay."""
 
     BINDINGS = [
-        Binding("q", "choose('stop')", "runs.key.stop_quit", id="runs.quit_stop"),
-        Binding("f", "choose('wait')", "runs.key.quit_later", id="runs.quit_later"),
-        Binding("escape", "close", "runs.key.stay", id="runs.stay"),
+        Binding("q", "choose('stop')", "runs.key.stop_quit", id="quit_run.stop"),
+        Binding("f", "choose('wait')", "runs.key.quit_later", id="quit_run.later"),
+        Binding("escape", "close", "runs.key.stay", id="quit_run.stay"),
     ]
 
     def __init__(self, run: SuiteRun) -> None:

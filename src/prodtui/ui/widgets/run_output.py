@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.segment import Segment
-from rich.style import Style
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -45,13 +44,10 @@ class RunOutput(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.output = output
         self._total = -1
+        self._dropped = 0
+        """Lines dropped at the last `sync`."""
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         """Decoded lines by their number since the start of the output."""
-
-    @property
-    def shown_lines(self) -> int:
-        """Lines kept and drawn (the mark of dropped lines aside)."""
-        return len(self.output.lines)
 
     @property
     def mark(self) -> str:
@@ -65,15 +61,16 @@ class RunOutput(ScrollView, can_focus=True):
         if output.total == self._total:
             return
         following = self.scroll_y >= self.max_scroll_y
-        before = self._first_line()
         self._total = output.total
+        moved = output.dropped - self._dropped
+        self._dropped = output.dropped
         height = len(output.lines) + (1 if output.dropped else 0)
         self.virtual_size = Size(output.width, height)
         # Said on the frame too: the first line is out of sight while the end is followed.
         self.border_title = plain(self.mark) if output.dropped else None
         if following:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
-        elif (moved := self._first_line() - before) > 0:
+        elif moved > 0:
             # Scrolled up: the lines dropped from the top must not drag the view along.
             self.scroll_to(y=max(0, self.scroll_y - moved), animate=False, immediate=True)
         self.refresh()
@@ -97,10 +94,6 @@ class RunOutput(ScrollView, can_focus=True):
 
     def action_scroll_end(self) -> None:
         self.scroll_end(animate=False)
-
-    def _first_line(self) -> int:
-        """The number (since the start of the output) of the first line kept."""
-        return self.output.dropped
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -134,8 +127,3 @@ class RunOutput(ScrollView, can_focus=True):
         """What the widget holds, as text shown (the mark first when there is one)."""
         shown = [ansi(line).plain for line in self.output.lines]
         return [self.mark, *shown] if self.output.dropped else shown
-
-    def rendered_styles(self, row: int) -> list[tuple[str, Style | None]]:
-        """The text and style of each piece of kept line `row`, as drawn."""
-        text = ansi(self.output.lines[row])
-        return [(segment.text, segment.style) for segment in text.render(self.app.console)]
