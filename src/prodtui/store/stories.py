@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from pydantic import BaseModel
@@ -11,7 +14,14 @@ from prodtui.domain.items import Item
 from prodtui.domain.stories import Epic, Priority, Sprint, Story, StoryStatus
 from prodtui.exchange.story_import import ImportedStory, ImportProblem
 from prodtui.i18n import t, tn
-from prodtui.store.base import Repository
+from prodtui.store.base import (
+    BOOKKEEPING,
+    CREATED,
+    Repository,
+    audit_summary,
+    now,
+    to_text,
+)
 from prodtui.store.people import same_name
 
 RANK_STEP = 1000
@@ -208,19 +218,32 @@ class StoryRepository(Repository[Story]):
     # -- import ----------------------------------------------------------------------------
 
     def import_stories(
-        self, imported: list[ImportedStory], *, keep_valid: bool = False
+        self,
+        imported: list[ImportedStory],
+        *,
+        keep_valid: bool = False,
+        progress: Callable[[int], None] | None = None,
     ) -> ImportOutcome:
         """Write imported stories in one transaction: a known `US-n` is updated, others are
         created at the bottom in file order; epics are created by name, sprints must exist.
         A record naming an unknown sprint refuses the whole import (ImportRefused, nothing
-        written), or is left out when `keep_valid`."""
+        written), or is left out when `keep_valid`.
+
+        Written IMPORT_BATCH records at a time: keys, ranks and ids are given once for the
+        whole import, the existing stories are read a batch at a time, and the stories,
+        their audit rows and (through the triggers) their search rows are inserted with
+        one statement per batch, so the cost per record does not grow with the file or
+        the backlog. `progress` is told how many records are written after each batch."""
+        sprints: dict[str, Sprint | None] = {}
+        for name in {record.sprint_name for record in imported if record.sprint_name}:
+            sprints[name] = self.ws.sprints.named(name)
         problems = [
             ImportProblem(
                 position=record.position,
                 message=t("story.import_unknown_sprint", name=record.sprint_name),
             )
             for record in imported
-            if record.sprint_name and self.ws.sprints.named(record.sprint_name) is None
+            if record.sprint_name and sprints[record.sprint_name] is None
         ]
         if problems and not keep_valid:
             raise ImportRefused(problems)
@@ -228,35 +251,12 @@ class StoryRepository(Repository[Story]):
         imported = [record for record in imported if record.position not in refused]
         outcome = ImportOutcome(skipped=[problem.position for problem in problems])
         with self.ws.transaction():
-            for record in imported:
-                values = record.story.model_dump(
-                    exclude={
-                        "id",
-                        "created_at",
-                        "updated_at",
-                        "version",
-                        "rank",
-                        "number",
-                        "epic_id",
-                        "sprint_id",
-                    }
-                )
-                if record.epic_name:
-                    epic = self.ws.epics.named(record.epic_name) or self.ws.epics.add(
-                        Epic(title=record.epic_name)
-                    )
-                    values["epic_id"] = epic.id
-                if record.sprint_name:
-                    sprint = self.ws.sprints.named(record.sprint_name)
-                    values["sprint_id"] = sprint.id if sprint else None
-                number = record.story.number
-                existing = self.by_key(f"US-{number}") if number is not None else None
-                if existing is not None:
-                    self._update(existing.edit(**values))
-                    outcome.updated.append(existing.key)
-                else:
-                    created = self.add(Story.model_validate(values | {"number": number}))
-                    outcome.created.append(created.key)
+            batch = _ImportBatch(self)
+            for start in range(0, len(imported), IMPORT_BATCH):
+                records = imported[start : start + IMPORT_BATCH]
+                batch.write(records, sprints, outcome)
+                if progress is not None:
+                    progress(start + len(records))
         return outcome
 
     # -- what surrounds a story -------------------------------------------------------------
@@ -283,6 +283,126 @@ class StoryRepository(Repository[Story]):
             [limit],
         )
         return [row["persona"] for row in rows]
+
+
+IMPORT_BATCH = 500
+"""Records an import writes with one statement each for the stories and their audit."""
+_IMPORT_EXCLUDE = frozenset(
+    {"id", "created_at", "updated_at", "version", "rank", "number", "epic_id", "sprint_id"}
+)
+_STORY_COLUMNS = [name for name in Story.model_fields if name not in BOOKKEEPING]
+
+
+class _ImportBatch:
+    """The state an import carries from batch to batch: the next key, rank and id, the
+    epics found or created by name, and the stories this import created (a later record
+    naming one of their keys updates it, as it would the stories already there)."""
+
+    def __init__(self, stories: StoryRepository) -> None:
+        self.ws = stories.ws
+        self.repository = stories
+        self.number, self.rank, self.id = self.ws.conn.execute(
+            "SELECT coalesce(max(number), 0) + 1, coalesce(max(rank), 0) + ?,"
+            " coalesce(max(id), 0) + 1 FROM stories",
+            [RANK_STEP],
+        ).fetchone()
+        self.epics: dict[str, int | None] = {}
+        self.created: dict[int, dict[str, Any]] = {}
+
+    def epic_id(self, name: str) -> int | None:
+        wanted = same_name(name)
+        if wanted not in self.epics:
+            epics = self.ws.epics
+            self.epics[wanted] = (epics.named(name) or epics.add(Epic(title=name))).id
+        return self.epics[wanted]
+
+    def write(
+        self,
+        records: list[ImportedStory],
+        sprints: dict[str, Sprint | None],
+        outcome: ImportOutcome,
+    ) -> None:
+        numbers = [r.story.number for r in records if r.story.number is not None]
+        stored = {
+            row["number"]: row
+            for row in self.ws.rows(
+                f"SELECT * FROM stories WHERE number IN ({', '.join('?' * len(numbers))})",
+                numbers,
+            )
+        }
+        stamp = now()
+        author = self.ws.author
+        inserts: list[dict[str, Any]] = []
+        updates: list[tuple[tuple[str, ...], dict[str, Any]]] = []
+        audit: list[tuple[Any, ...]] = []
+        for record in records:
+            values = record.story.model_dump(exclude=set(_IMPORT_EXCLUDE))
+            if record.epic_name:
+                values["epic_id"] = self.epic_id(record.epic_name)
+            if record.sprint_name:
+                sprint = sprints.get(record.sprint_name)
+                values["sprint_id"] = sprint.id if sprint else None
+            number = record.story.number
+            if number is not None and number in self.created:
+                # Created earlier in this import: the later record wins, as an update.
+                row = self.created[number]
+                new = Story.model_validate(row | values).model_dump(mode="json")
+                row.update({name: new[name] for name in _STORY_COLUMNS})
+                outcome.updated.append(f"US-{number}")
+                continue
+            if number is not None and number in stored:
+                old = Story.model_validate(stored[number])
+                current = self.repository._fields(old)
+                new = self.repository._fields(old.edit(**values))
+                changes = {k: v for k, v in new.items() if current.get(k) != v}
+                if changes:
+                    updates.append((tuple(sorted(changes)), changes | {"_id": old.id}))
+                    # A second record of the same key (kept with --keep-valid) sees this one.
+                    stored[number] |= changes | {"version": old.version + 1}
+                    audit += [
+                        (stamp, author, "stories", old.id, k, to_text(current.get(k)), to_text(v))
+                        for k, v in changes.items()
+                    ]
+                outcome.updated.append(old.key)
+                continue
+            if number is None:
+                number = self.number
+            self.number = max(self.number, number + 1)
+            story = Story.model_validate(values | {"number": number, "rank": self.rank})
+            self.rank += RANK_STEP
+            row = story.model_dump(mode="json", exclude=set(BOOKKEEPING))
+            row |= {"id": self.id, "created_at": stamp, "updated_at": stamp, "version": 1}
+            self.id += 1
+            self.created[number] = row
+            inserts.append(row)
+            outcome.created.append(story.key)
+        conn = self.ws.conn
+        # Runs of updates changing the same fields share one statement, in file order.
+        for columns, run in groupby(updates, key=itemgetter(0)):
+            assignments = ", ".join(f"{name} = :{name}" for name in columns)
+            conn.executemany(
+                f"UPDATE stories SET {assignments}, updated_at = :_now, version = version + 1"
+                " WHERE id = :_id",
+                [row | {"_now": stamp} for _, row in run],
+            )
+        if inserts:
+            columns = list(inserts[0])
+            conn.executemany(
+                f"INSERT INTO stories ({', '.join(columns)})"
+                f" VALUES ({', '.join(':' + c for c in columns)})",
+                inserts,
+            )
+            audit += [
+                (stamp, author, "stories", row["id"], CREATED, None, audit_summary(row))
+                for row in inserts
+            ]
+        conn.executemany(
+            "INSERT INTO audit_log (at, author, entity, entity_id, field, old, new)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            audit,
+        )
+        # A later batch finds these stories in the table, like those there before.
+        self.created.clear()
 
 
 class EpicRepository(Repository[Epic]):
