@@ -1279,7 +1279,7 @@ MESSAGES: dict[str, str] = {
     "recette.scope_frozen": "“{name}” {state}: its scope is frozen at {cases}; cases written later do not join it.",
     "recette.scope_unfrozen": "“{name}” reopened ({state}): its scope is no longer frozen; test cases written since join it.",
     # --- day one: undo ---
-    "undo.key": "Undo",
+    "undo.key": "Undo the last change",
     "undo.offer": "{done} · {key} to undo",
     "undo.nothing": "Nothing to undo.",
     "undo.undone": "Undone — {state}",

@@ -1284,7 +1284,7 @@ MESSAGES: dict[str, str] = {
     "recette.scope_frozen": "« {name} » {state} : son périmètre est figé à {cases} ; les cas écrits ensuite n'y entrent pas.",
     "recette.scope_unfrozen": "« {name} » rouverte ({state}) : son périmètre n'est plus figé, les cas de test écrits depuis y entrent.",
     # --- day one: undo ---
-    "undo.key": "Annuler",
+    "undo.key": "Annuler la dernière modification",
     "undo.offer": "{done} · {key} pour annuler",
     "undo.nothing": "Rien à annuler.",
     "undo.undone": "Annulé — {state}",

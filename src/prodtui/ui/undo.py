@@ -35,10 +35,10 @@ class Undoable(ProdtuiScreen[None]):
         super().__init__(*args, **kwargs)
         self.undos: list[Undo] = []
 
-    def offer_undo(self, done: str, undo: Undo) -> None:
+    def offer_undo(self, done: str, undo: Undo, *, timeout: float | None = None) -> None:
         """Say `done` (what the key just changed) with the key that takes it back."""
         self.undos = [*self.undos[-(MAX_UNDO - 1) :], undo]
-        self.notify(t("undo.offer", done=done, key=self.undo_key()), markup=False)
+        self.notify(t("undo.offer", done=done, key=self.undo_key()), markup=False, timeout=timeout)
 
     def undo_key(self) -> str:
         """The key bound to undo here, as the user's keymap has it."""

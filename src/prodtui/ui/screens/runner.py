@@ -177,7 +177,9 @@ class RunnerScreen(Undoable):
             found = [e for e in found if e.status is status]
             if not found:
                 continue
-            parts += ["", markup("[b]${heading}[/b]", heading=t(key, count=len(found)))]
+            if parts:  # a blank line between sections; the title keeps its own margin
+                parts.append("")
+            parts.append(markup("[b]${heading}[/b]", heading=t(key, count=len(found))))
             for execution in found[:END_LISTED]:
                 line = f"  {execution.case_key} {execution.case.title}"
                 comment = " ".join(execution.comment.split())
@@ -206,9 +208,11 @@ class RunnerScreen(Undoable):
             self.notify(t("recette.story_reopened", case=case.key), markup=False)
         self._reread_campaign()
         self.show_next(case.id)
+        # Short-lived: a tester records results a few seconds apart.
         self.offer_undo(
             t("undo.result", case=case.key, status=t(status.label_key)),
             lambda: self._withdraw(recorded, case),
+            timeout=3,
         )
 
     def _withdraw(self, recorded: RecordedResult, case: TestCase) -> None:
