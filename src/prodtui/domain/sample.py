@@ -185,6 +185,14 @@ class SampleEpic(SampleModel):
     key: Key
     title: Annotated[str, Field(min_length=1, max_length=200)]
     description: str = ""
+    target_offset: Offset | None = None
+    """Its target date on the roadmap, in days from today."""
+
+
+class SampleMilestone(SampleModel):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    kind: Literal["release", "committee", "demo", "other"] = "other"
+    day_offset: Offset
 
 
 class SampleSprint(SampleModel):
@@ -382,6 +390,7 @@ class DemoWorkspace(SampleModel):
     health_reviews: list[SampleHealthReview] = []
     responsibilities: list[SampleResponsibility] = []
     homologation: SampleHomologation = Field(default_factory=SampleHomologation)
+    milestones: list[SampleMilestone] = []
 
     @model_validator(mode="after")
     def _references(self) -> DemoWorkspace:

@@ -35,6 +35,7 @@ class SearchKind(StrEnum):
     EXECUTION = "execution"
     MEASURE = "measure"
     RISK = "risk"
+    MILESTONE = "milestone"
 
     @property
     def label_key(self) -> str:

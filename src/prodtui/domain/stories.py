@@ -62,6 +62,8 @@ class Priority(StrEnum):
 class Epic(Record):
     title: CleanLine = Field(min_length=1, max_length=200)
     description: CleanText = Field("", max_length=MAX_TEXT)
+    target_date: date | None = None
+    """The day the epic (a release) is expected to be delivered: shown on the roadmap."""
 
 
 class Sprint(Record):

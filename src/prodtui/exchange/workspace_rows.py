@@ -36,6 +36,7 @@ from prodtui.domain.recette import Campaign, CommandRun, Execution, TestCase
 from prodtui.domain.responsibilities import Responsibility
 from prodtui.domain.review import HealthReview
 from prodtui.domain.risks import Risk
+from prodtui.domain.roadmap import Milestone
 from prodtui.domain.security import Category, EvidenceFile, Measure, MeasureState
 from prodtui.domain.standup import Standup, StandupEntry
 from prodtui.domain.stories import Epic, Sprint, Story
@@ -93,6 +94,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "homologation_decisions": HomologationDecision,
     "health_reviews": HealthReview,
     "responsibilities": Responsibility,
+    "milestones": Milestone,
     "drafts": Draft,
     "audit_log": AuditEntry,
 }

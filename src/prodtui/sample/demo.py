@@ -129,6 +129,7 @@ class _DemoBuilder:
         self.security(measures, steps)
         self.health()
         self.responsibilities()
+        self.milestones()
 
     def meta(self) -> None:
         meta = self.demo.meta
@@ -155,6 +156,8 @@ class _DemoBuilder:
         row: dict[str, Any]
         for epic in self.demo.epics:
             row = {"title": epic.title, "description": epic.description}
+            if epic.target_offset is not None:
+                row["target_date"] = self.day(epic.target_offset).isoformat()
             self.epics[epic.key] = self.create("epics", row, stamp(self.workday(-150)))
         sprint_starts: dict[str, date] = {}
         for sprint in self.demo.sprints:
@@ -406,6 +409,16 @@ class _DemoBuilder:
         at = stamp(self.workday(-90), "11:00")
         for position, row in enumerate(self.demo.responsibilities, start=1):
             self.create("responsibilities", row.model_dump() | {"position": position}, at)
+
+    def milestones(self) -> None:
+        at = stamp(self.workday(-30), "10:00")
+        for milestone in self.demo.milestones:
+            row = {
+                "name": milestone.name,
+                "kind": milestone.kind,
+                "day": self.day(milestone.day_offset).isoformat(),
+            }
+            self.create("milestones", row, at)
 
 
 _ACTIVE_FIRST = {"in_progress": 0, "in_recette": 0, "ready": 1, "refining": 2, "idea": 3}

@@ -217,6 +217,14 @@ def _risks(ws: Workspace, ids: list[int]) -> list[dict[str, Any]]:
     return [{"id": r["id"], "key": f"R-{r['id']}", "title": r["title"]} for r in rows]
 
 
+def _milestones(ws: Workspace, ids: list[int]) -> list[dict[str, Any]]:
+    rows = ws.rows(f"SELECT id, name, day FROM milestones WHERE id IN ({_marks(len(ids))})", ids)
+    return [
+        {"id": r["id"], "key": r["day"], "title": r["name"], "day": date.fromisoformat(r["day"])}
+        for r in rows
+    ]
+
+
 DETAILS: dict[SearchKind, Callable[[Workspace, list[int]], list[dict[str, Any]]]] = {
     SearchKind.STORY: _stories,
     SearchKind.CAPTURE: _captures,
@@ -224,4 +232,5 @@ DETAILS: dict[SearchKind, Callable[[Workspace, list[int]], list[dict[str, Any]]]
     SearchKind.EXECUTION: _executions,
     SearchKind.MEASURE: _measures,
     SearchKind.RISK: _risks,
+    SearchKind.MILESTONE: _milestones,
 }

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from prodtui.store.homologation import HomologationRepository
     from prodtui.store.items import ItemRepository
     from prodtui.store.meta import MetaRepository
+    from prodtui.store.milestones import MilestoneRepository
     from prodtui.store.people import PeopleRepository
     from prodtui.store.recette import (
         CampaignRepository,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from prodtui.store.responsibilities import ResponsibilityRepository
     from prodtui.store.reviews import ReviewRepository
     from prodtui.store.risks import RiskRepository
+    from prodtui.store.roadmap import RoadmapRepository
     from prodtui.store.search import SearchRepository
     from prodtui.store.security import MeasureRepository
     from prodtui.store.standups import StandupRepository
@@ -248,6 +250,18 @@ class Workspace:
         from prodtui.store.responsibilities import ResponsibilityRepository
 
         return ResponsibilityRepository(self)
+
+    @cached_property
+    def milestones(self) -> MilestoneRepository:
+        from prodtui.store.milestones import MilestoneRepository
+
+        return MilestoneRepository(self)
+
+    @cached_property
+    def roadmap(self) -> RoadmapRepository:
+        from prodtui.store.roadmap import RoadmapRepository
+
+        return RoadmapRepository(self)
 
     @cached_property
     def dashboard(self) -> DashboardRepository:

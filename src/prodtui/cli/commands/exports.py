@@ -1,5 +1,5 @@
 """`prodtui export WHAT`: the stand-up, the stories, a recette report, the homologation
-dossier, the responsibilities and the whole workspace as JSON."""
+dossier, the responsibilities, the whole workspace as JSON and the roadmap."""
 
 from __future__ import annotations
 
@@ -71,6 +71,21 @@ def register(exports: Subparsers) -> None:
         help="the whole workspace as JSON (to restore)",
     )
     json_export.add_argument("--out", type=Path, metavar="PATH", help=OUT_HELP)
+
+    roadmap = command(
+        exports,
+        "roadmap",
+        opened(run_export_roadmap),
+        help="the roadmap's lanes and warnings (Markdown with a Mermaid gantt chart, or JSON)",
+    )
+    format_option(roadmap, ["md", "json"], "md")
+    roadmap.add_argument(
+        "--from", dest="first", metavar="YYYY-MM", help="first month (default: 3 months ago)"
+    )
+    roadmap.add_argument(
+        "--months", type=int, metavar="N", help="how many months (default: 16, at most 120)"
+    )
+    roadmap.add_argument("--out", type=Path, metavar="PATH", help=OUT_HELP)
 
 
 def run_export_standup(args: argparse.Namespace, ctx: Ctx) -> int:
@@ -149,3 +164,25 @@ def run_export_json(args: argparse.Namespace, ws: Workspace) -> int:
         with contextlib.suppress(BrokenPipeError):
             sys.stdout.flush()
     return 0
+
+
+def run_export_roadmap(args: argparse.Namespace, ws: Workspace) -> int:
+    """`prodtui export roadmap [--format md|json] [--from YYYY-MM] [--months N] [--out PATH]`:
+    stdout, or a new file whose path is printed."""
+    from prodtui.app.roadmap import roadmap_export
+    from prodtui.domain.roadmap import MAX_MONTHS, Window, default_window, parse_month
+
+    today = date.today()
+    window = default_window(today)
+    first = parse_month(args.first) if args.first else window.first
+    if first is None:
+        warn(t("roadmap.bad_from", value=args.first))
+        return EXIT_USAGE
+    months = window.months if args.months is None else args.months
+    if not 1 <= months <= MAX_MONTHS:
+        warn(t("roadmap.bad_months", value=months, most=MAX_MONTHS))
+        return EXIT_USAGE
+    chosen = Window(first, months)
+    return export_text(
+        ws, getattr(args, "out", None), lambda: roadmap_export(ws, chosen, today, args.format)
+    )
