@@ -7,7 +7,6 @@ the same content.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import json
 import random
@@ -270,15 +269,64 @@ RISK_CRITERIA = ("availability", "integrity", "confidentiality", "traceability")
 TEST_COMMAND = "pytest tests/acceptance --junitxml=rapport-recette.xml"
 
 
-@dataclasses.dataclass
-class _Change:
-    at: str
-    author: str
-    entity: str
-    entity_id: int
-    field: str
-    old: str | None
-    new: str | None
+BATCH = 5_000
+"""Rows handed to `executemany` at a time: memory stays flat whatever the scale."""
+
+# Every creation and every candidate change of the audit trail, in the order they were made,
+# before the random choice of the changes kept (`_LargeGenerator.stories_items_and_audit`):
+# a temporary table, so that a trail of millions of rows never sits in memory.
+TRAIL_TABLE = """
+CREATE TEMP TABLE large_trail (
+    seq INTEGER PRIMARY KEY, at TEXT, author TEXT, entity TEXT, entity_id INTEGER,
+    field TEXT, old TEXT, new TEXT, creation INTEGER
+)
+"""
+PICKED_TABLE = "CREATE TEMP TABLE large_picked (seq INTEGER PRIMARY KEY, author TEXT)"
+# A record's version counts its saved changes, and its last change dates it.
+BUMP_VERSIONS = """
+UPDATE {table} SET version = version + c.n, updated_at = max(updated_at, c.last)
+FROM (SELECT t.entity_id AS id, count(*) AS n, max(t.at) AS last
+      FROM large_picked AS p JOIN large_trail AS t ON t.seq = p.seq
+      WHERE t.entity = '{table}' GROUP BY t.entity_id) AS c
+WHERE {table}.id = c.id
+"""
+# Creations first at equal times, as they were made; then the kept changes.
+WRITE_TRAIL = """
+INSERT INTO audit_log (at, author, entity, entity_id, field, old, new)
+SELECT t.at, coalesce(p.author, t.author), t.entity, t.entity_id, t.field, t.old, t.new
+FROM large_trail AS t LEFT JOIN large_picked AS p ON p.seq = t.seq
+WHERE t.creation = 1 OR p.seq IS NOT NULL
+ORDER BY t.at, t.creation DESC, t.seq
+"""
+
+
+class _Rows:
+    """Rows of one table, written `batch` at a time with executemany."""
+
+    def __init__(self, conn: sqlite3.Connection, table: str, batch: int = BATCH) -> None:
+        self.conn = conn
+        self.table = table
+        self.batch = batch
+        self.rows: list[dict[str, Any]] = []
+        self.sql = ""
+        self.written = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        if not self.sql:
+            columns = list(self.rows[0])
+            names = ", ".join(columns)
+            marks = ", ".join(f":{c}" for c in columns)
+            self.sql = f"INSERT INTO {self.table} ({names}) VALUES ({marks})"
+        self.conn.executemany(self.sql, self.rows)
+        self.written += len(self.rows)
+        self.rows.clear()
 
 
 def generate_large_workspace(
@@ -288,7 +336,9 @@ def generate_large_workspace(
     same file content.
 
     `today` defaults to a fixed date, not the real one, so the output is deterministic;
-    `scale` shrinks every growing table (see `large_counts`) for quick tests.
+    `scale` multiplies every growing table (see `large_counts`): 10 is ten times the
+    large workspace, 0.01 a small one for quick tests. Rows are written in batches as
+    they are made, so memory does not grow with the scale.
     """
     path = refuse_existing(path)
     counts = large_counts(scale)
@@ -304,7 +354,9 @@ def generate_large_workspace(
         with ws.transaction():
             generator = _LargeGenerator(conn, random.Random(seed), today or LARGE_TODAY, counts)
             generator.generate(measures, steps, f"large seed={seed} scale={scale:g}")
-            ws.campaigns.freeze_closed()  # closed campaigns keep the cases they ended with
+            # The generator writes the scope of every closed campaign itself (the rule's
+            # query is quadratic: 20 s at scale 1); this only fills one it would have missed.
+            ws.campaigns.freeze_closed()
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
     return path
@@ -324,14 +376,15 @@ class _LargeGenerator:
         self.counts = counts
         self.days = working_days_until(today, counts.standups)
         self.people: list[str] = []
-        self.creations: list[_Change] = []
         # Filled as tables are built; later tables refer to earlier ones.
         self.sprint_days: list[list[date]] = []
         self.story_sprint: list[int] = []  # sprint index of each story, -1 for the backlog
-        # Stories and captures are written last, once the audit trail has set their versions.
-        self.story_rows: list[dict[str, Any]] = []
-        self.item_rows: list[dict[str, Any]] = []
-        self.changes: list[_Change] = []  # candidate changes for the audit trail
+        conn.execute("DROP TABLE IF EXISTS temp.large_trail")
+        conn.execute("DROP TABLE IF EXISTS temp.large_picked")
+        conn.execute(TRAIL_TABLE)
+        conn.execute(PICKED_TABLE)
+        self.trail = _Rows(conn, "temp.large_trail")
+        self.creations = 0
 
     def insert(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
         if not rows:
@@ -344,10 +397,37 @@ class _LargeGenerator:
     def created(self, entity: str, entity_id: int, at: str, **summary: Any) -> None:
         new = json.dumps(summary, ensure_ascii=False)
         author = self.rng.choice(self.people)
-        self.creations.append(_Change(at, author, entity, entity_id, CREATED, None, new))
+        self._trail(at, author, entity, entity_id, CREATED, None, new, creation=1)
+        self.creations += 1
 
     def changed(self, at: str, entity: str, entity_id: int, field: str, old: Any, new: Any) -> None:
-        self.changes.append(_Change(at, "", entity, entity_id, field, to_text(old), to_text(new)))
+        """A candidate change for the audit trail; its author is drawn if it is kept."""
+        self._trail(at, "", entity, entity_id, field, to_text(old), to_text(new), creation=0)
+
+    def _trail(
+        self,
+        at: str,
+        author: str,
+        entity: str,
+        entity_id: int,
+        field: str,
+        old: str | None,
+        new: str | None,
+        *,
+        creation: int,
+    ) -> None:
+        self.trail.add(
+            {
+                "at": at,
+                "author": author,
+                "entity": entity,
+                "entity_id": entity_id,
+                "field": field,
+                "old": old,
+                "new": new,
+                "creation": creation,
+            }
+        )
 
     def generate(
         self, measures: MeasureReferential, steps: HomologationReferential, label: str
@@ -421,6 +501,8 @@ class _LargeGenerator:
         n_sprints = len(self.sprint_days)
         n_stories = self.counts.stories
         in_sprints = n_stories - max(1, n_stories // 30)  # the rest waits in the backlog
+        # Written at version 1; the audit trail's changes set versions at the end.
+        rows = _Rows(self.conn, "stories")
         for n in range(n_stories):
             number = n + 1
             sprint = n * n_sprints // in_sprints if n < in_sprints else -1
@@ -445,7 +527,7 @@ class _LargeGenerator:
             title = want[0].upper() + want[1:]
             at = stamp(created_day, "11:00", n % 60)
             priority = rng.choice(("must", "should", "should", "could", "wont"))
-            self.story_rows.append(
+            rows.add(
                 {
                     "id": number,
                     "number": number,
@@ -476,6 +558,7 @@ class _LargeGenerator:
                     priority,
                 )
             self._story_history(number, status, sprint, created_day)
+        rows.flush()
 
     def _story_history(self, number: int, status: str, sprint: int, created: date) -> None:
         """The status changes that led a story from `idea` to where it is."""
@@ -492,7 +575,7 @@ class _LargeGenerator:
         rng = self.rng
         n_cases = self.counts.test_cases
         in_sprints = [n for n, sprint in enumerate(self.story_sprint) if sprint >= 0]
-        case_rows = []
+        case_rows = _Rows(self.conn, "test_cases")
         snapshots: list[str] = []
         automated: list[int] = []
         available: Counter[int] = Counter()  # cases written in each sprint
@@ -517,18 +600,26 @@ class _LargeGenerator:
                 "version": 1,
             }
             at = stamp(self.sprint_days[sprint][0], "14:00", c % 60)
-            case_rows.append(case_row | _stamps(at))
+            case_rows.add(case_row | _stamps(at))
             snapshots.append(case_snapshot(case_row))
             automated.append(int(case_row["automated"]))
             available[sprint] += 1
             self.created("test_cases", c + 1, at, number=c + 1, title=case_row["title"])
-        self.insert("test_cases", case_rows)
+        case_rows.flush()
 
         # Campaign k can run every case written up to sprint k; runs grow with the suite.
         pools = list(itertools.accumulate(available[k] for k in range(len(self.sprint_days))))
         shares = _spread(self.counts.executions, pools)
         last = len(self.sprint_days) - 1
-        campaigns, runs, executions = [], [], []
+        # A closed campaign keeps the cases written by its end: those of its sprint and the
+        # ones before, ids 1 to its pool (`FREEZE_CLOSED` in store/recette.py gives the same).
+        # Each scope is a prefix of one list, cut where the pool ends.
+        case_ids = ",".join(str(i) for i in range(1, n_cases + 1))
+        ends = [0, *itertools.accumulate(len(str(i)) + 1 for i in range(1, n_cases + 1))]
+        # A scope holds up to n_cases ids: a few campaigns at a time.
+        campaigns = _Rows(self.conn, "campaigns", batch=50)
+        runs = _Rows(self.conn, "command_runs")
+        executions = _Rows(self.conn, "executions")
         for k, (sprint_days, pool, share) in enumerate(
             zip(self.sprint_days, pools, shares, strict=True)
         ):
@@ -536,7 +627,8 @@ class _LargeGenerator:
             days = sprint_days[-5:]
             at = stamp(days[0] - timedelta(days=2), "16:00")
             state = "in_progress" if k == last else "finished" if k >= last - 10 else "archived"
-            campaigns.append(
+            frozen = None if k == last else f"[{case_ids[: max(0, ends[pool] - 1)]}]"
+            campaigns.add(
                 {
                     "id": k + 1,
                     "name": f"Recette v{release}",
@@ -546,6 +638,7 @@ class _LargeGenerator:
                     "end_date": days[-1].isoformat(),
                     "state": state,
                     "command": TEST_COMMAND,
+                    "frozen_cases": frozen,
                 }
                 | _stamps(at)
             )
@@ -567,7 +660,7 @@ class _LargeGenerator:
                 # Spread over the campaign's days from 09:00 to 17:00, in id order.
                 slot = j * len(days) * 480 // share
                 minute = 9 * 60 + slot % 480
-                executions.append(
+                executions.add(
                     {
                         "campaign_id": k + 1,
                         "case_id": case + 1,
@@ -584,7 +677,7 @@ class _LargeGenerator:
                 )
             started = datetime.combine(days[-1], datetime.min.time()) + timedelta(hours=18)
             failed = rng.random() < 0.2
-            runs.append(
+            runs.add(
                 {
                     "campaign_id": k + 1,
                     "command": TEST_COMMAND,
@@ -596,9 +689,8 @@ class _LargeGenerator:
                     "output_tail": f"{'1 failed, ' * failed}{rng.randint(20, 400)} passed",
                 }
             )
-        self.insert("campaigns", campaigns)
-        self.insert("executions", executions)
-        self.insert("command_runs", runs)
+        for rows in (campaigns, executions, runs):
+            rows.flush()
 
     def captures(self) -> None:
         rng = self.rng
@@ -609,6 +701,7 @@ class _LargeGenerator:
         inbox_from = n_items - min(25, n_items)  # the newest captures still wait for triage
         recent = self.today - timedelta(days=30)
         latest = stamp(self.today, "17:00")
+        rows = _Rows(self.conn, "items")  # at version 1, like the stories
         for i, (d, kind) in enumerate(zip(day_indexes, kinds, strict=True)):
             number = i + 1
             day = self.days[d]
@@ -631,7 +724,7 @@ class _LargeGenerator:
                 self.changed(resolved, "items", number, "status", "open", "done")
             if owner is not None:
                 self.changed(stamp(day, clock, 59), "items", number, "owner", None, owner)
-            self.item_rows.append(
+            rows.add(
                 {
                     "id": number,
                     "kind": kind,
@@ -651,17 +744,19 @@ class _LargeGenerator:
                 | _stamps(created)
             )
             self.created("items", number, created, kind=kind, text=text)
+        rows.flush()
 
     def standups(self) -> None:
         rng = self.rng
         n_people = len(self.people)
         n_stories = self.counts.stories
-        standups, entries = [], []
+        standups = _Rows(self.conn, "standups")
+        entries = _Rows(self.conn, "standup_entries")
         for s, day in enumerate(self.days, start=1):
             notes = rng.choice(
                 ("", "", "", "Démo de fin de sprint cet après-midi.", "Point sécurité vendredi.")
             )
-            standups.append(
+            standups.add(
                 {"id": s, "day": day.isoformat(), "notes": notes} | _stamps(stamp(day, "09:30"))
             )
             missing = rng.randrange(n_people)  # one person has no entry that day
@@ -684,9 +779,9 @@ class _LargeGenerator:
                         "mood": rng.choices((1, 2, 3, 4, 5), (2, 8, 25, 45, 20))[0],
                         "absent": 0,
                     }
-                entries.append(entry | _stamps(stamp(day, f"09:{31 + p:02d}")))
-        self.insert("standups", standups)
-        self.insert("standup_entries", entries)
+                entries.add(entry | _stamps(stamp(day, f"09:{31 + p:02d}")))
+        standups.flush()
+        entries.flush()
 
     def security(self, measures: MeasureReferential, steps: HomologationReferential) -> None:
         rng = self.rng
@@ -787,20 +882,25 @@ class _LargeGenerator:
     def stories_items_and_audit(self) -> None:
         """The trail holds every creation, then a random choice of the changes."""
         rng = self.rng
-        room = max(0, self.counts.audit_log - len(self.creations))
-        chosen = sorted(rng.sample(range(len(self.changes)), min(room, len(self.changes))))
-        picked = [self.changes[i] for i in chosen]
-        # A record's version counts its saved changes, and its last change dates it.
-        rows_of = {"stories": self.story_rows, "items": self.item_rows}
-        for change in picked:
-            change.author = rng.choice(self.people)
-            row = rows_of[change.entity][change.entity_id - 1]
-            row["version"] += 1
-            row["updated_at"] = max(row["updated_at"], change.at)
-        self.insert("stories", self.story_rows)
-        self.insert("items", self.item_rows)
-        trail = sorted(self.creations + picked, key=lambda c: c.at)
-        self.insert("audit_log", [vars(c) for c in trail])
+        self.trail.flush()
+        conn = self.conn
+        left = conn.execute("SELECT count(*) FROM large_trail WHERE creation = 0").fetchone()[0]
+        wanted = min(max(0, self.counts.audit_log - self.creations), left)
+        # Selection sampling (Knuth's algorithm S): each change in turn is kept with the
+        # chance still needed, which keeps exactly `wanted` of them, uniformly, in one pass.
+        picked = _Rows(conn, "temp.large_picked")
+        changes = conn.execute("SELECT seq FROM large_trail WHERE creation = 0 ORDER BY seq")
+        for (seq,) in changes:
+            if wanted and rng.random() * left < wanted:
+                picked.add({"seq": seq, "author": rng.choice(self.people)})
+                wanted -= 1
+            left -= 1
+        picked.flush()
+        for table in ("stories", "items"):
+            conn.execute(BUMP_VERSIONS.format(table=table))
+        conn.execute(WRITE_TRAIL)
+        conn.execute("DROP TABLE temp.large_trail")
+        conn.execute("DROP TABLE temp.large_picked")
 
 
 def _stamps(at: str) -> dict[str, Any]:

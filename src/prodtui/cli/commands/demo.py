@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 KEPT = 5
 """Demo workspaces kept in the demo folder; older ones are removed."""
+MAX_SCALE = 10
+"""The largest `--scale` of the large workspace (`domain.sample.large_counts`)."""
 
 
 def register(commands: Subparsers) -> None:
@@ -28,6 +30,12 @@ def register(commands: Subparsers) -> None:
         "--out", type=Path, metavar="PATH", help="write the demo workspace to PATH and exit"
     )
     demo.add_argument("--seed", type=int, default=1, help="seed of the large workspace")
+    demo.add_argument(
+        "--scale",
+        type=float,
+        metavar="N",
+        help="with --size large: N times its size (10: ten times; 0.01: a small one)",
+    )
     demo.add_argument(
         "--last", action="store_true", help="reopen the latest copy instead of a fresh one"
     )
@@ -42,13 +50,16 @@ def run_demo(args: argparse.Namespace, ctx: Ctx) -> int:
             warn(t("demo.last_alone"))
             return EXIT_USAGE
         return reopen_last(ctx)
+    if args.scale is not None and (args.size != "large" or not 0 < args.scale <= MAX_SCALE):
+        warn(t("demo.scale_invalid"))
+        return EXIT_USAGE
     if args.out:
         out: Path = args.out.expanduser()
         if out.exists():
             warn(t("demo.exists", path=str(out)))
             return EXIT_USAGE
         if args.size == "large":
-            generate_large_workspace(out, seed=args.seed)
+            generate_large_workspace(out, seed=args.seed, scale=args.scale or 1.0)
         else:
             build_demo_workspace(out)
         print(out)
