@@ -3,6 +3,7 @@ screen alike: the backlog read through the repositories, the formats of `exchang
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,8 +52,17 @@ def write_story_files(
     return len(stories)
 
 
-def read_story_files(paths: list[Path]) -> StoryImport:
-    """Parse .csv and .feature files (folders are searched for .feature files)."""
+def read_story_files(
+    paths: list[Path], progress: Callable[[int], None] | None = None
+) -> StoryImport:
+    """Parse .csv and .feature files (folders are searched for .feature files);
+    `progress` is told how many CSV rows were read so far, now and then."""
+    read = 0
+
+    def counted(rows: int) -> None:
+        if progress is not None:
+            progress(read + rows)
+
     results: list[StoryImport] = []
     for path in paths:
         files = sorted(path.rglob("*.feature")) if path.is_dir() else [path]
@@ -63,6 +73,9 @@ def read_story_files(paths: list[Path]) -> StoryImport:
                 problem = ImportProblem(position=str(file), message=error_message(error))
                 results.append(StoryImport(problems=[problem]))
                 continue
-            parse = parse_stories_csv if file.suffix.lower() == ".csv" else parse_feature
-            results.append(parse(text, file.name))
+            if file.suffix.lower() == ".csv":
+                results.append(parse_stories_csv(text, file.name, counted))
+                read += len(results[-1].stories)
+            else:
+                results.append(parse_feature(text, file.name))
     return StoryImport.merged(results)

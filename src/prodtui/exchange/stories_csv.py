@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from pydantic import ValidationError
 
@@ -66,6 +66,7 @@ _ALIASES = {
 _DANGEROUS = re.compile(r"^'*[=+\-@\t\r]")
 _ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
 _SINGLE_LINE = ("title", "persona", "want", "so_that")
+PROGRESS_EVERY = 1000
 
 
 def escape_cell(value: str) -> str:
@@ -103,11 +104,14 @@ def stories_to_csv(stories: list[Story], epics: dict[int, Epic], sprints: dict[i
     return buffer.getvalue()
 
 
-def parse_stories_csv(text: str, source: str) -> StoryImport:
+def parse_stories_csv(
+    text: str, source: str, progress: Callable[[int], None] | None = None
+) -> StoryImport:
     """Every row read and checked; every bad one reported as `source:row n` (the header is
-    row 1, as in a spreadsheet). Never raises."""
+    row 1, as in a spreadsheet). Never raises. `progress` is told the rows read so far,
+    every PROGRESS_EVERY rows."""
     try:
-        return _parse(text, source)
+        return _parse(text, source, progress)
     except Exception as error:  # an import reports, it does not crash
         detail = str(error)[:80] or type(error).__name__
         problem = ImportProblem(
@@ -134,7 +138,7 @@ def _rows(text: str) -> Iterator[tuple[int, list[str] | None, str]]:
         yield number, cells, ""
 
 
-def _parse(text: str, source: str) -> StoryImport:
+def _parse(text: str, source: str, progress: Callable[[int], None] | None) -> StoryImport:
     text = text.removeprefix("\ufeff")
     if not text.strip():
         return StoryImport(
@@ -149,6 +153,8 @@ def _parse(text: str, source: str) -> StoryImport:
     if problems:
         return result
     for number, cells, error in rows:
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(number)
         position = f"{source}:row {number}"
         if cells is None:
             problem = ImportProblem(

@@ -1515,4 +1515,15 @@ MESSAGES: dict[str, str] = {
     "review.roadmap_mark": "⚠ {count}",
     # --- scale ---
     "demo.scale_invalid": "--scale goes with --size large, followed by a number over 0 and at most 10 (10: ten times the large workspace; 0.1: a tenth of it).",
+    # --- bulk work and progress ---
+    "bulk.progress_line": "{label}: {done} of {total} rows, {rate} rows a second, {left} s left",
+    "bulk.progress_line_open": "{label}: {done} rows, {rate} rows a second",
+    "bulk.progress_rate": "{rate} rows/s",
+    "bulk.reading_stories": "Reading the stories",
+    "bulk.importing_stories": "Importing the stories",
+    "bulk.importing_junit": "Importing the results",
+    "bulk.exporting_json": "Exporting the workspace",
+    "bulk.restoring_json": "Restoring the workspace",
+    "bulk.interrupted": "Interrupted: nothing was written, the workspace is as it was.",
+    "bulk.export_interrupted": "Interrupted: no file was written.",
 }

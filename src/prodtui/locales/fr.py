@@ -1520,4 +1520,15 @@ MESSAGES: dict[str, str] = {
     "review.roadmap_mark": "⚠ {count}",
     # --- scale ---
     "demo.scale_invalid": "--scale s'emploie avec --size large, suivi d'un nombre supérieur à 0 et au plus égal à 10 (10 : dix fois le grand espace ; 0,1 : un dixième).",
+    # --- bulk work and progress ---
+    "bulk.progress_line": "{label} : {done} sur {total} lignes, {rate} lignes par seconde, reste {left} s",
+    "bulk.progress_line_open": "{label} : {done} lignes, {rate} lignes par seconde",
+    "bulk.progress_rate": "{rate} lignes/s",
+    "bulk.reading_stories": "Lecture des stories",
+    "bulk.importing_stories": "Import des stories",
+    "bulk.importing_junit": "Import des résultats",
+    "bulk.exporting_json": "Export de l'espace de travail",
+    "bulk.restoring_json": "Restauration de l'espace de travail",
+    "bulk.interrupted": "Interrompu : rien n'a été écrit, l'espace de travail est tel qu'avant.",
+    "bulk.export_interrupted": "Interrompu : aucun fichier n'a été écrit.",
 }

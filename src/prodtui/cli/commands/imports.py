@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from prodtui.cli.commands import command, opened
 from prodtui.cli.exit_codes import EXIT_FAILURE, EXIT_USAGE, exit_status
 from prodtui.cli.output import print_problems, warn
+from prodtui.cli.progress import Progress, interrupted
 from prodtui.domain.errors import ProdtuiError
 from prodtui.i18n import error_message, t, tn
 
@@ -88,15 +89,22 @@ def run_import_stories(args: argparse.Namespace, ctx: Ctx) -> int:
     from prodtui.app.stories import read_story_files
     from prodtui.store.stories import ImportRefused
 
-    result = read_story_files([p.expanduser() for p in args.paths])
+    with Progress(t("bulk.reading_stories")) as reading:
+        result = read_story_files([p.expanduser() for p in args.paths], reading.update)
     print_problems(result.problems)
     records = result.stories if args.keep_valid else result.importable
     if result.problems and not args.keep_valid:
         warn(tn("story.import_nothing", len(result.problems)))
         return EXIT_USAGE
-    with ctx.workspace(verify=True) as workspace:
+    with (
+        interrupted(),  # said once the bar is gone and the transaction rolled back
+        ctx.workspace(verify=True) as workspace,
+        Progress(t("bulk.importing_stories"), len(records)) as writing,
+    ):
         try:
-            outcome = workspace.stories.import_stories(records, keep_valid=args.keep_valid)
+            outcome = workspace.stories.import_stories(
+                records, keep_valid=args.keep_valid, progress=writing.update
+            )
         except ImportRefused as refused:
             print_problems(refused.problems)
             warn(tn("story.import_nothing", len(refused.problems)))
