@@ -156,3 +156,23 @@ async def test_keys_after_enter_on_a_row_go_to_the_editor_it_opens(
         assert isinstance(app.screen, ItemEditorScreen)
         area = app.focused
         assert isinstance(area, TextArea) and area.text == "Note suite"
+
+
+async def test_keys_after_a_choice_that_opens_a_prompt_go_to_the_prompt(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    """The status dialog's result opens the readiness prompt from its callback (run after
+    the dialog is gone): the reason typed at once goes there, first letter included."""
+    from prodtui.domain.stories import Story
+    from prodtui.ui.screens.dialogs import PromptScreen
+
+    workspace.stories.add(Story(title="Sans scénario"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        send(app, key("s"), key("down"), key("down"), key("enter"), typed("urgent"))
+        await settled(pilot, lambda: getattr(app.focused, "value", "") == "urgent")
+        assert isinstance(app.screen, PromptScreen)
+        field = app.focused
+        assert isinstance(field, Input) and field.value == "urgent"

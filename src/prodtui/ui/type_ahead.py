@@ -47,6 +47,14 @@ class TypeAhead:
         self._replay_queued = False
         self._awaited: KeyEvent | None = None
         self._typed_into: Widget | None = None
+        self._results_due = 0
+
+    def expect_result(self) -> None:
+        """A dialog is closing: what its result's callback opens is part of the move."""
+        self._results_due += 1
+
+    def result_delivered(self) -> None:
+        self._results_due = max(0, self._results_due - 1)
 
     def hold(self) -> None:
         """Hold the keys from now on, until `release`."""
@@ -133,14 +141,16 @@ class TypeAhead:
         app, screen = self.app, self.app.screen
         focused = screen.focused
         nodes = [app, *screen.walk_children(with_self=True)]
-        now = (screen, focused)
+        quiet = not any(node.message_queue_size for node in nodes)
+        # Quiet twice in a row: a message being handled when a round ends is in no queue,
+        # and what it posts (a list's selection reaching its dialog) shows only after.
+        now = (screen, focused, quiet)
         awaited = self._awaited
         if awaited is not None and was_stopped(awaited):  # kept by a widget
             self._awaited = awaited = None
         landed = focused is not None or (screen.is_mounted and not any(screen.focus_chain))
-        quiet = not any(node.message_queue_size for node in nodes)
         nothing_held = rounds > 0 and not self.held
-        settled = awaited is None and now == before and landed and quiet
+        settled = awaited is None and now == before and landed and quiet and not self._results_due
         if nothing_held or settled or rounds >= MAX_SETTLE_ROUNDS:
             self.release()
             return

@@ -46,6 +46,21 @@ class Dialog(ModalScreen[ResultT], ProdtuiScreen[ResultT]):
     def action_close(self) -> None:
         self.dismiss(None)
 
+    def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
+        """Close with `result`. Its callback runs on the screen below once this one is
+        gone, and may open the next dialog: keys typed ahead wait for it (a reason typed
+        right after choosing a status belongs to the prompt the choice opens)."""
+        type_ahead = self.prodtui.type_ahead
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) > 1 and stack[-1] is self else None
+        type_ahead.expect_result()
+        awaited = super().dismiss(result)
+        if below is None:
+            type_ahead.result_delivered()
+        else:  # queued behind the result's callback, on the same screen
+            below.call_next(type_ahead.result_delivered)
+        return awaited
+
 
 def record_key(kind: str, record: Record | None) -> str:
     """`kind:new`, or `kind:<id>:<created at>`: an id freed by a delete may be given to a
