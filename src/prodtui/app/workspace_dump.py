@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,22 +56,30 @@ class DumpSummary:
 # --- Export --------------------------------------------------------------------------------
 
 
-def dump_workspace(ws: Workspace, out: TextSink) -> DumpSummary:
-    """Write the whole workspace to `out`, table by table, from one consistent snapshot."""
+def dump_workspace(
+    ws: Workspace, out: TextSink, progress: Callable[[int, int], None] | None = None
+) -> DumpSummary:
+    """Write the whole workspace to `out`, table by table, from one consistent snapshot;
+    `progress` is told the rows written and the rows in all, now and then."""
     with read_snapshot(ws) as snapshot:
         tables = snapshot.tables
+        counts = [snapshot.count(table) for table in tables]
+        whole = sum(counts)
         rows = write_dump(
             out,
             snapshot.schema_version,
             (
-                DumpedTable(table.name, table.columns, snapshot.count(table), snapshot.rows(table))
-                for table in tables
+                DumpedTable(table.name, table.columns, count, snapshot.rows(table))
+                for table, count in zip(tables, counts, strict=True)
             ),
+            None if progress is None else (lambda done: progress(done, whole)),
         )
     return DumpSummary(tables=len(tables), rows=rows)
 
 
-def export_json_file(ws: Workspace, path: Path) -> DumpSummary:
+def export_json_file(
+    ws: Workspace, path: Path, progress: Callable[[int, int], None] | None = None
+) -> DumpSummary:
     """Dump into a new file `path` (mode 0600: it holds everything); an existing path is
     refused, and a failed dump leaves no file behind."""
     path = path.expanduser()
@@ -82,7 +90,7 @@ def export_json_file(ws: Workspace, path: Path) -> DumpSummary:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            summary = dump_workspace(ws, SafeWriter(handle, for_json_terminal))
+            summary = dump_workspace(ws, SafeWriter(handle, for_json_terminal), progress)
         _move_into_place(Path(temporary), path, "export.exists")
     except OSError as error:
         raise ProdtuiError(

@@ -39,8 +39,9 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import IO, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -52,6 +53,8 @@ from prodtui.i18n import t
 FORMAT = "prodtui-workspace"
 FORMAT_VERSION = 1
 MAX_PROBLEMS = 20
+WRITE_BATCH = 1000
+"""Rows of a table encoded and written at a time."""
 """Row problems listed before a restore stops reading: the first ones say enough."""
 _ENCODER = json.JSONEncoder(
     ensure_ascii=False, separators=(", ", ": "), default=lambda value: _blob(value)
@@ -83,9 +86,16 @@ class DumpedTable:
     rows: Iterable[Sequence[Any]]
 
 
-def write_dump(out: TextSink, schema_version: int, tables: Iterable[DumpedTable]) -> int:
+def write_dump(
+    out: TextSink,
+    schema_version: int,
+    tables: Iterable[DumpedTable],
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Write a dump of `tables` to `out`, one row a line; returns how many rows. Each
-    table's rows are read only when it is written, so a generator of tables streams."""
+    table's rows are read only when it is written, WRITE_BATCH rows at a time, so a
+    generator of tables streams in bounded memory. `progress` is told the rows written
+    so far after each batch."""
     out.write(
         f'{{"format": "{FORMAT}", "format_version": {FORMAT_VERSION},'
         f' "schema_version": {schema_version}, "tables": [\n'
@@ -102,10 +112,14 @@ def write_dump(out: TextSink, schema_version: int, tables: Iterable[DumpedTable]
             f' "columns": {encode(list(table.columns))}, "count": {count}, "rows": [\n'
         )
         written = 0
-        for row in table.rows:
-            written += 1
-            out.write(encode(row))
+        rows = iter(table.rows)
+        # One write per batch of rows: the escaping writer and the file see few calls.
+        while batch := list(islice(rows, WRITE_BATCH)):
+            written += len(batch)
+            out.write(",\n".join(map(encode, batch)))
             out.write(",\n" if written < count else "\n")
+            if progress is not None:
+                progress(total + written)
         if written != count:  # pragma: no cover - the snapshot holds the count
             raise RuntimeError(f"{table.name}: {written} rows read, {count} counted")
         total += count

@@ -14,6 +14,7 @@ from prodtui.cli.commands import command, opened
 from prodtui.cli.exit_codes import EXIT_USAGE
 from prodtui.cli.options import format_option
 from prodtui.cli.output import export_text, warn
+from prodtui.cli.progress import Progress, interrupted
 from prodtui.i18n import t
 
 if TYPE_CHECKING:
@@ -156,11 +157,15 @@ def run_export_json(args: argparse.Namespace, ws: Workspace) -> int:
     from prodtui.app.workspace_dump import dump_workspace, export_json_file
 
     out = getattr(args, "out", None)
+    stopped = interrupted("bulk.export_interrupted") if out else contextlib.nullcontext()
+    with stopped, Progress(t("bulk.exporting_json")) as progress:
+        if out:
+            summary = export_json_file(ws, Path(out), progress.update)
+        else:
+            dump_workspace(ws, sys.stdout, progress.update)
     if out:
-        summary = export_json_file(ws, Path(out))
         print(t("json.exported", tables=summary.tables, rows=summary.rows, path=str(out)))
     else:
-        dump_workspace(ws, sys.stdout)
         with contextlib.suppress(BrokenPipeError):
             sys.stdout.flush()
     return 0
