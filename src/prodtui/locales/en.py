@@ -157,6 +157,8 @@ MESSAGES: dict[str, str] = {
     "standup.new_blocker": "New blocker for {name}",
     "standup.no_blocker": "No blocker open that day.",
     "standup.no_blocker_for": "This person has no open blocker; Tab to pick one in the list.",
+    "standup.age_today": "today",
+    "standup.resolved_same_day": "Blocker resolved the same day: {text}",
     "standup.resolved": "Blocker resolved after {days} d: {text}",
     "standup.bad_date": "Date not understood or impossible: “{value}” (for instance 2026-11-20, 20/11, yesterday, monday).",
     "standup.goto_title": "Go to the stand-up of…",

@@ -162,6 +162,8 @@ MESSAGES: dict[str, str] = {
     "standup.new_blocker": "Nouveau bloquant pour {name}",
     "standup.no_blocker": "Aucun bloquant ouvert ce jour.",
     "standup.no_blocker_for": "Cette personne n'a pas de bloquant ouvert ; Tab pour choisir dans la liste.",
+    "standup.age_today": "auj.",
+    "standup.resolved_same_day": "Bloquant levé le jour même : {text}",
     "standup.resolved": "Bloquant levé après {days} j : {text}",
     "standup.bad_date": "Date incompréhensible ou impossible : « {value} » (exemples : 2026-11-20, 20/11, hier, lundi).",
     "standup.goto_title": "Aller au stand-up du…",

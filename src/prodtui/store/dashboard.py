@@ -63,7 +63,9 @@ class DashboardRepository:
         # The active team, plus anyone no longer active who still wrote today; entries are
         # found through UNIQUE (standup_id, person_id).
         rows = self.ws.conn.execute(
-            "SELECT p.name, e.id IS NOT NULL, coalesce(e.absent, 0) FROM people AS p"
+            # Spoke: an entry with text (a mood alone is not a word, as in the summary).
+            "SELECT p.name, coalesce(e.yesterday, '') <> '' OR coalesce(e.today, '') <> '',"
+            " coalesce(e.absent, 0) FROM people AS p"
             " LEFT JOIN standup_entries AS e ON e.person_id = p.id"
             " AND e.standup_id = (SELECT id FROM standups WHERE day = ?)"
             " WHERE p.active = 1 OR e.id IS NOT NULL ORDER BY p.position, p.id",
@@ -72,8 +74,8 @@ class DashboardRepository:
         spoke: list[str] = []
         absent: list[str] = []
         waiting: list[str] = []
-        for name, has_entry, is_absent in rows:
-            (absent if is_absent else spoke if has_entry else waiting).append(name)
+        for name, has_text, is_absent in rows:
+            (absent if is_absent else spoke if has_text else waiting).append(name)
         return StandupTile(day=today, spoke=spoke, absent=absent, waiting=waiting)
 
     def _items(self, where: str, params: list[Any], day_column: str) -> list[TileItem]:

@@ -221,7 +221,10 @@ class StandupScreen(Undoable, WorkspaceScreen):
     def _blocker_cells(self, blocker: Item) -> list[Cell]:
         age = blocker.age_on(self.day)
         return [
-            Text(t("standup.age", days=age), style="bold" if age >= 3 else ""),
+            Text(
+                t("standup.age", days=age) if age > 0 else t("standup.age_today"),
+                style="bold" if age >= 3 else "",
+            ),
             fit(blocker.owner or "", OWNER_WIDTH),
             one_line(blocker.text),
         ]
@@ -362,7 +365,9 @@ class StandupScreen(Undoable, WorkspaceScreen):
         self.refresh_data()
         text = fit(blocker.text, 50)
         self.offer_undo(
-            t("standup.resolved", text=text, days=blocker.age_on(self.day)),
+            t("standup.resolved", text=text, days=blocker.age_on(self.day))
+            if blocker.age_on(self.day) > 0
+            else t("standup.resolved_same_day", text=text),
             self.undo_save(
                 self.workspace.items.save,
                 resolved,
