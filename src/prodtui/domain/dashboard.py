@@ -221,6 +221,8 @@ class SecurityTile(Tile):
     done: int = 0
     partial: int = 0
     late: int = 0
+    roadmap_warnings: int = 0
+    """The warnings of the roadmap (`domain.roadmap.roadmap_warnings`)."""
     homologation: HomologationDecision | None = None
     """The decision in force (`domain.homologation.current_decision`): whether it grants
     the homologation, until when and how urgently to renew are its own rules."""

@@ -237,6 +237,7 @@ class DashboardRepository:
             done=done,
             partial=partial,
             late=late,
+            roadmap_warnings=self.ws.roadmap.warning_count(today),
             homologation=self.homologation(),
         )
 

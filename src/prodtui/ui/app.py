@@ -53,13 +53,14 @@ def _lazy(module: str, name: str) -> Callable[[], Screen]:
     return make
 
 
-SCREENS_IN_ORDER = ("today", "standup", "stories", "recette", "security")
+SCREENS_IN_ORDER = ("today", "standup", "stories", "recette", "security", "roadmap")
 MAIN_SCREENS: dict[str, Callable[[], Screen]] = {
     "today": _lazy("today", "TodayScreen"),
     "standup": _lazy("standup", "StandupScreen"),
     "stories": _lazy("stories", "StoriesScreen"),
     "recette": _lazy("recette", "RecetteScreen"),
     "security": _lazy("security", "SecurityScreen"),
+    "roadmap": _lazy("roadmap", "RoadmapScreen"),
     "inbox": _lazy("inbox", "InboxScreen"),
 }
 # Once Today is drawn: the main screens built ahead of their first visit, in this order,
@@ -81,6 +82,7 @@ class ProdtuiApp(LocalisedApp):
         Binding("3", "go('stories')", "nav.stories", show=False, id="go.stories"),
         Binding("4", "go('recette')", "nav.recette", show=False, id="go.recette"),
         Binding("5", "go('security')", "nav.security", show=False, id="go.security"),
+        Binding("6", "go('roadmap')", "nav.roadmap", show=False, id="go.roadmap"),
         Binding("i", "go('inbox')", "nav.inbox", show=False, id="go.inbox"),
         Binding("ctrl+n", "capture", "key.capture", priority=True, id="capture"),
         # ctrl+f: free in Textual 8.2 Input and TextArea (Input documents it as "delete word
@@ -448,6 +450,7 @@ class ProdtuiApp(LocalisedApp):
             ("stories", "nav.stories", "palette.go_help.stories"),
             ("recette", "nav.recette", "palette.go_help.recette"),
             ("security", "nav.security", "palette.go_help.security"),
+            ("roadmap", "nav.roadmap", "palette.go_help.roadmap"),
             ("inbox", "nav.inbox", "palette.go_help.inbox"),
         ):
             yield SystemCommand(

@@ -50,6 +50,7 @@ class NavBar(Static):
             "stories": ("3", "nav.stories"),
             "recette": ("4", "nav.recette"),
             "security": ("5", "nav.security"),
+            "roadmap": ("6", "nav.roadmap"),
             "inbox": ("i", "nav.inbox_short"),
         }
         parts = []

@@ -68,6 +68,7 @@ class ReviewScreen(ProdtuiScreen[None]):
         self._start = (week, question)
         self.week = week or ""
         self.answers: dict[ReviewQuestion, HealthReview] = {}
+        self.roadmap_warnings = 0
         # The answer as it was when its comment was opened: the save checks against that
         # version, even if a refresh meanwhile showed a newer one.
         self._commenting: HealthReview | None = None
@@ -117,10 +118,15 @@ class ReviewScreen(ProdtuiScreen[None]):
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
+        # The security question shows the roadmap's warnings beside it.
+        self.roadmap_warnings = self.workspace.roadmap.warning_count(self.today())
         for question in QUESTIONS:
             answered = self.answers.get(question)
+            name = t(question.short_key)
+            if question is ReviewQuestion.SECURITY_ROADMAP and self.roadmap_warnings:
+                name += " " + t("review.roadmap_mark", count=self.roadmap_warnings)
             table.add_row(
-                cell(t(question.short_key)),
+                cell(name),
                 _answer_cell(answered.answer if answered else None),
                 _marks_cell(marks[question]),
                 _trend_cell(trend(marks[question][-TREND_WEEKS:])),
@@ -161,6 +167,8 @@ class ReviewScreen(ProdtuiScreen[None]):
         question = self.selected()
         answered = self.answers.get(question)
         lines = [t(question.label_key)]
+        if question is ReviewQuestion.SECURITY_ROADMAP and self.roadmap_warnings:
+            lines.append(tn("review.roadmap_warnings", self.roadmap_warnings))
         if answered and answered.comment:
             lines.append(t("review.comment_line", comment=answered.comment))
         elif answered:

@@ -36,6 +36,7 @@ KIND_STYLE = {
     SearchKind.EXECUTION: "bold magenta",
     SearchKind.MEASURE: "bold blue",
     SearchKind.RISK: "bold red",
+    SearchKind.MILESTONE: "bold white",
 }
 MATCH_STYLE = "bold reverse"
 
@@ -151,7 +152,7 @@ class SearchScreen(Dialog[SearchHit]):
 
 def describe_key(hit: SearchHit) -> str:
     """How the hit is named in the list: its key, a stand-up entry by its day."""
-    if hit.kind is SearchKind.STANDUP and hit.day is not None:
+    if hit.kind in (SearchKind.STANDUP, SearchKind.MILESTONE) and hit.day is not None:
         return f"{format_day(hit.day, short=True)} {hit.day.year}"
     return hit.key
 
@@ -246,6 +247,15 @@ async def _open_risk(app: ProdtuiApp, hit: SearchHit) -> None:
     app.push_screen(RisksScreen(select=hit.ref))
 
 
+async def _open_milestone(app: ProdtuiApp, hit: SearchHit) -> None:
+    from prodtui.ui.screens.roadmap import RoadmapScreen
+
+    milestone = app.workspace.milestones.get(hit.ref)  # gone since: say so, stay here
+    screen = await _base_screen(app, "roadmap")
+    if isinstance(screen, RoadmapScreen):
+        screen.show_milestone(milestone)
+
+
 _OPENERS = {
     SearchKind.STORY: _open_story,
     SearchKind.CAPTURE: _open_capture,
@@ -253,4 +263,5 @@ _OPENERS = {
     SearchKind.EXECUTION: _open_execution,
     SearchKind.MEASURE: _open_measure,
     SearchKind.RISK: _open_risk,
+    SearchKind.MILESTONE: _open_milestone,
 }

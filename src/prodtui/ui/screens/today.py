@@ -423,6 +423,9 @@ class TodayScreen(WorkspaceScreen):
                 rows.append(Content.styled(late, "$error"))
             else:
                 rows.append(self._muted(t("today.security_none_late")))
+        if tile.roadmap_warnings:
+            warned = tn("today.roadmap_warnings", tile.roadmap_warnings)
+            rows.append(Content.styled(warned, "$text-warning"))
         decision = tile.homologation
         left = decision.countdown(today) if decision else None
         if decision is None:
