@@ -3,6 +3,7 @@
 
     .venv/bin/python benchmarks/run.py            # 11 rounds, about 4 minutes
     .venv/bin/python benchmarks/run.py --quick    # 3 rounds, a smoke run
+    .venv/bin/python benchmarks/run.py --scale 10 # on ten times the large workspace
 
 Every figure comes from `first_paint.py` beside this file, which starts a command in a
 private tmux server and polls the screen until a marker appears. Each round runs the bare
@@ -44,6 +45,10 @@ OUT = BENCH_DIR / "out"
 LARGE_DB = OUT / "large.db"
 LARGE_INFO = OUT / "large.json"  # how long the generation took, kept for later runs
 RESULTS = OUT / "results.json"
+SCALE = 1.0  # `--scale`: N times the large workspace, in out/large-xN.db (use_scale)
+# Above this size a capture reuses one copy for the whole run: copying a ×10 file (2 GB)
+# before each launch would cost more than the run. Each capture adds one row to it.
+COPY_EACH_CAPTURE_UP_TO = 1 << 30
 BARE_APP = BENCH_DIR / "bare_app.py"
 
 # Markers are regexes. Each one was chosen from `first_paint.py --trace` / `--dump-screen`;
@@ -251,6 +256,18 @@ class Step:
 # -- the workspace --------------------------------------------------------------------------
 
 
+def use_scale(scale: float) -> None:
+    """Work on N times the large workspace: its own file, info and results, so that the
+    ×1 and ×N files live side by side in out/."""
+    global SCALE, LARGE_DB, LARGE_INFO, RESULTS
+    SCALE = scale
+    if scale != 1:
+        suffix = f"-x{scale:g}"
+        LARGE_DB = OUT / f"large{suffix}.db"
+        LARGE_INFO = OUT / f"large{suffix}.json"
+        RESULTS = OUT / f"results{suffix}.json"
+
+
 def ensure_large_workspace(prodtui: Path) -> dict[str, Any]:
     """Generate the large workspace once; later runs reuse it (it is never opened by the
     app: every measurement works on a copy)."""
@@ -265,12 +282,21 @@ def ensure_large_workspace(prodtui: Path) -> dict[str, Any]:
     if not LARGE_DB.exists():
         print(f"generating {LARGE_DB} …", flush=True)
         # Written under another name first: a failed generation leaves no half file.
-        partial = OUT / "large.partial.db"
+        partial = LARGE_DB.with_suffix(".partial.db")
         for stale in _companions(LARGE_DB) + _companions(partial):
             stale.unlink(missing_ok=True)
         start = time.perf_counter()
         done = subprocess.run(
-            [str(prodtui), "demo", "--size", "large", "--out", str(partial)],
+            [
+                str(prodtui),
+                "demo",
+                "--size",
+                "large",
+                "--scale",
+                f"{SCALE:g}",
+                "--out",
+                str(partial),
+            ],
             check=False,
             stdout=subprocess.DEVNULL,
         )
@@ -282,6 +308,7 @@ def ensure_large_workspace(prodtui: Path) -> dict[str, Any]:
         _checkpoint(partial)  # all in the main file, so that one file can be copied
         partial.rename(LARGE_DB)
         info = {
+            "scale": SCALE,
             "generation_s": round(elapsed, 2),
             "generated_at": datetime.now().isoformat(timespec="seconds"),
         }
@@ -339,6 +366,12 @@ def _companions(path: Path) -> list[Path]:
 def fresh_copy(name: str) -> Path:
     """A copy of the large workspace the app may write to (quick capture does)."""
     target = OUT / name
+    if (
+        name == "capture.db"
+        and target.exists()
+        and LARGE_DB.stat().st_size > COPY_EACH_CAPTURE_UP_TO
+    ):
+        return target
     for stale in _companions(target):
         stale.unlink(missing_ok=True)
     shutil.copyfile(LARGE_DB, target)
@@ -575,9 +608,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--prodtui", type=Path, default=None,
                         help="prodtui command (default: beside this Python, or PATH)")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per wait")
-    parser.add_argument("--out", type=Path, default=RESULTS, help="results file (JSON)")
     parser.add_argument("--verbose", action="store_true", help="print screens on errors")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="N times the large workspace (out/large-xN.db)")  # fmt: skip
+    parser.add_argument("--out", type=Path, default=None, help="results file (JSON)")
     args = parser.parse_args(argv)
+    use_scale(args.scale)
+    if args.out is None:
+        args.out = RESULTS
     if args.quick:
         args.rounds = 3
     if args.rounds < 1:
@@ -599,6 +637,8 @@ def find_prodtui(given: Path | None) -> Path:
 
 @contextlib.contextmanager
 def working_copy() -> Iterator[Path]:
+    for stale in _companions(OUT / "capture.db"):  # left by a run cut short
+        stale.unlink(missing_ok=True)
     path = fresh_copy("work.db")
     try:
         yield path
@@ -636,6 +676,7 @@ def main(argv: list[str] | None = None) -> int:
         "environment": env,
         "settings": {
             "rounds": args.rounds,
+            "scale": SCALE,
             "size": f"{WIDTH}x{HEIGHT}",
             "bare": bench.bare,
             "prodtui": bench.prodtui,

@@ -7,9 +7,11 @@ accents, the first letters of a word, two words, rare and common words) through
 when its schema is older than the migrations, as `run.py` does). Prints p50 / p95 / max
 overall and by kind of query, the size of the index, and writes `out/search.json`.
 
-`--db PATH` uses another workspace instead (generated there first with `prodtui demo
---size large` when missing): for a schema changed within a migration, which `run.py`
-cannot tell from the version, without replacing the shared `large.db`.
+`--scale N` runs on N times the large workspace (`out/large-xN.db`, made as `run.py
+--scale N` makes it) and writes `out/search-xN.json`. `--db PATH` uses another workspace
+instead (generated there first with `prodtui demo --size large` when missing): for a
+schema changed within a migration, which `run.py` cannot tell from the version, without
+replacing the shared `large.db`.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import (  # run.py sits beside this file, it is not a package
+import run  # run.py sits beside this file, it is not a package
+from run import (
     OUT,
     _companions,
     ensure_large_workspace,
@@ -170,9 +173,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=7, help="seed of the query sample")
     parser.add_argument("--rounds", type=int, default=3, help="passes over the queries")
-    parser.add_argument("--out", type=Path, default=OUT / "search.json")
+    parser.add_argument("--out", type=Path, default=None, help="default out/search.json")
     parser.add_argument("--db", type=Path, help="workspace to use instead of out/large.db")
+    parser.add_argument("--scale", type=float, default=1.0, help="as run.py's --scale")
     args = parser.parse_args(argv)
+    run.use_scale(args.scale)
+    if args.out is None:
+        args.out = OUT / ("search.json" if args.scale == 1 else f"search-x{args.scale:g}.json")
 
     if args.db is None:
         workspace_info = ensure_large_workspace(find_prodtui(None))

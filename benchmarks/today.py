@@ -3,6 +3,7 @@
 
     .venv/bin/python benchmarks/today.py               # 200 rounds each
     .venv/bin/python benchmarks/today.py --rounds 50
+    .venv/bin/python benchmarks/today.py --scale 10    # ten times the large workspace
 
 The large workspace is generated as `run.py` does when it is missing, then copied to
 `benchmarks/out/today.db` (the copy is migrated if the source is older, outside the
@@ -70,7 +71,9 @@ async def timed_async(rounds: int, action: Callable[[], Awaitable[object]]) -> l
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--scale", type=float, default=1.0, help="as run.py's --scale")
     args = parser.parse_args(argv)
+    run.use_scale(args.scale)
 
     if not run.LARGE_DB.exists():
         run.ensure_large_workspace(run.find_prodtui(None))
