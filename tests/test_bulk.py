@@ -109,7 +109,7 @@ def db(tmp_path: Path) -> Path:
 def run(*args: str, **options: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(PRODTUI), "--lang", "fr", *args], capture_output=True, text=True, **options
-    )  # type: ignore[call-overload, no-any-return]
+    )  # type: ignore[call-overload]
 
 
 def test_a_bad_row_near_the_end_writes_nothing_and_is_named(db: Path, tmp_path: Path) -> None:
@@ -176,3 +176,28 @@ def test_progress_is_a_plain_line_now_and_then_off_a_terminal(db: Path, tmp_path
     # Under a second of work: nothing but what the command always said.
     assert done.stderr == ""
     assert "2000 stories créées" in done.stdout
+
+
+def test_off_a_terminal_progress_says_rows_rate_and_time_left_in_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    from prodtui.cli import progress as module
+    from prodtui.i18n import set_language
+
+    set_language("fr")
+    out = io.StringIO()
+    monkeypatch.setattr(module, "DELAY", 0.0)
+    monkeypatch.setattr(module, "EVERY", 3600.0)
+    with module.Progress("Import des stories", 1_000, stream=out) as progress:
+        for done in range(0, 1_001, 100):
+            progress.update(done)
+    assert out.getvalue() == ""  # not yet a line's worth of time: no flood
+    monkeypatch.setattr(module, "EVERY", 0.0)
+    with module.Progress("Import des stories", 1_000, stream=out) as progress:
+        progress.update(250)
+    line = out.getvalue()
+    assert line.startswith("Import des stories : 250 sur 1000 lignes, ")
+    assert "lignes par seconde, reste " in line and line.endswith(" s\n")
+    assert "\x1b" not in line

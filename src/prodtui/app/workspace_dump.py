@@ -118,13 +118,20 @@ def _move_into_place(temporary: Path, path: Path, exists_key: str) -> None:
 # --- Restore -------------------------------------------------------------------------------
 
 
-def restore_workspace(source: Path, target: Path, *, author: str = "") -> DumpSummary:
+def restore_workspace(
+    source: Path,
+    target: Path,
+    *,
+    author: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> DumpSummary:
     """Restore the dump `source` into the new workspace file `target`.
 
     Refused before anything is created: an existing `target`, a file that is not a dump,
     a dump of a newer schema. Refused after: a damaged or truncated dump, a row the
     schema rejects — the new file is then removed. An older dump's rows are inserted
-    into the current schema: missing columns take their defaults.
+    into the current schema: missing columns take their defaults. `progress` is told the
+    rows read so far after each batch.
     """
     from prodtui.store.workspace import open_workspace
 
@@ -147,7 +154,7 @@ def restore_workspace(source: Path, target: Path, *, author: str = "") -> DumpSu
         try:
             ws = open_workspace(temporary, author=author)
             try:
-                summary = _fill(ws, reader, name)
+                summary = _fill(ws, reader, name, progress)
                 # A dump of an older schema has closed campaigns without their scope.
                 ws.campaigns.freeze_closed()
             finally:
@@ -179,7 +186,9 @@ class _Problems:
         return len(self.found) >= MAX_PROBLEMS
 
 
-def _fill(ws: Workspace, reader: DumpReader, source: str) -> DumpSummary:
+def _fill(
+    ws: Workspace, reader: DumpReader, source: str, progress: Callable[[int], None] | None
+) -> DumpSummary:
     tables = rows = 0
     problems = _Problems(source)
     with restoring(ws) as restore:
@@ -197,7 +206,7 @@ def _fill(ws: Workspace, reader: DumpReader, source: str) -> DumpSummary:
                     "json.unknown_column", path=source, table=table.name, column=", ".join(unknown)
                 )
             restore.clear(table.name)  # rows a migration seeded
-            rows += _insert(restore, table, table_rows, problems)
+            rows += _insert(restore, table, table_rows, problems, progress, rows)
             tables += 1
             if problems.full:
                 break
@@ -215,7 +224,14 @@ def _fill(ws: Workspace, reader: DumpReader, source: str) -> DumpSummary:
     return DumpSummary(tables=tables, rows=rows)
 
 
-def _insert(restore: Restore, table: TableHeader, rows: Iterator[Row], problems: _Problems) -> int:
+def _insert(
+    restore: Restore,
+    table: TableHeader,
+    rows: Iterator[Row],
+    problems: _Problems,
+    progress: Callable[[int], None] | None = None,
+    before: int = 0,
+) -> int:
     """Check each row of `table` as the app would, and write it while no row of the dump
     has been refused; returns how many rows were read."""
     check = TableCheck(table.name, table.columns)
@@ -233,6 +249,8 @@ def _insert(restore: Restore, table: TableHeader, rows: Iterator[Row], problems:
                 problems.add(line, table.name, number, refused.reason)
         positions.clear()
         batch.clear()
+        if progress is not None:
+            progress(before + count)
 
     for line, row in rows:
         count += 1

@@ -1521,7 +1521,6 @@ MESSAGES: dict[str, str] = {
     "bulk.progress_rate": "{rate} rows/s",
     "bulk.reading_stories": "Reading the stories",
     "bulk.importing_stories": "Importing the stories",
-    "bulk.importing_junit": "Importing the results",
     "bulk.exporting_json": "Exporting the workspace",
     "bulk.restoring_json": "Restoring the workspace",
     "bulk.interrupted": "Interrupted: nothing was written, the workspace is as it was.",

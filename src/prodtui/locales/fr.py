@@ -1526,7 +1526,6 @@ MESSAGES: dict[str, str] = {
     "bulk.progress_rate": "{rate} lignes/s",
     "bulk.reading_stories": "Lecture des stories",
     "bulk.importing_stories": "Import des stories",
-    "bulk.importing_junit": "Import des résultats",
     "bulk.exporting_json": "Export de l'espace de travail",
     "bulk.restoring_json": "Restauration de l'espace de travail",
     "bulk.interrupted": "Interrompu : rien n'a été écrit, l'espace de travail est tel qu'avant.",

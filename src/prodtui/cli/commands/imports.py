@@ -157,7 +157,10 @@ def run_import_json(args: argparse.Namespace, ctx: Ctx) -> int:
 
     target = ctx.workspace_file
     try:
-        summary = restore_workspace(args.file, target, author=ctx.loaded.settings.author)
+        with interrupted(), Progress(t("bulk.restoring_json")) as progress:
+            summary = restore_workspace(
+                args.file, target, author=ctx.loaded.settings.author, progress=progress.update
+            )
     except DumpRefused as refused:
         for problem in refused.problems:
             print(problem, file=sys.stderr)
