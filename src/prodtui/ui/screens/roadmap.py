@@ -498,6 +498,14 @@ class RoadmapScreen(WorkspaceScreen):
         self.window = self.window.shifted(step * (3 if self.zoom is Zoom.QUARTER else 1))
         self.refresh_data()
 
+    def _cursor_day(self) -> date:
+        """The time cursor's day: today when its period holds today, else its first day."""
+        today = self.today()
+        if not self.view.periods:
+            return today
+        period = self.view.periods[self.view.period]
+        return today if period.contains(today) else period.start
+
     def action_today(self) -> None:
         today = self.today()
         self.window = self._default_window(today)
@@ -506,7 +514,7 @@ class RoadmapScreen(WorkspaceScreen):
 
     def action_zoom(self) -> None:
         """Months ⇄ quarters, the time cursor kept on the same date."""
-        day = self.view.periods[self.view.period].start if self.view.periods else self.today()
+        day = self._cursor_day()
         self.zoom = Zoom.MONTH if self.zoom is Zoom.QUARTER else Zoom.QUARTER
         self.window = self._default_window(day if self.zoom is Zoom.MONTH else self.today())
         if not self.window.start <= day <= self.window.end:
@@ -540,12 +548,7 @@ class RoadmapScreen(WorkspaceScreen):
         if self.workspace.read_only:
             self.notify(t("workspace.read_only_write"), severity="error")
             return
-        # The time cursor's period: today when it holds today, else its first day.
-        day = today = self.today()
-        if self.view.periods:
-            period = self.view.periods[self.view.period]
-            day = today if period.contains(today) else period.start
-        self.app.push_screen(MilestoneFormScreen(None, day), self._saved)
+        self.app.push_screen(MilestoneFormScreen(None, self._cursor_day()), self._saved)
 
     def action_edit(self) -> None:
         line = self.view.selected
