@@ -142,7 +142,9 @@ def cases() -> list[Case]:
         return ["import", "json", str(dump), "--db", str(gone(WORK / "restored.db"))]
 
     def backup() -> list[str]:
-        return ["backup", "--out", str(gone(WORK / "backup.db")), "--db", str(large())]
+        db = fresh("backup-source", large())
+        app_open(db)
+        return ["backup", "--out", str(gone(WORK / "backup.db")), "--db", str(db)]
 
     return [
         Case("csv-10k", 10_000, csv_case(10_000)),
@@ -152,6 +154,28 @@ def cases() -> list[Case]:
         Case("import-json", 0, import_json),
         Case("backup", 0, backup),
     ]
+
+
+TMUX_SESSION = "prodtui-bulk-bench"
+
+
+def app_open(db: Path) -> None:
+    """The app running on `db` in a private tmux server while the case runs (the backup
+    is made with the app open), given a few seconds to open the workspace."""
+    if shutil.which("tmux") is None:
+        return
+    command = f"{PRODTUI} --db {db}"
+    tmux = ["tmux", "-L", TMUX_SESSION]
+    subprocess.run([*tmux, "kill-server"], stderr=subprocess.DEVNULL, check=False)
+    subprocess.run([*tmux, "new", "-d", "-s", "app", "-x", "120", "-y", "40", command], check=True)
+    time.sleep(5)
+
+
+def app_closed() -> None:
+    if shutil.which("tmux") is not None:
+        subprocess.run(
+            ["tmux", "-L", TMUX_SESSION, "kill-server"], stderr=subprocess.DEVNULL, check=False
+        )
 
 
 def run(command: list[str]) -> None:
@@ -193,7 +217,10 @@ def main() -> None:
     print("| --- | ---: | ---: | ---: | ---: |")
     for case in chosen:
         command = [str(PRODTUI), *case.prepare()]
-        seconds, peak = measure(command)
+        try:
+            seconds, peak = measure(command)
+        finally:
+            app_closed()
         rate = f"{case.rows / seconds:,.0f}" if case.rows else "–"
         rows = f"{case.rows:,}" if case.rows else "–"
         print(f"| {case.name} | {rows} | {seconds:.1f} | {rate} | {peak:.0f} |", flush=True)
