@@ -8,8 +8,11 @@ from textual.geometry import Region
 from prodtui.ui.widgets.lazy_table import MIN_SHARED, SHRUNK, Column, LazyTable, ListTable
 
 
-def table(*columns: Column) -> ListTable[str]:
-    return ListTable(list(columns), lambda row: [row] * len(columns))
+def table(*columns: Column, cells: str = "x" * 40) -> ListTable[str]:
+    """A table of one row whose cells are wider than any column."""
+    shown = ListTable(list(columns), lambda row: [row] * len(columns))
+    shown.rows, shown.row_count = [cells], 1
+    return shown
 
 
 def test_fixed_columns_keep_their_width_and_the_shared_ones_split_the_rest() -> None:
@@ -28,6 +31,24 @@ def test_shrinkable_columns_give_cells_to_the_shared_ones_on_a_narrow_screen() -
     assert sum(narrow) + 4 == 40
     tiny = table(*columns, Column("text")).widths(20)
     assert tiny[:3] == [SHRUNK, 12, SHRUNK], "never below SHRUNK"
+
+
+def test_fixed_columns_take_only_what_their_label_and_cells_need() -> None:
+    """The backlog's title had 15 cells at 120 columns while the key, priority and points
+    columns stood half empty: a column is as wide as its widest cell of the first page or
+    its label, within its declared width; the shared column gets the rest."""
+    shown = ListTable(
+        [Column("Clé", 8), Column("Titre"), Column("Prio", 6), Column("Épopée", 14)],
+        lambda row: ["US-12", row, "M", "Instruction par les agents"],
+    )
+    shown.rows, shown.row_count = ["Tableau de bord des délais"], 1
+    assert shown.widths(60) == [5, 60 - 5 - 4 - 14 - 4, 4, 14]
+
+
+def test_a_shared_column_may_ask_for_more_than_the_default() -> None:
+    columns = (Column("epic", 14, shrink=True), Column("sprint", 10, shrink=True))
+    widths = table(Column("title", least=24), *columns).widths(40)
+    assert widths[0] == 24 and sum(widths) + 3 == 40
 
 
 class Harness(App[None]):
@@ -72,7 +93,7 @@ async def test_the_header_stays_and_odd_rows_are_striped() -> None:
     async with app.run_test(size=(40, 8)) as pilot:
         await pilot.pause()
         table: ListTable[str] = app.query_one(ListTable)
-        assert table.render_line(0).text.startswith("#    text")
+        assert table.render_line(0).text.startswith("# text")
         await pilot.press("down", "down")  # the cursor away from rows 0 and 1
 
         def background(y: int) -> object:
@@ -115,3 +136,18 @@ async def test_a_resize_leaves_the_virtual_size_alone() -> None:
         assert table.virtual_size == before == (0, 51)
         row = table.render_line(4).text
         assert "ligne 3" in row and len(row) == table.scrollable_content_region.width > 60
+
+
+def test_shared_columns_share_by_content() -> None:
+    """An empty 'yesterday' column gave half the width away beside a cut 'today'."""
+    shown = ListTable(
+        [Column("who", 6), Column("yesterday"), Column("today")],
+        lambda row: ["Inès", "", row],
+    )
+    shown.rows, shown.row_count = ["x" * 60], 1
+    assert shown.widths(60) == [4, 9, 60 - 4 - 9 - 3]
+    shown.rows = ["Relire"]
+    shown.reload()
+    wide = shown.widths(60)
+    assert wide[1] >= len("yesterday") and wide[2] >= len("Relire")
+    assert sum(wide) + 3 == 60, "cells nobody needs are still shared out"

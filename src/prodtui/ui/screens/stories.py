@@ -68,12 +68,14 @@ class StoriesScreen(WorkspaceScreen):
                 yield LazyTable(
                     [
                         Column(t("story.col.key"), 8),
-                        Column(t("story.col.title")),
+                        # Titles get what the other columns leave, and keep 24 cells
+                        # for it while the epic and the sprint can give some up.
+                        Column(t("story.col.title"), least=24),
                         Column(t("story.col.status"), 11),
                         Column(t("story.col.priority"), 6),
                         Column(t("story.col.points"), 3),
-                        Column(t("story.col.epic"), 14),
-                        Column(t("story.col.sprint"), 10),
+                        Column(t("story.col.epic"), 14, shrink=True),
+                        Column(t("story.col.sprint"), 10, shrink=True),
                     ],
                     count=lambda: self.workspace.stories.count(self.filter),
                     fetch=lambda offset, limit: self.workspace.stories.page(

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -36,9 +37,38 @@ RowT = TypeVar("RowT")
 class Column:
     label: str
     width: int | None = None
-    """Cells; None for a column sharing the remaining width with the other such columns."""
+    """Most cells; the column takes only what its label and its first page of rows need.
+    None for a column sharing the remaining width with the other such columns."""
     shrink: bool = False
-    """May give up cells (down to SHRUNK) so that the shared columns keep MIN_SHARED."""
+    """May give up cells (down to SHRUNK) so that the shared columns keep `least`."""
+    least: int = MIN_SHARED
+    """Cells a shared column keeps, where shrinkable columns can give them up."""
+
+
+def _cell_width(cell: Cell) -> int:
+    return cell.cell_len if isinstance(cell, Text) else cell_len(" ".join(cell.split()))
+
+
+def _share(spare: int, needs: list[int]) -> list[int]:
+    """Split `spare` cells between columns by content: a column needing less than an even
+    share gets what it needs, the others split the rest evenly (the first ones take the
+    odd cells); cells nobody needs are split evenly too."""
+    widths = [0] * len(needs)
+    waiting = list(range(len(needs)))
+    while waiting:
+        even = spare // len(waiting)
+        small = [i for i in waiting if needs[i] <= even]
+        if not small:
+            break
+        for i in small:
+            widths[i] = needs[i]
+            spare -= needs[i]
+        waiting = [i for i in waiting if i not in small]
+    takers = waiting or list(range(len(needs)))
+    share, extra = divmod(spare, max(len(takers), 1))
+    for rank, i in enumerate(takers):
+        widths[i] += share + (1 if rank < extra else 0)
+    return widths
 
 
 class LazyTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=False):
@@ -104,6 +134,7 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=Fals
         self._cells = cells
         self.row_count = 0
         self._pages: dict[int, list[RowT]] = {}
+        self._needed: list[int] | None = None
         self.placed = False
         """Whether the cursor was put on its row, by a key or by the screen for the user
         (`move_to`, a `reload` given a row). Until then it stays on the first row."""
@@ -116,6 +147,7 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=Fals
         if cursor is not None:
             self.placed = True
         self._pages.clear()
+        self._needed = None
         self.row_count = self._count_source()
         # Rows are drawn to the width of the table, so the virtual width plays no part;
         # kept at 0, a resize (the first layout of a screen built ahead) changes nothing
@@ -156,27 +188,34 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=Fals
 
     # -- drawing ------------------------------------------------------------------------------
 
+    def needed(self) -> list[int]:
+        """Each column's width as its content needs it: its label and the cells of the
+        first page (a fixed column within its declared width). Measured once per reload,
+        so that the columns do not move as the list scrolls."""
+        if self._needed is None:
+            rows = [self.cells_at(i) for i in range(min(self.row_count, self.page))]
+            needed = []
+            for i, column in enumerate(self.columns):
+                widest = max((_cell_width(row[i]) for row in rows if i < len(row)), default=0)
+                width = max(widest, cell_len(column.label), 1)
+                needed.append(width if column.width is None else min(column.width, width))
+            self._needed = needed
+        return self._needed
+
     def widths(self, total: int) -> list[int]:
-        fixed = [c.width for c in self.columns]
-        shared = fixed.count(None)
+        needed = self.needed()
+        fixed = [n if c.width is not None else None for c, n in zip(self.columns, needed)]
         spare = total - sum(w or 0 for w in fixed) - len(self.columns)
         # On a narrow screen the shrinkable columns give cells to the shared ones first.
-        wanted = MIN_SHARED * shared - spare
+        wanted = sum(c.least for c in self.columns if c.width is None) - spare
         for i, column in enumerate(self.columns):
             width = fixed[i]
             if wanted <= 0 or width is None or not column.shrink:
                 continue
             given = min(wanted, max(width - SHRUNK, 0))
             fixed[i], spare, wanted = width - given, spare + given, wanted - given
-        share, extra = divmod(max(spare, 0), max(shared, 1))
-        widths, seen = [], 0
-        for width in fixed:
-            if width is None:
-                # The first shared columns take the cells left over by the division.
-                width = max(share + (1 if seen < extra else 0), SHRUNK)
-                seen += 1
-            widths.append(width)
-        return widths
+        shares = iter(_share(max(spare, 0), [n for n, w in zip(needed, fixed) if w is None]))
+        return [max(next(shares), SHRUNK) if w is None else w for w in fixed]
 
     def format(self, cells: Sequence[Cell], width: int) -> Text:
         line = Text(no_wrap=True, overflow="ellipsis")
