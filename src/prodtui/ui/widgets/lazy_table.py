@@ -204,7 +204,9 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=Fals
 
     def widths(self, total: int) -> list[int]:
         needed = self.needed()
-        fixed = [n if c.width is not None else None for c, n in zip(self.columns, needed)]
+        fixed = [
+            n if c.width is not None else None for c, n in zip(self.columns, needed, strict=True)
+        ]
         spare = total - sum(w or 0 for w in fixed) - len(self.columns)
         # On a narrow screen the shrinkable columns give cells to the shared ones first.
         wanted = sum(c.least for c in self.columns if c.width is None) - spare
@@ -214,7 +216,9 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=Fals
                 continue
             given = min(wanted, max(width - SHRUNK, 0))
             fixed[i], spare, wanted = width - given, spare + given, wanted - given
-        shares = iter(_share(max(spare, 0), [n for n, w in zip(needed, fixed) if w is None]))
+        shares = iter(
+            _share(max(spare, 0), [n for n, w in zip(needed, fixed, strict=True) if w is None])
+        )
         return [max(next(shares), SHRUNK) if w is None else w for w in fixed]
 
     def format(self, cells: Sequence[Cell], width: int) -> Text:
