@@ -637,7 +637,7 @@ def test_evidence_paths_must_be_readable_regular_files(tmp_path: Path, isolated_
     locked.chmod(0)
     try:
         if os.geteuid() != 0:  # root reads anything
-            assert refusal(str(locked)) == "security.file_unreadable"
+            assert refusal(str(locked)) == "security.file_denied"
     finally:
         locked.chmod(0o600)
     assert evidence_check("a" * 64, None) is EvidenceCheck.MISSING

@@ -232,8 +232,8 @@ async def test_evidence_files_in_the_form(demo: Workspace, tmp_path: Path) -> No
         await app.workers.wait_for_complete()
         await pilot.pause()
         files = form.query_one("#mf-files", DataTable)
-        assert files.row_count == 1 and "inchangé" in str(files.get_row_at(0)[0])
-        await pilot.press("escape")
+        assert files.row_count == 1 and "à ajouter" in str(files.get_row_at(0)[0])
+        await pilot.press("ctrl+s")  # staged until the form is saved
         await pilot.pause()
 
         # The file changes: a check from the checklist marks the measure.
@@ -243,7 +243,9 @@ async def test_evidence_files_in_the_form(demo: Workspace, tmp_path: Path) -> No
         await pilot.pause()
         entry = next(e for e in screen.entries if e.code == code)
         assert entry.evidence_alert
-        assert "⚠" in str(screen.query_one(DataTable).get_row(code)[1])
+        assert "⚠ 1/1" in str(screen.query_one(DataTable).get_row(code)[1])
+        line = str(screen.query_one("#security-evidence").render())
+        assert "1 fichier de preuve" in line and "1 modifié" in line
 
         # Opening the form checks again; `r` on the file accepts the new content.
         await pilot.press("e")
@@ -256,10 +258,11 @@ async def test_evidence_files_in_the_form(demo: Workspace, tmp_path: Path) -> No
         await pilot.press("r")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "inchangé" in str(files.get_row_at(0)[0])
-        await pilot.press("escape")
+        assert "à réenregistrer" in str(files.get_row_at(0)[0])
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert not next(e for e in screen.entries if e.code == code).evidence_alert
+        assert "1 ✓" in str(screen.query_one(DataTable).get_row(code)[1])
     (recorded,) = demo.measures.files(found(demo.measures.entry(code)).state)
     assert recorded.sha256 == hashlib.sha256(proof.read_bytes()).hexdigest()
 
@@ -315,7 +318,7 @@ async def test_a_conflict_in_the_measure_form_shows_both_and_keeps_the_chosen_on
         conflict = app.screen
         assert isinstance(conflict, ConflictScreen)
         assert conflict.mine["Commentaire"] == "Revue faite le 20/11"
-        assert conflict.theirs["Commentaire"] == "Vu avec le RSSI"
+        assert found(conflict.theirs)["Commentaire"] == "Vu avec le RSSI"
         await pilot.press("m")
         await pilot.pause()
         assert isinstance(app.screen, SecurityScreen)  # saved over theirs, form closed

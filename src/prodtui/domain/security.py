@@ -415,6 +415,8 @@ class EvidenceCheck(StrEnum):
     UNCHANGED = "unchanged"
     CHANGED = "changed"
     MISSING = "missing"
+    UNREADABLE = "unreadable"
+    """There, but it cannot be read (a permission, a read error)."""
 
     @property
     def label_key(self) -> str:

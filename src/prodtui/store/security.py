@@ -51,7 +51,7 @@ _SELECT = ", ".join(
     + [f"s.{name} AS s_{name}" for name in _STATE_COLUMNS]
     + [
         "EXISTS (SELECT 1 FROM measure_evidence_files AS f WHERE f.measure_status_id = s.id"
-        " AND f.last_check IN ('changed', 'missing')) AS evidence_alert"
+        " AND f.last_check IN ('changed', 'missing', 'unreadable')) AS evidence_alert"
     ]
 )
 _CATEGORY_ORDER = (
@@ -102,6 +102,19 @@ class MeasureFilter(BaseModel):
             clauses.append("m.category = :category")
             params["category"] = self.category.value
         return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+class EvidenceSummary(BaseModel):
+    """The evidence files of one measure: how many, and the result of their last check."""
+
+    total: int = 0
+    counts: dict[EvidenceCheck, int] = {}
+    unchecked: int = 0
+    """Recorded but never checked (a check writes a result)."""
+
+    @property
+    def alarming(self) -> int:
+        return sum(n for check, n in self.counts.items() if check.alarming)
 
 
 class ReferentialOutcome(BaseModel):
@@ -199,13 +212,25 @@ class MeasureRepository(Repository[MeasureState]):
 
     # -- writing states ---------------------------------------------------------------------
 
-    def save(self, state: MeasureState, *, today: date | None = None) -> MeasureState:
-        """Save an edited state if nobody saved it since it was read (else ConflictError);
-        each changed field goes to the audit log."""
+    def save(
+        self,
+        state: MeasureState,
+        *,
+        today: date | None = None,
+        add_files: Sequence[FileFingerprint] = (),
+        remove_files: Sequence[EvidenceFile] = (),
+    ) -> MeasureState:
+        """Save an edited state if nobody saved it since it was read (else ConflictError;
+        `DeletedElsewhere` when another session deleted it), with the evidence files the
+        form staged: all in one transaction. Each changed field goes to the audit log."""
         with self.ws.transaction():
-            before = self.get(state.id).status if state.id is not None else None
+            stored = self._row(state.id) if state.id is not None else None
             saved = self._update(state)
-            if saved.status is not before:
+            for file in remove_files:
+                self.remove_file(file)
+            for found in add_files:
+                self.record_file(saved, found)
+            if stored is None or saved.status.value != stored["status"]:
                 self.record_score(today)
         return saved
 
@@ -372,9 +397,34 @@ class MeasureRepository(Repository[MeasureState]):
             )
 
     def remove_file(self, file: EvidenceFile) -> None:
-        """Forget a recorded file, unless another session changed it since it was read."""
-        if file.id is not None:
-            self._files._delete(file.id, file.version)
+        """Forget a recorded file, unless another session changed it since it was read
+        (ConflictError); one already forgotten elsewhere is left gone."""
+        if file.id is None or self._files._row(file.id) is None:
+            return
+        self._files._delete(file.id, file.version)
+
+    def file_changed_elsewhere(self, file: EvidenceFile) -> EvidenceFile | None:
+        """The file as another session recorded it since `file` was read, else None."""
+        row = self._files._row(file.id) if file.id is not None else None
+        if row is None:
+            return None
+        current = EvidenceFile.model_validate(row)
+        return current if current.version != file.version else None
+
+    def evidence_summaries(self) -> dict[int, EvidenceSummary]:
+        """For each measure state with evidence files, how many and in which state."""
+        summaries: dict[int, EvidenceSummary] = {}
+        for row in self.ws.rows(
+            "SELECT measure_status_id AS state_id, last_check, count(*) AS n"
+            " FROM measure_evidence_files GROUP BY measure_status_id, last_check"
+        ):
+            summary = summaries.setdefault(row["state_id"], EvidenceSummary())
+            summary.total += row["n"]
+            if row["last_check"] is None:
+                summary.unchecked += row["n"]
+            else:
+                summary.counts[EvidenceCheck(row["last_check"])] = row["n"]
+        return summaries
 
     def save_checks(self, results: dict[int, EvidenceCheck]) -> int:
         """Write the outcome of a check (`check_files`): the last result and its time

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from rich.text import Text
 from textual import work
@@ -30,12 +30,17 @@ from prodtui.domain.security import (
     next_status,
     score_change,
 )
-from prodtui.exchange.evidence import FileFingerprint, check_files, fingerprint
+from prodtui.exchange.evidence import (
+    FileFingerprint,
+    check_files,
+    fingerprint,
+    resolved_targets,
+)
 from prodtui.exchange.referential import ReferentialRefused, read_referential
 from prodtui.homologation_text import SUGGESTED_VALIDITY_KEYS
 from prodtui.i18n import error_message, file_size, format_day, number, percent, t, tn
 from prodtui.resources import styles_dir
-from prodtui.store.security import MeasureFilter, MeasureRepository
+from prodtui.store.security import EvidenceSummary, MeasureFilter, MeasureRepository
 from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.screens.dialogs import FormDialog, PromptScreen, form_bindings, record_key
 from prodtui.ui.text import cell, plain
@@ -53,6 +58,7 @@ CHECK_STYLE = {
     EvidenceCheck.UNCHANGED: "green",
     EvidenceCheck.CHANGED: "bold magenta",
     EvidenceCheck.MISSING: "bold red",
+    EvidenceCheck.UNREADABLE: "bold red",
 }
 ALERT = "⚠"
 MAX_LISTED_PROBLEMS = 10
@@ -129,6 +135,7 @@ class SecurityScreen(Undoable, WorkspaceScreen):
         super().__init__()
         self.filters: set[str] = set()
         self.entries: list[MeasureEntry] = []
+        self.evidence: dict[int, EvidenceSummary] = {}
         self._pending_code: str | None = None
         self._columns: dict[str, int] = {}
 
@@ -144,6 +151,7 @@ class SecurityScreen(Undoable, WorkspaceScreen):
         yield Static("", id="security-categories", markup=False)
         yield Static("", id="security-filters", classes="dialog-hint", markup=False)
         yield DataTable(id="security-table", cursor_type="row")
+        yield Static("", id="security-evidence", classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
@@ -224,12 +232,14 @@ class SecurityScreen(Undoable, WorkspaceScreen):
         table: DataTable[Text] = self.query_one("#security-table", DataTable)
         row = table.cursor_row
         self.entries = self.measures.entries(self._filter(), today=today)
+        self.evidence = self.measures.evidence_summaries()
         table.clear()
         self._set_columns(table)
         for entry in self.entries:
             table.add_row(*self._row(entry, today), key=entry.measure.code)
         if self.entries:
             table.move_cursor(row=min(max(row, 0), len(self.entries) - 1))
+        self._show_evidence()
         if self._pending_code is not None:
             code, self._pending_code = self._pending_code, None
             self.show_measure(code)
@@ -241,7 +251,7 @@ class SecurityScreen(Undoable, WorkspaceScreen):
         due = cell(f"⚠ {day}", "bold red") if entry.is_late(today) else cell(day)
         cells = {
             "code": cell(measure.code),
-            "evidence": cell(ALERT if entry.evidence_alert else "", "bold magenta"),
+            "evidence": self._evidence_cell(entry, widths["evidence"]),
             "title": cell(_fit(measure.title, widths["title"])),
             "priority": cell(measure.priority.value),
             "indispensable": cell("●" if measure.indispensable else ""),
@@ -253,6 +263,55 @@ class SecurityScreen(Undoable, WorkspaceScreen):
             "due": due,
         }
         return [cells[key] for key in widths]
+
+    def _evidence_cell(self, entry: MeasureEntry, width: int) -> Text:
+        """How many evidence files and whether all are as recorded: "3 ✓", "⚠ 1/3" (one
+        of three changed, missing or unreadable), "3" (not checked yet); one sign when
+        narrow. The line under the table says it in words."""
+        summary = self.evidence.get(entry.state.id or 0)
+        if summary is None or not summary.total:
+            return cell("")
+        if summary.alarming:
+            text = ALERT if width < 5 else f"{ALERT} {summary.alarming}/{summary.total}"
+            return cell(text, "bold magenta")
+        if summary.unchecked:
+            return cell("•" if width < 3 else str(summary.total), "dim")
+        return cell("✓" if width < 3 else f"{summary.total} ✓", "green")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "security-table":
+            self._show_evidence()
+
+    def _show_evidence(self) -> None:
+        """The selected measure's evidence files in words: how many, in which state."""
+        line = self.query_one("#security-evidence", Static)
+        entry = self.selected()
+        summary = self.evidence.get(entry.state.id or 0) if entry else None
+        if entry is None or summary is None or not summary.total:
+            line.display = False
+            return
+        names = {
+            EvidenceCheck.UNCHANGED: "evidence.count.unchanged",
+            EvidenceCheck.CHANGED: "evidence.count.changed",
+            EvidenceCheck.MISSING: "evidence.count.missing",
+            EvidenceCheck.UNREADABLE: "evidence.count.unreadable",
+        }
+        parts = [
+            tn(names[check], summary.counts[check]) for check in names if summary.counts.get(check)
+        ]
+        if summary.unchecked:
+            parts.append(tn("evidence.count.unchecked", summary.unchecked))
+        line.update(
+            plain(
+                t(
+                    "evidence.summary",
+                    code=entry.code,
+                    files=tn("evidence.count.files", summary.total),
+                    states=", ".join(parts),
+                )
+            )
+        )
+        line.display = True
 
     def _show_trend(self, current: float | None, today: date) -> None:
         history = self.measures.history(
@@ -313,28 +372,32 @@ class SecurityScreen(Undoable, WorkspaceScreen):
             self.notify(error_message(error), severity="error", markup=False)
         self.refresh_data()
 
-    def _set_status(
-        self, code: str, state: MeasureState, status: MeasureStatus, reason: str = ""
+    def _offer_status_undo(
+        self, code: str, before: MeasureState, saved: MeasureState, today: date
     ) -> None:
+        """`u` puts back the status (and justification) `before` had."""
+        self.offer_undo(
+            t("undo.measure", code=code, status=t(saved.status.label_key)),
+            self.undo_save(
+                lambda version: self.measures.save(version, today=today),
+                saved,
+                lambda version: version.edit(
+                    status=before.status, justification=before.justification
+                ),
+                state_shown,
+                t("undo.measure", code=code, status=t(before.status.label_key)),
+                self.refresh_data,
+            ),
+        )
+
+    def _set_status(self, code: str, state: MeasureState, status: MeasureStatus) -> None:
         """Set a status, which `u` takes back; a state saved meanwhile in another session
-        shows both versions, and keeping mine sets my status (and justification) on theirs."""
+        shows both versions, and keeping mine sets my status on theirs."""
         today = self.prodtui.today()
 
         def saving(current: MeasureState) -> MeasureState:
-            saved = self.measures.set_status(current, status, reason, today=today)
-            self.offer_undo(
-                t("undo.measure", code=code, status=t(saved.status.label_key)),
-                self.undo_save(
-                    lambda version: self.measures.save(version, today=today),
-                    saved,
-                    lambda version: version.edit(
-                        status=current.status, justification=current.justification
-                    ),
-                    state_shown,
-                    t("undo.measure", code=code, status=t(current.status.label_key)),
-                    self.refresh_data,
-                ),
-            )
+            saved = self.measures.set_status(current, status, today=today)
+            self._offer_status_undo(code, current, saved, today)
             return saved
 
         self.save_change(saving, state, lambda current: current, state_shown, self.refresh_data)
@@ -343,28 +406,45 @@ class SecurityScreen(Undoable, WorkspaceScreen):
         if entry := self.selected():
             self._set_status(entry.code, entry.state, next_status(entry.state.status))
 
+    def _na_prompt(self, code: str, value: str) -> PromptScreen:
+        return PromptScreen(
+            t("security.na_title", code=code),
+            value,
+            check=lambda v: None if v.strip() else t("security.na_needed"),
+            draft=f"measure:{code}:justification",
+        )
+
     def action_not_applicable(self) -> None:
+        """Not applicable, with its justification typed in a prompt: saved as any typed
+        text (`save_typed`), so a state saved meanwhile elsewhere offers a merge by hand
+        of both justifications; `u` takes it back."""
         entry = self.selected()
         if entry is None:
             return
+        code, today = entry.code, self.prodtui.today()
+
+        def saving(current: MeasureState, reason: str) -> MeasureState:
+            saved = self.measures.set_status(
+                current, MeasureStatus.NOT_APPLICABLE, reason, today=today
+            )
+            self._offer_status_undo(code, current, saved, today)
+            return saved
 
         def justified(reason: str | None) -> None:
             if not reason:
-                self.notify(
-                    t("security.na_cancelled", code=entry.code), severity="warning", markup=False
-                )
+                self.notify(t("security.na_cancelled", code=code), severity="warning", markup=False)
                 return
-            self._set_status(entry.code, entry.state, MeasureStatus.NOT_APPLICABLE, reason)
+            self.save_typed(
+                reason,
+                saving,
+                entry.state,
+                state_shown,
+                self.refresh_data,
+                text_of=lambda state: state.justification,
+                ask=lambda text: self._na_prompt(code, text),
+            )
 
-        self.app.push_screen(
-            PromptScreen(
-                t("security.na_title", code=entry.code),
-                entry.state.justification,
-                check=lambda v: None if v.strip() else t("security.na_needed"),
-                draft=f"measure:{entry.code}:justification",
-            ),
-            justified,
-        )
+        self.app.push_screen(self._na_prompt(code, entry.state.justification), justified)
 
     def action_edit(self) -> None:
         if entry := self.selected():
@@ -467,7 +547,8 @@ class SecurityScreen(Undoable, WorkspaceScreen):
 
 
 class EvidenceTable(DataTable[Text]):
-    """The evidence files of the measure in the form; `r` accepts a file as it is now."""
+    """The evidence files of the measure in the form; `r` accepts a file as it is now,
+    `delete` removes it (again: keeps it). Both wait for the form's save."""
 
     BINDINGS = [
         Binding("r", "rerecord", "security.key.rerecord", id="measure_form.rerecord"),
@@ -486,10 +567,27 @@ class EvidenceTable(DataTable[Text]):
             self.screen.forget_selected()
 
 
+class FileRow(NamedTuple):
+    """A line of the form's file table: a recorded file, a staged one, or both (a file
+    hashed again, its new hash accepted on save)."""
+
+    recorded: EvidenceFile | None
+    staged: FileFingerprint | None
+
+    @property
+    def path(self) -> str:
+        if self.recorded is not None:
+            return self.recorded.path
+        assert self.staged is not None
+        return self.staged.path
+
+
 class MeasureFormScreen(FormDialog[MeasureState]):
     """Owner, due date, the story that plans it, how it is done, evidence (text, and files
     with their hash) and comment of one measure. Opening it checks its files in a
-    thread; `enter` in the file field hashes and records a file."""
+    thread; `enter` in the file field hashes a file in a thread (the field stays free to
+    type in). File changes are staged like the fields: written by ctrl+s with the rest,
+    dropped by Escape."""
 
     CSS_PATH = styles_dir() / "security.tcss"
     UNTRACKED = frozenset({"mf-file"})  # a path to add a file, not part of the measure
@@ -500,6 +598,14 @@ class MeasureFormScreen(FormDialog[MeasureState]):
         self.entry = entry
         self.files: list[EvidenceFile] = []
         self.checks: dict[int, EvidenceCheck] = {}
+        self.added: dict[str, FileFingerprint] = {}
+        """Files hashed in this form, by path: added, or a recorded one accepted anew."""
+        self.removed: dict[int, EvidenceFile] = {}
+        """Recorded files to remove on save, by id."""
+        self.targets: dict[str, str] = {}
+        """Where a path that is a symbolic link leads."""
+        self.hashing = 0
+        self.rows: list[FileRow] = []
 
     def draft_identity(self) -> tuple[str, str] | None:
         label = f"{self.entry.code} {self.entry.measure.title}"
@@ -567,10 +673,17 @@ class MeasureFormScreen(FormDialog[MeasureState]):
         except ProdtuiError:
             return ""
 
+    def field_values(self) -> dict[str, object]:
+        # Staged file changes count as changes: Escape asks before dropping them.
+        staged = (tuple(sorted(self.added)), tuple(sorted(self.removed)))
+        return super().field_values() | {"mf-files": staged}
+
     # -- evidence files ---------------------------------------------------------------------
 
     def _load_files(self, *, check: bool = False) -> None:
         self.files = self.workspace.measures.files(self.entry.state)
+        known = {file.id for file in self.files}
+        self.removed = {key: file for key, file in self.removed.items() if key in known}
         self._show_files()
         if check and self.files:
             self._set_file_status(t("security.checking"))
@@ -580,24 +693,40 @@ class MeasureFormScreen(FormDialog[MeasureState]):
         table = self.query_one("#mf-files", EvidenceTable)
         row = table.cursor_row
         table.clear()
-        for file in self.files:
-            result = self.checks.get(file.id or 0)
-            state = (
-                Text(t(result.label_key), style=CHECK_STYLE[result])
-                if result
-                else Text(t("security.evidence.checking"), style="dim")
-            )
-            table.add_row(
-                state,
-                cell(file.path),
-                cell(file_size(file.size)),
-                cell(format_day(file.recorded_at.date(), short=True)),
-                cell(file.sha256[:12]),
-                key=str(file.id),
-            )
-        table.display = bool(self.files)
-        if self.files:
-            table.move_cursor(row=min(max(row, 0), len(self.files) - 1))
+        recorded = {file.path for file in self.files}
+        self.rows = [FileRow(file, self.added.get(file.path)) for file in self.files]
+        self.rows += [
+            FileRow(None, found) for path, found in self.added.items() if path not in recorded
+        ]
+        for line in self.rows:
+            table.add_row(*self._cells(line))
+        table.display = bool(self.rows)
+        if self.rows:
+            table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
+
+    def _cells(self, line: FileRow) -> list[Text]:
+        recorded, staged = line
+        if recorded is not None and recorded.id in self.removed:
+            state = cell(t("evidence.staged_removed"), "bold red strike")
+        elif staged is not None:
+            key = "evidence.staged_added" if recorded is None else "evidence.staged_rerecorded"
+            state = cell(t(key), "bold cyan")
+        elif recorded is not None and (result := self.checks.get(recorded.id or 0)):
+            state = cell(t(result.label_key), CHECK_STYLE[result])
+        else:
+            state = cell(t("security.evidence.checking"), "dim")
+        target = self.targets.get(line.path)
+        path = line.path if target is None else f"{line.path} → {target}"
+        size = staged.size if staged is not None else recorded.size if recorded else 0
+        sha = staged.sha256 if staged is not None else recorded.sha256 if recorded else ""
+        day = recorded.recorded_at.date() if recorded is not None and staged is None else None
+        return [
+            state,
+            cell(path),
+            cell(file_size(size)),
+            cell(format_day(day, short=True) if day else "—"),
+            cell(sha[:12]),
+        ]
 
     def _set_file_status(self, text: str) -> None:
         self.query_one("#mf-file-status", Static).update(plain(text))
@@ -610,11 +739,14 @@ class MeasureFormScreen(FormDialog[MeasureState]):
 
         def check() -> None:
             results = check_files(files)
-            app.call_from_thread(self._checked, workspace, results)
+            targets = resolved_targets(file.path for file in files)
+            app.call_from_thread(self._checked, workspace, results, targets)
 
         app.run_worker(check, thread=True, group="evidence-form-check", name="evidence check")
 
-    def _checked(self, workspace: Workspace, results: dict[int, EvidenceCheck]) -> None:
+    def _checked(
+        self, workspace: Workspace, results: dict[int, EvidenceCheck], targets: dict[str, str]
+    ) -> None:
         problem: ProdtuiError | None = None
         try:
             workspace.measures.save_checks(results)
@@ -623,6 +755,7 @@ class MeasureFormScreen(FormDialog[MeasureState]):
         if not self.is_attached:  # the form was closed meanwhile: saved, nothing to show
             return
         self.checks |= results
+        self.targets |= targets
         if problem is not None:
             self._set_file_status(error_message(problem))
         else:
@@ -637,51 +770,85 @@ class MeasureFormScreen(FormDialog[MeasureState]):
         if not event.value.strip():
             self._set_file_status(t("security.file_empty_path"))
             return
-        self._set_file_status(t("security.hashing"))
-        self._record(event.value)
+        self._hash(event.value)
 
-    @work(thread=True, exclusive=True, group="evidence")
-    def _record(self, text: str) -> None:
+    def _hash(self, text: str) -> None:
+        self.hashing += 1
+        self._set_file_status(t("security.hashing"))
+        self._fingerprint(text)
+
+    @work(thread=True, group="evidence")
+    def _fingerprint(self, text: str) -> None:
+        """Hash in a thread: the form, and the path field, stay free while a file is read."""
         try:
             found = fingerprint(text)
         except ProdtuiError as error:
-            self.app.call_from_thread(self._set_file_status, error_message(error))
+            self.app.call_from_thread(self._hashed, text, None, error)
             return
-        self.app.call_from_thread(self._recorded, found)
+        targets = resolved_targets([found.path])
+        self.app.call_from_thread(self._hashed, text, found, None, targets)
 
-    def _recorded(self, found: FileFingerprint) -> None:
-        try:
-            file = self.workspace.measures.record_file(self.entry.state, found)
-        except (ProdtuiError, ValueError) as error:
-            self._set_file_status(error_message(error))
+    def _hashed(
+        self,
+        text: str,
+        found: FileFingerprint | None,
+        error: ProdtuiError | None,
+        targets: dict[str, str] | None = None,
+    ) -> None:
+        self.hashing -= 1
+        if found is None:
+            self._set_file_status(error_message(error) if error else "")
             return
-        self.checks[file.id or 0] = EvidenceCheck.UNCHANGED
-        self.query_one("#mf-file", Input).value = ""
-        self._set_file_status(t("security.file_recorded", path=file.path))
-        self._load_files()
+        self.added[found.path] = found
+        self.targets |= targets or {}
+        removed = [key for key, file in self.removed.items() if file.path == found.path]
+        for key in removed:  # added again: kept after all
+            del self.removed[key]
+        field = self.query_one("#mf-file", Input)
+        if field.value == text:  # what was typed since stays
+            field.value = ""
+        target = self.targets.get(found.path)
+        self._set_file_status(
+            t("evidence.staged", path=found.path)
+            if target is None
+            else t("evidence.staged_link", path=found.path, target=target)
+        )
+        self._show_files()
 
-    def _selected_file(self) -> EvidenceFile | None:
-        if not self.files:
+    def _selected_row(self) -> FileRow | None:
+        if not self.rows:
             return None
         row = self.query_one("#mf-files", EvidenceTable).cursor_row
-        return self.files[min(max(row, 0), len(self.files) - 1)]
+        return self.rows[min(max(row, 0), len(self.rows) - 1)]
 
     def rerecord_selected(self) -> None:
-        """Accept the selected file as it is now: hash it again and record the new hash."""
-        if file := self._selected_file():
-            self._set_file_status(t("security.hashing"))
-            self._record(file.path)
+        """Accept the selected file as it is now: hash it again (recorded on save)."""
+        if line := self._selected_row():
+            self._hash(line.path)
 
     def forget_selected(self) -> None:
-        if (file := self._selected_file()) is None:
+        """Remove the selected file on save; on a file already marked, keep it after all;
+        on a file added in this form, drop it. A file another session recorded anew
+        since the form read it is not removed unseen: said, and the list read again."""
+        line = self._selected_row()
+        if line is None:
             return
-        try:
-            self.workspace.measures.remove_file(file)
-        except ProdtuiError as error:
-            self._set_file_status(error_message(error))
-            return
-        self._set_file_status(t("security.file_forgotten", path=file.path))
-        self._load_files()
+        recorded = line.recorded
+        if recorded is None or recorded.id is None:
+            self.added.pop(line.path, None)
+            self._set_file_status(t("evidence.unstaged", path=line.path))
+        elif recorded.id in self.removed:
+            del self.removed[recorded.id]
+            self._set_file_status(t("evidence.kept", path=line.path))
+        else:
+            if self.workspace.measures.file_changed_elsewhere(recorded) is not None:
+                self._set_file_status(t("evidence.changed_elsewhere", path=line.path))
+                self._load_files()
+                return
+            self.added.pop(line.path, None)
+            self.removed[recorded.id] = recorded
+            self._set_file_status(t("evidence.staged_removal", path=line.path))
+        self._show_files()
 
     # -- saving -----------------------------------------------------------------------------
 
@@ -699,6 +866,9 @@ class MeasureFormScreen(FormDialog[MeasureState]):
         if due_text and due is None:
             error.update(plain(t("editor.bad_due", value=due_text)))
             return
+        if self.hashing:  # a file being read would be lost
+            error.update(plain(t("evidence.wait_hashing")))
+            return
         try:
             workspace.measures.save(
                 self.entry.state.edit(
@@ -710,8 +880,15 @@ class MeasureFormScreen(FormDialog[MeasureState]):
                     story_id=story.id if story else None,
                 ),
                 today=today,
+                add_files=list(self.added.values()),
+                remove_files=list(self.removed.values()),
             )
         except ConflictError as conflict:
+            if isinstance(conflict.theirs, EvidenceFile):  # nothing saved: show theirs
+                self.removed.pop(conflict.theirs.id or 0, None)
+                error.update(plain(t("evidence.changed_elsewhere", path=conflict.theirs.path)))
+                self._load_files()
+                return
             self._resolve(conflict)
             return
         except (ProdtuiError, ValueError) as problem:
