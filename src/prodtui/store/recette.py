@@ -8,7 +8,6 @@ campaign's current pass. A finished or archived campaign takes no new result.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -697,31 +696,34 @@ class ExecutionRepository:
         cases = set(TestCaseRepository(self.ws).ids())
         # The pass of each campaign as listed: the counts and the totals agree even if
         # another session started a pass since.
-        passes = [(c.id, c.pass_number, json.dumps(c.scope_cases)) for c in campaigns]
-        # Campaign by campaign along the covering index of a pass; the bare status beside
-        # max(id) comes from the row holding the max: each case's latest result.
+        passes = [(c.id, c.pass_number) for c in campaigns]
+        # Each case's latest result in the pass, campaign by campaign along the covering
+        # index of a pass (the bare status beside max(id) comes from the row holding the
+        # max). The scope is applied here, with a set: a `json_each` of the scope in the
+        # query was read again for every result (164 s for a page of 30 campaigns of
+        # 20,000 frozen cases, ten times the large workspace).
         rows = self.ws.conn.execute(
-            "WITH listed(id, pass_number, pass_cases) AS"
-            f" (VALUES {', '.join(['(?, ?, ?)'] * len(passes))})"
-            " SELECT campaign_id, status, count(*) FROM ("
-            " SELECT c.id AS campaign_id, e.case_id AS case_id, max(e.id), e.status AS status,"
-            "  c.pass_cases AS pass_cases"
+            "WITH listed(id, pass_number) AS"
+            f" (VALUES {', '.join(['(?, ?)'] * len(passes))})"
+            " SELECT c.id, e.case_id, max(e.id), e.status"
             " FROM listed c CROSS JOIN executions e"
             " WHERE e.campaign_id = c.id AND e.pass_number = c.pass_number"
-            " GROUP BY c.id, e.case_id"
-            ") WHERE case_id IN (SELECT id FROM test_cases) AND (pass_cases = 'null'"
-            "  OR case_id IN (SELECT value FROM json_each(pass_cases)))"
-            " GROUP BY campaign_id, status",
+            " GROUP BY c.id, e.case_id",
             [value for listed in passes for value in listed],
         ).fetchall()
+        scopes = {
+            c.id: cases if c.scope_cases is None else cases.intersection(c.scope_cases)
+            for c in campaigns
+        }
         counts: dict[int, dict[ExecutionStatus, int]] = {}
-        for campaign_id, status, count in rows:
-            counts.setdefault(campaign_id, {})[ExecutionStatus(status)] = count
+        for campaign_id, case_id, _, status in rows:
+            if case_id in scopes[campaign_id]:
+                found = counts.setdefault(campaign_id, {})
+                found[ExecutionStatus(status)] = found.get(ExecutionStatus(status), 0) + 1
         result = {}
         for campaign in campaigns:
             assert campaign.id is not None
-            wanted = campaign.scope_cases
-            total = len(cases if wanted is None else cases & set(wanted))
+            total = len(scopes[campaign.id])
             found = dict.fromkeys(ExecutionStatus, 0) | counts.get(campaign.id, {})
             result[campaign.id] = Progress(
                 total=total, counts=found, pending=total - sum(found.values())
