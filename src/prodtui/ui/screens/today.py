@@ -420,12 +420,13 @@ class TodayScreen(WorkspaceScreen):
             rows.append(self._bold(line))
             if tile.late:
                 late = tn("today.security_late", tile.late)
-                rows.append(Content.styled(late, "$error"))
+                state = Content.styled(late, "$error")
             else:
-                rows.append(self._muted(t("today.security_none_late")))
-        if tile.roadmap_warnings:
-            warned = tn("today.roadmap_warnings", tile.roadmap_warnings)
-            rows.append(Content.styled(warned, "$text-warning"))
+                state = self._muted(t("today.security_none_late"))
+            if tile.roadmap_warnings:  # on the same line: the tile keeps its height
+                warned = tn("today.roadmap_warnings", tile.roadmap_warnings)
+                state = state + " · " + Content.styled(warned, "$text-warning")
+            rows.append(state)
         decision = tile.homologation
         left = decision.countdown(today) if decision else None
         if decision is None:
