@@ -407,7 +407,9 @@ def test_the_large_sizes_meet_the_design_figures() -> None:
 def test_the_large_generator_writes_the_counts_it_promises(tmp_path: Path) -> None:
     path = generate_large_workspace(tmp_path / "large.db", scale=SMALL)
     counts = filled_tables(path)
-    assert sorted(name for name, n in counts.items() if n == 0) == LEFT_EMPTY
+    # The roadmap's milestones (migration 11) are the demo's, not yet the large one's.
+    empty = sorted(name for name, n in counts.items() if n == 0)
+    assert empty == sorted([*LEFT_EMPTY, "milestones"])
     expected = large_counts(SMALL)
     for table in (
         "people",
