@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid
+from textual.containers import Grid, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.widgets import Static
 
 from prodtui.domain.dashboard import (
@@ -43,7 +45,10 @@ LEVEL_STYLE = {
 REMIND_FROM = 3
 # Below these widths the grid has fewer columns (each tile needs about 38 cells to read).
 THREE_COLUMNS = 110
-TWO_COLUMNS = 56
+TWO_COLUMNS = 76
+# A row of tiles shorter than this (borders included) shows too little: the tiles then
+# stack at the height of their text, and the screen scrolls.
+LEAST_TILE_HEIGHT = 5
 
 
 @dataclass(frozen=True)
@@ -126,7 +131,7 @@ class TodayScreen(WorkspaceScreen):
     def compose_body(self) -> ComposeResult:
         # One widget per tile, its border and title included: the fewer widgets, the
         # faster the first paint.
-        with Grid(id="today-grid"):
+        with VerticalScroll(id="today-scroll"), Grid(id="today-grid"):
             for spec in TILES:
                 yield Static("", id=f"tile-{spec.name}", classes="tile")
 
@@ -147,7 +152,7 @@ class TodayScreen(WorkspaceScreen):
             self.query_one(f"#tile-{name}").border_title = markup(
                 "[reverse b] ${key} [/] ${title}", key=key, title=title
             )
-        self._reflow(self.size.width)
+        self._reflow(self.size.width, self.size.height)
         # Filled before the first layout rather than on the resume that follows it: one
         # layout and one paint instead of two.
         self._fill()
@@ -192,11 +197,18 @@ class TodayScreen(WorkspaceScreen):
         self.app.push_screen(ResponsibilitiesScreen())
 
     def on_resize(self, event: events.Resize) -> None:
-        self._reflow(event.size.width)
+        self._reflow(event.size.width, event.size.height)
         self.call_after_refresh(self._refit)
 
-    def _reflow(self, width: int) -> None:
-        """Three columns where tiles are wide enough to read, then two, then one."""
+    @property
+    def stacked(self) -> bool:
+        """Whether the tiles are as tall as their text, the screen scrolling, rather than
+        sharing the screen's height."""
+        return self.query_one("#today-grid").has_class("stacked")
+
+    def _reflow(self, width: int, height: int) -> None:
+        """Three columns where tiles are wide enough to read, then two, then one; tiles
+        stack and scroll when the rows of tiles would be too short to read."""
         columns = 3 if width >= THREE_COLUMNS else 2 if width >= TWO_COLUMNS else 1
         cells = 0
         for spec in TILES:
@@ -211,6 +223,9 @@ class TodayScreen(WorkspaceScreen):
         grid = self.query_one("#today-grid", Grid)
         grid.styles.grid_size_columns = columns
         grid.styles.grid_size_rows = cells // columns
+        # The screen's height less the title, navigation and key bars.
+        room = height - 3
+        grid.set_class(columns == 1 or room < LEAST_TILE_HEIGHT * cells // columns, "stacked")
 
     # -- data --------------------------------------------------------------------------------
 
@@ -295,21 +310,50 @@ class TodayScreen(WorkspaceScreen):
             rows.append(
                 markup(template, age=t("today.age", days=age), text=item.text) + self._owner(item)
             )
-        return [head, *self._fit(rows, tile.count, self._room("blockers"))]
+        return self._fit(head, rows, tile.count, self._room("blockers"))
 
-    def _room(self, name: str) -> int:
-        """Lines the tile shows once laid out; 0 before its first layout (all lines go in,
-        and `_refit` cuts them once the size is known)."""
-        return self.query_one(f"#tile-{name}").content_size.height
+    def _room(self, name: str) -> Size:
+        """The lines and cells the tile shows once laid out; no lines before its first
+        layout or when tiles stack (all rows go in; `_refit` cuts them once the size is
+        known)."""
+        size = self.query_one(f"#tile-{name}").content_size
+        return Size(size.width, 0) if self.stacked else size
 
-    def _fit(self, rows: list[Content], total: int, room: int) -> list[Content]:
-        """The rows under a tile's first line that fit in `room` lines, and a last line
-        saying how many more there are when some of the `total` are not shown."""
-        space = room - 1 if room > 0 else len(rows) + 1
-        if total <= len(rows) and len(rows) <= space:
-            return rows
-        kept = rows[: max(min(len(rows), space - 1), 0)]
-        return [*kept, self._muted(t("today.more", count=total - len(kept)))]
+    def _fit(self, head: Content, rows: list[Content], total: int, room: Size) -> list[Content]:
+        """The tile's first line, the rows under it that fit in `room`, and a last line
+        saying how many more there are when some of the `total` are not shown. Rows wrap
+        over the lines they need, unless cutting each to one line (with an ellipsis) shows
+        more of them."""
+        if room.height <= 0 or room.width <= 0:
+            return [head, *rows] + ([] if total <= len(rows) else [self._more(total - len(rows))])
+        space = room.height - len(head.wrap(room.width))
+        wrapped = self._kept(rows, total, space, lambda row: len(row.wrap(room.width)))
+        cut = [row.truncate(room.width, ellipsis=True) for row in rows]
+        kept = self._kept(cut, total, space, lambda row: 1)
+        if len(wrapped) >= len(kept):
+            kept = wrapped
+        if total <= len(kept):
+            return [head, *kept]
+        return [head, *kept, self._more(total - len(kept))]
+
+    def _more(self, count: int) -> Content:
+        return self._muted(t("today.more", count=count))
+
+    @staticmethod
+    def _kept(
+        rows: list[Content], total: int, space: int, height: Callable[[Content], int]
+    ) -> list[Content]:
+        """The first rows that fit in `space` lines, keeping one for the count of the
+        rows left out when there are some."""
+        used, kept = 0, []
+        for row in rows:
+            if used + height(row) > space:
+                break
+            kept.append(row)
+            used += height(row)
+        while kept and len(kept) < total and used + 1 > space:
+            used -= height(kept.pop())
+        return kept
 
     def _refit(self) -> None:
         """Cut the lists again for the size the tiles now have (unchanged text is left
@@ -331,7 +375,7 @@ class TodayScreen(WorkspaceScreen):
             rows.append(
                 markup(template, day=short_day(item.day), text=item.text) + self._owner(item)
             )
-        return [head, *self._fit(rows, tile.count, self._room("actions"))]
+        return self._fit(head, rows, tile.count, self._room("actions"))
 
     def _inbox(self, tile: InboxTile) -> list[Content]:
         if not tile.count:
@@ -342,7 +386,7 @@ class TodayScreen(WorkspaceScreen):
             for item in tile.newest
         ]
         head = self._bold(tn("today.inbox_count", tile.count))
-        return [head, *self._fit(rows, tile.count, self._room("inbox"))]
+        return self._fit(head, rows, tile.count, self._room("inbox"))
 
     def _sprint(self, tile: SprintTile | None, *, has_stories: bool = True) -> list[Content]:
         if tile is None and not has_stories:

@@ -1,0 +1,112 @@
+"""Text uses the width it has, and every screen reads down to 60×20: Today's tiles wrap
+while they have room, stack and scroll when they have too little; the navigation bar
+abbreviates; the key bar keeps the most useful keys."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.geometry import Region
+from textual.widgets import Static
+
+from prodtui.domain.items import Item, ItemKind
+from prodtui.domain.people import Person, Role
+from prodtui.store import Workspace
+from tests.conftest import TODAY, AppFactory
+
+TEAM = ("Claire Dumoulin", "Hélène Marchand", "Julien Ferreira", "Amina Belkacem", "Thomas Roux")
+
+
+def tile(app: object, name: str) -> Static:
+    return app.screen.query_one(f"#tile-{name}", Static)  # type: ignore[attr-defined]
+
+
+def tile_lines(app: object, name: str) -> list[str]:
+    """The tile's lines of text, as given to it."""
+    return str(tile(app, name).render()).splitlines()
+
+
+def drawn(app: object, name: str) -> list[str]:
+    """The tile's lines as drawn, inside its border."""
+    shown = tile(app, name)
+    strips = shown.render_lines(Region(0, 0, *shown.outer_size))
+    return [strip.text.strip("│ ") for strip in strips[1:-1]]
+
+
+def team(workspace: Workspace) -> None:
+    for name in TEAM:
+        workspace.people.add(Person(name=name, role=Role.DEV))
+
+
+async def test_a_tile_wraps_its_text_while_it_has_room(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    """'Pas encore entendus : Claire, Hél…' was cut above eight empty lines."""
+    team(workspace)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = " ".join(drawn(app, "standup"))
+        assert "Claire, Hélène, Julien, Amina, Thomas" in text
+        assert "…" not in text
+
+
+async def test_long_rows_wrap_or_are_cut_to_show_the_most_rows(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    long = "Relancer le bureau juridique sur la durée de conservation"
+    for n in range(3):
+        workspace.items.add(
+            Item(text=f"{long} {n}", kind=ItemKind.ACTION, due_date=TODAY - timedelta(days=n))
+        )
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        lines = tile_lines(app, "actions")
+        assert sum(1 for line in lines if line[0] in "⚠•") == 3
+        assert not any("de plus" in line for line in lines), "room for all three, wrapped"
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        lines = tile_lines(app, "actions")
+        # Three lines: the count, one row cut to its line with an ellipsis, what is left.
+        assert len(lines) == 3 and lines[-1] == "+2 de plus"
+        assert drawn(app, "actions")[1].endswith("…")
+
+
+async def test_tiles_stack_and_scroll_on_a_small_screen(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    """At 50×16 Today showed empty boxes: the tiles now stack, each as tall as its text."""
+    team(workspace)
+    app = make_app()
+    async with app.run_test(size=(50, 16)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        scroll = app.screen.query_one("#today-scroll")
+        tiles = list(app.screen.query(".tile"))
+        assert len({t.region.x for t in tiles if t.region}) <= 1, "one column"
+        for shown in tiles:
+            # Every line of its text, none hidden, nor an empty box.
+            assert shown.content_size.height >= len(str(shown.render()).splitlines()), shown.id
+        assert scroll.max_scroll_y > 0
+        # The keyboard scrolls it: the last tile comes into view.
+        last = app.screen.query_one("#tile-security")
+        scroll.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        await pilot.pause()
+        assert last.region.bottom <= scroll.region.bottom and last.region.height > 2
+
+
+async def test_tiles_stack_when_rows_of_tiles_would_be_too_short(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query_one("#today-grid").has_class("stacked")
+        await pilot.resize_terminal(90, 14)
+        await pilot.pause()
+        assert app.screen.query_one("#today-grid").has_class("stacked")
