@@ -66,7 +66,7 @@ MAIN_SCREENS: dict[str, Callable[[], Screen]] = {
 # Once Today is drawn: the main screens built ahead of their first visit, in this order,
 # then the overlays and editors most often opened (not the story editor: its Markdown
 # preview loads 3 MB of parsers).
-PREBUILT = ("standup", "inbox", "stories", "recette", "security")
+PREBUILT = ("standup", "inbox", "stories", "recette", "security", "roadmap")
 PRELOADED = ("capture", "search", "standup_entry", "item_editor")
 
 
