@@ -110,3 +110,27 @@ async def test_tiles_stack_when_rows_of_tiles_would_be_too_short(
         await pilot.resize_terminal(90, 14)
         await pilot.pause()
         assert app.screen.query_one("#today-grid").has_class("stacked")
+
+
+async def test_the_navigation_bar_abbreviates_to_keys(make_app: AppFactory) -> None:
+    """At 70×20 the bar was cut after 'i À': narrower, it names the other screens by their
+    key, and the current one in full."""
+    from prodtui.ui.screens.base import NavBar
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+
+        def bar() -> str:
+            shown = app.screen.query_one(NavBar)
+            return shown.render_lines(Region(0, 0, shown.size.width, 1))[0].text.rstrip()
+
+        assert "1 Aujourd'hui" in bar() and "6 Feuille de route" in bar() and "i À trier" in bar()
+        for width in (80, 70, 60):
+            await pilot.resize_terminal(width, 20)
+            await pilot.pause()
+            assert bar().split() == ["1", "2", "3", "Stories", "4", "5", "6", "i"], width
+        await pilot.resize_terminal(30, 20)
+        await pilot.pause()
+        assert bar().split() == ["1", "2", "3", "4", "5", "6", "i"]

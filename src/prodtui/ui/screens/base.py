@@ -41,7 +41,8 @@ def prodtui_app(node: DOMNode) -> ProdtuiApp:
 
 
 class NavBar(Static):
-    """The screens and their keys, the current one highlighted."""
+    """The screens and their keys, the current one highlighted; on a narrow screen the
+    other screens are named by their key alone, then every screen."""
 
     def __init__(self, current: str) -> None:
         keys = {
@@ -53,11 +54,27 @@ class NavBar(Static):
             "roadmap": ("6", "nav.roadmap"),
             "inbox": ("i", "nav.inbox_short"),
         }
+        self._entries = [(mode == current, key, t(name)) for mode, (key, name) in keys.items()]
+        super().__init__(self._line(names=True, current_name=True), classes="nav-bar")
+
+    def _line(self, *, names: bool, current_name: bool) -> Content:
         parts = []
-        for mode, (key, name) in keys.items():
-            label = f" {key} {t(name)} "
-            parts.append(Content.styled(label, "reverse b") if mode == current else plain(label))
-        super().__init__(Content(" ").join(parts), classes="nav-bar")
+        for current, key, name in self._entries:
+            shown = names or (current and current_name)
+            label = f" {key} {name} " if shown else f" {key} "
+            parts.append(Content.styled(label, "reverse b") if current else plain(label))
+        return Content(" ").join(parts)
+
+    def render(self) -> Content:
+        width = self.size.width
+        for names, current_name in ((True, True), (False, True), (False, False)):
+            line = self._line(names=names, current_name=current_name)
+            if width <= 0 or line.cell_length <= width:
+                return line
+        return line
+
+    def on_resize(self) -> None:
+        self.refresh()
 
 
 class ProdtuiScreen(Screen[ResultT]):
