@@ -1555,4 +1555,6 @@ MESSAGES: dict[str, str] = {
     "evidence.count.unreadable.other": "{count} unreadable",
     "evidence.count.unchecked.one": "{count} not checked yet",
     "evidence.count.unchecked.other": "{count} not checked yet",
+    # --- widths and small screens ---
+    "keybar.more": "all keys",
 }

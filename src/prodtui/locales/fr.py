@@ -1560,4 +1560,6 @@ MESSAGES: dict[str, str] = {
     "evidence.count.unreadable.other": "{count} illisibles",
     "evidence.count.unchecked.one": "{count} pas encore vérifié",
     "evidence.count.unchecked.other": "{count} pas encore vérifiés",
+    # --- widths and small screens ---
+    "keybar.more": "toutes les touches",
 }
