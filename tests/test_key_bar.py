@@ -75,3 +75,27 @@ async def test_the_bar_names_the_keys_in_the_language_of_the_interface(
         await pilot.pause()
         text = bar_text(app)
         assert "esc Close" in text and text.rstrip().endswith("^p commands")
+
+
+async def test_keys_that_do_not_fit_are_left_to_the_help(make_app: AppFactory) -> None:
+    """The Stories bar was cut mid-word before its last keys: it now shows the keys that
+    fit, whole and in the screen's order, then `?` for all the keys."""
+    from prodtui.ui.screens.help import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.pause()
+        text = bar_text(app)
+        assert text.startswith(" n Nouvelle  e Modifier"), text
+        assert "? toutes les touches" in text and "…" not in text
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.resize_terminal(160, 30)
+        await pilot.pause()
+        await pilot.pause()
+        text = bar_text(app)
+        assert "m Épopées & sprints" in text, "a wider bar shows more keys"

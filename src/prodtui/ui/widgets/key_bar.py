@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static, TextArea
 
+from prodtui.i18n import t
 from prodtui.ui.keys import binding_label
 
 
@@ -63,6 +65,24 @@ Key = tuple[str, str, bool]
 """A key as shown: its display (`^s`), its description, whether it is enabled."""
 
 
+def key_cells(key: Key) -> int:
+    """Cells a key takes on the bar: ` ^s ` then `Enregistrer `."""
+    return cell_len(key[0]) + cell_len(key[1]) + 3
+
+
+def fitted(keys: tuple[Key, ...], width: int, more: Key) -> tuple[Key, ...]:
+    """The keys that fit in `width` cells, in order (a screen binds its most useful keys
+    first), and `more` (the help, which lists every key) last when some are left out."""
+    if width <= 0 or sum(map(key_cells, keys)) <= width:
+        return keys
+    room, kept = width - key_cells(more), []
+    for key in keys:
+        if key_cells(key) <= room:  # a shorter key further on may still fit
+            room -= key_cells(key)
+            kept.append(key)
+    return (*kept, more)
+
+
 class KeyBar(Horizontal):
     """The screen's keys at the bottom, then the command palette's key at the right."""
 
@@ -76,7 +96,7 @@ class KeyBar(Horizontal):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._shown: tuple[tuple[Key, ...], Key | None] | None = None
+        self._shown: tuple[tuple[Key, ...], Key | None, int, Key] | None = None
 
     def compose(self) -> ComposeResult:
         yield _Keys()
@@ -84,6 +104,9 @@ class KeyBar(Horizontal):
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.call_after_refresh(self._update)
+
+    def on_resize(self) -> None:
         self.call_after_refresh(self._update)
 
     def on_unmount(self) -> None:
@@ -109,15 +132,32 @@ class KeyBar(Horizontal):
                 keys.append(shown)
         return tuple(keys), palette
 
+    def _more(self) -> Key:
+        """The help's key, as the last entry when keys are left out: `?`, or the help's
+        own key (f1) where `?` would be typed into a field."""
+        focused = self.screen.focused
+        typing = isinstance(focused, (Input, TextArea))
+        key = "?"
+        for _node, binding, _enabled, _tooltip in self.screen.active_bindings.values():
+            if binding.action == "help" and (typing == (binding.key != "question_mark")):
+                key = self.app.get_key_display(binding)
+                break
+        return key, t("keybar.more"), True
+
     def _update(self) -> None:
         if not self.is_mounted:
             return
-        shown = self.shown()
+        widget = self.query_one(_Keys)
+        corner = self.query_one(_Palette)
+        keys, palette = self.shown()
+        # The palette's corner is drawn beside the keys: " ^p commandes" and its border.
+        room = self.size.width - (cell_len(f"{palette[0]} {palette[1]}") + 3 if palette else 0)
+        more = self._more()
+        shown = (keys, palette, room, more)
         if shown == self._shown:
             return  # the usual case on a change of focus: nothing to draw again
         self._shown = shown
-        keys, palette = shown
-        widget = self.query_one(_Keys)
+        keys = fitted(keys, room, more)
         key_style = widget.get_component_rich_style("keys--key")
         text_style = widget.get_component_rich_style("keys--description")
         dim = widget.get_component_rich_style("keys--disabled")
@@ -126,7 +166,6 @@ class KeyBar(Horizontal):
             line.append(f" {key} ", key_style if enabled else key_style + dim)
             line.append(f"{description} ", text_style if enabled else text_style + dim)
         widget.update(line)
-        corner = self.query_one(_Palette)
         corner.display = palette is not None
         if palette is not None:
             corner.update(Text.assemble((palette[0], key_style), f" {palette[1]}"))
