@@ -1382,6 +1382,8 @@ MESSAGES: dict[str, str] = {
     "textual.Open link": "open the link",
     "textual.Press button": "press the button",
     "textual.palette": "commands",
+    "story.key.next_field": "Next field",
+    "story.key.previous_field": "Previous field",
     # --- day one: junit from a pipeline ---
     "junit.campaign_unknown": "No campaign is named “{name}”. To create this campaign, add --create.",
     "junit.campaign_unknown_close": "No campaign is named “{name}”. The closest: {names}. To create this campaign, add --create.",

@@ -1387,6 +1387,8 @@ MESSAGES: dict[str, str] = {
     "textual.Open link": "ouvrir le lien",
     "textual.Press button": "activer le bouton",
     "textual.palette": "commandes",
+    "story.key.next_field": "Champ suivant",
+    "story.key.previous_field": "Champ précédent",
     # --- day one: junit from a pipeline ---
     "junit.campaign_unknown": "Aucune campagne ne s'appelle « {name} ». Pour créer cette campagne, ajoutez --create.",
     "junit.campaign_unknown_close": "Aucune campagne ne s'appelle « {name} ». Les plus proches : {names}. Pour créer cette campagne, ajoutez --create.",

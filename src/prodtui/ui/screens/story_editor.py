@@ -82,11 +82,13 @@ class StoryEditorScreen(ProdtuiScreen[Story | None]):
             "ctrl+t", "template", "story.key.template", priority=True, id="story_editor.template"
         ),
         Binding("ctrl+r", "preview", "story.key.preview", priority=True, id="story_editor.preview"),
-        Binding("tab", "enter_field(1)", "textual.Focus Next", show=False, id="story_editor.next"),
+        Binding(
+            "tab", "enter_field(1)", "story.key.next_field", show=False, id="story_editor.next"
+        ),
         Binding(
             "shift+tab",
             "enter_field(-1)",
-            "textual.Focus Previous",
+            "story.key.previous_field",
             show=False,
             id="story_editor.previous",
         ),
