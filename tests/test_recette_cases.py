@@ -108,9 +108,7 @@ def test_english_criteria_without_header(workspace: Workspace) -> None:
     assert result.language == "en"
     cases = workspace.test_cases.page()
     assert [c.title for c in cases] == ["Sign in as agent", "Sign in as admin", "Sign out"]
-    assert cases[1].steps == (
-        "Given an account with the role admin\nWhen I sign in"
-    )
+    assert cases[1].steps == "Given an account with the role admin\nWhen I sign in"
     assert cases[1].expected == "Then I see the dashboard page\nBut no error"
     assert cases[2].tags == ["smoke"]
 
