@@ -134,3 +134,36 @@ async def test_the_navigation_bar_abbreviates_to_keys(make_app: AppFactory) -> N
         await pilot.resize_terminal(30, 20)
         await pilot.pause()
         assert bar().split() == ["1", "2", "3", "4", "5", "6", "i"]
+
+
+async def test_the_story_editor_at_80_by_24(make_app: AppFactory, workspace: Workspace) -> None:
+    """Selects wrapped mid-word ('(indispensa / ble)'), the Gherkin area showed six lines
+    and its error was below the fold."""
+    from textual.widgets import Select, TextArea
+
+    from prodtui.domain.stories import Priority, Story
+
+    workspace.stories.add(Story(title="Déposer une demande", priority=Priority.MUST))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        priority = screen.query_one("#story-priority", Select)
+        assert priority.outer_size.height == 1, "compact: one line, not three or four"
+        area = screen.query_one("#story-acceptance", TextArea)
+        assert area.size.height >= 10
+        area.focus()
+        await pilot.press(*"Scénario cassé")
+        await pilot.pause(0.5)
+        status = screen.query_one("#story-gherkin")
+        assert "✗" in str(status.render())
+        assert status.region.bottom <= 23, "the error is in view, above the key bar"
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert priority.outer_size.height == 3, "framed again where there is room"
+        assert area.size.height >= 16, "the areas take the height left (14 before)"

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from rich.segment import Segment
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -26,6 +27,8 @@ from prodtui.ui.widgets.fields import select_value
 from prodtui.ui.widgets.key_bar import KeyBar
 
 CHECK_DELAY = 0.3
+# Below this many lines the editor's one-line fields lose their frames.
+COMPACT_BELOW = 32
 
 
 class GherkinArea(DraftTextArea):
@@ -201,12 +204,28 @@ class StoryEditorScreen(ProdtuiScreen[Story | None]):
                     )
                     yield Static("", id="story-gherkin")
             yield Static("", id="story-error", classes="dialog-error", markup=False)
-            yield Static(t("story.editor_hint"), classes="dialog-hint")
+            yield Static(t("story.editor_hint"), id="story-hint", classes="dialog-hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#story-title", Input).focus(scroll_visible=False)
+        self._fit_height(self.size.height)
         self._check()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_height(event.size.height)
+
+    def _fit_height(self, height: int) -> None:
+        """Under COMPACT_BELOW lines the one-line fields lose their frames (a line each
+        instead of three) and the hint goes (the key bar and the help give the keys): the
+        text areas, which take the height left (styles), then show ten lines at 80×24 and
+        the Gherkin's status line stays in view."""
+        if height > 0:
+            compact = height < COMPACT_BELOW
+            self.query_one("#story-hint").display = not compact
+            for field in self.query("#story-editor Input, #story-editor Select").results():
+                if isinstance(field, (Input, Select)):
+                    field.compact = compact
 
     # -- Gherkin, checked as typed --------------------------------------------------------
 
