@@ -167,3 +167,29 @@ async def test_the_story_editor_at_80_by_24(make_app: AppFactory, workspace: Wor
         await pilot.pause()
         assert priority.outer_size.height == 3, "framed again where there is room"
         assert area.size.height >= 16, "the areas take the height left (14 before)"
+
+
+async def test_raci_names_are_whole_beside_a_short_activity(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    """'Instructrices…' stood beside an 80-cell activity column."""
+    from textual.widgets import DataTable
+
+    from prodtui.domain.responsibilities import Responsibility
+
+    workspace.responsibilities.add(
+        Responsibility(activity="Conduire la recette", other_party="Instructrices pilotes")
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        row = table.get_row_at(0)
+        assert str(row[-1]).endswith("Instructrices pilotes")
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        row = app.screen.query_one(DataTable).get_row_at(0)
+        # Too narrow for both: they share the width, each cut with an ellipsis.
+        assert str(row[0]).endswith("…") and str(row[-1]).endswith("…")
+        assert len(str(row[0])) >= 15 and len(str(row[-1])) >= 15

@@ -29,6 +29,7 @@ from prodtui.ui.screens.dialogs import ConfirmScreen, PromptScreen
 from prodtui.ui.text import cell
 from prodtui.ui.undo import Undoable
 from prodtui.ui.widgets.key_bar import KeyBar
+from prodtui.ui.widgets.lazy_table import share_by_content
 
 if TYPE_CHECKING:
     from prodtui.store.responsibilities import ResponsibilityRepository
@@ -90,17 +91,26 @@ class ResponsibilitiesScreen(Undoable):
         table: DataTable[Any] = self.query_one(DataTable)
         row, column = table.cursor_coordinate
         self.rows = self.repo.all()
-        # The activity takes what the letters leave: 80 columns give it about 34.
-        fixed = sum(PARTY_WIDTH.values()) + 2 * (len(PARTIES) + 1) + 2
-        width = max(16, self.size.width - fixed)
+        # The activity and the other party's names share what the letters leave, by what
+        # they hold: a short activity leaves the names whole ("Instructrices…" stood
+        # beside an 80-cell activity).
+        letters = [p for p in PARTIES if p is not Party.OTHER]
+        fixed = sum(PARTY_WIDTH[p] for p in letters) + 2 * (len(PARTIES) + 1) + 2
+        needs = [
+            max([len(t("raci.col.activity")), *(len(r.activity) for r in self.rows)]),
+            max([PARTY_WIDTH[Party.OTHER], *(len(r.other_party) + 2 for r in self.rows)]),
+        ]
+        width, other = share_by_content(max(self.size.width - fixed, 32), needs)
+        width, other = max(width, 16), max(other, 6)
         table.clear(columns=True)
         table.add_column(t("raci.col.activity"), width=width, key="activity")
         for party in PARTIES:
-            table.add_column(cell(t(party.label_key)), width=PARTY_WIDTH[party], key=party.value)
+            shown = other if party is Party.OTHER else PARTY_WIDTH[party]
+            table.add_column(cell(t(party.label_key)), width=shown, key=party.value)
         for entry in self.rows:
             table.add_row(
                 cell(_fit(entry.activity, width)),
-                *[_role_cell(entry, party) for party in PARTIES],
+                *[_role_cell(entry, party, other) for party in PARTIES],
                 key=str(entry.id),
             )
         if select is not None:
@@ -362,13 +372,13 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _role_cell(entry: Responsibility, party: Party) -> Text:
+def _role_cell(entry: Responsibility, party: Party, other: int) -> Text:
     role = entry.role(party)
     if party is Party.OTHER:
         if not entry.other_party:
             return Text("")
         letter = role.value if role else "·"
-        name = _fit(entry.other_party, PARTY_WIDTH[Party.OTHER] - 2)
+        name = _fit(entry.other_party, other - 2)
         return Text.assemble((letter, ROLE_STYLE[role] if role else "dim"), " ", (name, "dim"))
     if role is None:
         return Text("·", style="dim", justify="center")

@@ -49,7 +49,7 @@ def _cell_width(cell: Cell) -> int:
     return cell.cell_len if isinstance(cell, Text) else cell_len(" ".join(cell.split()))
 
 
-def _share(spare: int, needs: list[int]) -> list[int]:
+def share_by_content(spare: int, needs: list[int]) -> list[int]:
     """Split `spare` cells between columns by content: a column needing less than an even
     share gets what it needs, the others split the rest evenly (the first ones take the
     odd cells); cells nobody needs are split evenly too."""
@@ -217,7 +217,9 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=Fals
             given = min(wanted, max(width - SHRUNK, 0))
             fixed[i], spare, wanted = width - given, spare + given, wanted - given
         shares = iter(
-            _share(max(spare, 0), [n for n, w in zip(needed, fixed, strict=True) if w is None])
+            share_by_content(
+                max(spare, 0), [n for n, w in zip(needed, fixed, strict=True) if w is None]
+            )
         )
         return [max(next(shares), SHRUNK) if w is None else w for w in fixed]
 
