@@ -19,6 +19,7 @@ from prodtui.ui.screens.dialogs import ConfirmScreen, Dialog
 from prodtui.ui.text import choices, plain
 from prodtui.ui.widgets.drafts import DraftInput, DraftTextArea
 from prodtui.ui.widgets.people import TeamSuggester, person_note, resolve_person
+from prodtui.ui.widgets.tick_box import TickBox
 
 
 class ItemEditorScreen(Dialog[Item]):
@@ -76,8 +77,8 @@ class ItemEditorScreen(Dialog[Item]):
                     yield Label(t("editor.story"))
                     yield self._field("story", item.story_key or "", placeholder="US-12")
             with Horizontal(classes="fields"):
-                yield Checkbox(t("editor.done"), item.status is ItemStatus.DONE, id="item-done")
-                yield Checkbox(t("editor.triaged"), item.triaged, id="item-triaged")
+                yield TickBox(t("editor.done"), item.status is ItemStatus.DONE, id="item-done")
+                yield TickBox(t("editor.triaged"), item.triaged, id="item-triaged")
             yield Static("", id="item-error", classes="dialog-error", markup=False)
             yield Static(t("editor.hint"), classes="dialog-hint")
 

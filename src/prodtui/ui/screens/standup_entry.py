@@ -22,6 +22,7 @@ from prodtui.ui.screens.base import merged_text
 from prodtui.ui.screens.dialogs import Dialog
 from prodtui.ui.text import choices, plain
 from prodtui.ui.widgets.drafts import DraftInput, DraftTextArea
+from prodtui.ui.widgets.tick_box import TickBox
 
 MOOD_KEYS = {
     1: "standup.mood.1",
@@ -94,7 +95,7 @@ class EntryEditorScreen(Dialog[int]):
                     prompt=t("standup.col.mood"),
                     id="entry-mood",
                 )
-                yield Checkbox(t("standup.col.absent"), self.entry.absent, id="entry-absent")
+                yield TickBox(t("standup.col.absent"), self.entry.absent, id="entry-absent")
             yield Label(t("standup.new_blocker_label"))
             yield DraftInput(
                 f"{self.prefix}:blocker",

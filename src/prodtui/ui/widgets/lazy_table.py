@@ -253,7 +253,13 @@ class LazyTable(ScrollView, Generic[RowT], can_focus=True, inherit_bindings=Fals
             return Strip.blank(width, base)
         text = self.format(self._cells(row), width)
         style: Style = base
-        if index == self.cursor:
+        if index == self.cursor and self.app.no_color:
+            # With NO_COLOR the cursor row's colours turn to greys (a red "!1" grey on
+            # grey): its cells lose their colours and the row is drawn in reverse video,
+            # underlined when the table is not focused.
+            focused = Style(reverse=True, bold=True) if self.has_focus else Style(underline=True)
+            text = Text(text.plain, style=base + focused, no_wrap=True, overflow="ellipsis")
+        elif index == self.cursor:
             style = base + self.get_component_rich_style("lazy-table--cursor")
         elif self.zebra and index % 2:
             style = base + self.get_component_rich_style("lazy-table--even")
