@@ -193,3 +193,16 @@ async def test_raci_names_are_whole_beside_a_short_activity(
         # Too narrow for both: they share the width, each cut with an ellipsis.
         assert str(row[0]).endswith("…") and str(row[-1]).endswith("…")
         assert len(str(row[0])) >= 15 and len(str(row[-1])) >= 15
+
+
+async def test_the_navigation_bar_keeps_names_with_a_space_less(make_app: AppFactory) -> None:
+    from prodtui.i18n import set_language
+    from prodtui.ui.screens.base import NavBar
+
+    set_language("en")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown = app.screen.query_one(NavBar)
+        line = shown.render_lines(Region(0, 0, 80, 1))[0].text
+        assert "1 Today  2 Stand-up" in line and "i Inbox" in line

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
+from pathlib import Path
+
+import pytest
 
 from prodtui.domain.items import Item, ItemKind
 from prodtui.domain.people import Person, Role
 from prodtui.domain.standup import StandupEntry
-from prodtui.store import Workspace
+from prodtui.i18n import set_language
+from prodtui.store import Workspace, open_workspace
 from tests.conftest import TODAY, AppFactory
 
 
@@ -109,3 +114,49 @@ def test_recette_runner(snap_compare, make_app: AppFactory, workspace: Workspace
     workspace.test_cases.add(TestCase(title="Joindre un justificatif"))
     workspace.campaigns.add(Campaign(name="Recette v2", release="2.0"))
     assert snap_compare(make_app(), press=["4", "r"], terminal_size=(100, 30))
+
+
+# -- every main screen, at 80×24 and 60×20, in both languages ---------------------------------
+
+SCREENS = {
+    "today": [],
+    "standup": ["2"],
+    "stories": ["3"],
+    "story_editor": ["3", "e"],
+    "recette": ["4"],
+    "security": ["5"],
+    "roadmap": ["6"],
+    "inbox": ["i"],
+}
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo workspace, written once for these snapshots (the date pinned)."""
+    from prodtui.sample.demo import build_demo_workspace
+
+    return build_demo_workspace(tmp_path_factory.mktemp("demo") / "demo.db", today=TODAY)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_every_screen_reads_on_a_small_terminal(
+    snap_compare,
+    make_app: AppFactory,
+    demo_file: Path,
+    tmp_path: Path,
+    screen: str,
+    size: tuple[int, int],
+    language: str,
+) -> None:
+    """The demo on each main screen and the story editor: no text cut without an
+    ellipsis, nothing wrapped mid-word, the navigation and key bars whole."""
+    set_language(language)
+    copy = tmp_path / "demo.db"
+    shutil.copyfile(demo_file, copy)
+    ws = open_workspace(copy, author="Camille")
+    try:
+        assert snap_compare(make_app(ws=ws), press=SCREENS[screen], terminal_size=size)
+    finally:
+        ws.close()

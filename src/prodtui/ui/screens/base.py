@@ -57,18 +57,23 @@ class NavBar(Static):
         self._entries = [(mode == current, key, t(name)) for mode, (key, name) in keys.items()]
         super().__init__(self._line(names=True, current_name=True), classes="nav-bar")
 
-    def _line(self, *, names: bool, current_name: bool) -> Content:
+    def _line(self, *, names: bool, current_name: bool, gap: str = " ") -> Content:
         parts = []
         for current, key, name in self._entries:
             shown = names or (current and current_name)
             label = f" {key} {name} " if shown else f" {key} "
             parts.append(Content.styled(label, "reverse b") if current else plain(label))
-        return Content(" ").join(parts)
+        return Content(gap).join(parts)
 
     def render(self) -> Content:
         width = self.size.width
-        for names, current_name in ((True, True), (False, True), (False, False)):
-            line = self._line(names=names, current_name=current_name)
+        for names, current_name, gap in (
+            (True, True, " "),
+            (True, True, ""),  # a space less between screens
+            (False, True, " "),
+            (False, False, " "),
+        ):
+            line = self._line(names=names, current_name=current_name, gap=gap)
             if width <= 0 or line.cell_length <= width:
                 return line
         return line
