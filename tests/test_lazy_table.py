@@ -10,7 +10,7 @@ from prodtui.ui.widgets.lazy_table import MIN_SHARED, SHRUNK, Column, LazyTable,
 
 def table(*columns: Column, cells: str = "x" * 40) -> ListTable[str]:
     """A table of one row whose cells are wider than any column."""
-    shown = ListTable(list(columns), lambda row: [row] * len(columns))
+    shown: ListTable[str] = ListTable(list(columns), lambda row: [row] * len(columns))
     shown.rows, shown.row_count = [cells], 1
     return shown
 
@@ -37,7 +37,7 @@ def test_fixed_columns_take_only_what_their_label_and_cells_need() -> None:
     """The backlog's title had 15 cells at 120 columns while the key, priority and points
     columns stood half empty: a column is as wide as its widest cell of the first page or
     its label, within its declared width; the shared column gets the rest."""
-    shown = ListTable(
+    shown: ListTable[str] = ListTable(
         [Column("Clé", 8), Column("Titre"), Column("Prio", 6), Column("Épopée", 14)],
         lambda row: ["US-12", row, "M", "Instruction par les agents"],
     )
@@ -140,7 +140,7 @@ async def test_a_resize_leaves_the_virtual_size_alone() -> None:
 
 def test_shared_columns_share_by_content() -> None:
     """An empty 'yesterday' column gave half the width away beside a cut 'today'."""
-    shown = ListTable(
+    shown: ListTable[str] = ListTable(
         [Column("who", 6), Column("yesterday"), Column("today")],
         lambda row: ["Inès", "", row],
     )
