@@ -65,7 +65,9 @@ PRODTUI_COMPLETE = r"│ \d+ captures? à trier"
 # The palette's command list (not only its input) is drawn.
 BARE_PALETTE = re.escape("Quit the application")
 BARE_TABLE_SCREEN = re.escape("Some words of row 0")  # bare_app.py's table screen, key `2`
-PRODTUI_PALETTE = re.escape("Quitter prodtui")
+# Its commands are listed by name since the palette speaks French: "Quitter prodtui" is
+# no longer among the first lines.
+PRODTUI_PALETTE = re.escape("Aller à : Aujourd'hui")
 # The footer always says "Capture rapide": the overlay is recognised by its placeholder.
 CAPTURE_OVERLAY = re.escape("+ action @qui vendredi")
 INBOX_SCREEN = re.escape("Boîte de réception :")  # title of the inbox screen, with its count
