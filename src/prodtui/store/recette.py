@@ -111,7 +111,9 @@ class CampaignRepository(Repository[Campaign]):
         """Save edits; a finished or archived campaign only accepts a change of state."""
         assert campaign.id is not None
         with self.ws.transaction():
-            stored = self.get(campaign.id)
+            stored = self._stored(campaign)
+            if stored is None:  # deleted elsewhere: the base's update raises DeletedElsewhere
+                return super()._update(campaign)
             if stored.read_only:
                 mine = self._fields(campaign.edit(state=stored.state))
                 if mine != self._fields(stored):
@@ -131,7 +133,9 @@ class CampaignRepository(Repository[Campaign]):
         scope follow the cases again."""
         assert campaign.id is not None
         with self.ws.transaction():
-            stored = self.get(campaign.id)
+            stored = self._stored(campaign)
+            if stored is None:  # deleted elsewhere: the base's update raises DeletedElsewhere
+                return super()._update(campaign)
             if not campaign.read_only:
                 frozen = None
             elif stored.read_only:
@@ -139,6 +143,24 @@ class CampaignRepository(Repository[Campaign]):
             else:
                 frozen = self.scope(stored)
             return super()._update(campaign.edit(frozen_cases=frozen))
+
+    def _stored(self, campaign: Campaign) -> Campaign | None:
+        """The campaign as stored now; None when another session deleted it (its id may
+        since have gone to another campaign), so that the save reaches the user as a
+        deletion elsewhere, not as "not found"."""
+        assert campaign.id is not None
+        row = self._row(campaign.id)
+        stored = Campaign.model_validate(row) if row is not None else None
+        if stored is None or (
+            campaign.created_at is not None and stored.created_at != campaign.created_at
+        ):
+            return None
+        return stored
+
+    def _check_new(self, campaign: Campaign) -> None:
+        # A campaign recreated after a deletion elsewhere: its name may be taken meanwhile.
+        if self._exact(campaign.name) is not None:
+            raise ProdtuiError("recette.campaign_exists", name=campaign.name)
 
     def freeze_closed(self) -> int:
         """Record the scope of closed campaigns written without one (by the demo, a sample

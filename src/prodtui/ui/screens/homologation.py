@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
+from prodtui.domain.base import Record
 from prodtui.domain.capture import parse_day, parse_due_date
 from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.homologation import (
@@ -490,6 +491,12 @@ class DecisionFormScreen(FormDialog[HomologationDecision]):
                 t("homologation.decision_saved", date=format_day(saved.expires_on)), markup=False
             )
         self.dismiss(saved)
+
+    def texts_of(self, record: Record) -> dict[str, str]:
+        # The fields' ids are short (`df-name`); the record says `authority_name`.
+        if not isinstance(record, HomologationDecision):
+            return {}
+        return {"df-name": record.authority_name, "df-role": record.authority_role}
 
     def _resolve(self, conflict: ConflictError[HomologationDecision]) -> None:
         def shown(decision: HomologationDecision) -> dict[str, str]:

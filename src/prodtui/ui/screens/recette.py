@@ -202,8 +202,8 @@ class RecetteScreen(WorkspaceScreen):
             )
             return
 
-        def save(current: Campaign) -> None:
-            saved = self.workspace.campaigns.save(current)
+        def save(current: Campaign, command: str) -> None:
+            saved = self.workspace.campaigns.save(current.edit(command=command))
             self.app.push_screen(AutomatedRunScreen(saved), lambda _: self.refresh_data())
 
         def shown(version: Campaign) -> dict[str, str]:
@@ -212,24 +212,30 @@ class RecetteScreen(WorkspaceScreen):
                 t("recette.auto_command"): version.command or "",
             }
 
+        def ask(command: str) -> PromptScreen:
+            return PromptScreen(
+                t("recette.auto_command"),
+                command,
+                hint=t("recette.auto_hint"),
+                draft=f"campaign:{campaign.id}:command",
+            )
+
         def run(command: str | None) -> None:
             if not command:
                 return
+            # A campaign saved meanwhile elsewhere: both versions are shown, and both
+            # commands may be merged by hand; one deleted meanwhile may be recreated.
+            self.save_typed(
+                command,
+                save,
+                campaign,
+                shown,
+                lambda: None,
+                text_of=lambda version: version.command or "",
+                ask=ask,
+            )
 
-            def change(current: Campaign) -> Campaign:
-                return current.edit(command=command)
-
-            # A campaign saved meanwhile elsewhere: both versions are shown.
-            self.save_change(save, campaign, change, shown, lambda: None)
-
-        self.app.push_screen(
-            PromptScreen(
-                t("recette.auto_command"),
-                campaign.command or "pytest --junitxml={report}",
-                hint=t("recette.auto_hint"),
-            ),
-            run,
-        )
+        self.app.push_screen(ask(campaign.command or "pytest --junitxml={report}"), run)
 
     def action_report(self) -> None:
         from pathlib import Path

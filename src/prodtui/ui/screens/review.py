@@ -272,7 +272,16 @@ class ReviewScreen(ProdtuiScreen[None]):
                 self._resolve(again)
                 return
             except ProdtuiError as error:
-                self.notify(error_message(error), severity="error", markup=False)
+                # Mine cannot be written over theirs: theirs stands, mine goes to the
+                # history. If even that fails, the comment stays in its field (a draft).
+                if not self.set_aside(conflict):
+                    if not commenting:
+                        self.reload()
+                    return
+                reason = error_message(error)
+                self.notify(
+                    t("conflict.mine_not_applied", reason=reason), severity="warning", markup=False
+                )
             done()
 
         self.ask_conflict(conflict, shown, keep_mine, lambda _theirs: done())

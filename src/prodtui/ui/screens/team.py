@@ -107,19 +107,25 @@ class TeamScreen(Dialog[None]):
         if person is None:
             return
 
+        def ask(name: str) -> PromptScreen:
+            return PromptScreen(
+                t("team.rename_title"), name, check=self._check_name, draft=f"person:{person.id}"
+            )
+
         def renamed(name: str | None) -> None:
             if name and name != person.name:
-                self._change(person, lambda current: current.edit(name=name))
+                # A name typed: in a conflict, both names may be merged by hand (`f`).
+                self.save_typed(
+                    name,
+                    lambda current, typed: self.repo.save(current.edit(name=typed)),
+                    person,
+                    self._shown,
+                    lambda: self.reload(person.id),
+                    text_of=lambda version: version.name,
+                    ask=ask,
+                )
 
-        self.app.push_screen(
-            PromptScreen(
-                t("team.rename_title"),
-                person.name,
-                check=self._check_name,
-                draft=f"person:{person.id}",
-            ),
-            renamed,
-        )
+        self.app.push_screen(ask(person.name), renamed)
 
     def action_role(self) -> None:
         if person := self.selected():
@@ -134,15 +140,17 @@ class TeamScreen(Dialog[None]):
     def _change(self, person: Person, change: Callable[[Person], Person]) -> None:
         """Save a change to a person; one saved meanwhile in another session is a
         conflict that shows both versions."""
+        self.save_change(
+            self.repo.save, person, change, self._shown, lambda: self.reload(person.id)
+        )
 
-        def shown(version: Person) -> dict[str, str]:
-            return {
-                t("team.col.name"): version.name,
-                t("team.col.role"): t(version.role.label_key),
-                t("team.col.active"): "✓" if version.active else "—",
-            }
-
-        self.save_change(self.repo.save, person, change, shown, lambda: self.reload(person.id))
+    @staticmethod
+    def _shown(version: Person) -> dict[str, str]:
+        return {
+            t("team.col.name"): version.name,
+            t("team.col.role"): t(version.role.label_key),
+            t("team.col.active"): "✓" if version.active else "—",
+        }
 
     def action_move(self, offset: int) -> None:
         if person := self.selected():
