@@ -25,7 +25,7 @@ from typing import IO, TYPE_CHECKING
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.recette import Campaign, CommandRun, RunState
-from prodtui.i18n import error_message
+from prodtui.i18n import error_message, t
 
 if TYPE_CHECKING:
     from prodtui.store import Workspace
@@ -356,7 +356,10 @@ class SuiteRun:
         try:
             # Parsing may be slow on a big report: off the event loop; writing stays here.
             parsed = await asyncio.to_thread(read_junit, report)
-            outcome = self.workspace.executions.import_automated(self.campaign, parsed.results)
+            # Nobody sat at these tests: signed as `prodtui import junit` signs them.
+            outcome = self.workspace.executions.import_automated(
+                self.campaign, parsed.results, tester=t("junit.tester_automatic")
+            )
             self.record = self.workspace.command_runs.mark_imported(self.record)
         except ProdtuiError as error:
             self.error = error_message(error)

@@ -266,7 +266,7 @@ MEASURE_WEIGHTS = (60, 15, 15, 5, 5)
 HEALTH_QUESTIONS = ("roles", "team_flow", "practices", "security_roadmap", "stories_recette")
 STORY_FLOW = ("idea", "refining", "ready", "in_progress", "in_recette", "done")
 RISK_CRITERIA = ("availability", "integrity", "confidentiality", "traceability")
-TEST_COMMAND = "pytest tests/acceptance --junitxml=rapport-recette.xml"
+TEST_COMMAND = "pytest tests/acceptance --junitxml={report}"
 
 
 BATCH = 5_000
