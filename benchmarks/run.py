@@ -66,18 +66,19 @@ PRODTUI_COMPLETE = r"│ \d+ captures? à trier"
 BARE_PALETTE = re.escape("Quit the application")
 BARE_TABLE_SCREEN = re.escape("Some words of row 0")  # bare_app.py's table screen, key `2`
 # Its commands are listed by name since the palette speaks French: "Quitter prodtui" is
-# no longer among the first lines.
-PRODTUI_PALETTE = re.escape("Aller à : Aujourd'hui")
+# no longer among the first lines. `\s` before a colon: a space, or the narrow no-break
+# space of French typography.
+PRODTUI_PALETTE = r"Aller à\s:\sAujourd'hui"
 # The footer always says "Capture rapide": the overlay is recognised by its placeholder.
 CAPTURE_OVERLAY = re.escape("+ action @qui vendredi")
-INBOX_SCREEN = re.escape("Boîte de réception :")  # title of the inbox screen, with its count
+INBOX_SCREEN = r"Boîte de réception\s:"  # title of the inbox screen, with its count
 # The stand-up screen: its title ("… — 0/15 ont parlé") and, further down, the title of
 # its blockers table, both drawn once the day's data is in.
 STANDUP_SCREEN = r"(?s)\d+/\d+ ont parlé.*Bloquants ouverts ce jour \(\d+\)"
 CAPTURED = re.escape("Capturé")  # title of the toast shown once the capture is saved
 # The backlog, then its preview pane (right of the `▏` border) on story US-n: the preview
 # follows the cursor, drawn once the moved cursor is.
-STORIES_SCREEN = r"Backlog : \d+ stories"
+STORIES_SCREEN = r"Backlog\s:\s\d+ stories"
 PREVIEW_OF = r"▏ US-{n} \S"
 CAPTURE_TEXT = "+ bench capture @bob demain"
 
