@@ -493,7 +493,7 @@ async def test_the_summary_stays_whole_in_the_header_after_the_run(
         await pilot.pause(0.2)
         shown = screen_text(app)
     assert "Terminée (code de sortie 0)" in shown
-    assert "Aucun rapport JUnit écrit : rien n'a été importé." in shown, shown
+    assert "Aucun rapport JUnit écrit\u202f: rien n'a été importé." in shown, shown
     header = shown.split("╭")[0]
     assert long_name in header.replace("\n", "").replace(" ", ""), "the command wraps, whole"
 

@@ -175,7 +175,7 @@ def test_progress_is_a_plain_line_now_and_then_off_a_terminal(db: Path, tmp_path
     assert done.returncode == 0, done.stderr
     # Under a second of work: nothing but what the command always said.
     assert done.stderr == ""
-    assert "2000 stories créées" in done.stdout
+    assert "2\u202f000 stories créées" in done.stdout
 
 
 def test_off_a_terminal_progress_says_rows_rate_and_time_left_in_words(
@@ -198,6 +198,6 @@ def test_off_a_terminal_progress_says_rows_rate_and_time_left_in_words(
     with module.Progress("Import des stories", 1_000, stream=out) as progress:
         progress.update(250)
     line = out.getvalue()
-    assert line.startswith("Import des stories : 250 sur 1000 lignes, ")
+    assert line.startswith("Import des stories\u202f: 250 sur 1000 lignes, ")
     assert "lignes par seconde, reste " in line and line.endswith(" s\n")
     assert "\x1b" not in line

@@ -365,7 +365,7 @@ def test_reopening_with_no_copy_yet_says_what_to_do(isolated_home: Path) -> None
     assert result.returncode == 2
     folder = isolated_home / "xdg_data_home" / "prodtui" / "demo"
     assert result.stderr == (
-        f"prodtui: Aucune copie de la démo dans {folder} : lancez d'abord prodtui demo.\n"
+        f"prodtui: Aucune copie de la démo dans {folder}\u202f: lancez d'abord prodtui demo.\n"
     )
 
 

@@ -314,7 +314,7 @@ async def test_drafts_offered_back_show_text_as_typed(
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause(0.2)
-        assert_shown(app, "Saisie [/]: [/] brouillon [b]x[/b]")
+        assert_shown(app, "Saisie [/]\u202f: [/] brouillon [b]x[/b]")
     assert app.return_code in (None, 0), app.crash_message
 
 

@@ -91,15 +91,15 @@ def fill(ws: Workspace) -> None:
 EXPECTED = """\
 # Dossier d'homologation — Répit Aidants
 
-- **Service :** Demande en ligne d'aide au répit
-- **Organisation :** DNUM
-- **Établi le :** 27/11/2026
+- **Service\u202f:** Demande en ligne d'aide au répit
+- **Organisation\u202f:** DNUM
+- **Établi le\u202f:** 27/11/2026
 
 ## Indice de sécurité
 
-**Indice global : 2,5 / 5**, validité suggérée de l'homologation : 1 an.
+**Indice global\u202f: 2,5 / 5**, validité suggérée de l'homologation\u202f: 1 an.
 
-Indice de 0 à 5 calculé sur les mesures applicables : une mesure indispensable compte double, une mesure partielle pour moitié.
+Indice de 0 à 5 calculé sur les mesures applicables\u202f: une mesure indispensable compte double, une mesure partielle pour moitié.
 
 | Catégorie | Indice | Faites | Partielles | Applicables | Non applicables |
 | --- | --- | --- | --- | --- | --- |
@@ -154,12 +154,12 @@ Indice de 0 à 5 calculé sur les mesures applicables : une mesure indispensable
 
 ## Décision d'homologation
 
-- **Autorité :** Nathalie Perrin, Directrice de programme
-- **Avis :** Favorable avec réserves
-- **Date de la décision :** 01/01/2026
-- **Validité :** 1 an
-- **Valable jusqu'au :** 31/12/2026
-- **Échéance :** encore 34 jours (bientôt)
+- **Autorité\u202f:** Nathalie Perrin, Directrice de programme
+- **Avis\u202f:** Favorable avec réserves
+- **Date de la décision\u202f:** 01/01/2026
+- **Validité\u202f:** 1 an
+- **Valable jusqu'au\u202f:** 31/12/2026
+- **Échéance\u202f:** encore 34 jours (bientôt)
 """  # noqa: E501 - Markdown lines are as long as the dossier writes them
 
 
@@ -175,14 +175,14 @@ def test_the_dossier_of_an_empty_workspace(workspace: Workspace) -> None:
     assert workspace_dossier(workspace, TODAY) == (
         "# Dossier d'homologation — Nouveau service\n"
         "\n"
-        "- **Service :** Nouveau service\n"
-        "- **Établi le :** 27/11/2026\n"
+        "- **Service\u202f:** Nouveau service\n"
+        "- **Établi le\u202f:** 27/11/2026\n"
         "\n"
         "## Indice de sécurité\n"
         "\n"
-        "**Indice global : — / 5**, validité suggérée de l'homologation : —.\n"
+        "**Indice global\u202f: — / 5**, validité suggérée de l'homologation\u202f: —.\n"
         "\n"
-        "Indice de 0 à 5 calculé sur les mesures applicables : une mesure indispensable"
+        "Indice de 0 à 5 calculé sur les mesures applicables\u202f: une mesure indispensable"
         " compte double, une mesure partielle pour moitié.\n"
         "\n"
         "| Catégorie | Indice | Faites | Partielles | Applicables | Non applicables |\n"
@@ -224,7 +224,7 @@ def test_the_countdown_line_follows_the_day(
     workspace: Workspace, today: date, countdown: str
 ) -> None:
     fill(workspace)
-    assert workspace_dossier(workspace, today).endswith(f"- **Échéance :** {countdown}\n")
+    assert workspace_dossier(workspace, today).endswith(f"- **Échéance\u202f:** {countdown}\n")
 
 
 def test_the_dossier_in_english(workspace: Workspace) -> None:
@@ -233,7 +233,7 @@ def test_the_dossier_in_english(workspace: Workspace) -> None:
     text = workspace_dossier(workspace, TODAY)
     assert text.startswith("# Homologation dossier — Répit Aidants\n")
     assert "**Overall score: 2.5 / 5**, suggested homologation validity: 1 year." in text
-    assert "- **Valid until:** 2026-12-31\n- **Expiry:** 34 days to go (soon)\n" in text
+    assert "- **Valid until:** 31/12/2026\n- **Expiry:** 34 days to go (soon)\n" in text
 
 
 def test_export_dossier_from_the_shell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -310,7 +310,7 @@ def test_a_damaged_workspace_is_one_line_on_stderr(
     assert main(["--db", str(path), "export", "dossier", "--out", str(out)]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == f"prodtui: Impossible de lire {path} : no such table: risks\n"
+    assert captured.err == f"prodtui: Impossible de lire {path}\u202f: no such table: risks\n"
     assert not out.exists()
 
 
@@ -327,10 +327,10 @@ def test_an_unfavourable_decision_has_no_validity_in_the_dossier(workspace: Work
     assert workspace_dossier(workspace, TODAY).endswith(
         "## Décision d'homologation\n"
         "\n"
-        "- **Autorité :** Nathalie Perrin, Directrice de programme\n"
-        "- **Avis :** Défavorable\n"
-        "- **Date de la décision :** 20/11/2026\n"
-        "- **Homologation :** refusée, le service n'est pas homologué\n"
+        "- **Autorité\u202f:** Nathalie Perrin, Directrice de programme\n"
+        "- **Avis\u202f:** Défavorable\n"
+        "- **Date de la décision\u202f:** 20/11/2026\n"
+        "- **Homologation\u202f:** refusée, le service n'est pas homologué\n"
     )
 
 

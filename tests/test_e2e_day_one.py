@@ -34,7 +34,7 @@ def test_a_new_workspace_asks_once_and_is_ready(terminal: Terminal, tmp_path: Pa
     terminal.type("Léa Martin, Karim Benali")
     terminal.keys("C-s")
     screen = terminal.wait_for("prodtui — Répit Aidants")
-    assert "Pas encore entendus : Léa, Karim" in screen
+    assert "Pas encore entendus\u202f: Léa, Karim" in screen
     terminal.keys("C-q")
     terminal.wait_for("PRODTUI-EXITED 0")
     terminal.kill_server()

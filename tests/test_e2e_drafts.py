@@ -189,7 +189,7 @@ def test_every_text_field_comes_back_after_a_kill(
         term.start(f"{PRODTUI} --db {dbs[editor.name]}", width=120, height=45)
         again[editor.name] = term
     for editor in EDITORS:
-        again[editor.name].wait_for("Entrée : reprendre", timeout=30)  # the drafts dialog
+        again[editor.name].wait_for("Entrée\u202f: reprendre", timeout=30)  # the drafts dialog
         again[editor.name].keys("Escape")  # later: the editor is opened as before
     for editor in EDITORS:
         again[editor.name].wait_for("Boîte de réception")

@@ -120,7 +120,7 @@ def test_ctrl_q_during_a_flood_asks_then_stops_the_suite(
 ) -> None:
     db, app, child = start_flood(terminal, tmp_path)
     terminal.keys("C-q")
-    terminal.wait_for("avant de quitter ?")
+    terminal.wait_for("avant de quitter\u202f?")
     assert not gone(app) and not gone(child), "the question is asked first"
     terminal.keys("q")
     terminal.wait_for("PRODTUI-EXITED 0", timeout=10)

@@ -183,9 +183,9 @@ def test_typed_text_survives_a_kill(terminal: Terminal, tmp_path: Path, how: str
     again = Terminal(terminal.home)
     try:
         again.start(f"{PRODTUI} --db {db}")
-        again.wait_for("Entrée : reprendre")  # the drafts dialog
+        again.wait_for("Entrée\u202f: reprendre")  # the drafts dialog
         again.keys("Enter")
-        screen = again.wait_for("Échap : garder en brouillon")  # the capture overlay
+        screen = again.wait_for("Échap\u202f: garder en brouillon")  # the capture overlay
         assert "la préprod ne répond plus depuis ce matin" in screen
         again.keys("Enter")
         again.wait_for("Capturé")

@@ -149,7 +149,7 @@ def test_live_refresh_holds_while_the_command_line_writes_captures(
     before = today_count(today.screen())
     assert before is not None
     editor.keys("3", "n")
-    editor.wait_for("nouvelle story")
+    editor.wait_for("Nouvelle story")
 
     log = tmp_path / "captures.log"
     loop = subprocess.Popen(
@@ -239,7 +239,7 @@ def test_a_capture_deleted_by_the_other_session_is_recreated_or_kept_aside(
         term.wait_for("Boîte de réception")
         term.keys("i")
     for term in sessions:
-        term.wait_for("Boîte de réception : ")  # the inbox's own title
+        term.wait_for("Boîte de réception\u202f: ")  # the inbox's own title
     b.keys("e")  # the newest capture, #37, in its editor
     b.wait_for("Modifier #37")
     b.type("Selon Bruno : ")

@@ -670,12 +670,12 @@ async def test_a_step_status_changed_by_one_key_comes_back_with_u(
         await pilot.pause()
         assert workspace.homologation.steps()[0].status is StepStatus.TODO
         said = [n.message for n in app._notifications]
-        assert said[-1] == f"Étape « {first.title} » : À faire · u pour annuler"
+        assert said[-1] == f"Étape « {first.title} »\u202f: À faire · u pour annuler"
         await pilot.press("u")
         await pilot.pause()
         assert workspace.homologation.steps()[0].status is StepStatus.DONE
         said = [n.message for n in app._notifications]
-        assert said[-1] == f"Annulé — Étape « {first.title} » : Faite"
+        assert said[-1] == f"Annulé — Étape « {first.title} »\u202f: Faite"
         assert screen.query_one(DataTable).cursor_row == 0
 
 
@@ -724,11 +724,11 @@ async def test_a_decision_recorded_while_steps_are_open_names_them_and_asks(
         question = app.screen
         assert isinstance(question, ConfirmScreen)
         text = confirm_text(question)
-        assert text.startswith("2 étapes ne sont pas faites :")
+        assert text.startswith("2 étapes ne sont pas faites\u202f:")
         assert f"• {SHIPPED_TITLES[8]} (En cours)" in text
         assert f"• {SHIPPED_TITLES[9]} (À faire)" in text
         assert SHIPPED_TITLES[0] not in text
-        assert text.endswith("Enregistrer la décision quand même ?")
+        assert text.endswith("Enregistrer la décision quand même\u202f?")
         await pilot.press("n")  # not now: the form stays, nothing recorded
         await pilot.pause()
         assert app.screen is form
@@ -777,6 +777,6 @@ def test_many_open_steps_are_named_up_to_a_few(workspace: Workspace) -> None:
 
     workspace.homologation.load_shipped_steps()
     lines = found(open_steps_question(workspace.homologation.steps())).splitlines()
-    assert lines[0] == "10 étapes ne sont pas faites :"
+    assert lines[0] == "10 étapes ne sont pas faites\u202f:"
     assert len([line for line in lines if line.startswith("• ")]) == 7
     assert lines[-2] == "… et 3 autres"

@@ -176,9 +176,11 @@ def test_a_missing_key_is_an_error_never_shown() -> None:
 def test_dates_read_naturally() -> None:
     set_language("fr")
     assert format_day(date(2026, 11, 28)) == "samedi 28 novembre 2026"
-    assert format_day(date(2026, 12, 4), short=True) == "ven. 4/12"
+    assert format_day(date(2026, 12, 4), short=True) == "ven. 4 déc."
+    assert format_day(date(2026, 12, 4), short=True, year=True) == "ven. 4 déc. 2026"
     set_language("en")
-    assert format_day(date(2026, 11, 28)) == "Saturday 28 November 2026"
+    assert format_day(date(2026, 11, 28)) == "Saturday, 28 November 2026"
+    assert format_day(date(2026, 9, 4), short=True) == "Fri 4 Sept"
     assert t("nav.today") == "Today"
     set_language("fr")
     assert t("nav.today") == "Aujourd'hui"
@@ -193,7 +195,11 @@ def test_numbers_percentages_and_sizes_follow_the_language() -> None:
     ]
     # French puts a narrow no-break space (U+202F) before the percent sign.
     assert percent(0.82) == "82\u202f%"
-    assert [file_size(512), file_size(1536), megabytes(1_572_864)] == ["512 o", "1,5 Ko", "1,5"]
+    assert [file_size(512), file_size(1536), megabytes(1_572_864)] == [
+        "512\u00a0o",
+        "1,5\u00a0Ko",
+        "1,5",
+    ]
     set_language("en")
     try:
         assert [number(2.94), number(-0.3, signed=True), percent(0.82)] == ["2.9", "-0.3", "82%"]
@@ -248,8 +254,8 @@ def test_no_parenthesised_plural_is_left_in_english() -> None:
                 "2 brouillons non enregistrés retrouvés",
                 "✓ 1 scénario valide",
                 "✓ 2 scénarios valides",
-                "Recette : 2 campagnes, 1 cas de test",
-                "Import refusé : 1 problème, rien n'a été écrit.",
+                "Recette\u202f: 2 campagnes, 1 cas de test",
+                "Import refusé\u202f: 1 problème, rien n'a été écrit.",
             ],
         ),
         (
@@ -303,5 +309,5 @@ def test_a_rule_of_the_domain_is_said_in_the_users_words() -> None:
     with pytest.raises(ValidationError) as refused:
         Sprint(name="S1", start_date=date(2026, 12, 4), end_date=date(2026, 12, 1))
     assert error_message(refused.value) == (
-        "Le sprint ne peut pas finir avant de commencer : corrigez les dates."
+        "Le sprint ne peut pas finir avant de commencer\u202f: corrigez les dates."
     )

@@ -121,7 +121,7 @@ def test_a_real_pytest_report_is_imported_with_its_mapping(
     out, err = capsys.readouterr()
     assert err == "" and len(out.strip().splitlines()) == 1
     assert "5 résultats importés dans « Recette v1.5 », passe 1 — " in out
-    assert "réussi : 2, en échec : 1, bloqué : 1, non exécuté : 1" in out
+    assert "réussi\u202f: 2, en échec\u202f: 1, bloqué\u202f: 1, non exécuté\u202f: 1" in out
     assert "1 cas désigné par sa clé, 4 cas automatisés dont 4 créés" in out
 
     latest = rc.executions.latest_per_case(campaign)
@@ -245,7 +245,7 @@ def test_an_unknown_key_refuses_the_whole_import_unless_keeping_the_valid_part(
     assert run_import_junit(args(path), workspace) == 2
     _, err = capsys.readouterr()
     assert "report.xml: testcase 2 (a::test_TC-99): TC-99 n'existe pas" in err
-    assert "Import refusé : 1 résultat en erreur, rien n'a été écrit." in err
+    assert "Import refusé\u202f: 1 résultat en erreur, rien n'a été écrit." in err
     assert rows(workspace) == before, "not even the automated case of the valid test"
 
     with pytest.raises(JUnitImportRefused):
@@ -267,7 +267,7 @@ def test_an_unknown_campaign_is_refused_with_status_2(
     before = rows(workspace)
     assert run_import_junit(args(path, campaign="Recette v9"), workspace) == 2
     assert capsys.readouterr().err == (
-        "prodtui: Aucune campagne ne s'appelle « Recette v9 ». Les plus proches : "
+        "prodtui: Aucune campagne ne s'appelle « Recette v9 ». Les plus proches\u202f: "
         "« Recette v1.5 ». Pour créer cette campagne, ajoutez --create.\n"
     )
     set_language("en")
@@ -317,8 +317,8 @@ HOSTILE = {
         '<?xml version="1.0"?>\n<!DOCTYPE testsuite [\n'
         '  <!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n'
         '<testsuite><testcase classname="a" name="&xxe;"/></testsuite>\n',
-        "report.xml, ligne 3 : le rapport fait référence à une ressource externe "
-        "(file:///etc/passwd) ; refusé, elle n'a pas été lue.",
+        "report.xml, ligne 3\u202f: le rapport fait référence à une ressource externe "
+        "(file:///etc/passwd)\u202f; refusé, elle n'a pas été lue.",
     ),
     "external parameter entity": (
         '<?xml version="1.0"?>\n<!DOCTYPE testsuite [\n'
@@ -338,13 +338,13 @@ HOSTILE = {
             for n in range(1, 10)
         )
         + ']>\n<testsuite><testcase classname="a" name="&lol9;"/></testsuite>\n',
-        "report.xml, ligne 3 : le rapport déclare des entités XML (« lol »), "
-        "qui peuvent saturer la mémoire ; refusé.",
+        "report.xml, ligne 3\u202f: le rapport déclare des entités XML (« lol »), "
+        "qui peuvent saturer la mémoire\u202f; refusé.",
     ),
     "DTD": (
         '<?xml version="1.0"?>\n<!DOCTYPE testsuite [\n  <!ELEMENT testsuite ANY>\n]>\n'
         '<testsuite><testcase classname="a" name="b"/></testsuite>\n',
-        "report.xml, ligne 4 : le rapport contient une déclaration de type de document (DTD)",
+        "report.xml, ligne 4\u202f: le rapport contient une déclaration de type de document (DTD)",
     ),
     "not XML": ("PK\x03\x04 this is a zip, not a report", "report.xml n'est pas un fichier XML."),
     "JSON": ('{"tests": 3, "failures": 0}', "report.xml n'est pas un fichier XML."),
@@ -356,7 +356,7 @@ HOSTILE = {
     "no test": ('<testsuites name="pytest"/>', "report.xml ne contient aucun cas de test."),
     "malformed": (
         '<testsuites>\n  <testsuite name="a" name="b"/>\n</testsuites>',
-        "report.xml, ligne 2, colonne 23 : XML mal formé (duplicate attribute).",
+        "report.xml, ligne 2, colonne 23\u202f: XML mal formé (duplicate attribute).",
     ),
 }
 
@@ -405,7 +405,7 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(
     before = rows(workspace)
     assert run_import_junit(args(path), workspace) == 2
     err = capsys.readouterr().err
-    assert "huge.xml pèse 50,0 Mo : un rapport JUnit de plus de 50 Mo est refusé." in err
+    assert "huge.xml pèse 50,0 Mo\u202f: un rapport JUnit de plus de 50 Mo est refusé." in err
     assert rows(workspace) == before
 
 

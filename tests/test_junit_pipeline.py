@@ -209,7 +209,9 @@ def test_reports_of_pytest_jest_and_surefire_import_into_a_fresh_workspace(
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
-    assert "réussi : 2, en échec : 1, bloqué : 1, non exécuté : 1" in done.stdout
+    assert (
+        "réussi\u202f: 2, en échec\u202f: 1, bloqué\u202f: 1, non exécuté\u202f: 1" in done.stdout
+    )
 
     ws = open_workspace(db, author="Camille")
     try:
@@ -246,7 +248,7 @@ def test_an_unknown_campaign_names_the_closest_ones_and_the_create_flag(
     done = prodtui(db, "import", "junit", report, "--campaign", "Recete v1.5")
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == (
-        "prodtui: Aucune campagne ne s'appelle « Recete v1.5 ». Les plus proches : "
+        "prodtui: Aucune campagne ne s'appelle « Recete v1.5 ». Les plus proches\u202f: "
         "« Recette v1.5 », « Recette v1.6 ». Pour créer cette campagne, ajoutez --create.\n"
     )
     done = prodtui(db, "--lang", "en", "import", "junit", report, "--campaign", "recette v2")
@@ -496,7 +498,7 @@ def test_the_report_of_1483_passed_out_of_1485_reads_99_9(tmp_path: Path) -> Non
     )
     assert done.returncode == 0, done.stderr
     report_md = prodtui(db, "export", "recette", "--campaign", "CI").stdout
-    assert "**Taux de réussite : 99,9\u202f%** (1483 réussis sur 1485" in report_md
+    assert "**Taux de réussite\u202f: 99,9\u202f%** (1\u202f483 réussis sur 1\u202f485" in report_md
     assert "100\u202f%" not in report_md
 
 

@@ -73,7 +73,7 @@ async def test_the_palette_speaks_french_and_finds_without_accents(make_app: App
     async with app.run_test(size=(120, 40)) as pilot:
         found = await palette_lines(pilot, "securite", "Sécurité")
         assert placeholder(app) == "Rechercher une commande…"
-        assert any("Aller à : Sécurité" in line for line in found)
+        assert any("Aller à\u202f: Sécurité" in line for line in found)
         await pilot.press("escape")
         found = await palette_lines(pilot, "theme", "Thème")
         assert any(line.startswith("Thème") for line in found)
@@ -84,7 +84,7 @@ async def test_the_palette_speaks_french_and_finds_without_accents(make_app: App
         # With nothing typed: prodtui's commands only, none of Textual's in English.
         found = await palette_lines(pilot, "")
         text = "\n".join(found)
-        assert "Aller à : Aujourd'hui" in text
+        assert "Aller à\u202f: Aujourd'hui" in text
         assert not [word for word in ("Keys", "Screenshot", "Maximize", *ENGLISH) if word in text]
         await pilot.press("escape")
         # The theme picker, chosen by name without its accent.
@@ -111,7 +111,7 @@ async def test_ctrl_c_says_how_to_quit_in_french(make_app: AppFactory) -> None:
         await pilot.pause()
         [toast] = app._notifications  # what Textual shows as a toast
         assert toast.message == "Pour quitter prodtui, appuyez sur ^q."
-        assert toast.title == "Quitter ?"
+        assert toast.title == "Quitter\u202f?"
 
 
 def test_matching_ignores_accents_and_case_and_shows_names_as_text() -> None:
@@ -196,7 +196,7 @@ async def test_the_help_filters_keys_and_commands_without_accents(make_app: AppF
         await pilot.press("slash", *"securite")
         await pilot.pause()
         text = shown(keys.render())
-        assert "Aller à : Sécurité" in text and "Sécurité  go.security" in text
+        assert "Aller à\u202f: Sécurité" in text and "Sécurité  go.security" in text
         assert "Capture rapide" not in text
         await pilot.press(*["backspace"] * 8, *"theme")
         await pilot.pause()

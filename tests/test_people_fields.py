@@ -61,7 +61,7 @@ async def test_a_risk_owner_typed_by_hand_is_matched_to_the_team(
         field = form.query_one("#rf-owner", Input)
         assert field._suggestion == "Inès Dupont"  # shown after the cursor
         note = str(form.query_one("#rf-owner-note").render())
-        assert note == "Équipe : Inès Dupont"
+        assert note == "Équipe\u202f: Inès Dupont"
         await pilot.press("ctrl+s")
         await pilot.pause()
         (saved,) = workspace.risks.list()

@@ -98,7 +98,7 @@ def test_french_outline_rows_become_one_case_each(workspace: Workspace) -> None:
     ]
     assert cases[3].expected == "Alors rien n'est enregistré"
     assert result.summary() == (
-        "US-1 : 4 cas créés, 0 mis à jour, 0 à revoir, 0 dont le scénario a disparu."
+        "US-1\u202f: 4 cas créés, 0 mis à jour, 0 à revoir, 0 dont le scénario a disparu."
     )
 
 
@@ -216,8 +216,8 @@ def test_invalid_gherkin_is_refused_and_nothing_is_written(workspace: Workspace)
         generate_cases(workspace, us)
     assert raised.value.key == "recette.cases.invalid_gherkin"
     message = error_message(raised.value)
-    assert message.startswith("Les critères d'acceptation de US-1 ne sont pas du Gherkin valide")
-    assert "(1 problème) ; ligne 3 : « Alorss ça marche »" in message
+    assert message.startswith("Les critères d'acceptation d'US-1 ne sont pas du Gherkin valide")
+    assert "(1 problème)\u202f; ligne 3\u202f: « Alorss ça marche »" in message
     assert message.endswith("Aucun cas n'a été créé ni modifié.")
     assert (count(workspace, "test_cases"), count(workspace, "audit_log")) == (cases, audit_rows)
 
@@ -240,6 +240,6 @@ def test_criteria_without_scenario_generate_nothing(workspace: Workspace) -> Non
     with pytest.raises(ProdtuiError) as raised:
         generate_cases(workspace, us)
     assert error_message(raised.value) == (
-        "US-1 n'a aucun scénario Gherkin dans ses critères d'acceptation : aucun cas à créer."
+        "US-1 n'a aucun scénario Gherkin dans ses critères d'acceptation\u202f: aucun cas à créer."
     )
     assert count(workspace, "test_cases") == 0

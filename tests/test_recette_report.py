@@ -73,23 +73,23 @@ def _data() -> tuple[Campaign, dict[int, Case], dict[int, Execution], dict[int, 
 
 
 FRENCH = """\
-# Rapport de recette : Recette 2.3
+# Rapport de recette\u202f: Recette 2.3
 
-- **Version :** 2.3.0
-- **État :** en cours
-- **Passe :** 2
-- **Dates :** 23/11/2026 → 27/11/2026
+- **Version\u202f:** 2.3.0
+- **État\u202f:** en cours
+- **Passe\u202f:** 2
+- **Dates\u202f:** 23/11/2026 → 27/11/2026
 
 ## Résultats
 
-**Taux de réussite : 60\u202f%** (3 réussis sur 5 cas jugés : réussis, en échec ou bloqués)
+**Taux de réussite\u202f: 60\u202f%** (3 réussis sur 5 cas jugés\u202f: réussis, en échec ou bloqués)
 
 | Résultat | Cas |
 | --- | --- |
 | réussi | 3 |
 | en échec | 1 |
 | bloqué | 1 |
-| passé | 1 |
+| ignoré | 1 |
 | non testable | 0 |
 | soldé | 0 |
 | non exécuté | 0 |
@@ -126,7 +126,7 @@ FRENCH = """\
 | --- | --- | --- |
 | Automatisés | 1 | 100\u202f% |
 | Manuels | 5 | 50\u202f% |
-"""
+"""  # noqa: E501 - Markdown lines are as long as the report writes them
 
 
 def test_the_report_of_a_hand_built_campaign_is_exact() -> None:
@@ -141,14 +141,14 @@ def test_the_report_follows_the_interface_language() -> None:
     assert text.startswith(
         "# Acceptance test report: Recette 2.3\n\n"
         "- **Release:** 2.3.0\n- **State:** in progress\n- **Pass:** 2\n"
-        "- **Dates:** 2026-11-23 → 2026-11-27\n\n## Results\n\n"
+        "- **Dates:** 23/11/2026 → 27/11/2026\n\n## Results\n\n"
         "**Pass rate: 60%** (3 passed out of 5 judged cases: passed, failed or blocked)\n"
     )
     assert "| passed | 3 |" in text and "| no result yet | 0 |" in text
     assert "| US-4 | Déposer \\| un dossier | 2 | 1 | 1 | 0 | 50% |" in text
     assert "| No story |  | 2 | 2 | 0 | 0 | 100% |" in text
     assert "## Failures and blocks (2)" in text
-    assert "- **TC-2** Dépôt sans pièce — failed · Léa · 2026-11-26\n" in text
+    assert "- **TC-2** Dépôt sans pièce — failed · Léa · 26/11/2026\n" in text
     assert "## Who tested what" in text and "| unknown tester | 1 |" in text
     assert text.endswith("| Automated | 1 | 100% |\n| Manual | 5 | 50% |\n")
 
@@ -159,7 +159,7 @@ def test_a_campaign_without_results_says_so() -> None:
     assert "Aucun résultat dans cette campagne pour l'instant." in text
     assert "| sans résultat | 3 |" in text
     assert "## Échecs" not in text
-    assert "- **Version :** —" in text
+    assert "- **Version\u202f:** —" in text
 
 
 # -- from a workspace and from the shell ----------------------------------------------------
@@ -182,8 +182,8 @@ def test_the_report_is_gathered_from_the_workspace(
     workspace: Workspace, campaign: Campaign
 ) -> None:
     text = campaign_report(workspace, campaign)
-    assert "- **État :** en cours" in text  # moved on by the first result, read again
-    assert "**Taux de réussite : 50\u202f%**" in text
+    assert "- **État\u202f:** en cours" in text  # moved on by the first result, read again
+    assert "**Taux de réussite\u202f: 50\u202f%**" in text
     assert "| sans résultat | 1 |" in text
     assert "| US-1 | Déposer un dossier | 2 | 1 | 1 | 0 | 50\u202f% |" in text
     assert "- **TC-2** Dépôt sans pièce — en échec · Léa · " in text
@@ -217,7 +217,7 @@ def test_the_export_writes_a_new_file_and_never_overwrites(
     assert run_export_recette(_args("Recette 2.3", target), workspace) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == f"prodtui: {target} existe déjà : choisissez un autre nom.\n"
+    assert err == f"prodtui: {target} existe déjà\u202f: choisissez un autre nom.\n"
     assert target.read_text(encoding="utf-8") == "à garder"
 
 
@@ -241,5 +241,5 @@ def test_a_damaged_workspace_is_one_line_on_stderr(
     assert run_export_recette(_args("Recette 2.3", target), workspace) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == f"prodtui: Impossible de lire {workspace.path} : no such table: executions\n"
+    assert err == f"prodtui: Impossible de lire {workspace.path}\u202f: no such table: executions\n"
     assert not target.exists()

@@ -187,7 +187,8 @@ def test_a_finished_or_archived_campaign_is_read_only(rc: Recette, workspace: Wo
             with pytest.raises(CampaignReadOnly) as caught:
                 attempt()
             assert error_message(caught.value) == (
-                "La campagne « Recette v1.4 » est terminée ou archivée : elle est en lecture seule."
+                "La campagne « Recette v1.4 » est terminée ou archivée\u202f: "
+                "elle est en lecture seule."
             )
         assert (count(workspace, "executions"), count(workspace, "command_runs")) == rows
     # Reopening a campaign closed by mistake is a change of state, audited like any other.

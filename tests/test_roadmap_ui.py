@@ -30,7 +30,7 @@ async def test_six_shows_the_warnings_and_the_lanes(make_app: AppFactory, tmp_pa
         screen = app.screen
         assert isinstance(screen, RoadmapScreen)
         title = str(screen.query_one("#roadmap-title").render())
-        assert "De août 2026 à nov. 2027" in title and "par mois" in title
+        assert "D'août 2026 à nov. 2027" in title and "par mois" in title
         assert "alertes" in title
         view = screen.view
         assert len(view.periods) == 16 and view.periods[view.period].contains(TODAY)
@@ -74,7 +74,7 @@ async def test_arrows_move_in_time_and_between_items(make_app: AppFactory, tmp_p
         await pilot.press("up")
         assert found(found(view.selected).row).kind is RowKind.EPIC
         detail = str(screen.query_one("#roadmap-detail").render())
-        assert "points faits" in detail and "Entrée : les stories de l'épopée" in detail
+        assert "points faits" in detail and "Entrée\u202f: les stories de l'épopée" in detail
         # z: quarters, the cursor still on today's.
         await pilot.press("z")
         await pilot.pause()

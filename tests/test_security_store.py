@@ -528,7 +528,7 @@ def test_csv_referential_errors_carry_their_line_and_nothing_is_written(
     messages = [p.message for p in refused.value.problems]
     assert "hygiene" in messages[0]
     assert messages[1] == "le code EQ-1 figure déjà ligne 2"
-    assert messages[2] == "title : ne peut pas être vide"
+    assert messages[2] == "title\u202f: ne peut pas être vide"
     assert "peut-être" in messages[3]
     assert refused.value.params == {"source": "équipe.csv", "count": 5}
     assert measures.entry("EQ-1") is None

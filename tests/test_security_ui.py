@@ -436,13 +436,13 @@ async def test_a_status_set_by_one_key_comes_back_with_u(demo: Workspace, tmp_pa
         await pilot.press("s")
         await pilot.pause()
         said = [n.message for n in app._notifications]
-        assert said[-1] == f"{entry.code} : {t(after.label_key)} · u pour annuler"
+        assert said[-1] == f"{entry.code}\u202f: {t(after.label_key)} · u pour annuler"
         assert found(demo.measures.entry(entry.code)).state.status is after
         await pilot.press("u")
         await pilot.pause()
         assert found(demo.measures.entry(entry.code)).state.status is before
         said = [n.message for n in app._notifications]
-        assert said[-1] == f"Annulé — {entry.code} : {t(before.label_key)}"
+        assert said[-1] == f"Annulé — {entry.code}\u202f: {t(before.label_key)}"
 
 
 async def test_undoing_a_status_gives_back_not_applicable_and_its_reason(

@@ -171,7 +171,7 @@ def test_a_read_only_folder_is_a_clear_refusal_and_the_file_is_untouched(tmp_pat
     finally:
         folder.chmod(0o755)
     message = error_message(refused.value)
-    assert message.startswith(f"Réglages non enregistrés dans {path} : "), message
+    assert message.startswith(f"Réglages non enregistrés dans {path}\u202f: "), message
     assert message.endswith("Ils valent pour cette session seulement.")
     assert path.read_text(encoding="utf-8") == USERS_FILE
     assert [p.name for p in folder.iterdir()] == ["config.toml"]
@@ -182,7 +182,7 @@ def test_a_folder_that_cannot_be_made_is_a_clear_refusal(tmp_path: Path) -> None
     path = tmp_path / "config" / "config.toml"
     with pytest.raises(SettingsNotSaved) as refused:
         save_settings(Settings(theme="nord"), path, ["theme"])
-    assert error_message(refused.value).startswith(f"Réglages non enregistrés dans {path} : ")
+    assert error_message(refused.value).startswith(f"Réglages non enregistrés dans {path}\u202f: ")
 
 
 async def test_the_app_says_why_a_theme_was_not_saved(tmp_path: Path, workspace: Workspace) -> None:

@@ -154,7 +154,7 @@ async def test_a_team_without_a_name_is_asked_for_the_name_only(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await setup_shown(pilot, app)
         shown = " ".join(str(w.render()) for w in screen.query("Static"))
-        assert "Déjà dans l'équipe : Léa Martin" in shown
+        assert "Déjà dans l'équipe\u202f: Léa Martin" in shown
         await pilot.press(*"Répit Aidants", "tab", "tab", *"léa martin, Inès", "ctrl+s")
         await pilot.pause()
     assert [p.name for p in workspace.people.all()] == ["Léa Martin", "Inès"]

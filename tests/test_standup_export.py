@@ -23,14 +23,14 @@ DAY = date(2026, 11, 26)  # a Thursday
 EXPECTED_FR = """\
 # Stand-up du jeudi 26 novembre 2026
 
-**Ont parlé (2) :** Léa Martin, Karim Benali
-**Absents (1) :** Sophie Durand
-**Sans nouvelles (2) :** Paul Girard, Nina Roux
+**Ont parlé (2)\u202f:** Léa Martin, Karim Benali
+**Absents (1)\u202f:** Sophie Durand
+**Sans nouvelles (2)\u202f:** Paul Girard, Nina Roux
 
 ## Tour de table
 
-- **Léa Martin** ☀ — Hier : Écran de dépôt / tests · Aujourd'hui : Recette avec Sophie
-- **Karim Benali** — Aujourd'hui : Maquettes v2 📐
+- **Léa Martin** ☀ — Hier\u202f: Écran de dépôt / tests · Aujourd'hui\u202f: Recette avec Sophie
+- **Karim Benali** — Aujourd'hui\u202f: Maquettes v2 📐
 
 ## Bloquants (4)
 
@@ -39,10 +39,10 @@ EXPECTED_FR = """\
 - Droits Git à ouvrir — Nina Roux, depuis 1 j
 - Attente du tampon RGPD — Karim Benali, depuis aujourd'hui
 
-## Bloquants résolus ce jour (2)
+## Bloquants levés ce jour (2)
 
-- Clé VPN expirée — Léa Martin, résolu après 2 j
-- Salle de démo réservée — Karim Benali, résolu le jour même
+- Clé VPN expirée — Léa Martin, levé après 2 j
+- Salle de démo réservée — Karim Benali, levé le jour même
 
 ## Décisions (1)
 
@@ -50,7 +50,7 @@ EXPECTED_FR = """\
 
 ## Actions (2)
 
-- [ ] Relancer la DSI — Paul Girard — pour mer. 25/11 (en retard)
+- [ ] Relancer la DSI — Paul Girard — pour mer. 25 nov. (en retard)
 - [x] Envoyer le CR — Léa Martin
 """
 
@@ -119,8 +119,8 @@ def test_markdown_summary_is_exactly_this(standup_day: Workspace) -> None:
 def test_markdown_summary_in_english(standup_day: Workspace) -> None:
     set_language("en")
     text = standup_markdown(standup_day.standups.day(DAY))
-    assert text.startswith("# Stand-up of Thursday 26 November 2026\n\n**Spoke (2):** Léa Martin")
-    assert "- [ ] Relancer la DSI — Paul Girard — due Wed 25/11 (late)" in text
+    assert text.startswith("# Stand-up of Thursday, 26 November 2026\n\n**Spoke (2):** Léa Martin")
+    assert "- [ ] Relancer la DSI — Paul Girard — due Wed 25 Nov (late)" in text
     assert "- Pas d'accès à la préprod — Léa Martin, 3 days old" in text
     assert "- Droits Git à ouvrir — Nina Roux, 1 day old" in text
     assert "- Attente du tampon RGPD — Karim Benali, raised today" in text
@@ -193,6 +193,6 @@ def test_a_day_nobody_spoke_and_a_blocker_without_owner_read_in_words(
         Item(text="Serveur de recette en panne", kind=ItemKind.BLOCKER, raised_on=DAY)
     )
     text = standup_markdown(workspace.standups.day(DAY))
-    assert "**Ont parlé (0) :** personne\n" in text
+    assert "**Ont parlé (0)\u202f:** personne\n" in text
     assert "- Serveur de recette en panne — sans responsable, depuis aujourd'hui\n" in text
     assert "?" not in text

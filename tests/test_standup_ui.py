@@ -136,7 +136,7 @@ async def test_the_timer_counts_each_speaker(
         screen = await open_standup(pilot)
         screen.now = lambda: clock[0]
         label = screen.query_one("#standup-timer")
-        assert "s :" in str(label.render())
+        assert "s\u202f:" in str(label.render())
         await pilot.press("s")
         clock[0] += 75
         screen._tick()
@@ -337,7 +337,7 @@ async def test_a_blocker_resolved_by_one_key_comes_back_with_u(
         await pilot.press("u")
         await pilot.pause()
         said = [n.message for n in app._notifications][-1]
-        assert said == "Annulé — Bloquant rouvert : Pas d'accès à la recette"
+        assert said == "Annulé — Bloquant rouvert\u202f: Pas d'accès à la recette"
         again = workspace.items.get(found(raised.id))
         assert (again.status, again.resolved_on) == (ItemStatus.OPEN, None)
         assert screen.section("blockers").row_count == 1

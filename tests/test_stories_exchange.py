@@ -564,7 +564,7 @@ def test_backlog_markdown() -> None:
     stories[1] = stories[1].edit(title="Instruire | <b>vite</b>")
     text = stories_markdown(stories, EPICS, SPRINTS)
     assert text.startswith(
-        "# Backlog\n\n**Stories :** 4 · **Prêtes :** 1 · **Points estimés :** 8\n"
+        "# Backlog\n\n**Stories\u202f:** 4 · **Prêtes\u202f:** 1 · **Points estimés\u202f:** 8\n"
     )
     assert (
         "| US-12 | Déposer un dossier | Prête | Indispensable | 5 | Démarches en ligne | Sprint 7 |"

@@ -177,8 +177,8 @@ async def test_the_tiles_show_the_figures(make_app: AppFactory, workspace: Works
         await pilot.pause()
         assert isinstance(app.screen, TodayScreen)
         assert "1/3 ont parlé · 1 absent" in tile_text(app, "standup")
-        assert "Pas encore entendus : Karim" in tile_text(app, "standup")
-        assert "le plus ancien : 3 j" in tile_text(app, "blockers")
+        assert "Pas encore entendus\u202f: Karim" in tile_text(app, "standup")
+        assert "le plus ancien\u202f: 3 j" in tile_text(app, "blockers")
         assert "1 en retard, 1 pour aujourd'hui" in tile_text(app, "actions")
         assert "4 capture" in tile_text(app, "inbox")
         sprint = tile_text(app, "sprint")
@@ -186,10 +186,12 @@ async def test_the_tiles_show_the_figures(make_app: AppFactory, workspace: Works
         assert "reste 8 · idéal 6" in sprint and "En retard" in sprint
         campaign = tile_text(app, "campaign")
         assert "Recette v1.1" in campaign and "Réussite 33\u202f%" in campaign
-        assert "en échec : 1 · bloqués : 1" in campaign and "1 cas restant sur 4" in campaign
+        assert (
+            "en échec\u202f: 1 · bloqués\u202f: 1" in campaign and "1 cas restant sur 4" in campaign
+        )
         security = tile_text(app, "security")
         assert "Indice 3,1 / 5" in security and "1 mesure en retard" in security
-        assert "J-20 : renouvellement urgent" in security
+        assert "J-20\u202f: renouvellement urgent" in security
         # Each tile shows its key.
         titles = [str(tile.border_title) for tile in app.screen.query(".tile")]
         assert [title.split("]")[1].strip()[0] for title in titles] == list("sbatpch")
@@ -252,21 +254,23 @@ async def test_an_empty_workspace_says_so(make_app: AppFactory, workspace: Works
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         # Each empty tile says what it lacks, then what to do first: where, which key.
-        assert tile_text(app, "standup") == "Pas encore d'équipe.\n2 puis p : composer l'équipe"
+        assert (
+            tile_text(app, "standup") == "Pas encore d'équipe.\n2 puis p\u202f: composer l'équipe"
+        )
         assert "Aucun bloquant ouvert." in tile_text(app, "blockers")
         assert "Aucune action due aujourd'hui." in tile_text(app, "actions")
-        assert tile_text(app, "inbox") == "Rien à trier.\n^n : capturer une note"
+        assert tile_text(app, "inbox") == "Rien à trier.\n^n\u202f: capturer une note"
         assert tile_text(app, "sprint") == (
-            "Aucune story pour l'instant.\n3 puis n : écrire une story"
+            "Aucune story pour l'instant.\n3 puis n\u202f: écrire une story"
         )
         assert tile_text(app, "campaign") == (
-            "Aucune campagne pour l'instant.\n4 puis n : créer une campagne"
+            "Aucune campagne pour l'instant.\n4 puis n\u202f: créer une campagne"
         )
         assert tile_text(app, "security") == (
             "Aucune mesure de sécurité pour l'instant.\n"
-            "5 puis I : importer le référentiel fourni\n"
+            "5 puis I\u202f: importer le référentiel fourni\n"
             "Aucune décision d'homologation enregistrée.\n"
-            "5 puis h : suivre l'homologation"
+            "5 puis h\u202f: suivre l'homologation"
         )
         # Jumping from an empty tile still lands on its screen.
         await pilot.press("p")
@@ -282,7 +286,9 @@ async def test_stories_without_a_sprint_and_campaigns_none_running(
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert tile_text(app, "sprint") == "Aucun sprint en cours.\n3 puis m : prévoir un sprint"
+        assert (
+            tile_text(app, "sprint") == "Aucun sprint en cours.\n3 puis m\u202f: prévoir un sprint"
+        )
         assert tile_text(app, "campaign") == "Aucune campagne en cours."
 
 
@@ -305,8 +311,8 @@ async def test_an_empty_tile_names_the_keys_of_the_keymap(make_app: AppFactory) 
     app = make_app('[keymap]\n"go.stories" = "f3"\n"stories.new" = "ctrl+o"\ncapture = "ctrl+k"\n')
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert "f3 puis ^o : écrire une story" in tile_text(app, "sprint")
-        assert "^k : capturer une note" in tile_text(app, "inbox")
+        assert "f3 puis ^o\u202f: écrire une story" in tile_text(app, "sprint")
+        assert "^k\u202f: capturer une note" in tile_text(app, "inbox")
 
 
 async def test_a_team_without_stand_up_today(make_app: AppFactory, workspace: Workspace) -> None:
@@ -504,7 +510,7 @@ async def test_the_weekly_review_is_recalled_on_friday_until_answered(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert _reminders(app) == [
-            "La revue de la semaine n'est pas encore faite : w pour y répondre."
+            "La revue de la semaine n'est pas encore faite\u202f: w pour y répondre."
         ]
     for question in QUESTIONS:
         workspace.reviews.answer(week_of(TODAY), question, ReviewAnswer.PARTLY)
@@ -530,7 +536,7 @@ async def test_an_unfavourable_decision_is_a_refusal_on_today(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         security = tile_text(app, "security")
-        assert "Homologation refusée le ven. 20/11" in security
+        assert "Homologation refusée le ven. 20 nov." in security
         assert "valable" not in security and "J-" not in security
 
 

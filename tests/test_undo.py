@@ -63,12 +63,12 @@ async def test_each_inbox_key_is_taken_back_with_u_and_says_so(
         assert back.status is ItemStatus.OPEN and back.resolved_on is None
 
         said = await press(pilot, app, "k")
-        assert said == "#1 : action · u pour annuler"
+        assert said == "#1\u202f: action · u pour annuler"
         await press(pilot, app, "u")
         assert workspace.items.get(resolved).kind is ItemKind.NOTE
 
         said = await press(pilot, app, "t")
-        assert said.startswith("#1 classé : il quitte la boîte de réception")
+        assert said.startswith("#1 classé\u202f: il quitte la boîte de réception")
         assert said.endswith(" · u pour annuler")
         said = await press(pilot, app, "u")
         assert said == "Annulé — #1 remis à trier"
@@ -164,12 +164,12 @@ async def test_a_result_recorded_in_the_runner_is_taken_back_with_its_effects(
     async with app.run_test(size=(110, 32)) as pilot:
         runner = await open_runner(pilot)
         said = await press(pilot, app, "p")
-        assert said == "TC-1 : réussi · u pour annuler"
+        assert said == "TC-1\u202f: réussi · u pour annuler"
         assert workspace.campaigns.get(id_of(campaign)).state is CampaignState.IN_PROGRESS
         await pilot.press("f")  # a failure of a case linked to a done story
         await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
         said = await press(pilot, app, *"Le bouton ne répond pas", "enter")
-        assert said == "TC-2 : en échec · u pour annuler"
+        assert said == "TC-2\u202f: en échec · u pour annuler"
         story = workspace.stories.by_key("US-1")
         assert found(story).status is StoryStatus.IN_PROGRESS
         assert [i.text for i in workspace.items.open_blockers()] != []
@@ -207,7 +207,9 @@ async def test_a_result_followed_by_another_elsewhere_is_not_taken_back(
         other.executions.record(id_of(campaign), 1, ExecutionStatus.BLOCKED, "Serveur coupé")
         other.close()
         said = await press(pilot, app, "u")
-        assert said == "Un autre résultat a été enregistré depuis pour TC-1 : rien n'est annulé."
+        assert (
+            said == "Un autre résultat a été enregistré depuis pour TC-1\u202f: rien n'est annulé."
+        )
     assert workspace.executions.count() == 2
 
 
@@ -239,7 +241,7 @@ async def test_the_end_of_a_run_shows_only_the_headings_it_has(
         await wait_for(pilot, lambda: runner.case is None)
         end = str(runner.query_one("#runner-end", Static).render())
         assert "Bloqués (1)" in end and "TC-2 Déposer une demande — Serveur coupé" in end
-        assert "Passés (1)" in end
+        assert "Ignorés (1)" in end
         assert "Échecs" not in end and "Non testables" not in end
         assert "R sur la campagne" in title(runner)
 
@@ -262,8 +264,8 @@ async def test_a_raci_letter_set_by_one_key_comes_back_with_u(
         await wait_for(pilot, lambda: isinstance(app.screen, ResponsibilitiesScreen))
         app.screen.query_one(DataTable).move_cursor(row=0, column=1)  # DNUM
         said = await press(pilot, app, "a")
-        assert said == "Publier les mises à jour · DNUM : A · u pour annuler"
+        assert said == "Publier les mises à jour · DNUM\u202f: A · u pour annuler"
         assert workspace.responsibilities.all()[0].dnum is RaciRole.A
         said = await press(pilot, app, "u")
-        assert said == "Annulé — Publier les mises à jour · DNUM : —"
+        assert said == "Annulé — Publier les mises à jour · DNUM\u202f: —"
         assert workspace.responsibilities.all()[0].dnum is None

@@ -188,7 +188,7 @@ def test_a_lost_line_and_a_bad_row_are_named(
     bad.write_text("".join(broken), "utf-8")
     assert main(["import", "json", str(bad), "--db", str(target)]) == 2
     problem, summary = capsys.readouterr().err.splitlines()
-    assert f"ligne {header + 2} (table people, enregistrement 1) : role" in problem
+    assert f"ligne {header + 2} (table people, enregistrement 1)\u202f: role" in problem
     assert "chef" in problem and summary.startswith("prodtui: ")
     _nothing_left(tmp_path, target)
 

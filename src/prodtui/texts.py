@@ -7,7 +7,7 @@ from prodtui.i18n import format_day, t
 
 
 def describe_item(item: Item) -> str:
-    """`#12 action · @Marie Dupont · pour ven. 4/12 · US-12: text`."""
+    """`#12 action · @Marie Dupont · pour le ven. 4 déc. · US-12 : text`."""
     parts = [f"{item.key} {t(item.kind.label_key)}"]
     if item.owner:
         parts.append(f"@{item.owner}")
@@ -15,4 +15,4 @@ def describe_item(item: Item) -> str:
         parts.append(t("capture.due", day=format_day(item.due_date, short=True)))
     if item.story_key:
         parts.append(item.story_key)
-    return " · ".join(parts) + f": {item.text}"
+    return t("label.value", label=" · ".join(parts), value=item.text)

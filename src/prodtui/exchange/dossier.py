@@ -24,7 +24,7 @@ from prodtui.domain.security import (
     scorecard,
 )
 from prodtui.homologation_text import SUGGESTED_VALIDITY_KEYS, VALIDITY_KEYS, remaining_text
-from prodtui.i18n import number, t
+from prodtui.i18n import format_numeric_day, number, t
 
 NO_VALUE = "—"
 
@@ -227,7 +227,7 @@ def _score(score: float | None) -> str:
 
 
 def _day(day: date) -> str:
-    return t("dossier.date", day=day.day, month=day.month, year=day.year)
+    return format_numeric_day(day)
 
 
 def _inline(text: str) -> str:

@@ -20,7 +20,7 @@ from prodtui.domain.recette import (
     shown_rate,
 )
 from prodtui.domain.stories import Story
-from prodtui.i18n import percent, t, tn
+from prodtui.i18n import format_numeric_day, percent, t, tn
 
 NO_VALUE = "—"
 
@@ -202,7 +202,7 @@ def _percent(rate: float) -> str:
 def _day(value: date | datetime | None) -> str:
     if value is None:
         return NO_VALUE
-    return t("recette.report.date", day=value.day, month=value.month, year=value.year)
+    return format_numeric_day(value)
 
 
 def _inline(text: str) -> str:

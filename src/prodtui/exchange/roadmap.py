@@ -26,7 +26,7 @@ from prodtui.domain.roadmap import (
     Zoom,
 )
 from prodtui.domain.security import MeasureStatus
-from prodtui.i18n import format_day, t, tn
+from prodtui.i18n import format_day, format_numeric_day, t, tn
 
 FORMAT = "prodtui-roadmap"
 FORMAT_VERSION = 1
@@ -39,8 +39,8 @@ _FIXED_ROWS = {
 
 
 def short_day(day: date) -> str:
-    """A date in a table cell or a warning: 30/12/2026 (12/30/2026 in English)."""
-    return t("roadmap.day", day=day.day, month=day.month, year=day.year)
+    """A date in a table cell or a warning: 30/12/2026."""
+    return format_numeric_day(day)
 
 
 def period_label(period: Period, zoom: Zoom) -> str:

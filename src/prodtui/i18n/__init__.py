@@ -8,6 +8,7 @@ check both ways that the code and the catalogue agree. A missing key is a bug: `
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from functools import cache
 from importlib import import_module
@@ -42,10 +43,46 @@ def language() -> str:
 def translate(language: str, key: str, /, **params: Any) -> str:
     """The message `key` in `language` (French when the language is unknown, or when the
     message is empty in it). Raises MissingMessage when no catalogue has the key."""
+    text = _template(language, key)
+    return elide(text, params, language).format(**params) if params else text
+
+
+@cache
+def _template(language: str, key: str) -> str:
+    """The message `key` as written in `language`'s catalogue, typeset for that language."""
     text = catalogue(language).get(key) or catalogue("fr").get(key)
     if text is None:
         raise MissingMessage(key)
-    return text.format(**params) if params else text
+    return typeset(text) if language == "fr" or not catalogue(language).get(key) else text
+
+
+# French puts a narrow no-break space before « : ; ! ? % », after a word, a number or a
+# closing sign; the catalogue is written with ordinary spaces and typeset here, by rule.
+_FRENCH_SPACE = re.compile(r"(?<=[\w)\]}»…\"'’%]) ([:;!?%])(?=\s|$|[)\]*]|[.,])")
+
+
+def typeset(text: str) -> str:
+    """`text` with French spacing: `Statut : prêt` gets a narrow no-break space."""
+    return _FRENCH_SPACE.sub("\u202f\\1", text) if " " in text else text
+
+
+# A word that elides before a placeholder: « afin de {so_that} », « En tant que {persona} ».
+_ELIDABLE = re.compile(r"(?<![\w'’])(de|que|le|la|ne|De|Que|Le|La|Ne) \{(\w+)\}")
+
+
+def elide(template: str, params: dict[str, Any], language: str | None = None) -> str:
+    """`template` with the French elision made before each placeholder whose value starts
+    with a vowel or a mute h: « afin de {x} » with x = « être » becomes « afin d'{x} ».
+    Every message goes through it (`translate`): a sentence built from parts elides by rule."""
+    if (language or _current) != "fr" or "{" not in template:
+        return template
+
+    def join(match: re.Match[str]) -> str:
+        word, name = match.groups()
+        value = str(params.get(name, ""))
+        return f"{word[:-1]}'{{{name}}}" if value and elides(value, "fr") else match.group()
+
+    return _ELIDABLE.sub(join, template)
 
 
 def t(key: str, /, **params: Any) -> str:
@@ -61,8 +98,9 @@ def plural_form(count: int, language: str | None = None) -> str:
 
 
 def tn(key: str, count: int, /, **params: Any) -> str:
-    """The message `key.one` or `key.other` for `count`, with `{count}` filled in."""
-    return t(f"{key}.{plural_form(count)}", count=count, **params)
+    """The message `key.one` or `key.other` for `count`, with `{count}` filled in, its
+    thousands grouped (« 195 000 »)."""
+    return t(f"{key}.{plural_form(count)}", count=number(count, 0), **params)
 
 
 def error_message(error: Exception) -> str:
@@ -158,7 +196,8 @@ class Formats(Protocol):
     def percent(self, ratio: float, places: int = 0) -> str: ...
     def megabytes(self, size: int) -> str: ...
     def file_size(self, size: int) -> str: ...
-    def day(self, when: date, *, short: bool = False) -> str: ...
+    def day(self, when: date, *, short: bool = False, year: bool = False) -> str: ...
+    def numeric_day(self, when: date) -> str: ...
     def moment(self, when: datetime) -> str: ...
     def elides(self, word: str) -> bool: ...
 
@@ -171,7 +210,8 @@ def formats(language: str) -> Formats:
 
 
 def number(value: float, places: int = 1, *, signed: bool = False) -> str:
-    """`2,9` in French, `2.9` in English; `signed` writes `+0,3`."""
+    """`2,9` in French, `2.9` in English; `signed` writes `+0,3`; thousands grouped:
+    `1 485` (narrow no-break space), `1,485`."""
     return formats(_current).number(value, places, signed=signed)
 
 
@@ -190,9 +230,15 @@ def file_size(size: int) -> str:
     return formats(_current).file_size(size)
 
 
-def format_day(day: date, *, short: bool = False) -> str:
-    """`samedi 28 novembre 2026` (or `sam. 28/11` when short), in the current language."""
-    return formats(_current).day(day, short=short)
+def format_day(day: date, *, short: bool = False, year: bool = False) -> str:
+    """`samedi 28 novembre 2026`, or `sam. 28 nov.` when short (`sam. 28 nov. 2026` with
+    `year`), in the current language."""
+    return formats(_current).day(day, short=short, year=year)
+
+
+def format_numeric_day(day: date) -> str:
+    """`28/11/2026`: a date in a table or a document's header."""
+    return formats(_current).numeric_day(day)
 
 
 def format_moment(when: datetime) -> str:

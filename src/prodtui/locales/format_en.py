@@ -1,15 +1,20 @@
-"""How English writes numbers, percentages, sizes and dates: "2.9", "82%", "1.5 MB",
-"Saturday 28 November 2026".
+"""How English writes numbers, percentages, sizes and dates, as CLDR `en_GB` does: "2.9",
+"1,485", "82%", "1.5 MB", "Friday, 4 December 2026", "Fri 4 Dec".
 
 The same names as `format_fr.py`; `prodtui.i18n` picks the module of the interface
-language.
+language. tests/test_french.py checks the output equals Babel's CLDR data.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from datetime import date, datetime
+from decimal import Decimal
 
+from prodtui.locales.format_fr import grouped
+
+DECIMAL_SIGN = "."
+GROUP_SIGN = ","
 PERCENT_SIGN = "%"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (
@@ -26,18 +31,21 @@ MONTHS = (
     "November",
     "December",
 )
+# CLDR en_GB abbreviates September to four letters.
+SHORT_MONTHS = tuple("Sept" if month == "September" else month[:3] for month in MONTHS)
 SIZE_UNITS = ("B", "KB", "MB", "GB")
 _VOWELS = "aeio"  # "an admin", but "a user": u is left out on purpose
 
 
-def number(value: float, places: int = 1, *, signed: bool = False) -> str:
-    """`2.9`; with `signed`, `+0.3` (zero is written without a sign)."""
-    return f"{value:+.{places}f}" if signed and value else f"{value:.{places}f}"
+def number(value: float | Decimal, places: int = 1, *, signed: bool = False) -> str:
+    """`2.9`, `1,485.0`; with `signed`, `+0.3` (zero is written without a sign)."""
+    text = grouped(value, places, GROUP_SIGN, DECIMAL_SIGN)
+    return f"+{text}" if signed and text[0] != "-" and text.strip("0" + DECIMAL_SIGN) else text
 
 
 def percent(ratio: float, places: int = 0) -> str:
     """`0.82` → `82%`."""
-    return number(ratio * 100, places) + PERCENT_SIGN
+    return number(Decimal(str(ratio)).scaleb(2), places) + PERCENT_SIGN  # 0.145 → 14,5 exactly
 
 
 def megabytes(size: int) -> str:
@@ -55,17 +63,26 @@ def file_size(size: int) -> str:
     raise AssertionError("unreachable")
 
 
-def day(when: date, *, short: bool = False) -> str:
-    """`Saturday 28 November 2026`, or `Sat 28/11` when short."""
+def day(when: date, *, short: bool = False, year: bool = False) -> str:
+    """`Friday, 4 December 2026`; short, `Fri 4 Dec`, or `Fri, 4 Dec 2026` with the year
+    (CLDR's `full` date, `MMMEd` and `yMMMEd` skeletons)."""
     weekday = WEEKDAYS[when.weekday()]
     if short:
-        return f"{weekday[:3]} {when.day}/{when.month}"
-    return f"{weekday} {when.day} {MONTHS[when.month - 1]} {when.year}"
+        month = SHORT_MONTHS[when.month - 1]
+        if year:
+            return f"{weekday[:3]}, {when.day} {month} {when.year}"
+        return f"{weekday[:3]} {when.day} {month}"
+    return f"{weekday}, {when.day} {MONTHS[when.month - 1]} {when.year}"
+
+
+def numeric_day(when: date) -> str:
+    """`04/12/2026` (CLDR's short date)."""
+    return f"{when.day:02d}/{when.month:02d}/{when.year}"
 
 
 def moment(when: datetime) -> str:
-    """`04/12/2026 14:05`: a date and time in a table."""
-    return when.strftime("%d/%m/%Y %H:%M")
+    """`04/12/2026, 14:05`: a date and time in a table (CLDR's short date and time)."""
+    return f"{numeric_day(when)}, {when.hour:02d}:{when.minute:02d}"
 
 
 def elides(word: str) -> bool:

@@ -44,7 +44,8 @@ class DraftsScreen(Dialog[str]):
         preview = " ".join(text.split())
         if len(preview) > 70:
             preview = preview[:69] + "…"
-        return Option(plain(f"{draft.label or draft.key}: {preview}"), id=draft.key)
+        label = t("label.value", label=draft.label or draft.key, value=preview)
+        return Option(plain(label), id=draft.key)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if self.is_current:  # a second enter while closing must not close it twice

@@ -153,7 +153,7 @@ class SearchScreen(Dialog[SearchHit]):
 def describe_key(hit: SearchHit) -> str:
     """How the hit is named in the list: its key, a stand-up entry by its day."""
     if hit.kind in (SearchKind.STANDUP, SearchKind.MILESTONE) and hit.day is not None:
-        return f"{format_day(hit.day, short=True)} {hit.day.year}"
+        return format_day(hit.day, short=True, year=True)
     return hit.key
 
 

@@ -521,7 +521,10 @@ class SecurityScreen(Undoable, WorkspaceScreen):
     def _import_refused(self, error: ProdtuiError) -> None:
         lines = [error_message(error)]
         if isinstance(error, ReferentialRefused):
-            lines += [f"{p.position} : {p.message}" for p in error.problems[:MAX_LISTED_PROBLEMS]]
+            lines += [
+                t("label.value", label=p.position, value=p.message)
+                for p in error.problems[:MAX_LISTED_PROBLEMS]
+            ]
             if len(error.problems) > MAX_LISTED_PROBLEMS:
                 lines.append("…")
         self.notify("\n".join(lines), severity="error", markup=False, timeout=30)

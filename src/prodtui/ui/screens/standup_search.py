@@ -89,9 +89,9 @@ class StandupSearchScreen(Dialog[date]):
             label = t(FIELD_KEYS[hit.field])
             text = " / ".join(line for line in hit.text.splitlines() if line.strip())
             table.add_row(
-                cell(format_day(hit.day, short=True) + f" {hit.day.year}"),
+                cell(format_day(hit.day, short=True, year=True)),
                 cell(hit.person),
-                cell(f"{label} : {text}" if label else text),
+                cell(t("label.value", label=label, value=text) if label else text),
             )
             self.hits.append(hit.day)
         status.update(tn("standup.search_count", len(hits)))

@@ -208,7 +208,7 @@ class StoriesScreen(WorkspaceScreen):
                 )
             )
             rows.append("")
-        rows.append(f"{t('story.col.status')} : {status_label(story.status)}")
+        rows.append(t("label.value", label=t("story.col.status"), value=status_label(story.status)))
         rows.append("")
         rows.append(self._heading(t("story.dor_title")))
         for check_point in definition_of_ready(
@@ -219,7 +219,10 @@ class StoriesScreen(WorkspaceScreen):
         rows.append("")
         if check.errors:
             rows.append(self._heading(t("story.gherkin_errors")))
-            rows += [f" {t('story.line', line=e.line)} : {e.message}" for e in check.errors[:5]]
+            rows += [
+                " " + t("label.value", label=t("story.line", line=e.line), value=e.message)
+                for e in check.errors[:5]
+            ]
         else:
             rows.append(tn("story.scenarios", len(check.scenarios)))
         assert story.id is not None
@@ -244,7 +247,15 @@ class StoriesScreen(WorkspaceScreen):
         items = self.workspace.stories.linked_items(story, limit=8)
         if items:
             rows += ["", self._heading(t("story.linked"))]
-            rows += [f" {item.key} {t(item.kind.label_key)} : {item.text[:60]}" for item in items]
+            rows += [
+                " "
+                + t(
+                    "label.value",
+                    label=f"{item.key} {t(item.kind.label_key)}",
+                    value=item.text[:60],
+                )
+                for item in items
+            ]
         return lines(rows)
 
     @staticmethod

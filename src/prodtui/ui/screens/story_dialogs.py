@@ -439,7 +439,9 @@ class ExchangeScreen(Dialog[None]):
         from prodtui.store.stories import ImportRefused
 
         if result.problems:
-            lines = [f"{p.position} : {p.message}" for p in result.problems[:12]]
+            lines = [
+                t("label.value", label=p.position, value=p.message) for p in result.problems[:12]
+            ]
             self._status(
                 tn("story.import_nothing_ui", len(result.problems)) + "\n" + "\n".join(lines)
             )
@@ -447,7 +449,9 @@ class ExchangeScreen(Dialog[None]):
         try:
             outcome = self.workspace.stories.import_stories(result.importable)
         except ImportRefused as refused:
-            lines = [f"{p.position} : {p.message}" for p in refused.problems[:12]]
+            lines = [
+                t("label.value", label=p.position, value=p.message) for p in refused.problems[:12]
+            ]
             self._status(error_message(refused) + "\n" + "\n".join(lines))
             return
         except ProdtuiError as error:

@@ -111,7 +111,7 @@ class StoryEditorScreen(ProdtuiScreen[Story | None]):
             draft = drafts.get(f"{self.prefix}:{field}")
             return draft.content if draft else saved
 
-        label = t("story.editor_title", key=story.key if self.story else t("story.new"))
+        label = t("story.editor_title", key=story.key) if self.story else t("story.new")
         epics = [(e.title, e.id) for e in self.workspace.epics.all()]
         sprints = [(s.name, s.id) for s in self.workspace.sprints.all()]
         yield Header()
