@@ -13,6 +13,7 @@ from prodtui.exchange.recette_report import case_of, recette_report
 from prodtui.i18n import t
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from prodtui.domain.stories import Story
@@ -78,6 +79,7 @@ def import_junit_named(
     create: bool = False,
     keep_valid: bool = False,
     tester: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[AutomatedImport, bool]:
     """`prodtui import junit`: the report at `path` into the campaign called `name`, made
     first when it is missing and `create` is set (a pipeline feeding a fresh workspace).
@@ -97,7 +99,9 @@ def import_junit_named(
         created = campaign is None
         if campaign is None:
             campaign = workspace.campaigns.add(Campaign(name=name.strip()))
-        outcome = _record(workspace, campaign, report, keep_valid=keep_valid, tester=tester)
+        outcome = _record(
+            workspace, campaign, report, keep_valid=keep_valid, tester=tester, progress=progress
+        )
     return outcome, created
 
 
@@ -115,6 +119,7 @@ def _record(
     *,
     keep_valid: bool,
     tester: str | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> AutomatedImport:
     from prodtui.store.recette import recette
 
@@ -122,7 +127,7 @@ def _record(
     # names itself (`--tester ci`).
     who = (tester or "").strip() or t("junit.tester_automatic")
     return recette(workspace).executions.import_automated(
-        campaign, report.results, keep_valid=keep_valid, tester=who
+        campaign, report.results, keep_valid=keep_valid, tester=who, progress=progress
     )
 
 

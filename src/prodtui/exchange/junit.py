@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import math
 import re
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+from typing import TYPE_CHECKING, Any, cast
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder, XMLPullParser
 from xml.parsers.expat import errors as expat_errors
 
 import junitparser
@@ -137,14 +139,42 @@ class _GuardedParser(DefusedXMLParser):
         raise self._external(sysid or pubid)
 
 
-def parse_xml(data: bytes, label: str) -> Element:
-    """The root element of `data`, parsed without DTD, entities or external references."""
+Events = Callable[[str, Element, list[Element]], None]
+"""`(event, element, parents)`: "start" or "end" of `element`, inside `parents` (the root
+first)."""
+CHUNK = 256 * 1024
+"""Bytes given to expat at a time: the events of one chunk are handled before the next."""
+
+
+def parse_xml(data: bytes, label: str, events: Events | None = None) -> Element:
+    """The root element of `data`, parsed without DTD, entities or external references.
+
+    Read a chunk at a time, telling `events` where each element starts and ends, so that
+    a caller can take what it needs from an element and drop it from its parent: the
+    whole tree need not stand in memory."""
     if not _looks_like_xml(data):
         raise ProdtuiError("junit.not_xml", path=label)
-    parser = _GuardedParser(label)
+    parser: XMLPullParser[Any] = XMLPullParser(("start", "end"), _parser=_GuardedParser(label))
+    parents: list[Element] = []
+    root: Element | None = None
+
+    def handle() -> None:
+        nonlocal root
+        for event, element in cast(Iterator[tuple[str, Element]], parser.read_events()):
+            if event == "end":
+                parents.pop()
+            if events is not None:
+                events(event, element, parents)
+            if event == "start":
+                root = root if root is not None else element
+                parents.append(element)
+
     try:
-        parser.feed(data)
-        return parser.close()
+        for start in range(0, len(data), CHUNK):
+            parser.feed(data[start : start + CHUNK])
+            handle()
+        parser.close()  # an empty or truncated file is refused here
+        handle()
     except ParseError as error:
         line, column = getattr(error, "position", (0, 0))
         code = getattr(error, "code", None)
@@ -160,6 +190,8 @@ def parse_xml(data: bytes, label: str) -> Element:
         raise ProdtuiError(
             "junit.malformed", path=label, line="?", column="?", detail="nesting too deep"
         ) from None
+    assert root is not None  # expat refuses a document without an element
+    return root
 
 
 def _looks_like_xml(data: bytes) -> bool:
@@ -171,28 +203,47 @@ def _looks_like_xml(data: bytes) -> bool:
     return not text or text.startswith(b"<")
 
 
+JUNIT_ROOTS = ("testsuites", "testsuite")
+
+
 def parse_junit(data: bytes, label: str = "JUnit") -> JUnitReport:
-    root = parse_xml(data, label)
+    file_name = Path(label).name
+    # Every <testcase>, however deeply suites nest, in the order the report opens them.
+    # Each is read as it ends and dropped from its suite (unless it sits in another
+    # testcase): the report's tree never stands whole in memory beside its results.
+    opened: dict[int, int] = {}
+    found: list[tuple[int, AutomatedResult]] = []
+
+    def testcase(event: str, element: Element, parents: list[Element]) -> None:
+        if element.tag != "testcase" or not parents or parents[0].tag not in JUNIT_ROOTS:
+            return
+        if event == "start":
+            opened[id(element)] = len(opened) + len(found) + 1
+            return
+        index = opened.pop(id(element))
+        found.append((index, _result(junitparser.TestCase.fromelem(element), index, file_name)))
+        if not any(parent.tag == "testcase" for parent in parents):
+            parents[-1].remove(element)  # its earlier siblings are gone: found first
+
+    root = parse_xml(data, label, testcase)
     tag = root.tag if isinstance(root.tag, str) else "?"
-    if tag not in ("testsuites", "testsuite"):
+    if tag not in JUNIT_ROOTS:
         raise ProdtuiError("junit.not_junit", path=label, root=tag[:80])
     # junitparser's own check of the shape; it takes ElementTree elements, whatever its
     # annotation says.
     junitparser.JUnitXml.fromroot(root)  # type: ignore[arg-type]
-    # Every <testcase>, however deeply suites nest, without recursion.
-    results = [
-        _result(junitparser.TestCase.fromelem(element), index, label)
-        for index, element in enumerate(root.iter("testcase"), start=1)
-    ]
-    if not results:
+    if not found:
         raise ProdtuiError("junit.empty", path=label)
-    return JUnitReport(path=label, results=results)
+    found.sort(key=lambda pair: pair[0])  # a testcase nested in another ends first
+    return JUnitReport(path=label, results=[result for _, result in found])
 
 
-def _result(case: junitparser.TestCase, index: int, label: str) -> AutomatedResult:
+def _result(case: junitparser.TestCase, index: int, file_name: str) -> AutomatedResult:
     name = _clip(safe_line(case.name or ""), MAX_NAME) or f"testcase {index}"
     classname = _clip(safe_line(case.classname or ""), MAX_NAME)
-    outcomes = case.result
+    # A passed test has no child element: no outcome, no property to read.
+    children = len(case._elem) > 0
+    outcomes = case.result if children else []
     status, comment = ExecutionStatus.PASS, ""
     for kind, mapped in (
         (junitparser.Failure, ExecutionStatus.FAIL),
@@ -204,20 +255,32 @@ def _result(case: junitparser.TestCase, index: int, label: str) -> AutomatedResu
             status = mapped
             comment = _reason(found[0]) if kind is junitparser.Skipped else _failure(found[0])
             break
+    fields: dict[str, Any] = {
+        "position": f"{file_name}: testcase {index} ({classname}::{name})",
+        "name": name,
+        # Shared by the tests of one class: one string, not one per test.
+        "classname": sys.intern(classname),
+        "status": status,
+        "case_number": _named_case(case, name, classname, children),
+        "comment": comment,
+        "duration_s": _seconds(case),
+    }
+    # Only what differs from the defaults: pydantic keeps the names given in a set per
+    # result, four fit the smallest (50,000 results weigh 25 MB less).
+    defaults = AutomatedResult.model_fields
     return AutomatedResult(
-        position=f"{Path(label).name}: testcase {index} ({classname}::{name})",
-        name=name,
-        classname=classname,
-        case_number=_named_case(case, name, classname),
-        status=status,
-        comment=comment,
-        duration_s=_seconds(case),
+        **{k: v for k, v in fields.items() if k in _ALWAYS or v != defaults[k].default}
     )
 
 
-def _named_case(case: junitparser.TestCase, name: str, classname: str) -> int | None:
+_ALWAYS = frozenset({"position", "name", "status"})
+
+
+def _named_case(
+    case: junitparser.TestCase, name: str, classname: str, children: bool = True
+) -> int | None:
     """A property whose value is a key wins, then a key in the name, then in the classname."""
-    for prop in case._elem.iterfind("properties/property"):
+    for prop in case._elem.iterfind("properties/property") if children else ():
         value = (prop.get("value") or "").strip()
         if CASE_KEY.fullmatch(value):
             return case_number(value)

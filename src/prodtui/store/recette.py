@@ -8,6 +8,7 @@ campaign's current pass. A finished or archived campaign takes no new result.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from pydantic import BaseModel
 from prodtui.domain.errors import NotFoundError, ProdtuiError
 from prodtui.domain.items import Item, ItemKind
 from prodtui.domain.recette import (
+    CASE_SNAPSHOT_FIELDS,
     MAX_TITLE,
     AutomatedResult,
     Campaign,
@@ -37,7 +39,7 @@ from prodtui.domain.recette import (
 from prodtui.domain.stories import Story, StoryStatus
 from prodtui.exchange.story_import import ImportProblem
 from prodtui.i18n import t, tn
-from prodtui.store.base import Repository, now
+from prodtui.store.base import BOOKKEEPING, CREATED, Repository, audit_summary, now
 
 if TYPE_CHECKING:
     from prodtui.store.workspace import Workspace
@@ -285,6 +287,20 @@ class TestCaseRepository(Repository[TestCase]):
     def by_automation_key(self, automation_key: str) -> TestCase | None:
         rows = self.ws.rows("SELECT * FROM test_cases WHERE automation_key = ?", [automation_key])
         return TestCase.model_validate(rows[0]) if rows else None
+
+    def by_automation_keys(self, keys: set[str]) -> dict[str, TestCase]:
+        """The automated cases of these keys, read 500 at a time."""
+        found: dict[str, TestCase] = {}
+        wanted = sorted(keys)
+        for start in range(0, len(wanted), 500):  # stays under SQLite's variable limit
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for row in self.ws.rows(
+                f"SELECT * FROM test_cases WHERE automation_key IN ({marks})", chunk
+            ):
+                case = TestCase.model_validate(row)
+                found[case.automation_key] = case  # type: ignore[index]
+        return found
 
     def by_numbers(self, numbers: set[int]) -> dict[int, TestCase]:
         found: dict[int, TestCase] = {}
@@ -595,12 +611,19 @@ class ExecutionRepository:
         *,
         tester: str | None = None,
         keep_valid: bool = False,
+        progress: Callable[[int, int], None] | None = None,
     ) -> AutomatedImport:
         """Write a parsed report in one transaction. A result naming `TC-n` goes to that case;
         any other to the automated case of its test, created on its first import. Several
         results for one case make one result (see `combine`). A key the workspace does not
         know refuses the whole import (JUnitImportRefused), or is left out when
-        `keep_valid`. Any error leaves the workspace as it was."""
+        `keep_valid`. Any error leaves the workspace as it was.
+
+        Written IMPORT_BATCH cases at a time: the cases a report names are read 500 at a
+        time, numbers and ids of new cases are given once, and each batch of new cases,
+        their audit rows and the results is one statement each, so the cost per test does
+        not grow with the report or the workspace. `progress(done, total)` is told how many
+        results are written after each batch."""
         cases = TestCaseRepository(self.ws)
         with self.ws.transaction():
             stored = self._open_campaign(campaign)
@@ -612,55 +635,52 @@ class ExecutionRepository:
             ]
             if problems and not keep_valid:
                 raise JUnitImportRefused(problems)
-            grouped: dict[int, list[AutomatedResult]] = {}
-            chosen: dict[int, TestCase] = {}
+            existing = cases.by_automation_keys(
+                {r.automation_key for r in results if r.case_number is None}
+            )
+            # Each case's results, in the order the report first names the case: an id for
+            # a case already stored, the automation key for one this import creates.
+            grouped: dict[int | str, list[AutomatedResult]] = {}
             linked: list[str] = []
-            created: list[str] = []
             reused: list[str] = []
-            automated: dict[str, TestCase] = {}
+            named_keys: set[str] = set()
             for result in results:
+                target: TestCase | str | None
                 if result.case_number is not None:
-                    case = known.get(result.case_number)
-                    if case is None:
+                    target = known.get(result.case_number)
+                    if target is None:
                         continue
-                    if case.key not in linked:
-                        linked.append(case.key)
+                    if target.key not in linked:
+                        linked.append(target.key)
                 else:
-                    case = automated.get(result.automation_key)
-                    if case is None:
-                        case = cases.by_automation_key(result.automation_key)
-                        if case is None:
-                            case = cases.add(_automated_case(result))
-                            created.append(case.key)
-                        else:
-                            reused.append(case.key)
-                        automated[result.automation_key] = case
-                assert case.id is not None
-                grouped.setdefault(case.id, []).append(result)
-                chosen[case.id] = case
-            counts = dict.fromkeys(ExecutionStatus, 0)
-            who = self.ws.author if tester is None else tester
-            for case_id, group in grouped.items():
-                status, comment, duration = combine(group)
-                if comment_missing(status, comment):
-                    comment = t("junit.no_message")
-                self._append(
-                    stored,
-                    chosen[case_id],
-                    status,
-                    comment,
-                    tester=who,
-                    duration_s=duration,
-                    automated=True,
+                    target = existing.get(result.automation_key, result.automation_key)
+                    if not isinstance(target, str) and result.automation_key not in named_keys:
+                        reused.append(target.key)
+                    named_keys.add(result.automation_key)
+                key = target if isinstance(target, str) else target.id
+                assert key is not None
+                grouped.setdefault(key, []).append(result)
+            stored_cases = {c.id or 0: c for c in [*known.values(), *existing.values()]}
+            batch = _AutomatedBatch(self.ws, stored, self.ws.author if tester is None else tester)
+            groups = list(grouped.items())
+            del grouped
+            for start in range(0, len(groups), IMPORT_BATCH):
+                chunk = groups[start : start + IMPORT_BATCH]
+                batch.write(
+                    [
+                        (None if isinstance(key, str) else stored_cases[key], group)
+                        for key, group in chunk
+                    ]
                 )
-                counts[status] += 1
+                if progress is not None:
+                    progress(start + len(chunk), len(groups))
         return AutomatedImport(
             campaign=stored.name,
             pass_number=stored.pass_number,
-            recorded=len(grouped),
-            counts=counts,
+            recorded=len(groups),
+            counts=batch.counts,
             linked=linked,
-            created=created,
+            created=batch.created,
             reused=reused,
             skipped=problems,
         )
@@ -771,6 +791,99 @@ def _automated_case(result: AutomatedResult) -> TestCase:
         automated=True,
         automation_key=result.automation_key,
     )
+
+
+IMPORT_BATCH = 500
+"""Cases an import of automated results writes with one statement each for the new
+cases, their audit rows and the results."""
+_EXECUTION_COLUMNS = [name for name in Execution.model_fields if name != "id"]
+
+
+class _AutomatedBatch:
+    """What an import of automated results carries from batch to batch: the next number
+    and id of a new case, the counts by status and the keys of the cases it created."""
+
+    def __init__(self, workspace: Workspace, campaign: Campaign, tester: str) -> None:
+        self.ws = workspace
+        self.number, self.id = workspace.conn.execute(
+            "SELECT coalesce(max(number), 0) + 1, coalesce(max(id), 0) + 1 FROM test_cases"
+        ).fetchone()
+        self.counts = dict.fromkeys(ExecutionStatus, 0)
+        self.created: list[str] = []
+        # What every result of the import shares, checked once as `Execution` checks it
+        # (a tester name too long is refused before anything is written).
+        assert campaign.id is not None
+        shared = Execution(
+            campaign_id=campaign.id,
+            case_id=0,
+            status=ExecutionStatus.PASS,
+            tester=tester,
+            automated=True,
+            case_snapshot={},
+            pass_number=campaign.pass_number,
+        )
+        self.shared = shared.model_dump(
+            mode="json", include={"campaign_id", "tester", "automated", "pass_number"}
+        )
+        self.shared["automated"] = 1
+
+    def write(self, groups: list[tuple[TestCase | None, list[AutomatedResult]]]) -> None:
+        """One result per group, for its stored case, or (None) for a case created now
+        from the group's first result."""
+        stamp = now()
+        new_cases: list[dict[str, Any]] = []
+        executions: list[dict[str, Any]] = []
+        for case, group in groups:
+            if case is None:
+                row = _automated_case(group[0]).model_dump(mode="json", exclude=set(BOOKKEEPING))
+                row |= {"number": self.number, "id": self.id, "version": 1}
+                row |= {"created_at": stamp, "updated_at": stamp}
+                new_cases.append(row)
+                self.created.append(f"TC-{self.number}")
+                self.id += 1
+                self.number += 1
+                case_id, snapshot = row["id"], {name: row[name] for name in CASE_SNAPSHOT_FIELDS}
+            else:
+                case_id, snapshot = case.id, case.snapshot()
+            status, comment, duration = combine(group)
+            if comment_missing(status, comment):
+                comment = t("junit.no_message")
+            # The row `Execution` would dump: its shared fields were checked once (see
+            # __init__), the rest comes from results the parser checked.
+            executions.append(
+                self.shared
+                | {
+                    "case_id": case_id,
+                    "status": status.value,
+                    "comment": comment,
+                    "duration_s": duration,
+                    "case_snapshot": json.dumps(snapshot, ensure_ascii=False, sort_keys=True),
+                    "created_at": stamp,
+                }
+            )
+            self.counts[status] += 1
+        conn = self.ws.conn
+        if new_cases:
+            columns = list(new_cases[0])
+            conn.executemany(
+                f"INSERT INTO test_cases ({', '.join(columns)})"
+                f" VALUES ({', '.join(':' + c for c in columns)})",
+                new_cases,
+            )
+            author = self.ws.author
+            conn.executemany(
+                "INSERT INTO audit_log (at, author, entity, entity_id, field, old, new)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (stamp, author, "test_cases", row["id"], CREATED, None, audit_summary(row))
+                    for row in new_cases
+                ],
+            )
+        conn.executemany(
+            f"INSERT INTO executions ({', '.join(_EXECUTION_COLUMNS)})"
+            f" VALUES ({', '.join(':' + c for c in _EXECUTION_COLUMNS)})",
+            executions,
+        )
 
 
 # -- runs of the automated suite ----------------------------------------------------------

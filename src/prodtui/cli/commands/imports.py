@@ -122,14 +122,17 @@ def run_import_junit(args: argparse.Namespace, workspace: Workspace) -> int:
 
     path = Path(args.file).expanduser()
     try:
-        outcome, created = import_junit_named(
-            workspace,
-            args.campaign,
-            path,
-            create=bool(getattr(args, "create", False)),
-            keep_valid=bool(getattr(args, "keep_valid", False)),
-            tester=getattr(args, "tester", None),
-        )
+        # ctrl+c: said once the bar is gone and the transaction rolled back.
+        with interrupted(), Progress(t("bulk.importing_junit")) as progress:
+            outcome, created = import_junit_named(
+                workspace,
+                args.campaign,
+                path,
+                create=bool(getattr(args, "create", False)),
+                keep_valid=bool(getattr(args, "keep_valid", False)),
+                tester=getattr(args, "tester", None),
+                progress=progress.update,
+            )
     except JUnitImportRefused as refused:
         print_problems(refused.problems)
         warn(error_message(refused))
