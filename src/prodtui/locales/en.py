@@ -1515,6 +1515,7 @@ MESSAGES: dict[str, str] = {
     # --- scale ---
     "demo.scale_invalid": "--scale goes with --size large, followed by a number over 0 and at most 10 (10: ten times the large workspace; 0.1: a tenth of it).",
     # --- bulk work and progress ---
+    "bulk.importing_junit": "Importing the automated test results",
     "bulk.progress_line": "{label}: {done} of {total} rows, {rate} rows a second, {left} s left",
     "bulk.progress_line_open": "{label}: {done} rows, {rate} rows a second",
     "bulk.progress_rate": "{rate} rows/s",

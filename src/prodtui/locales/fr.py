@@ -1520,6 +1520,7 @@ MESSAGES: dict[str, str] = {
     # --- scale ---
     "demo.scale_invalid": "--scale s'emploie avec --size large, suivi d'un nombre supérieur à 0 et au plus égal à 10 (10 : dix fois le grand espace ; 0,1 : un dixième).",
     # --- bulk work and progress ---
+    "bulk.importing_junit": "Import des résultats de tests automatisés",
     "bulk.progress_line": "{label} : {done} sur {total} lignes, {rate} lignes par seconde, reste {left} s",
     "bulk.progress_line_open": "{label} : {done} lignes, {rate} lignes par seconde",
     "bulk.progress_rate": "{rate} lignes/s",
