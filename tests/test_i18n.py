@@ -176,11 +176,11 @@ def test_a_missing_key_is_an_error_never_shown() -> None:
 def test_dates_read_naturally() -> None:
     set_language("fr")
     assert format_day(date(2026, 11, 28)) == "samedi 28 novembre 2026"
-    assert format_day(date(2026, 12, 4), short=True) == "ven. 4 déc."
-    assert format_day(date(2026, 12, 4), short=True, year=True) == "ven. 4 déc. 2026"
+    assert format_day(date(2026, 12, 4), short=True) == "ven. 04/12"
+    assert format_day(date(2026, 12, 4), short=True, year=True) == "ven. 04/12/2026"
     set_language("en")
     assert format_day(date(2026, 11, 28)) == "Saturday, 28 November 2026"
-    assert format_day(date(2026, 9, 4), short=True) == "Fri 4 Sept"
+    assert format_day(date(2026, 9, 4), short=True) == "Fri 04/09"
     assert t("nav.today") == "Today"
     set_language("fr")
     assert t("nav.today") == "Aujourd'hui"

@@ -376,7 +376,7 @@ async def test_the_security_table_shows_status_owner_and_due_on_screen(
         due = str(table.get_row(late.code)[-1])
         assert due.startswith("⚠") and len(due) <= table.ordered_columns[-1].width
         hint = str(app.screen.query_one("#security-filters").render())
-        assert " r risques " in hint and " x dossier" in hint
+        assert " r\u202f: risques " in hint and " x\u202f: dossier" in hint
 
 
 async def test_an_evidence_check_ending_after_the_form_closed_is_saved(

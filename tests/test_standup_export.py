@@ -50,7 +50,7 @@ EXPECTED_FR = """\
 
 ## Actions (2)
 
-- [ ] Relancer la DSI — Paul Girard — pour mer. 25 nov. (en retard)
+- [ ] Relancer la DSI — Paul Girard — pour mer. 25/11 (en retard)
 - [x] Envoyer le CR — Léa Martin
 """
 
@@ -120,7 +120,7 @@ def test_markdown_summary_in_english(standup_day: Workspace) -> None:
     set_language("en")
     text = standup_markdown(standup_day.standups.day(DAY))
     assert text.startswith("# Stand-up of Thursday, 26 November 2026\n\n**Spoke (2):** Léa Martin")
-    assert "- [ ] Relancer la DSI — Paul Girard — due Wed 25 Nov (late)" in text
+    assert "- [ ] Relancer la DSI — Paul Girard — due Wed 25/11 (late)" in text
     assert "- Pas d'accès à la préprod — Léa Martin, 3 days old" in text
     assert "- Droits Git à ouvrir — Nina Roux, 1 day old" in text
     assert "- Attente du tampon RGPD — Karim Benali, raised today" in text

@@ -536,7 +536,7 @@ async def test_an_unfavourable_decision_is_a_refusal_on_today(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         security = tile_text(app, "security")
-        assert "Homologation refusée le ven. 20 nov." in security
+        assert "Homologation refusée le ven. 20/11" in security
         assert "valable" not in security and "J-" not in security
 
 

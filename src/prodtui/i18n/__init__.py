@@ -56,9 +56,10 @@ def _template(language: str, key: str) -> str:
     return typeset(text) if language == "fr" or not catalogue(language).get(key) else text
 
 
-# French puts a narrow no-break space before « : ; ! ? % », after a word, a number or a
-# closing sign; the catalogue is written with ordinary spaces and typeset here, by rule.
-_FRENCH_SPACE = re.compile(r"(?<=[\w)\]}»…\"'’%]) ([:;!?%])(?=\s|$|[)\]*]|[.,])")
+# French puts a narrow no-break space before « : ; ! ? % » (not after a separator such as
+# « · », where « ! » is a key of a hint); the catalogue is written with ordinary spaces
+# and typeset here, by rule.
+_FRENCH_SPACE = re.compile(r"(?<=[^\s·•—–→]) ([:;!?%])(?=\s|$|[)\]*]|[.,])")
 
 
 def typeset(text: str) -> str:
@@ -231,7 +232,7 @@ def file_size(size: int) -> str:
 
 
 def format_day(day: date, *, short: bool = False, year: bool = False) -> str:
-    """`samedi 28 novembre 2026`, or `sam. 28 nov.` when short (`sam. 28 nov. 2026` with
+    """`samedi 28 novembre 2026`, or `sam. 28/11` when short (`sam. 28/11/2026` with
     `year`), in the current language."""
     return formats(_current).day(day, short=short, year=year)
 

@@ -45,7 +45,13 @@ TERMS: tuple[Term, ...] = (
         (r"(?i)\bréglée?s?\b", r"(?i)\barbitrée?s?\b"),
     ),
     Term("test not run", "non exécuté", "not run", ("recette.status.not_run",)),
-    Term("blocker resolved", "levé", "resolved", (), (r"(?i)\brésolue?s?\b", r"(?i)bloquants? réglés?")),
+    Term(
+        "blocker resolved",
+        "levé",
+        "resolved",
+        (),
+        (r"(?i)\brésolue?s?\b", r"(?i)bloquants? réglés?"),
+    ),
     Term(
         "recette report",
         "rapport de recette",

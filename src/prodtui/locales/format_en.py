@@ -1,5 +1,5 @@
 """How English writes numbers, percentages, sizes and dates, as CLDR `en_GB` does: "2.9",
-"1,485", "82%", "1.5 MB", "Friday, 4 December 2026", "Fri 4 Dec".
+"1,485", "82%", "1.5 MB", "Friday, 4 December 2026", "Fri 04/12".
 
 The same names as `format_fr.py`; `prodtui.i18n` picks the module of the interface
 language. tests/test_french.py checks the output equals Babel's CLDR data.
@@ -31,8 +31,6 @@ MONTHS = (
     "November",
     "December",
 )
-# CLDR en_GB abbreviates September to four letters.
-SHORT_MONTHS = tuple("Sept" if month == "September" else month[:3] for month in MONTHS)
 SIZE_UNITS = ("B", "KB", "MB", "GB")
 _VOWELS = "aeio"  # "an admin", but "a user": u is left out on purpose
 
@@ -64,14 +62,13 @@ def file_size(size: int) -> str:
 
 
 def day(when: date, *, short: bool = False, year: bool = False) -> str:
-    """`Friday, 4 December 2026`; short, `Fri 4 Dec`, or `Fri, 4 Dec 2026` with the year
-    (CLDR's `full` date, `MMMEd` and `yMMMEd` skeletons)."""
+    """`Friday, 4 December 2026`; short, `Fri 04/12`, or `Fri, 04/12/2026` with the year
+    (CLDR's `full` date, `MEd` and `yMEd` skeletons)."""
     weekday = WEEKDAYS[when.weekday()]
     if short:
-        month = SHORT_MONTHS[when.month - 1]
         if year:
-            return f"{weekday[:3]}, {when.day} {month} {when.year}"
-        return f"{weekday[:3]} {when.day} {month}"
+            return f"{weekday[:3]}, {when.day:02d}/{when.month:02d}/{when.year}"
+        return f"{weekday[:3]} {when.day:02d}/{when.month:02d}"
     return f"{weekday}, {when.day} {MONTHS[when.month - 1]} {when.year}"
 
 

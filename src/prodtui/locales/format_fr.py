@@ -1,5 +1,5 @@
 """How French writes numbers, percentages, sizes and dates, as CLDR `fr` does: « 2,9 »,
-« 1 485 », « 82 % », « 1,5 Mo », « vendredi 4 décembre 2026 », « ven. 4 déc. ».
+« 1 485 », « 82 % », « 1,5 Mo », « vendredi 4 décembre 2026 », « ven. 04/12 ».
 
 One module per language (`format_en.py` has the same names); `prodtui.i18n` picks the one
 of the interface language, so that the screens, the exports and the messages agree.
@@ -34,20 +34,6 @@ MONTHS = (
     "octobre",
     "novembre",
     "décembre",
-)
-SHORT_MONTHS = (
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
 )
 SIZE_UNITS = ("o", "Ko", "Mo", "Go")
 _VOWELS = "aeiouy"
@@ -96,11 +82,12 @@ def file_size(size: int) -> str:
 
 
 def day(when: date, *, short: bool = False, year: bool = False) -> str:
-    """`vendredi 4 décembre 2026`; short, `ven. 4 déc.`, or `ven. 4 déc. 2026` with the
-    year (CLDR's `full` date, `MMMEd` and `yMMMEd` skeletons)."""
+    """`vendredi 4 décembre 2026`; short, `ven. 04/12` (as narrow as a table column
+    wants), or `ven. 04/12/2026` with the year (CLDR's `full` date, `MEd` and `yMEd`
+    skeletons)."""
     if short:
-        text = f"{SHORT_WEEKDAYS[when.weekday()]} {when.day} {SHORT_MONTHS[when.month - 1]}"
-        return f"{text} {when.year}" if year else text
+        text = f"{SHORT_WEEKDAYS[when.weekday()]} {when.day:02d}/{when.month:02d}"
+        return f"{text}/{when.year}" if year else text
     return f"{WEEKDAYS[when.weekday()]} {when.day} {MONTHS[when.month - 1]} {when.year}"
 
 

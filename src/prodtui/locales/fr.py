@@ -629,7 +629,7 @@ MESSAGES: dict[str, str] = {
     "security.filter.indispensable": "indispensables à faire",
     "security.filter.no_owner": "sans responsable",
     "security.filters_on": "Filtres : {names} (même touche pour retirer)",
-    "security.hint": "s : statut · a : non applicable · e : modifier · l m ! o p : filtres · c : vérifier les fichiers · I : importer · r : risques · h : homologation · x : dossier",
+    "security.hint": "s : statut · a : non applicable · e : modifier · l m ! o p : filtres · c : vérifier · I : importer · r : risques · h : homologation · x : dossier",
     "security.na_title": "Pourquoi la mesure {code} ne s'applique-t-elle pas ?",
     "security.na_needed": "Une justification est nécessaire.",
     "security.field.how": "Mise en œuvre",
