@@ -78,7 +78,7 @@ EDITORS = [
         "readiness reason",
         ("3", "/", "US-24", "Enter", "s", "Down", "Down", "Enter"),
         ("kready",),
-        shown="Definition of Ready non remplie",
+        shown="Définition de prêt (DoR) non remplie",
     ),
     Editor("sprint", ("3", "m", "Tab", "n"), ("ktsprint", "4217", "ktstart", "ktend")),
     Editor(

@@ -144,7 +144,7 @@ def test_keys_sent_in_one_burst_reach_the_form_they_open(
     terminal.start(f"{PRODTUI} --db {db}", width=120, height=40)
     terminal.wait_for("Bienvenue dans prodtui")  # a new workspace's questions: later
     terminal.keys("Escape")
-    terminal.wait_for("Questions passées")
+    terminal.wait_for("Questions laissées de côté")
     terminal.keys("5", "h")
     terminal.wait_for("Suivi et renouvellement")
     # One write to the terminal, as a slow SSH link delivers keys: `n` opens the form,
