@@ -141,7 +141,7 @@ def _unknown_campaign(workspace: Workspace, name: str) -> ProdtuiError:
     wanted = name.strip().casefold()
     scored = [
         (SequenceMatcher(None, wanted, campaign.name.casefold()).ratio(), campaign.name)
-        for campaign in workspace.campaigns.all()
+        for campaign in workspace.campaigns.listing()
     ]
     # difflib's own threshold of a close match; the best first, ties in name order.
     closest = [n for score, n in sorted(scored, key=lambda p: (-p[0], p[1])) if score >= 0.6]

@@ -172,6 +172,30 @@ class Campaign(Record):
         return self.frozen_cases if self.frozen_cases is not None else self.pass_cases
 
 
+class CampaignListing(BaseModel):
+    """A campaign as the lists show it: no scope (a closed campaign's frozen case ids are
+    thousands), so listing campaigns costs nothing however many were closed. Not a
+    `Campaign`: it cannot be saved; an action on it reads the campaign again by id."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    id: int
+    version: int
+    created_at: datetime | None = None
+    """With the id, tells this campaign from one created later under a freed id."""
+    name: CleanLine = Field(min_length=1, max_length=200)
+    release: CleanText = Field("", max_length=100)
+    state: CampaignState = CampaignState.PLANNED
+    pass_number: int = Field(1, ge=1)
+
+    COLUMNS: ClassVar[str] = "id, version, created_at, name, release, state, pass_number"
+    """What `CampaignRepository.listing` selects: never `pass_cases` nor `frozen_cases`."""
+
+    @property
+    def read_only(self) -> bool:
+        return self.state in READ_ONLY_STATES
+
+
 CASE_KEY = re.compile(r"(?<![A-Za-z0-9])TC[-_](\d{1,9})(?![0-9])", re.IGNORECASE)
 """`TC-12` (or `TC_12`, as a Python test function can be named) inside a longer text."""
 

@@ -23,6 +23,7 @@ from prodtui.domain.recette import (
     MAX_TITLE,
     AutomatedResult,
     Campaign,
+    CampaignListing,
     CampaignState,
     CommandRun,
     Execution,
@@ -94,6 +95,13 @@ WHERE state IN ('finished', 'archived') AND frozen_cases IS NULL
 the time it was closed (its last move to finished or archived in the audit log; else the
 end of its end date; else its last change), and every case with a result in that pass.
 Migration 10 runs the same statement."""
+
+
+CAMPAIGN_ORDER = (
+    "CASE state WHEN 'in_progress' THEN 0 WHEN 'planned' THEN 1 WHEN 'finished' THEN 2"
+    " ELSE 3 END, coalesce(start_date, substr(created_at, 1, 10)) DESC, id DESC"
+)
+"""The lists' order: running campaigns first, then planned, then the others newest first."""
 
 
 class CampaignRepository(Repository[Campaign]):
@@ -172,13 +180,22 @@ class CampaignRepository(Repository[Campaign]):
             return self.ws.conn.execute(FREEZE_CLOSED).rowcount
 
     def all(self) -> list[Campaign]:
-        """Running campaigns first, then planned, then the others newest first."""
-        rows = self.ws.rows(
-            "SELECT * FROM campaigns ORDER BY CASE state WHEN 'in_progress' THEN 0"
-            " WHEN 'planned' THEN 1 WHEN 'finished' THEN 2 ELSE 3 END,"
-            " coalesce(start_date, substr(created_at, 1, 10)) DESC, id DESC"
-        )
+        """Every campaign whole, scopes included (thousands of ids for each closed one), in
+        the list's order: for a list, `listing`."""
+        rows = self.ws.rows(f"SELECT * FROM campaigns ORDER BY {CAMPAIGN_ORDER}")
         return [Campaign.model_validate(row) for row in rows]
+
+    def listing(self) -> list[CampaignListing]:
+        """Running campaigns first, then planned, then the others newest first; without
+        their scopes, which the lists never need (counts read them a page at a time)."""
+        rows = self.ws.rows(
+            f"SELECT {CampaignListing.COLUMNS} FROM campaigns ORDER BY {CAMPAIGN_ORDER}"
+        )
+        return [CampaignListing.model_validate(row) for row in rows]
+
+    def names(self) -> dict[int, str]:
+        """Each campaign's name as the app shows it, by id."""
+        return {c.id: c.name for c in self.listing()}
 
     def named(self, name: str) -> Campaign | None:
         """By exact name, else by the only name equal to it regardless of case."""
@@ -192,8 +209,8 @@ class CampaignRepository(Repository[Campaign]):
             return Campaign.model_validate(rows[0])
         # A name stored with control characters (by another tool) is typed as it is shown,
         # with its placeholders: found among the names as the app reads them.
-        shown = [c for c in self.all() if c.name == name.strip()]
-        return shown[0] if len(shown) == 1 else None
+        shown = [c for c in self.listing() if c.name == name.strip()]
+        return self.get(shown[0].id) if len(shown) == 1 else None
 
     def _exact(self, name: str) -> Campaign | None:
         rows = self.ws.rows("SELECT * FROM campaigns WHERE name = ?", [name])
@@ -730,43 +747,54 @@ class ExecutionRepository:
         case_id = case if isinstance(case, int) else case.id
         return self.log(ExecutionFilter(case_id=case_id), limit=limit, offset=offset)
 
-    def progress_by_campaign(self, campaigns: Sequence[Campaign]) -> dict[int, Progress]:
-        """Each campaign's current pass, all counted in one query: the same figures as
-        `plan(campaign).progress`, for a page of the list of campaigns."""
+    def progress_by_campaign(
+        self, campaigns: Sequence[Campaign | CampaignListing]
+    ) -> dict[int, Progress]:
+        """Each campaign's current pass: the same figures as `plan(campaign).progress`, for
+        a page of the list of campaigns. A whole `Campaign` is counted at the pass it was
+        read with; a listed one, which carries no scope, at its pass as stored now, read
+        with its scope in one query, so that its counts and its total always agree."""
         if not campaigns:
             return {}
         cases = set(TestCaseRepository(self.ws).ids())
-        # The pass of each campaign as listed: the counts and the totals agree even if
-        # another session started a pass since.
-        passes = [(c.id, c.pass_number) for c in campaigns]
-        # Each case's latest result in the pass, campaign by campaign along the covering
-        # index of a pass (the bare status beside max(id) comes from the row holding the
-        # max). The scope is applied here, with a set: a `json_each` of the scope in the
-        # query was read again for every result (164 s for a page of 30 campaigns of
-        # 20,000 frozen cases, ten times the large workspace).
-        rows = self.ws.conn.execute(
-            "WITH listed(id, pass_number) AS"
-            f" (VALUES {', '.join(['(?, ?)'] * len(passes))})"
-            " SELECT c.id, e.case_id, max(e.id), e.status"
-            " FROM listed c CROSS JOIN executions e"
-            " WHERE e.campaign_id = c.id AND e.pass_number = c.pass_number"
-            " GROUP BY c.id, e.case_id",
-            [value for listed in passes for value in listed],
-        ).fetchall()
-        scopes = {
-            c.id: cases if c.scope_cases is None else cases.intersection(c.scope_cases)
-            for c in campaigns
-        }
-        counts: dict[int, dict[ExecutionStatus, int]] = {}
-        for campaign_id, case_id, _, status in rows:
-            if case_id in scopes[campaign_id]:
-                found = counts.setdefault(campaign_id, {})
-                found[ExecutionStatus(status)] = found.get(ExecutionStatus(status), 0) + 1
+        listed = [c.id for c in campaigns if isinstance(c, CampaignListing)]
+        stored: dict[int, tuple[int, str | None]] = {}
+        if listed:
+            marks = ", ".join("?" * len(listed))
+            for campaign_id, stored_pass, stored_scope in self.ws.conn.execute(
+                "SELECT id, pass_number, coalesce(frozen_cases, pass_cases) FROM campaigns"
+                f" WHERE id IN ({marks})",
+                listed,
+            ):
+                stored[campaign_id] = (stored_pass, stored_scope)
         result = {}
         for campaign in campaigns:
             assert campaign.id is not None
-            total = len(scopes[campaign.id])
-            found = dict.fromkeys(ExecutionStatus, 0) | counts.get(campaign.id, {})
+            scope: Sequence[int] | None
+            if isinstance(campaign, Campaign):
+                pass_number, scope = campaign.pass_number, campaign.scope_cases
+            else:
+                # Deleted since it was listed: counted over every case until the reload.
+                pass_number, text = stored.get(campaign.id, (campaign.pass_number, None))
+                scope = None if text is None else json.loads(text)
+            # One campaign's scope at a time: a page of closed campaigns of 20,000 frozen
+            # cases each is never all in memory at once.
+            wanted = cases if scope is None else cases.intersection(scope)
+            del scope
+            # Each case's latest result in the pass along the covering index of a pass (the
+            # bare status beside max(id) comes from the row holding the max). The scope is
+            # applied here, with a set: a `json_each` of the scope in the query was read
+            # again for every result (164 s for a page of 30 campaigns of 20,000 frozen
+            # cases, ten times the large workspace).
+            found = dict.fromkeys(ExecutionStatus, 0)
+            for case_id, status, _ in self.ws.conn.execute(
+                "SELECT case_id, status, max(id) FROM executions"
+                " WHERE campaign_id = ? AND pass_number = ? GROUP BY case_id",
+                [campaign.id, pass_number],
+            ):
+                if case_id in wanted:
+                    found[ExecutionStatus(status)] += 1
+            total = len(wanted)
             result[campaign.id] = Progress(
                 total=total, counts=found, pending=total - sum(found.values())
             )

@@ -65,7 +65,7 @@ class ExecutionLogScreen(ProdtuiScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.campaign_names = {c.id: c.name for c in self.workspace.campaigns.all()}
+        self.campaign_names = self.workspace.campaigns.names()
         self.reload()
         self.query_one(LazyTable).focus()
 

@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from prodtui.domain.errors import ProdtuiError
+from prodtui.domain.errors import ConflictError, NotFoundError, ProdtuiError
 from prodtui.domain.recette import (
     Campaign,
+    CampaignListing,
     CampaignState,
     ExecutionStatus,
     Progress,
@@ -26,7 +27,7 @@ from prodtui.ui.widgets.lazy_table import Cell, Column, LazyTable
 
 STATES = list(CampaignState)
 PROGRESS_PAGE = 30
-CampaignRow = tuple[Campaign, Progress]
+CampaignRow = tuple[CampaignListing, Progress]
 
 
 class RecetteScreen(WorkspaceScreen):
@@ -48,7 +49,8 @@ class RecetteScreen(WorkspaceScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.campaigns: list[Campaign] = []
+        # Without their scopes: an action reads its campaign again whole (`selected`).
+        self.campaigns: list[CampaignListing] = []
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="recette-title", classes="screen-title")
@@ -108,7 +110,7 @@ class RecetteScreen(WorkspaceScreen):
         # The campaign under the cursor once the user put it there; else the first row.
         kept = self.table.kept() if self.campaigns else None
         current = select if select is not None else (kept[0].id if kept else None)
-        self.campaigns = self.workspace.campaigns.all()
+        self.campaigns = self.workspace.campaigns.listing()
         index = next((i for i, c in enumerate(self.campaigns) if c.id == current), None)
         self.table.reload(cursor=index)
         cases = self.workspace.test_cases.count()
@@ -127,11 +129,30 @@ class RecetteScreen(WorkspaceScreen):
         self.refresh_data(select=campaign_id)
         self.table.focus()
 
-    def selected(self) -> Campaign | None:
+    def listed(self) -> CampaignListing | None:
+        """The campaign under the cursor, as the list shows it."""
         if not self.campaigns or not self.is_mounted:
             return None
         row = self.table.item(self.table.cursor)
         return None if row is None else row[0]
+
+    def selected(self) -> Campaign | None:
+        """The campaign under the cursor read again whole, scope included: the list holds
+        no scope, and only a whole campaign is ever saved. One deleted elsewhere since the
+        list was read is said, and the list reloaded."""
+        listed = self.listed()
+        if listed is None:
+            return None
+        try:
+            campaign = self.workspace.campaigns.get(listed.id)
+        except NotFoundError:
+            campaign = None
+        # Its id may have gone to a campaign created since.
+        if campaign is None or campaign.created_at != listed.created_at:
+            self.notify(t("conflict.deleted_error"), severity="warning", markup=False)
+            self.refresh_data()
+            return None
+        return campaign
 
     @on(LazyTable.Selected, "#recette-campaigns")
     def _open(self) -> None:
@@ -266,14 +287,19 @@ class RecetteScreen(WorkspaceScreen):
         from prodtui.store.recette import ExecutionFilter
         from prodtui.ui.screens.execution_log import ExecutionLogScreen
 
-        campaign = self.selected()
+        campaign = self.listed()
         where = ExecutionFilter(campaign_id=campaign.id) if campaign else ExecutionFilter()
         self.app.push_screen(ExecutionLogScreen(where))
 
     def action_state(self) -> None:
-        if campaign := self.selected():
-            state = STATES[(STATES.index(campaign.state) + 1) % len(STATES)]
+        listed = self.listed()
+        if listed is not None and (campaign := self.selected()):
+            # The state after the one shown: a campaign saved elsewhere since is a conflict,
+            # as when the list held whole campaigns, not moved on from a state nobody saw.
+            state = STATES[(STATES.index(listed.state) + 1) % len(STATES)]
             try:
+                if campaign.version != listed.version:
+                    raise ConflictError(self.workspace.campaigns.table, None, campaign)
                 saved = self.workspace.campaigns.set_state(campaign, state)
             except (ProdtuiError, ValueError) as error:
                 self.notify(error_message(error), severity="error", markup=False)

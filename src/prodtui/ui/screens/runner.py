@@ -357,7 +357,7 @@ class CampaignFormScreen(FormDialog[Campaign]):
         c = self.campaign
         # The campaigns there when the form opened: one of the same name created since,
         # in another session, is a conflict rather than a name already taken.
-        self.known = {campaign.id for campaign in self.workspace.campaigns.all()}
+        self.known = {campaign.id for campaign in self.workspace.campaigns.listing()}
         sprints = [(s.name, s.id) for s in self.workspace.sprints.all()]
         with Vertical(classes="dialog wide"):
             yield Static(t("recette.campaign_form"), classes="dialog-title")
