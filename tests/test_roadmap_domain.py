@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from itertools import pairwise
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -61,9 +62,9 @@ def milestone(
     return Milestone(id=1, name=name, day=day, kind=kind)
 
 
-def measure(code: str = "PROT-03", **more: object) -> MeasurePlan:
-    fields = {"indispensable": True, "status": "todo", "due": None, "story_id": 3} | more
-    return MeasurePlan(1, code, "Authentifier fortement les agents", **fields)
+def measure(code: str = "PROT-03", **more: Any) -> MeasurePlan:
+    fields: dict[str, Any] = {"indispensable": True, "status": "todo", "due": None, "story_id": 3}
+    return MeasurePlan(1, code, "Authentifier fortement les agents", **(fields | more))
 
 
 def kinds(data: RoadmapData, today: date = TODAY) -> list[WarningKind]:
