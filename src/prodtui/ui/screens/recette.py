@@ -320,6 +320,5 @@ class RecetteScreen(WorkspaceScreen):
         self.notify(said, markup=False)
 
 
-
 def case_text(case: TestCase) -> str:
     return f"{case.key} {case.title}"
