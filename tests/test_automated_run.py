@@ -292,9 +292,9 @@ async def test_a_flood_is_kept_to_the_last_lines_with_a_mark_and_a_full_file(
         output = screen.query_one(RunOutput)
         shown = output.lines
         assert len(shown) == 5001, "5,000 lines and the mark"
-        assert shown[0].startswith("195000 lignes plus anciennes non affichées")
+        assert shown[0].startswith("195\u202f000 lignes plus anciennes non affichées")
         assert shown[1] == "ligne 195000" and shown[-1] == "ligne 199999"
-        assert "195000 lignes plus anciennes" in str(output.border_title)
+        assert "195\u202f000 lignes plus anciennes" in str(output.border_title)
         [run] = workspace.command_runs.of_campaign(campaign)
         log = Path(found(run.log_path))
         assert str(log) in screen.status_text, "the file's path is shown"

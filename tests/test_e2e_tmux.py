@@ -118,6 +118,8 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
 def test_capture_quit_and_read_back(terminal: Terminal, tmp_path: Path) -> None:
     db = tmp_path / "ws.db"
     terminal.start(f"{PRODTUI} --db {db}")
+    terminal.wait_for("Bienvenue dans prodtui")  # a new workspace's questions: later
+    terminal.keys("Escape")
     terminal.wait_for("Boîte de réception")
     terminal.keys("C-n")
     terminal.wait_for("Capture rapide")
@@ -167,6 +169,8 @@ def test_keys_sent_in_one_burst_reach_the_form_they_open(
 def test_typed_text_survives_a_kill(terminal: Terminal, tmp_path: Path, how: str) -> None:
     db = tmp_path / "ws.db"
     terminal.start(f"{PRODTUI} --db {db}")
+    terminal.wait_for("Bienvenue dans prodtui")  # a new workspace's questions: later
+    terminal.keys("Escape")
     terminal.wait_for("Boîte de réception")
     terminal.keys("C-n")
     terminal.wait_for("Capture rapide")
@@ -204,6 +208,8 @@ def test_sigterm_restores_the_terminal_and_keeps_unsaved_text(
 ) -> None:
     db = tmp_path / "ws.db"
     terminal.start(f"{PRODTUI} --db {db}")
+    terminal.wait_for("Bienvenue dans prodtui")  # a new workspace's questions: later
+    terminal.keys("Escape")
     terminal.wait_for("Boîte de réception")
     terminal.keys("C-n")
     terminal.wait_for("Capture rapide")

@@ -114,7 +114,7 @@ def test_the_second_to_save_sees_both_versions_and_neither_is_lost(
         term.wait_for(f"US-12 {kept}")  # back on the list, refreshed
         term.keys("h")
         try:
-            term.wait_for("Historique de US-12", timeout=5)
+            term.wait_for("Historique d'US-12", timeout=5)
         except AssertionError as error:
             raise AssertionError(f"session {name}: {error}") from None
         term.wait_for(aside)
