@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,8 @@ from prodtui.i18n import set_language
 from prodtui.store import Workspace, open_workspace
 
 if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
     from prodtui.ui.app import ProdtuiApp
 
 # A Friday: "vendredi" then means a week later, "demain" a Saturday.
@@ -78,3 +81,14 @@ def id_of(record: Record) -> int:
     """The id of a saved record (None only before it is saved)."""
     assert record.id is not None
     return record.id
+
+
+async def wait_until(
+    pilot: Pilot[int], condition: Callable[[], object], timeout: float = 20
+) -> None:
+    """Pause until `condition()` holds: on a loaded machine (CI runs tests side by side)
+    no fixed pause is long enough, and a condition waited for cannot flake."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never held"
+        await pilot.pause(0.05)

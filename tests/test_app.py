@@ -18,7 +18,7 @@ from prodtui.ui.screens.capture import CaptureScreen
 from prodtui.ui.screens.help import HelpScreen
 from prodtui.ui.screens.item_editor import ItemEditorScreen
 from prodtui.ui.widgets.lazy_table import LazyTable
-from tests.conftest import TODAY, AppFactory, found, id_of
+from tests.conftest import TODAY, AppFactory, found, id_of, wait_until
 
 
 def messages(app: ProdtuiApp) -> list[str]:
@@ -174,7 +174,7 @@ async def test_a_burst_of_keys_saves_the_line_typed_before_enter_and_nothing_is_
         keys = [events.Key("ctrl+n", None), *burst("+ relancer"), events.Key("enter", "\r")]
         for event in [*keys, *burst(" suite"), events.Paste(" et fin")]:
             app.post_message(event)
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: area.text == "Note suite et fin")
         assert not isinstance(app.screen, CaptureScreen)
         assert workspace.items.inbox()[0].text == "relancer"
         assert area.text == "Note suite et fin"

@@ -34,7 +34,7 @@ from prodtui.store import Workspace
 from prodtui.ui.screens.recette import RecetteScreen
 from prodtui.ui.screens.stories import StoriesScreen
 from prodtui.ui.text import cell, choices, lines, markup, plain
-from tests.conftest import TODAY, AppFactory
+from tests.conftest import TODAY, AppFactory, wait_until
 
 # Each is read as markup by Textual or Rich: a tag left open, a blank tag, a closing tag
 # with nothing to close, a link, a variable, bold; then wide and right-to-left text.
@@ -313,8 +313,9 @@ async def test_drafts_offered_back_show_text_as_typed(
     workspace.drafts.save("capture", "[/] brouillon [b]x[/b]", "Saisie [/]")
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause(0.2)
-        assert_shown(app, "Saisie [/]\u202f: [/] brouillon [b]x[/b]")
+        shown = "Saisie [/]\u202f: [/] brouillon [b]x[/b]"
+        await wait_until(pilot, lambda: shown in screen_text(app))
+        assert_shown(app, shown)
     assert app.return_code in (None, 0), app.crash_message
 
 
