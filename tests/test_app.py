@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.command import CommandList
+from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from prodtui.domain.items import Item, ItemKind, ItemStatus
@@ -15,6 +17,7 @@ from prodtui.store import Workspace, open_workspace
 from prodtui.ui.app import ProdtuiApp
 from prodtui.ui.keys import binding_label
 from prodtui.ui.screens.capture import CaptureScreen
+from prodtui.ui.screens.drafts import DraftsScreen
 from prodtui.ui.screens.help import HelpScreen
 from prodtui.ui.screens.item_editor import ItemEditorScreen
 from prodtui.ui.widgets.lazy_table import LazyTable
@@ -23,6 +26,14 @@ from tests.conftest import TODAY, AppFactory, found, id_of, wait_until
 
 def messages(app: ProdtuiApp) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+async def drafts_offered(pilot: Pilot[int]) -> None:
+    """Until the drafts left behind are offered: once the first screen is drawn."""
+    app = pilot.app
+    await wait_until(
+        pilot, lambda: isinstance(app.screen, DraftsScreen) and app.screen.query(".dialog-title")
+    )
 
 
 async def test_number_keys_and_i_reach_every_screen(make_app: AppFactory) -> None:
@@ -47,10 +58,18 @@ async def test_the_palette_goes_to_a_screen_by_name(make_app: AppFactory) -> Non
     async with app.run_test() as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
+        palette = app.screen
         await pilot.press(*"sécurité")
-        await pilot.pause(0.3)
+        # Enter picks the highlighted hit: wait for the search to have listed them all.
+        await wait_until(
+            pilot,
+            lambda: (
+                palette.query_one(CommandList).option_count
+                and not [worker for worker in app.workers if worker.node is palette]
+            ),
+        )
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_until(pilot, lambda: app.current_mode == "security")
         assert app.current_mode == "security"
 
 
@@ -110,15 +129,15 @@ async def test_capture_from_inside_an_editor_keeps_text_focus_and_cursor(
 async def test_the_saved_toast_shows_over_the_overlay_which_then_closes(
     make_app: AppFactory, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(CaptureScreen, "CLOSE_DELAY", 0.3)
+    # Long enough that the check below comes first however loaded the machine.
+    monkeypatch.setattr(CaptureScreen, "CLOSE_DELAY", 1.0)
     app = make_app()
     async with app.run_test() as pilot:
         await pilot.press("ctrl+n", *"+ relancer la DSI", "enter")
-        await pilot.pause(0.05)
         assert isinstance(app.screen, CaptureScreen), "still open under the toast"
         assert any("#1 action" in m for m in messages(app))
         assert workspace.items.count(inbox_only=False) == 1, "saved already"
-        await pilot.pause(0.4)
+        await wait_until(pilot, lambda: not isinstance(app.screen, CaptureScreen))
         assert not isinstance(app.screen, CaptureScreen)
 
 
@@ -206,11 +225,18 @@ async def test_typing_writes_a_draft_before_anything_is_saved(tmp_path: Path, ma
     async with app.run_test() as pilot:
         await pilot.press("ctrl+n")
         await pilot.press(*"+ ne pas perdre ceci")
-        await pilot.pause(0.5)
-        # Another process looking at the file now, as after a kill -9, finds the text.
-        other = open_workspace(tmp_path / "workspace.db")
-        assert found(other.drafts.get("capture")).content == "+ ne pas perdre ceci"
-        other.close()
+
+        def on_disk() -> str | None:
+            # Another process looking at the file, as after a kill -9, finds the text.
+            other = open_workspace(tmp_path / "workspace.db", read_only=True)
+            try:
+                draft = other.drafts.get("capture")
+                return draft.content if draft else None
+            finally:
+                other.close()
+
+        await wait_until(pilot, lambda: on_disk() == "+ ne pas perdre ceci")
+        assert on_disk() == "+ ne pas perdre ceci"
 
 
 async def test_drafts_left_by_a_crash_are_offered_back(
@@ -219,7 +245,7 @@ async def test_drafts_left_by_a_crash_are_offered_back(
     workspace.drafts.save("capture", "+ rappeler le RSSI", "Capture rapide")
     app = make_app()
     async with app.run_test() as pilot:
-        await pilot.pause()
+        await drafts_offered(pilot)
         assert "1 brouillon" in str(app.screen.query_one(".dialog-title").render())
         await pilot.press("enter")
         await pilot.pause()
@@ -420,7 +446,7 @@ async def test_another_sessions_commit_refreshes_the_screen(tmp_path: Path, make
         other = open_workspace(tmp_path / "workspace.db")
         other.items.add(Item(text="capturé depuis le shell"))
         other.close()
-        await pilot.pause(1.5)
+        await wait_until(pilot, lambda: app.screen.query_one(LazyTable).row_count == 1)
         assert app.screen.query_one(LazyTable).row_count == 1
 
 
@@ -511,9 +537,9 @@ async def test_story_and_standup_drafts_reopen_their_editor(
     workspace.drafts.save(f"standup:2026-11-27:{person.id}:today", "Recette du dépôt", "Léa")
     app = make_app()
     async with app.run_test(size=(140, 50)) as pilot:
-        await pilot.pause()
+        await drafts_offered(pilot)
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: isinstance(app.screen, EntryEditorScreen))
         assert isinstance(app.screen, EntryEditorScreen)
         assert app.screen.query_one("#entry-today", TextArea).text == "Recette du dépôt"
         await pilot.press("escape")
@@ -524,9 +550,9 @@ async def test_story_and_standup_drafts_reopen_their_editor(
     workspace.drafts.save(f"story:{story.id}:acceptance", "Scénario: à moitié écrit", "US-1")
     app = make_app()
     async with app.run_test(size=(140, 50)) as pilot:
-        await pilot.pause()
+        await drafts_offered(pilot)
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: isinstance(app.screen, StoryEditorScreen))
         assert isinstance(app.screen, StoryEditorScreen)
         assert (
             app.screen.query_one("#story-acceptance", TextArea).text == "Scénario: à moitié écrit"

@@ -14,7 +14,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,7 +30,7 @@ from prodtui.ui.screens.automated_run import AutomatedRunScreen, QuitWhileRunnin
 from prodtui.ui.screens.recette import RecetteScreen
 from prodtui.ui.text import ansi
 from prodtui.ui.widgets.run_output import RunOutput
-from tests.conftest import AppFactory, found
+from tests.conftest import AppFactory, found, wait_until
 
 PYTHON = sys.executable
 
@@ -39,14 +38,6 @@ PYTHON = sys.executable
 @pytest.fixture
 def campaign(workspace: Workspace) -> Campaign:
     return workspace.campaigns.add(Campaign(name="Recette v2", release="2.0"))
-
-
-async def wait_until(pilot, condition: Callable[[], object], timeout: float = 20) -> None:
-    """Pause until `condition()` holds (the machine may be loaded: no single frame)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the condition never held"
-        await pilot.pause(0.05)
 
 
 async def start_suite(app: ProdtuiApp, pilot, command: str) -> AutomatedRunScreen:

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import re
 import stat
-import time
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,7 +20,7 @@ from prodtui.store import Workspace, open_workspace
 from prodtui.ui.app import ProdtuiApp
 from prodtui.ui.screens.automated_run import AutomatedRunScreen
 from prodtui.ui.screens.recette import RecetteScreen
-from tests.conftest import TODAY, AppFactory
+from tests.conftest import TODAY, AppFactory, wait_until
 
 README = Path(__file__).parent.parent / "README.md"
 
@@ -31,13 +29,6 @@ REPORT = (
     '<testcase classname="tests.acceptance.test_connexion" name="test_connexion"/>'
     "</testsuite>"
 )
-
-
-async def wait_until(pilot: Pilot[int], condition: Callable[[], object]) -> None:
-    deadline = time.monotonic() + 20
-    while not condition():
-        assert time.monotonic() < deadline, "the condition never held"
-        await pilot.pause(0.05)
 
 
 async def run_selected_suite(app: ProdtuiApp, pilot: Pilot[int], command: str | None) -> None:

@@ -3,7 +3,6 @@ another session shows both versions rather than being overwritten."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -18,27 +17,18 @@ from prodtui.store.recette import ExecutionFilter
 from prodtui.ui.app import ProdtuiApp
 from prodtui.ui.screens.dialogs import ConflictScreen, PromptScreen
 from prodtui.ui.screens.runner import RunnerScreen
-from tests.conftest import AppFactory, found, id_of
+from tests.conftest import AppFactory, found, id_of, wait_until
 
 
 def messages(app: ProdtuiApp) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-async def wait_for(pilot: Pilot[int], condition: Callable[[], bool]) -> None:
-    """Wait for a key's effect, however busy the machine."""
-    for _ in range(50):
-        await pilot.pause(0.05)
-        if condition():
-            return
-    raise AssertionError("the key had no effect")
-
-
 async def press(pilot: Pilot[int], app: ProdtuiApp, *keys: str) -> str:
     """Press `keys` and return the last toast they brought."""
     app.clear_notifications()
     await pilot.press(*keys)
-    await wait_for(pilot, lambda: bool(messages(app)))
+    await wait_until(pilot, lambda: bool(messages(app)))
     return messages(app)[-1]
 
 
@@ -113,7 +103,7 @@ async def test_an_undo_over_a_change_made_elsewhere_shows_both_versions(
         other.items.save(other.items.get(1).edit(text="préparer le comité (Bob)"))
         other.close()
         await pilot.press("u")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen))
         await pilot.press("t")  # theirs: the undo is not applied, their text stands
         await pilot.pause()
         kept = workspace.items.get(1)
@@ -124,9 +114,9 @@ async def test_an_undo_over_a_change_made_elsewhere_shows_both_versions(
         other.items.save(other.items.get(1).edit(owner="Bob"))
         other.close()
         await pilot.press("u")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConflictScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen))
         await pilot.press("m")  # mine: the undo applied to their version
-        await wait_for(pilot, lambda: workspace.items.get(1).kind is ItemKind.ACTION)
+        await wait_until(pilot, lambda: workspace.items.get(1).kind is ItemKind.ACTION)
         kept = workspace.items.get(1)
         assert (kept.owner, kept.text) == ("Bob", "préparer le comité (Bob)")
 
@@ -147,7 +137,7 @@ async def open_runner(pilot: Pilot[int]) -> RunnerScreen:
     await pilot.press("4")
     await pilot.pause()
     await pilot.press("r")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, RunnerScreen))
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, RunnerScreen))
     runner = pilot.app.screen
     assert isinstance(runner, RunnerScreen)
     return runner
@@ -167,7 +157,7 @@ async def test_a_result_recorded_in_the_runner_is_taken_back_with_its_effects(
         assert said == "TC-1\u202f: réussi · u pour annuler"
         assert workspace.campaigns.get(id_of(campaign)).state is CampaignState.IN_PROGRESS
         await pilot.press("f")  # a failure of a case linked to a done story
-        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen))
         said = await press(pilot, app, *"Le bouton ne répond pas", "enter")
         assert said == "TC-2\u202f: en échec · u pour annuler"
         story = workspace.stories.by_key("US-1")
@@ -220,7 +210,7 @@ async def test_the_end_of_a_run_shows_only_the_headings_it_has(
     async with app.run_test(size=(110, 32)) as pilot:
         runner = await open_runner(pilot)
         await pilot.press("p", "p", "p")
-        await wait_for(pilot, lambda: runner.case is None)
+        await wait_until(pilot, lambda: runner.case is None)
         end = str(runner.query_one("#runner-end", Static).render())
         assert "sans échec ni blocage" in title(runner)
         assert end.strip() == ""
@@ -234,11 +224,11 @@ async def test_the_end_of_a_run_shows_only_the_headings_it_has(
     async with app.run_test(size=(110, 32)) as pilot:
         runner = await open_runner(pilot)
         await pilot.press("p", "b")
-        await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen))
         await pilot.press(*"Serveur coupé", "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, RunnerScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, RunnerScreen))
         await pilot.press("s")
-        await wait_for(pilot, lambda: runner.case is None)
+        await wait_until(pilot, lambda: runner.case is None)
         end = str(runner.query_one("#runner-end", Static).render())
         assert "Bloqués (1)" in end and "TC-2 Déposer une demande — Serveur coupé" in end
         assert "Ignorés (1)" in end
@@ -261,7 +251,9 @@ async def test_a_raci_letter_set_by_one_key_comes_back_with_u(
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         app.push_screen(ResponsibilitiesScreen())
-        await wait_for(pilot, lambda: isinstance(app.screen, ResponsibilitiesScreen))
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, ResponsibilitiesScreen) and app.screen.is_mounted
+        )
         app.screen.query_one(DataTable).move_cursor(row=0, column=1)  # DNUM
         said = await press(pilot, app, "a")
         assert said == "Publier les mises à jour · DNUM\u202f: A · u pour annuler"
