@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from rich.style import Style
 from textual import events
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from prodtui.app.suite_run import MAX_LINE, OutputRing
 from prodtui.app.workspace_dump import export_json_file, restore_workspace
@@ -52,6 +52,15 @@ async def start_suite(app: ProdtuiApp, pilot, command: str) -> AutomatedRunScree
     screen = app.screen
     assert isinstance(screen, AutomatedRunScreen)
     return screen
+
+
+async def until_drawn(pilot, screen: AutomatedRunScreen) -> None:
+    """Until the screen has drawn the run's end: it looks at the run thirty times a second,
+    so its status line and output can lag a frame behind `finished`."""
+    status = screen.query_one("#auto-status", Static)
+    await wait_until(
+        pilot, lambda: screen.finished and str(status.content) == screen.status_text, timeout=60
+    )
 
 
 def pid_alive(pid: int) -> bool:
@@ -278,8 +287,7 @@ async def test_a_flood_is_kept_to_the_last_lines_with_a_mark_and_a_full_file(
     app = make_app("run_output_lines = 5000\n")
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await start_suite(app, pilot, flood)
-        await wait_until(pilot, lambda: screen.finished, timeout=60)
-        await pilot.pause(0.1)
+        await until_drawn(pilot, screen)
         output = screen.query_one(RunOutput)
         shown = output.lines
         assert len(shown) == 5001, "5,000 lines and the mark"
@@ -310,7 +318,7 @@ async def test_memory_stays_bounded_and_keys_are_answered_during_a_flood(
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("4")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: isinstance(app.screen, RecetteScreen))
         before = rss_mb()
         screen = await start_suite(app, pilot, flood)
         await wait_until(pilot, lambda: screen.run.output.total > 100_000, timeout=60)
@@ -347,18 +355,23 @@ async def test_scrolled_up_the_lines_in_view_stay_as_older_ones_are_dropped(
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await start_suite(app, pilot, command)
         output = screen.query_one(RunOutput)
-        await wait_until(pilot, lambda: output.lines[-1:] == ["150"])
+        # Held by the run and taken in by the widget (at its next look).
+        await wait_until(
+            pilot,
+            lambda: (
+                output.lines[-1:] == ["150"] and output.virtual_size.height == len(output.lines)
+            ),
+        )
 
         def top() -> str:
             return "".join(segment.text for segment in output.render_line(0)).strip()
 
         await pilot.press("up", "up", "up", "up", "up")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: top().isdigit() and int(top()) < 150)
         shown = top()
         assert shown.isdigit() and int(shown) < 150
         go.touch()
-        await wait_until(pilot, lambda: screen.finished)
-        await pilot.pause(0.2)
+        await until_drawn(pilot, screen)
         assert output.lines[1] == "101", "50 more lines dropped"
         assert top() == shown, "the view did not move with them"
 
@@ -374,7 +387,7 @@ async def test_escape_leaves_the_run_going_and_a_brings_it_back(
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, RecetteScreen))
         await pilot.press("1")
-        await pilot.pause(0.3)
+        await pilot.pause(0.3)  # what must not happen: a fixed pause is right
         assert pid_alive(child) and not screen.finished, "neither Escape nor 1 stops it"
         [run] = workspace.command_runs.of_campaign(campaign)
         assert run.state is RunState.RUNNING
@@ -423,7 +436,7 @@ async def test_quitting_can_wait_for_the_end_of_the_suite(
         await pilot.press("ctrl+q")
         await wait_until(pilot, lambda: isinstance(app.screen, QuitWhileRunningScreen))
         await pilot.press("f")
-        await pilot.pause(0.5)
+        await pilot.pause(0.3)  # what must not happen: a fixed pause is right
         assert app.is_running, "it waits"
         go.touch()
         await wait_until(pilot, lambda: not app.is_running)
@@ -480,8 +493,7 @@ async def test_the_summary_stays_whole_in_the_header_after_the_run(
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await start_suite(app, pilot, f"echo {long_name}")
-        await wait_until(pilot, lambda: screen.finished)
-        await pilot.pause(0.2)
+        await until_drawn(pilot, screen)
         shown = screen_text(app)
     assert "Terminée (code de sortie 0)" in shown
     assert "Aucun rapport JUnit écrit\u202f: rien n'a été importé." in shown, shown
@@ -496,10 +508,9 @@ async def test_the_output_is_drawn_in_colour_with_no_escape_reaching_the_termina
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await start_suite(app, pilot, command)
-        await wait_until(pilot, lambda: screen.finished)
+        await until_drawn(pilot, screen)
         output = screen.query_one(RunOutput)
         assert output.lines == ["rouge normal", "", "␛[2Jfin␛]0;titre␇"]
-        await pilot.pause(0.1)
         drawn = [output.render_line(y) for y in range(3)]
         segments = [(s.text, s.style) for s in drawn[0]]
         [red] = [style for text, style in segments if text == "rouge"]
