@@ -69,6 +69,11 @@ def screen_text(app: App[Any]) -> str:
     return console.export_text()
 
 
+def shows(app: App[Any], *texts: str) -> bool:
+    shown = screen_text(app)
+    return all(text in shown for text in texts)
+
+
 def assert_shown(app: App[Any], *texts: str) -> None:
     shown = screen_text(app)
     missing = [text for text in texts if text not in shown]
@@ -100,7 +105,7 @@ async def test_the_quick_capture_shows_what_is_typed(make_app: AppFactory) -> No
             await pilot.press("enter")
             await pilot.pause()
             assert_shown(app, sample)  # the toast saying it is saved
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: shows(app, *SAMPLES))
         assert_shown(app, *SAMPLES)  # the inbox tile of Today
     assert app.return_code in (None, 0), app.crash_message
 
@@ -170,7 +175,12 @@ async def test_the_story_editor_shows_text_as_typed(
         await pilot.press("3")
         await pilot.pause()
         await pilot.press("e")
-        await pilot.pause(0.5)
+
+        def checked() -> str:
+            found = app.screen.query("#story-gherkin")
+            return str(found.first().render()) if found else ""
+
+        await wait_until(pilot, lambda: "[/] [b]x[/b] $variable" in checked())
         gherkin = str(app.screen.query_one("#story-gherkin").render())
         assert "[/] [b]x[/b] $variable" in gherkin
         assert_shown(app, "Budget [brouillon", "[b]Dépôt[/b] [/]")
@@ -213,10 +223,10 @@ async def test_search_results_show_text_as_typed(
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("ctrl+f", *"Budget")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: shows(app, *(f"Budget {sample}" for sample in SAMPLES)))
         assert_shown(app, *(f"Budget {sample}" for sample in SAMPLES))
         await pilot.press(*" [/]$x")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: shows(app, "Budget [/]$x"))
         assert_shown(app, "Budget [/]$x")  # nothing found: the query said back
     assert app.return_code in (None, 0), app.crash_message
 
