@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from textual import events
-from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -22,6 +21,7 @@ from prodtui.ui.screens.help import HelpScreen
 from prodtui.ui.screens.item_editor import ItemEditorScreen
 from prodtui.ui.widgets.lazy_table import LazyTable
 from tests.conftest import TODAY, AppFactory, found, id_of, wait_until
+from tests.test_palette_and_help import palette_lines
 
 
 def messages(app: ProdtuiApp) -> list[str]:
@@ -31,9 +31,7 @@ def messages(app: ProdtuiApp) -> list[str]:
 async def drafts_offered(pilot: Pilot[int]) -> None:
     """Until the drafts left behind are offered: once the first screen is drawn."""
     app = pilot.app
-    await wait_until(
-        pilot, lambda: isinstance(app.screen, DraftsScreen) and app.screen.query(".dialog-title")
-    )
+    await wait_until(pilot, lambda: isinstance(app.screen, DraftsScreen) and app.screen.is_mounted)
 
 
 async def test_number_keys_and_i_reach_every_screen(make_app: AppFactory) -> None:
@@ -56,18 +54,8 @@ async def test_number_keys_and_i_reach_every_screen(make_app: AppFactory) -> Non
 async def test_the_palette_goes_to_a_screen_by_name(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test() as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        palette = app.screen
-        await pilot.press(*"sécurité")
-        # Enter picks the highlighted hit: wait for the search to have listed them all.
-        await wait_until(
-            pilot,
-            lambda: (
-                palette.query_one(CommandList).option_count
-                and not [worker for worker in app.workers if worker.node is palette]
-            ),
-        )
+        # Enter picks the first hit: once the search has listed them all.
+        await palette_lines(pilot, "sécurité", "Sécurité")
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.current_mode == "security")
         assert app.current_mode == "security"

@@ -38,7 +38,8 @@ from prodtui.ui.screens.homologation import (
     HomologationScreen,
     StepFormScreen,
 )
-from tests.conftest import TODAY, AppFactory, found, id_of
+from tests.conftest import TODAY, AppFactory, found, id_of, wait_until
+from tests.test_palette_and_help import palette_lines
 
 SHIPPED_TITLES = [
     s["title"] for s in tomllib.loads(sample_file("homologation_steps.toml"))["steps"]
@@ -414,12 +415,9 @@ async def test_the_palette_opens_the_security_panels(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*typed)
-        await pilot.pause(0.3)
+        await palette_lines(pilot, typed, typed)
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_until(pilot, lambda: type(app.screen).__name__ == screen)
         assert type(app.screen).__name__ == screen
 
 
@@ -621,7 +619,12 @@ async def test_what_is_typed_in_a_form_is_a_draft_until_saved(
     async with app.run_test(size=(120, 40)) as pilot:
         await open_tracker(pilot)
         await pilot.press("n", *"Point RGPD", "tab", "tab", *"AIPD à relire")
-        await pilot.pause(0.4)  # past the debounce
+
+        def draft_text() -> str:
+            draft = workspace.drafts.get("form:step:new")
+            return draft.content if draft else ""
+
+        await wait_until(pilot, lambda: "AIPD à relire" in draft_text())  # past the debounce
         draft = workspace.drafts.get("form:step:new")
         assert draft is not None and "AIPD à relire" in draft.content
         # Quit with the form open, within the debounce: the last keys are written too.
@@ -631,7 +634,9 @@ async def test_what_is_typed_in_a_form_is_a_draft_until_saved(
 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, DraftsScreen) and app.screen.is_mounted
+        )
         offered = app.screen
         assert isinstance(offered, DraftsScreen), "offered back at start-up"
         listed = str(offered.query_one(OptionList).get_option_at_index(0).prompt)

@@ -21,7 +21,7 @@ from prodtui.i18n import set_language
 from prodtui.ui.keys import TEXTUAL_KEYS, binding_label
 from prodtui.ui.localised import FoldingMatcher, fold
 from prodtui.ui.screens.help import HelpScreen
-from tests.conftest import AppFactory
+from tests.conftest import AppFactory, wait_until
 
 # What Textual writes itself, in English, that must not reach a French user.
 ENGLISH = (
@@ -47,21 +47,31 @@ def shown(visual: object) -> str:
 
 
 async def palette_lines(pilot: Pilot[int], typed: str, wanted: str | None = None) -> list[str]:
-    """Open the palette, type `typed`, and read the options it lists (once `wanted` is
-    among them, or after a while)."""
+    """Open the palette, type `typed`, and read the options it lists once its search is
+    over (and `wanted` among them: "no match" is said a moment after). Enter then picks
+    the first of them."""
     app = pilot.app
     await pilot.press("ctrl+p")
-    await pilot.pause()
-    assert isinstance(app.screen, CommandPalette)
+    await wait_until(
+        pilot, lambda: isinstance(app.screen, CommandPalette) and app.screen.is_mounted
+    )
+    palette = app.screen
     await pilot.press(*typed)
-    found: list[str] = []
-    for _ in range(40):
-        await pilot.pause(0.05)
-        options = app.screen.query_one(CommandList)
-        found = [shown(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        if (wanted is None and found) or (wanted and any(wanted in line for line in found)):
-            break
-    return found
+    await pilot.pause()  # the search starts on the field's change message
+
+    def listed() -> list[str]:
+        options = palette.query_one(CommandList)
+        return [shown(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+    def searched() -> bool:
+        # A worker lists the hits in batches: all of them once it is done.
+        return not [worker for worker in app.workers if worker.node is palette]
+
+    await wait_until(
+        pilot,
+        lambda: searched() and (any(wanted in line for line in listed()) if wanted else listed()),
+    )
+    return listed()
 
 
 def placeholder(app: App[Any]) -> str:
@@ -160,10 +170,9 @@ def test_every_key_of_textuals_widgets_is_translated() -> None:
 
 async def help_text(pilot: Pilot[int]) -> str:
     await pilot.press("f1")
-    for _ in range(20):
-        await pilot.pause(0.05)
-        if isinstance(pilot.app.screen, HelpScreen):
-            break
+    await wait_until(
+        pilot, lambda: isinstance(pilot.app.screen, HelpScreen) and pilot.app.screen.is_mounted
+    )
     screen = pilot.app.screen
     assert isinstance(screen, HelpScreen), type(screen).__name__
     return "\n".join(shown(widget.render()) for widget in screen.query(Static))
@@ -246,9 +255,17 @@ async def test_no_markup_shows_in_the_palette_nor_in_the_help_of_its_screens(
         assert "[/" not in listed and "[b]" not in listed
         await pilot.press("escape")
         for command in PALETTE_SCREENS:
+            before = app.screen
             await palette_lines(pilot, command, command)
             await pilot.press("enter")
-            await pilot.pause(0.2)
+            await wait_until(
+                pilot,
+                lambda before=before: (
+                    app.screen is not before
+                    and not isinstance(app.screen, CommandPalette)
+                    and app.screen.is_mounted
+                ),
+            )
             text = await help_text(pilot)
             assert "[/" not in text and "[b]" not in text, (command, text)
             assert not [word for word in ENGLISH if word in text], (command, text)
