@@ -27,7 +27,7 @@ from prodtui.store import Workspace, open_workspace
 from prodtui.ui.screens.dialogs import ConflictScreen
 from prodtui.ui.screens.review import ReviewScreen
 from prodtui.ui.widgets.key_bar import KeyBar
-from tests.conftest import TODAY, AppFactory, found, id_of
+from tests.conftest import TODAY, AppFactory, found, id_of, wait_until
 
 YES, PARTLY, NO = ReviewAnswer.YES, ReviewAnswer.PARTLY, ReviewAnswer.NO
 ROLES = ReviewQuestion.ROLES
@@ -124,8 +124,13 @@ async def test_answering_the_week_with_keys_and_reading_back_the_file(
         field = screen.query_one("#review-comment", Input)
         assert field.has_focus
         await pilot.press(*"Deux jours perdus")
-        await pilot.pause(0.4)
         key = "review:2026-W48:team_flow"
+
+        def draft() -> str | None:
+            kept = workspace.drafts.get(key)
+            return kept.content if kept else None
+
+        await wait_until(pilot, lambda: draft() == "Deux jours perdus")  # past the debounce
         assert found(workspace.drafts.get(key)).content == "Deux jours perdus"
         await pilot.press("enter")
         await pilot.pause()

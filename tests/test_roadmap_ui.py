@@ -14,7 +14,8 @@ from prodtui.ui.screens.recette import RecetteScreen
 from prodtui.ui.screens.roadmap import MilestoneFormScreen, RoadmapScreen
 from prodtui.ui.screens.security import SecurityScreen
 from prodtui.ui.screens.stories import StoriesScreen
-from tests.conftest import TODAY, AppFactory, found
+from tests.conftest import TODAY, AppFactory, found, wait_until
+from tests.test_search_ui import type_query
 
 
 def demo_workspace(tmp_path: Path) -> Workspace:
@@ -211,10 +212,12 @@ async def test_search_opens_a_milestone_on_the_roadmap(
     )
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("ctrl+f", *"pilotage")
-        await pilot.pause(0.3)
+        await pilot.press("ctrl+f")
+        await type_query(pilot, "pilotage")
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, RoadmapScreen) and app.screen.is_mounted
+        )
         screen = app.screen
         assert isinstance(screen, RoadmapScreen)
         selected = found(screen.view.selected)

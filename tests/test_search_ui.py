@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.screen import Screen
 from textual.widgets import Input, OptionList, TextArea
 
 from prodtui.domain.items import Item
@@ -21,7 +23,8 @@ from prodtui.sample.demo import build_demo_workspace
 from prodtui.store import Workspace, open_workspace
 from prodtui.store.stories import StoryFilter
 from prodtui.ui.screens.search import SearchScreen
-from tests.conftest import TODAY, AppFactory, found
+from tests.conftest import TODAY, AppFactory, found, wait_until
+from tests.test_palette_and_help import palette_lines
 
 
 @pytest.fixture
@@ -31,9 +34,22 @@ def demo(tmp_path: Path) -> Iterator[Workspace]:
     ws.close()
 
 
+def searched(app) -> bool:
+    """The search screen has searched for what is typed: it does so a moment after the
+    last key."""
+    screen = app.screen
+    return isinstance(screen, SearchScreen) and screen.is_mounted and screen._pending is None
+
+
+async def opened(pilot, screen_type: type[Screen[Any]]) -> None:
+    """Until the hit is open: its screen is reached after the next refresh."""
+    app = pilot.app
+    await wait_until(pilot, lambda: isinstance(app.screen, screen_type) and app.screen.is_mounted)
+
+
 async def type_query(pilot, text: str) -> None:
     await pilot.press(*text)
-    await pilot.pause(0.25)  # past the debounce
+    await wait_until(pilot, lambda: searched(pilot.app))
 
 
 def shown(app) -> list[str]:
@@ -113,8 +129,7 @@ async def test_enter_opens_the_story_in_the_stories_screen(
         await type_query(pilot, "echeance")
         assert shown(app) == ["story US-30"]
         await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
+        await opened(pilot, StoriesScreen)
         assert app.current_mode == "stories"
         screen = app.screen
         assert isinstance(screen, StoriesScreen)
@@ -159,8 +174,7 @@ async def test_up_down_and_enter_open_a_capture_in_its_editor(
         hits = app.screen.hits
         await pilot.press("down", "down", "up", "down")
         await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
+        await opened(pilot, ItemEditorScreen)
         assert app.current_mode == "inbox"
         assert isinstance(app.screen, ItemEditorScreen)
         assert app.screen.item.id == hits[1].ref
@@ -183,8 +197,7 @@ async def test_a_standup_entry_opens_its_day_and_person(
         await type_query(pilot, "tunnel")
         assert shown(app) == ["standup 2026-11-20"]
         await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
+        await opened(pilot, StandupScreen)
         screen = app.screen
         assert isinstance(screen, StandupScreen)
         assert screen.day == day
@@ -205,8 +218,7 @@ async def test_an_execution_opens_the_history_of_its_case(
         await type_query(pilot, "grise")
         assert shown(app) == [f"execution {case.key}"]
         await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
+        await opened(pilot, ExecutionLogScreen)
         assert app.current_mode == "recette"
         assert isinstance(app.screen, ExecutionLogScreen)
         assert app.screen.where.case_id == case.id
@@ -223,8 +235,7 @@ async def test_a_measure_opens_in_the_security_screen(make_app: AppFactory, demo
         assert isinstance(screen, SearchScreen)
         assert (screen.hits[0].kind, screen.hits[0].key) == (SearchKind.MEASURE, "PROT-03")
         await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
+        await opened(pilot, SecurityScreen)
         security = app.screen
         assert isinstance(security, SecurityScreen)
         assert found(security.selected()).code == "PROT-03"
@@ -246,8 +257,7 @@ async def test_a_risk_opens_in_the_risks_screen(make_app: AppFactory, workspace:
         await type_query(pilot, "fournisseur")
         assert shown(app) == [f"risk R-{risk_id}"]
         await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
+        await opened(pilot, RisksScreen)
         assert isinstance(app.screen, RisksScreen)
         assert app.screen.select == risk_id
 
@@ -262,12 +272,10 @@ async def test_search_from_the_palette_and_in_the_help(make_app: AppFactory) -> 
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("#help-keys").render())
         assert "^f" in text and "Rechercher" in text and "search" in text
-        await pilot.press("escape", "ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Rechercher")
-        await pilot.pause(0.3)
+        await pilot.press("escape")
+        await palette_lines(pilot, "Rechercher", "Rechercher")
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
         assert isinstance(app.screen, SearchScreen)
 
 
