@@ -20,7 +20,7 @@ from prodtui.store.security import MeasureFilter
 from prodtui.ui.app import ProdtuiApp
 from prodtui.ui.screens.dialogs import ConflictScreen, PromptScreen
 from prodtui.ui.screens.security import MeasureFormScreen, SecurityScreen
-from tests.conftest import TODAY, found, id_of
+from tests.conftest import TODAY, found, id_of, wait_until
 
 S = MeasureStatus
 
@@ -397,13 +397,8 @@ async def test_an_evidence_check_ending_after_the_form_closed_is_saved(
         form.dismiss(None)  # closed as soon as opened, before the hash is known
         await pilot.pause()
         assert isinstance(app.screen, SecurityScreen)
-        # The check starts with the form's mount and ends in a thread: wait for it, within
-        # reason (a loaded machine may start it after the first wait).
-        for _ in range(100):
-            await app.workers.wait_for_complete()
-            await pilot.pause(0.05)
-            if demo.measures.files(state)[0].last_check is not None:
-                break
+        # The check starts with the form's mount and ends in a thread.
+        await wait_until(pilot, lambda: demo.measures.files(state)[0].last_check is not None)
     (checked,) = demo.measures.files(state)
     assert checked.id == file.id and checked.last_check is EvidenceCheck.CHANGED
 

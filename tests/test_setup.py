@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from prodtui.config import load_settings
@@ -20,8 +21,9 @@ from prodtui.ui.app import ProdtuiApp
 from prodtui.ui.screens.dialogs import ConfirmScreen, ConflictScreen
 from prodtui.ui.screens.setup import SetupScreen
 from prodtui.ui.screens.today import TodayScreen
-from tests.conftest import TODAY
+from tests.conftest import TODAY, wait_until
 from tests.test_app import messages
+from tests.test_palette_and_help import palette_lines
 
 SETTINGS = """\
 # Réglages de Camille
@@ -34,12 +36,11 @@ def first_start(workspace: Workspace, config: Path) -> ProdtuiApp:
     return ProdtuiApp(workspace, load_settings(config), config, today=lambda: TODAY, setup=True)
 
 
-async def setup_shown(pilot: object, app: ProdtuiApp) -> SetupScreen:
-    for _ in range(20):
-        await pilot.pause()  # type: ignore[attr-defined]
-        if isinstance(app.screen, SetupScreen):
-            return app.screen
-    raise AssertionError(f"no setup, {app.screen!r} instead")
+async def setup_shown(pilot: Pilot[int], app: ProdtuiApp) -> SetupScreen:
+    """The questions, asked once the first screen is drawn."""
+    await wait_until(pilot, lambda: isinstance(app.screen, SetupScreen) and app.screen.is_mounted)
+    assert isinstance(app.screen, SetupScreen), f"no setup, {app.screen!r} instead"
+    return app.screen
 
 
 def test_the_team_is_typed_in_one_go() -> None:
@@ -212,10 +213,7 @@ async def test_the_palette_opens_the_questions_again(tmp_path: Path, workspace: 
     workspace.meta.set(SETUP, "done")
     app = first_start(workspace, tmp_path / "config.toml")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Configurer")
-        await pilot.pause(0.3)
+        await palette_lines(pilot, "Configurer", "Configurer")
         await pilot.press("enter")
         screen = await setup_shown(pilot, app)
         assert screen.query_one("#setup-name", Input).value == "Répit Aidants"

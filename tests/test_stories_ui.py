@@ -13,7 +13,7 @@ from prodtui.store import Workspace
 from prodtui.ui.screens.dialogs import ConfirmScreen, PromptScreen
 from prodtui.ui.screens.stories import StoriesScreen
 from prodtui.ui.screens.story_editor import StoryEditorScreen
-from tests.conftest import TODAY, AppFactory, found, id_of
+from tests.conftest import TODAY, AppFactory, found, id_of, wait_until
 
 GOOD_CRITERIA = """\
 Scénario: Dépôt complet
@@ -63,7 +63,8 @@ async def test_writing_a_story_end_to_end(make_app: AppFactory, workspace: Works
         area = editor.query_one("#story-acceptance", TextArea)
         area.focus()
         await pilot.press("ctrl+t")
-        await pilot.pause(0.5)
+        # The criteria are checked after a pause in typing.
+        await wait_until(pilot, lambda: "✓" in str(editor.query_one("#story-gherkin").render()))
         assert "Scénario" in area.text
         assert "✓" in str(editor.query_one("#story-gherkin").render())
         await pilot.press("ctrl+s")
@@ -93,14 +94,13 @@ async def test_gherkin_errors_are_shown_with_their_line(
         await pilot.pause()
         area = app.screen.query_one("#story-acceptance", TextArea)
 
+        def gherkin_status() -> str:
+            return str(app.screen.query_one("#story-gherkin").render())
+
         async def checked(mark: str) -> str:
-            # The check runs after a pause in typing; a loaded machine may take longer.
-            for _ in range(50):
-                await pilot.pause(0.1)
-                status = str(app.screen.query_one("#story-gherkin").render())
-                if mark in status:
-                    break
-            return status
+            # The check runs after a pause in typing.
+            await wait_until(pilot, lambda: mark in gherkin_status())
+            return gherkin_status()
 
         area.text = GOOD_CRITERIA + "  Quandd il se trompe\n"
         status = await checked("✗")
@@ -354,14 +354,17 @@ async def test_the_preview_is_whole_on_the_first_visit_after_the_warm_up(
     workspace.stories.save(backlog[0].edit(persona="aidant", want="déposer", so_that="être aidé"))
     app = make_app(warm_up=True)
     async with app.run_test(size=(140, 50)) as pilot:
-        for _ in range(100):
-            if all(app.is_screen_installed(f"prebuilt-{mode}") for mode in PREBUILT):
-                break
-            await pilot.pause(0.05)
+        await wait_until(
+            pilot, lambda: all(app.is_screen_installed(f"prebuilt-{mode}") for mode in PREBUILT)
+        )
         screen = await open_stories(pilot)
         preview = screen.query_one("#stories-preview-text", Static)
-        for _ in range(10):
-            await pilot.pause(0.05)
+
+        def whole() -> bool:
+            shown = str(preview.render())
+            return "aidant" in shown and preview.size.height >= len(shown.splitlines()) > 5
+
+        await wait_until(pilot, whole)
         shown = str(preview.render())
         assert "Déposer une demande" in shown and "aidant" in shown
         assert preview.size.height >= len(shown.splitlines()) > 5

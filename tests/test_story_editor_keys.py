@@ -11,7 +11,7 @@ from prodtui.domain.stories import Story
 from prodtui.store import Workspace
 from prodtui.ui.screens.story_editor import GherkinArea, StoryEditorScreen
 from prodtui.ui.widgets.key_bar import KeyBar
-from tests.conftest import AppFactory
+from tests.conftest import AppFactory, wait_until
 
 CRITERIA = """\
 Scénario: Dépôt complet
@@ -36,10 +36,10 @@ FIELDS = [
 
 async def open_editor(pilot: Pilot[int]) -> StoryEditorScreen:
     await pilot.press("3", "e")
-    for _ in range(20):
-        await pilot.pause(0.05)
-        if isinstance(pilot.app.screen, StoryEditorScreen):
-            break
+    await wait_until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, StoryEditorScreen) and pilot.app.screen.is_mounted,
+    )
     screen = pilot.app.screen
     assert isinstance(screen, StoryEditorScreen)
     await pilot.pause()
@@ -168,10 +168,8 @@ async def test_the_gherkin_area_numbers_its_lines_and_marks_the_faulty_ones(
         area = editor.query_one("#story-acceptance", GherkinArea)
         assert area.show_line_numbers
         await pilot.press("shift+tab", *"Quandd il se trompe")
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if area.error_lines:
-                break
+        # The criteria are checked after a pause in typing.
+        await wait_until(pilot, lambda: area.error_lines)
         assert area.error_lines == {5}
         assert "ligne 5" in str(area.border_subtitle)
         rows = [area.render_line(y).text for y in range(area.size.height)]
@@ -185,8 +183,5 @@ async def test_the_gherkin_area_numbers_its_lines_and_marks_the_faulty_ones(
         assert area.region.y >= 0 and area.region.bottom <= bar.y
         # Corrected: nothing marked any more.
         await pilot.press("ctrl+z")
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if not area.error_lines:
-                break
+        await wait_until(pilot, lambda: not area.error_lines)
         assert area.error_lines == frozenset() and not str(area.border_subtitle)

@@ -50,7 +50,7 @@ from prodtui.ui.screens.security import MeasureFormScreen, SecurityScreen
 from prodtui.ui.screens.story_dialogs import PlanScreen, SprintFormScreen
 from prodtui.ui.screens.team import TeamScreen
 from prodtui.ui.screens.test_cases import TestCasesScreen
-from tests.conftest import TODAY, id_of
+from tests.conftest import TODAY, id_of, wait_until
 from tests.test_app import messages
 
 SIZE = (140, 50)
@@ -752,14 +752,18 @@ async def test_single_keys_on_records_saved_meanwhile_say_so(tmp_path: Path) -> 
             other_saves()
             app.clear_notifications()
             await pilot.press(key)
+
             # A key right after a screen opens may wait for it to settle (type-ahead):
-            # wait for its effect, however busy the machine, rather than one frame.
-            for _ in range(30):
-                await pilot.pause(0.1)
-                if messages(app) or (
-                    isinstance(screen, InboxScreen) and bruno.items.get(1).status is ItemStatus.DONE
-                ):
-                    break
+            # wait for its effect (said, or applied to their version where the key reads
+            # the record afresh), however busy the machine, rather than one frame.
+            def done(screen: Screen[Any] = screen) -> bool:
+                if isinstance(screen, TestCasesScreen):
+                    return not bruno.test_cases.get(1).needs_review
+                if isinstance(screen, InboxScreen):
+                    return bruno.items.get(1).status is ItemStatus.DONE
+                return bool(messages(app))
+
+            await wait_until(pilot, done)
             said = " ".join(messages(app))
             if isinstance(screen, TestCasesScreen):
                 # Its rows are read as they are drawn: the key applied to their version.

@@ -18,7 +18,7 @@ from prodtui.ui.screens.homologation import HomologationScreen
 from prodtui.ui.screens.item_editor import ItemEditorScreen
 from prodtui.ui.screens.standup import StandupScreen
 from prodtui.ui.screens.standup_entry import EntryEditorScreen
-from tests.conftest import TODAY, AppFactory
+from tests.conftest import TODAY, AppFactory, wait_until
 from tests.test_homologation import open_tracker
 
 NAMES = {" ": "space", "+": "plus", "/": "slash"}
@@ -43,11 +43,8 @@ async def settled(pilot: Pilot[int], done: Callable[[], bool], limit: float = 10
     """Wait until the burst has been handled (`done`), on a machine however busy."""
     app = pilot.app
     assert isinstance(app, ProdtuiApp)
-    for _ in range(int(limit / 0.05)):
-        await pilot.pause(0.05)
-        if done() and not app.type_ahead.held:
-            await pilot.pause()
-            return
+    await wait_until(pilot, lambda: done() and not app.type_ahead.held, timeout=limit)
+    await pilot.pause()
 
 
 async def test_a_form_opened_by_a_key_gets_the_keys_typed_after_it(

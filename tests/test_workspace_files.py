@@ -24,7 +24,7 @@ from prodtui.sample.demo import build_demo_workspace
 from prodtui.store import Workspace, open_workspace
 from prodtui.store.backup import backup_workspace
 from prodtui.ui.errors import MESSAGE_LIMIT, log_unexpected_error
-from tests.conftest import TODAY, AppFactory
+from tests.conftest import TODAY, AppFactory, wait_until
 from tests.environment import damage, drop_root_file_access, read_only_folder
 
 
@@ -79,7 +79,9 @@ async def test_quick_capture_on_a_full_disk_keeps_the_line_as_a_draft(
         await pilot.press("ctrl+n")
         await pilot.press(*LINE)
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await wait_until(
+            pilot, lambda: any("gardée en brouillon" in message for message in notifications(app))
+        )
         assert app.crash_message == "" and app.is_running
         shown = notifications(app)
         assert any("disque est plein" in message for message in shown), shown
@@ -104,11 +106,16 @@ async def test_a_draft_that_cannot_be_written_is_said_not_a_crash(
         field = app.screen.query_one(DraftInput)
         pasted = "une ligne collée " * 400  # more than the room left: no draft either
         field.value = pasted
-        await pilot.pause(0.6)  # the draft's debounce has fired
+        # Said once the draft's debounce has fired.
+        await wait_until(
+            pilot, lambda: any("disque est plein" in message for message in notifications(app))
+        )
         assert app.crash_message == "" and app.is_running
         assert sum("disque est plein" in message for message in notifications(app)) == 1
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await wait_until(
+            pilot, lambda: any("reste dans le champ" in message for message in notifications(app))
+        )
         assert app.crash_message == "" and app.is_running
         assert any("reste dans le champ" in message for message in notifications(app))
         assert isinstance(app.screen, CaptureScreen)  # the line is still there to copy
@@ -146,7 +153,10 @@ async def test_a_damaged_file_opens_read_only_in_the_app(make_app: AppFactory, d
     workspace = open_workspace(demo)
     app = make_app(ws=workspace)
     async with app.run_test() as pilot:
-        await pilot.pause(0.5)  # the check runs off the event loop, after first paint
+        # The check runs off the event loop, after first paint.
+        await wait_until(
+            pilot, lambda: any("endommagé" in message for message in notifications(app))
+        )
         assert workspace.read_only
         assert any("endommagé" in message for message in notifications(app))
         await pilot.press("ctrl+n")
