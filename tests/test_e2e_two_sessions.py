@@ -90,12 +90,12 @@ def test_the_second_to_save_sees_both_versions_and_neither_is_lost(
     a.keys("C-s")
     wait_until(lambda: story_title(db, 12) == "Titre de Alice", "A's save")
     b.keys("C-s")
-    screen = b.wait_for("Leur version")  # the conflict dialog shows both
+    screen = b.wait_for("L'autre version")  # the conflict dialog shows both
     assert "Titre de Alice" in screen and "Titre de Bruno" in screen
     b.keys(choice)
     if choice == "f":
         # Both texts in the editor, saved as merged by hand.
-        b.wait_for("Titre de Bruno — leur version — Titre de Alice")
+        b.wait_for("Titre de Bruno — autre version — Titre de Alice")
         b.keys("C-s")
         wait_until(lambda: "Titre de Bruno" in story_title(db, 12), "the merge saved")
         title = story_title(db, 12)
@@ -146,7 +146,7 @@ def test_live_refresh_holds_while_the_command_line_writes_captures(
         term.start(f"{PRODTUI} --db {db}", width=120, height=45)
     for term in sessions:
         term.wait_for("Boîte de réception")
-    before = today_count(today.screen())
+    before = today_count(today.wait_for("captures à trier"))
     assert before is not None
     editor.keys("3", "n")
     editor.wait_for("Nouvelle story")
@@ -201,7 +201,7 @@ def test_live_refresh_holds_while_the_command_line_writes_captures(
 
     # No key lost: the draft and the field hold every character typed.
     wait_until(lambda: draft(db, "story:new:title") == TYPED, "the title's draft")
-    assert TYPED in editor.screen()
+    editor.wait_for(TYPED)
 
 
 def capture_text(db: Path, number: int) -> str | None:
