@@ -256,7 +256,6 @@ MESSAGES: dict[str, str] = {
     "story.exchange_working": "Working…",
     "story.import_nothing_ui.one": "Import refused: {count} problem found; nothing was written.",
     "story.import_nothing_ui.other": "Import refused: {count} problems found; nothing was written.",
-    "story.exported": "{count} stories exported to {path}",
     "story.imported": "{created}, {updated}.",
     "story.imported_created.one": "{count} story created",
     "story.imported_created.other": "{count} stories created",
@@ -269,7 +268,6 @@ MESSAGES: dict[str, str] = {
     "story.import_unknown_sprint": "unknown sprint: “{name}” (create it first, key m)",
     "story.unknown_format": "Unknown format: {format}",
     "story.filter_placeholder": "Filter: words of the title or story, US-12…",
-    "story.title": "Backlog: {count} stories",
     "story.filtered": "filter: {what} (f: filters, /: text)",
     "story.empty": "No story here. n to write one.",
     "story.form": "As {persona}, I want {want} so that {so_that}.",
@@ -304,7 +302,7 @@ MESSAGES: dict[str, str] = {
     "story.sprints": "Sprints (committed points / capacity)",
     "story.plan_hint": "Tab: epics / sprints · n: add · e: edit · Esc: close",
     "story.load": "{committed} / {capacity} pts",
-    "story.done_points": "{done} pts done · {stories} stories",
+    "story.done_points": "{done} pts done · {stories}",
     "story.epic_new": "Title of the new epic",
     "story.epic_rename": "New title of the epic",
     "story.sprint_form": "Sprint",
@@ -1559,4 +1557,11 @@ MESSAGES: dict[str, str] = {
     "keybar.more": "all keys",
     # --- wording: typography, glossary ---
     "label.value": "{label}: {value}",
+    # --- French reviewer's pass ---
+    "story.title.one": "Backlog: {count} story",
+    "story.title.other": "Backlog: {count} stories",
+    "story.exported.one": "{count} story exported to {path}",
+    "story.exported.other": "{count} stories exported to {path}",
+    "story.count.one": "{count} story",
+    "story.count.other": "{count} stories",
 }

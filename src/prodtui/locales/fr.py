@@ -261,7 +261,6 @@ MESSAGES: dict[str, str] = {
     "story.exchange_working": "En cours…",
     "story.import_nothing_ui.one": "Import refusé : {count} problème, rien n'a été écrit.",
     "story.import_nothing_ui.other": "Import refusé : {count} problèmes, rien n'a été écrit.",
-    "story.exported": "{count} stories exportées vers {path}",
     "story.imported": "{created}, {updated}.",
     "story.imported_created.one": "{count} story créée",
     "story.imported_created.other": "{count} stories créées",
@@ -274,7 +273,6 @@ MESSAGES: dict[str, str] = {
     "story.import_unknown_sprint": "sprint inconnu : « {name} » (créez-le d'abord, touche m)",
     "story.unknown_format": "Format inconnu : {format}",
     "story.filter_placeholder": "Filtrer : mots du titre ou de la story, US-12…",
-    "story.title": "Backlog : {count} stories",
     "story.filtered": "filtre : {what} (f : filtres, / : texte)",
     "story.empty": "Aucune story ici. n pour en écrire une.",
     "story.form": "En tant que {persona}, je veux {want} afin de {so_that}.",
@@ -309,7 +307,7 @@ MESSAGES: dict[str, str] = {
     "story.sprints": "Sprints (points engagés / capacité)",
     "story.plan_hint": "Tab : épopées / sprints · n : ajouter · e : modifier · Échap : fermer",
     "story.load": "{committed} / {capacity} pts",
-    "story.done_points": "{done} pts faits · {stories} stories",
+    "story.done_points": "{done} pts faits · {stories}",
     "story.epic_new": "Titre de la nouvelle épopée",
     "story.epic_rename": "Nouveau titre de l'épopée",
     "story.sprint_form": "Sprint",
@@ -1564,4 +1562,11 @@ MESSAGES: dict[str, str] = {
     "keybar.more": "toutes les touches",
     # --- wording: typography, glossary ---
     "label.value": "{label} : {value}",
+    # --- French reviewer's pass ---
+    "story.title.one": "Backlog : {count} story",
+    "story.title.other": "Backlog : {count} stories",
+    "story.exported.one": "{count} story exportée vers {path}",
+    "story.exported.other": "{count} stories exportées vers {path}",
+    "story.count.one": "{count} story",
+    "story.count.other": "{count} stories",
 }

@@ -15,7 +15,7 @@ from prodtui.cli.exit_codes import EXIT_USAGE
 from prodtui.cli.options import format_option
 from prodtui.cli.output import export_text, warn
 from prodtui.cli.progress import Progress, interrupted
-from prodtui.i18n import t
+from prodtui.i18n import t, tn
 
 if TYPE_CHECKING:
     from prodtui.cli.commands import Subparsers
@@ -119,7 +119,7 @@ def run_export_stories(args: argparse.Namespace, ctx: Ctx) -> int:
 
     with ctx.workspace() as workspace:
         written = write_stories(workspace, args.format, args.out.expanduser())
-    print(t("story.exported", count=written, path=str(args.out)))
+    print(tn("story.exported", written, path=str(args.out)))
     return 0
 
 

@@ -135,7 +135,7 @@ class StoriesScreen(WorkspaceScreen):
 
     def _update_title(self) -> None:
         total = self.table.row_count
-        parts = [t("story.title", count=total)]
+        parts = [tn("story.title", total)]
         if self.filter.active:
             parts.append(t("story.filtered", what=self._describe_filter()))
         self.query_one("#stories-title", Static).update(plain(" · ".join(parts)))

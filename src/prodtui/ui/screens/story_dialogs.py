@@ -208,7 +208,13 @@ class PlanScreen(Dialog[None]):
                 cell(sprint.name),
                 cell(f"{start} → {end}"),
                 cell(t("story.load", committed=load.committed, capacity=sprint.capacity) + mark),
-                cell(t("story.done_points", done=load.done, stories=load.stories)),
+                cell(
+                    t(
+                        "story.done_points",
+                        done=load.done,
+                        stories=tn("story.count", load.stories),
+                    )
+                ),
             )
 
     def _sprints_focused(self) -> bool:
@@ -406,7 +412,7 @@ class ExchangeScreen(Dialog[None]):
             return write_story_files(fmt, path, *backlog)
 
         worker = self.run_worker(work, thread=True, exclusive=True, name="export")
-        self._watch(worker, lambda count: t("story.exported", count=count, path=str(path)))
+        self._watch(worker, lambda count: tn("story.exported", count, path=str(path)))
 
     def _import(self, path: Path) -> None:
         from prodtui.app.stories import read_story_files
