@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Input
@@ -209,6 +210,15 @@ async def test_show_measure_clears_hiding_filters(demo: Workspace, tmp_path: Pat
         assert any("NOPE-1" in n.message for n in app._notifications)
 
 
+def first_file(files: DataTable[Any]) -> str:
+    """The first row of a form's evidence files, or '' while there is none."""
+    return str(files.get_row_at(0)[0]) if files.row_count else ""
+
+
+def alert(screen: SecurityScreen, code: str) -> bool:
+    return next(e for e in screen.entries if e.code == code).evidence_alert
+
+
 async def test_evidence_files_in_the_form(demo: Workspace, tmp_path: Path) -> None:
     proof = tmp_path / "pv-recette.txt"
     proof.write_text("PV de recette signé\n", encoding="utf-8")
@@ -223,24 +233,23 @@ async def test_evidence_files_in_the_form(demo: Workspace, tmp_path: Path) -> No
         form = app.screen
         assert isinstance(form, MeasureFormScreen)
         form.query_one("#mf-file", Input).focus()
+        # Files are looked at in a thread: each step waits for what it shows.
         await pilot.press(*str(tmp_path / "absent.pdf"), "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "n'existe pas" in str(form.query_one("#mf-file-status").render())
+        status = form.query_one("#mf-file-status")
+        await wait_until(pilot, lambda: "n'existe pas" in str(status.render()))
+        assert "n'existe pas" in str(status.render())
         form.query_one("#mf-file", Input).value = str(proof)
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         files = form.query_one("#mf-files", DataTable)
-        assert files.row_count == 1 and "à ajouter" in str(files.get_row_at(0)[0])
+        await wait_until(pilot, lambda: "à ajouter" in first_file(files))
+        assert files.row_count == 1 and "à ajouter" in first_file(files)
         await pilot.press("ctrl+s")  # staged until the form is saved
-        await pilot.pause()
+        await wait_until(pilot, lambda: app.screen is screen)
 
         # The file changes: a check from the checklist marks the measure.
         proof.write_text("PV de recette modifié\n", encoding="utf-8")
         await pilot.press("c")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_until(pilot, lambda: alert(screen, code))
         entry = next(e for e in screen.entries if e.code == code)
         assert entry.evidence_alert
         assert "⚠ 1/1" in str(screen.query_one(DataTable).get_row(code)[1])
@@ -249,18 +258,22 @@ async def test_evidence_files_in_the_form(demo: Workspace, tmp_path: Path) -> No
 
         # Opening the form checks again; `r` on the file accepts the new content.
         await pilot.press("e")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, MeasureFormScreen)
+                and "modifié" in first_file(app.screen.query_one("#mf-files", DataTable))
+            ),
+        )
         form = app.screen
         files = form.query_one("#mf-files", DataTable)
-        assert "modifié" in str(files.get_row_at(0)[0])
+        assert "modifié" in first_file(files)
         files.focus()
         await pilot.press("r")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "à réenregistrer" in str(files.get_row_at(0)[0])
+        await wait_until(pilot, lambda: "à réenregistrer" in first_file(files))
+        assert "à réenregistrer" in first_file(files)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait_until(pilot, lambda: app.screen is screen and not alert(screen, code))
         assert not next(e for e in screen.entries if e.code == code).evidence_alert
         assert "1 ✓" in str(screen.query_one(DataTable).get_row(code)[1])
     (recorded,) = demo.measures.files(found(demo.measures.entry(code)).state)
@@ -279,13 +292,13 @@ async def test_importing_a_csv_referential_from_the_screen(demo: Workspace, tmp_
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen)
         await pilot.press(*str(bad), "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert any("bad.csv:2 (EQ-1)" in n.message for n in app._notifications)
+        # Read in a thread, said when done.
+        await wait_until(
+            pilot, lambda: any("bad.csv:2 (EQ-1)" in n.message for n in app._notifications)
+        )
         assert demo.measures.count() == count
         await pilot.press("I", *str(good), "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_until(pilot, lambda: "EQ-1" in {e.code for e in security(app).entries})
         assert demo.measures.count() == count + 1
         assert "EQ-1" in {e.code for e in security(app).entries}
 
