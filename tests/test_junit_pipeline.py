@@ -517,7 +517,7 @@ async def test_the_recette_screen_and_today_read_99_9(
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
         tile = str(app.screen.query_one("#tile-campaign", Static).render())
-        assert "Réussite 99,9\u202f%" in tile
+        assert "Réussite\u202f: 99,9\u202f%" in tile
         await pilot.press("4")
         await pilot.pause()
         assert isinstance(app.screen, RecetteScreen)

@@ -98,4 +98,4 @@ async def test_keys_that_do_not_fit_are_left_to_the_help(make_app: AppFactory) -
         await pilot.pause()
         await pilot.pause()
         text = bar_text(app)
-        assert "m Épopées & sprints" in text, "a wider bar shows more keys"
+        assert "m Épopées et sprints" in text, "a wider bar shows more keys"

@@ -185,7 +185,7 @@ async def test_the_tiles_show_the_figures(make_app: AppFactory, workspace: Works
         assert "5/13 points faits · 1/2 stories" in sprint
         assert "reste 8 · idéal 6" in sprint and "En retard" in sprint
         campaign = tile_text(app, "campaign")
-        assert "Recette v1.1" in campaign and "Réussite 33\u202f%" in campaign
+        assert "Recette v1.1" in campaign and "Réussite\u202f: 33\u202f%" in campaign
         assert (
             "en échec\u202f: 1 · bloqués\u202f: 1" in campaign and "1 cas restant sur 4" in campaign
         )

@@ -903,7 +903,7 @@ MESSAGES: dict[str, str] = {
     "today.no_campaign": "No campaign in progress.",
     "today.campaign_name": "{name} · pass {number}",
     "today.campaign_no_result": "No result yet",
-    "today.campaign_rate": "Pass rate {rate}",
+    "today.campaign_rate": "Pass rate: {rate}",
     "today.campaign_failures": "{failed} failed · {blocked} blocked",
     "today.campaign_left.one": "{count} case left of {total}",
     "today.campaign_left.other": "{count} cases left of {total}",

@@ -96,7 +96,9 @@ class RunnerScreen(Undoable):
         bar = self.query_one("#runner-progress", ProgressBar)
         bar.update(total=max(progress.total, 1), progress=progress.done)
         counts = " · ".join(
-            f"{t(status.label_key)} {count}" for status, count in progress.counts.items() if count
+            t("recette.count", label=t(status.label_key), count=count)
+            for status, count in progress.counts.items()
+            if count
         )
         self.query_one("#runner-counts", Static).update(
             plain(
