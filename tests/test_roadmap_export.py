@@ -138,7 +138,7 @@ def test_markdown_has_a_table_per_lane_and_a_gantt_chart(demo: Path) -> None:
     ]
     # The demo's milestones raise warnings, said with their dates.
     warnings = re.findall(r"^- (.+)$", text, re.MULTILINE)
-    assert any("« Comité de pilotage » est prévu le" in w for w in warnings)
+    assert any("La date prévue pour « Comité de pilotage »" in w for w in warnings)
     assert any("La campagne « Recette v1.6 » finit le" in w for w in warnings)
     # Each lane's table has its header and one row per item.
     assert text.count("| Élément | Début | Fin | État |") == 6
