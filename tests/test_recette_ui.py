@@ -11,7 +11,7 @@ from prodtui.store.recette import ExecutionFilter
 from prodtui.ui.screens.dialogs import PromptScreen
 from prodtui.ui.screens.recette import RecetteScreen
 from prodtui.ui.screens.runner import RunnerScreen
-from tests.conftest import AppFactory, found, id_of
+from tests.conftest import AppFactory, found, id_of, wait_until
 
 
 @pytest.fixture
@@ -286,8 +286,7 @@ async def test_an_automated_suite_streams_and_its_report_is_imported(
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await run_suite(app, pilot, command)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_until(pilot, lambda: screen.finished, timeout=60)
         assert screen.finished
         assert "1 failed" in "\n".join(screen.query_one("#auto-log").lines)
         assert "code de sortie 1" in screen.status_text
@@ -304,8 +303,7 @@ async def test_a_missing_command_is_reported(
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await run_suite(app, pilot, "commande-qui-n-existe-pas --junitxml={report}")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_until(pilot, lambda: screen.finished)
         assert "introuvable" in screen.status_text
     assert workspace.executions.count() == 0
 
@@ -319,8 +317,7 @@ async def test_a_hanging_command_can_be_stopped(
         await pilot.pause(0.3)  # what must not happen: a fixed pause is right
         assert not screen.finished
         await pilot.press("k")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_until(pilot, lambda: screen.finished)
         assert screen.finished and "Arrêtée" in screen.status_text
     [run] = workspace.command_runs.of_campaign(campaign)
     assert run.ended_at is not None and "start" in run.output_tail

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Input, OptionList, Select, Static, TextAr
 from prodtui.domain.capture import parse_capture
 from prodtui.domain.stories import Epic, Priority, Sprint, Story, StoryStatus
 from prodtui.store import Workspace
+from prodtui.ui.app import ProdtuiApp
 from prodtui.ui.screens.dialogs import ConfirmScreen, PromptScreen
 from prodtui.ui.screens.stories import StoriesScreen
 from prodtui.ui.screens.story_editor import StoryEditorScreen
@@ -264,6 +265,10 @@ async def test_ten_thousand_stories_scroll_without_building_rows(
         assert table.row_count == workspace.stories.count(screen.filter)
 
 
+def exchange_status(app: ProdtuiApp) -> str:
+    return str(app.screen.query_one("#exchange-status").render())
+
+
 async def test_export_then_import_from_the_screen(
     make_app: AppFactory,
     workspace: Workspace,
@@ -282,9 +287,9 @@ async def test_export_then_import_from_the_screen(
         await pilot.pause()
         app.screen.query_one(Input).value = str(tmp_path / "backlog.csv")
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "3 stories" in str(app.screen.query_one("#exchange-status").render())
+        # Written in a thread, said when done.
+        await wait_until(pilot, lambda: "3 stories" in exchange_status(app))
+        assert "3 stories" in exchange_status(app)
     assert (tmp_path / "backlog.csv").read_text(encoding="utf-8").startswith("key,title")
 
     other = open_workspace(tmp_path / "other.db")
@@ -295,9 +300,8 @@ async def test_export_then_import_from_the_screen(
         await pilot.pause()
         other_app.screen.query_one(Input).value = str(tmp_path / "backlog.csv")
         await pilot.press("enter")
-        await other_app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "3 stories créées" in str(other_app.screen.query_one("#exchange-status").render())
+        await wait_until(pilot, lambda: "3 stories créées" in exchange_status(other_app))
+        assert "3 stories créées" in exchange_status(other_app)
     assert [s.title for s in other.stories.page()] == [s.title for s in backlog]
     assert [e.title for e in other.epics.all()] == ["Dépôt"]
     other.close()
