@@ -287,7 +287,7 @@ async def test_a_capture_changed_elsewhere_since_listed_is_not_deleted(
         other.close()
         await pilot.press("d")
         await pilot.pause()
-        assert any("Modifié entre-temps" in str(message) for message in messages(app))
+        assert any("modifié entre-temps" in str(message) for message in messages(app))
         assert workspace.items.get(id_of(item)).text == "relancer la DSI lundi"
         await pilot.press("d")  # now listed as it is: deleted, with undo
         await pilot.pause()

@@ -68,4 +68,6 @@ def test_a_conflict_message_names_the_record_in_words() -> None:
     from prodtui.i18n import error_message
 
     refused = ConflictError("risks", None, Story(title="x"))
-    assert error_message(refused) == "Modifié entre-temps dans une autre session (un risque)."
+    assert error_message(refused) == (
+        "Cet élément a été modifié entre-temps dans une autre session (un risque)."
+    )

@@ -112,7 +112,7 @@ def error_message(error: Exception) -> str:
         params = dict(getattr(error, "params", {}))
         if "count" in params and f"{key}.one" in catalogue("fr"):
             return tn(key, params.pop("count"), **params)
-        if key == "error.conflict" and params.get("entity") in ENTITY_KEYS:
+        if key in ("error.conflict", "error.not_found") and params.get("entity") in ENTITY_KEYS:
             params["entity"] = t(ENTITY_KEYS[params["entity"]])
         return t(key, **params)
     if callable(problems := getattr(error, "errors", None)):  # pydantic's ValidationError
@@ -120,7 +120,7 @@ def error_message(error: Exception) -> str:
     return str(error)
 
 
-# What a conflict message calls the table of the record (`error.conflict`).
+# What a conflict or a not-found message calls the table of the record.
 ENTITY_KEYS = {
     "stories": "entity.stories",
     "standup_entries": "entity.standup_entries",
@@ -137,6 +137,11 @@ ENTITY_KEYS = {
     "people": "entity.people",
     "epics": "entity.epics",
     "sprints": "entity.sprints",
+    "milestones": "entity.milestones",
+    "measures": "entity.measures",
+    "standups": "entity.standups",
+    "executions": "entity.executions",
+    "command_runs": "entity.command_runs",
 }
 
 

@@ -36,7 +36,7 @@ MESSAGES: dict[str, str] = {
     "error.out_of_range": "{field}: value out of the allowed range.",
     "error.invalid": "{field}: value refused ({detail}).",
     "error.unexpected": "prodtui stopped on an unexpected error. Your drafts are kept. Details: {path}",
-    "error.not_found": "Not found ({entity} {id}): it may have been deleted elsewhere.",
+    "error.not_found": "Not found ({entity}, number {id}): it may have been deleted elsewhere.",
     "error.conflict": "Changed meanwhile in another session ({entity}).",
     "capture.title": "Quick capture",
     "capture.placeholder": "+ action @who friday · ! blocker · > decision · ? question · #US-12",
@@ -1564,4 +1564,9 @@ MESSAGES: dict[str, str] = {
     "story.exported.other": "{count} stories exported to {path}",
     "story.count.one": "{count} story",
     "story.count.other": "{count} stories",
+    "entity.milestones": "a milestone",
+    "entity.measures": "a security measure",
+    "entity.standups": "a stand-up",
+    "entity.executions": "a test result",
+    "entity.command_runs": "a run of the automated suite",
 }
