@@ -20,9 +20,9 @@ from __future__ import annotations
 import math
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 from xml.etree.ElementTree import Element, ParseError, TreeBuilder, XMLPullParser
 from xml.parsers.expat import errors as expat_errors
 
@@ -34,9 +34,6 @@ from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.recette import CASE_KEY, AutomatedResult, ExecutionStatus, case_number
 from prodtui.domain.text import safe_line
 from prodtui.exchange.files import InputMessages, read_input_file
-
-if TYPE_CHECKING:
-    pass
 
 MAX_BYTES = 50 * 1024 * 1024
 """Far above any real report (10,000 tests with tracebacks weigh a few MB)."""
@@ -79,6 +76,12 @@ def read_junit(path: Path) -> JUnitReport:
     """Read and parse the report at `path`; ProdtuiError (junit.*) when it is refused."""
     # A folder, a FIFO or /dev/zero is never read; nor more than MAX_BYTES.
     return parse_junit(read_input_file(path, MAX_BYTES, messages=_REPORT_FILE), str(path))
+
+
+def read_junit_results(path: Path) -> Iterator[AutomatedResult]:
+    """The results of the report at `path` one by one (see `iter_junit`): the file is read
+    now, refused now when it cannot be; the report is parsed as the results are taken."""
+    return iter_junit(read_input_file(path, MAX_BYTES, messages=_REPORT_FILE), str(path))
 
 
 class _GuardedParser(DefusedXMLParser):
@@ -139,42 +142,38 @@ class _GuardedParser(DefusedXMLParser):
         raise self._external(sysid or pubid)
 
 
-Events = Callable[[str, Element, list[Element]], None]
+Event = tuple[str, Element, list[Element]]
 """`(event, element, parents)`: "start" or "end" of `element`, inside `parents` (the root
 first)."""
 CHUNK = 256 * 1024
 """Bytes given to expat at a time: the events of one chunk are handled before the next."""
 
 
-def parse_xml(data: bytes, label: str, events: Events | None = None) -> Element:
-    """The root element of `data`, parsed without DTD, entities or external references.
+def xml_events(data: bytes, label: str) -> Iterator[Event]:
+    """Where each element of `data` starts and ends, parsed without DTD, entities or
+    external references.
 
-    Read a chunk at a time, telling `events` where each element starts and ends, so that
-    a caller can take what it needs from an element and drop it from its parent: the
-    whole tree need not stand in memory."""
+    Read a chunk at a time, so that a caller can take what it needs from an element and
+    drop it from its parent: the whole tree need not stand in memory. An element handed
+    out may be read at its "end" only (its children are parsed by then). Refused with a
+    ProdtuiError saying where, possibly after some events: a caller keeps nothing until
+    the events run out."""
     if not _looks_like_xml(data):
         raise ProdtuiError("junit.not_xml", path=label)
     parser: XMLPullParser[Any] = XMLPullParser(("start", "end"), _parser=_GuardedParser(label))
     parents: list[Element] = []
-    root: Element | None = None
-
-    def handle() -> None:
-        nonlocal root
-        for event, element in cast(Iterator[tuple[str, Element]], parser.read_events()):
-            if event == "end":
-                parents.pop()
-            if events is not None:
-                events(event, element, parents)
-            if event == "start":
-                root = root if root is not None else element
-                parents.append(element)
-
     try:
-        for start in range(0, len(data), CHUNK):
-            parser.feed(data[start : start + CHUNK])
-            handle()
-        parser.close()  # an empty or truncated file is refused here
-        handle()
+        for start in [*range(0, len(data), CHUNK), -1]:
+            if start >= 0:
+                parser.feed(data[start : start + CHUNK])
+            else:
+                parser.close()  # an empty or truncated file is refused here
+            for event, element in cast(Iterator[tuple[str, Element]], parser.read_events()):
+                if event == "end":
+                    parents.pop()
+                yield event, element, parents
+                if event == "start":
+                    parents.append(element)
     except ParseError as error:
         line, column = getattr(error, "position", (0, 0))
         code = getattr(error, "code", None)
@@ -190,6 +189,13 @@ def parse_xml(data: bytes, label: str, events: Events | None = None) -> Element:
         raise ProdtuiError(
             "junit.malformed", path=label, line="?", column="?", detail="nesting too deep"
         ) from None
+
+
+def parse_xml(data: bytes, label: str) -> Element:
+    """The root element of `data`, parsed whole (see `xml_events`)."""
+    root: Element | None = None
+    for _, element, parents in xml_events(data, label):
+        root = element if not parents else parents[0]
     assert root is not None  # expat refuses a document without an element
     return root
 
@@ -207,35 +213,50 @@ JUNIT_ROOTS = ("testsuites", "testsuite")
 
 
 def parse_junit(data: bytes, label: str = "JUnit") -> JUnitReport:
-    file_name = Path(label).name
-    # Every <testcase>, however deeply suites nest, in the order the report opens them.
-    # Each is read as it ends and dropped from its suite (unless it sits in another
-    # testcase): the report's tree never stands whole in memory beside its results.
-    opened: dict[int, int] = {}
-    found: list[tuple[int, AutomatedResult]] = []
+    """Every result of the report at once (see `iter_junit`)."""
+    return JUnitReport(path=label, results=list(iter_junit(data, label)))
 
-    def testcase(event: str, element: Element, parents: list[Element]) -> None:
+
+def iter_junit(data: bytes, label: str = "JUnit") -> Iterator[AutomatedResult]:
+    """The results of a report one by one, in the order the report opens its testcases,
+    however deeply suites nest. A refusal (malformed, not JUnit, no test) may come after
+    some results: a caller writes nothing before the last.
+
+    Each `<testcase>` is read as it ends and dropped from its suite (unless it sits in
+    another testcase): neither the report's tree nor its results stand whole in memory,
+    so that an import keeps only what it needs of each result."""
+    file_name = Path(label).name
+    opened: dict[int, int] = {}
+    count = 0
+    # A testcase nested in another ends first: it waits for the outer one.
+    ended: dict[int, AutomatedResult] = {}
+    following = 1
+    root: Element | None = None
+    for event, element, parents in xml_events(data, label):
+        if not parents:
+            root = element
         if element.tag != "testcase" or not parents or parents[0].tag not in JUNIT_ROOTS:
-            return
+            continue
         if event == "start":
-            opened[id(element)] = len(opened) + len(found) + 1
-            return
+            count += 1
+            opened[id(element)] = count
+            continue
         index = opened.pop(id(element))
-        found.append((index, _result(junitparser.TestCase.fromelem(element), index, file_name)))
+        ended[index] = _result(junitparser.TestCase.fromelem(element), index, file_name)
         if not any(parent.tag == "testcase" for parent in parents):
             parents[-1].remove(element)  # its earlier siblings are gone: found first
-
-    root = parse_xml(data, label, testcase)
+        while following in ended:
+            yield ended.pop(following)
+            following += 1
+    assert root is not None  # expat refuses a document without an element
     tag = root.tag if isinstance(root.tag, str) else "?"
     if tag not in JUNIT_ROOTS:
         raise ProdtuiError("junit.not_junit", path=label, root=tag[:80])
     # junitparser's own check of the shape; it takes ElementTree elements, whatever its
     # annotation says.
     junitparser.JUnitXml.fromroot(root)  # type: ignore[arg-type]
-    if not found:
+    if not count:
         raise ProdtuiError("junit.empty", path=label)
-    found.sort(key=lambda pair: pair[0])  # a testcase nested in another ends first
-    return JUnitReport(path=label, results=[result for _, result in found])
 
 
 def _result(case: junitparser.TestCase, index: int, file_name: str) -> AutomatedResult:
