@@ -67,6 +67,54 @@ TERMS: tuple[Term, ...] = (
         (r"Definition of Ready",),
     ),
     Term("epic", "épopée", "epic", ("story.field.epic",), (r"(?i)\bepics?\b",)),
+    Term(
+        "homologation authority",
+        "autorité d'homologation",
+        "homologation authority",
+        ("field.authority_name", "homologation.field.authority_name"),
+    ),
+    Term(
+        "low importance of a test case",
+        "faible",
+        "low",
+        ("recette.importance.low", "recette.importance_short.low"),
+        (r"(?i)importance basse", r"(?i)^basse$"),
+    ),
+    Term("milestone", "jalon", "milestone", ("roadmap.milestone_title",), (r"(?i)milestone",)),
+    Term(
+        "release to production",
+        "mise en production",
+        "release to production",
+        ("roadmap.kind.release",),
+        (r"(?i)(?<![{_])\breleases?\b(?![_}])",),  # not the placeholders {release…}
+    ),
+    Term("steering committee", "comité de pilotage", "steering committee"),
+    Term(
+        "quick capture",
+        "capture rapide",
+        "quick capture",
+        ("key.capture", "capture.title"),
+        (r"(?i)saisie rapide",),
+    ),
+    Term("draft", "brouillon", "draft", ("drafts.discarded",), (r"(?i)\bdrafts?\b",)),
+    Term("defect", "anomalie", "defect", (), (r"(?i)\bbugs?\b",)),
+    Term("dashboard", "tableau de bord", "dashboard", (), (r"(?i)dashboard",)),
+    Term(
+        "the user's version in a conflict",
+        "votre version",
+        "my version",
+        ("conflict.mine",),
+        # The dialog says « vous »: « ma version » would switch person.
+        (r"(?i)\bma version\b",),
+    ),
+    Term(
+        "the version saved meanwhile elsewhere",
+        "l'autre version",
+        "their version",
+        ("conflict.theirs",),
+        # « leur » translates "theirs" for one single person.
+        (r"(?i)\bleur version\b", r"(?i)garder la leur"),
+    ),
 )
 
 # Every key hint is written « Touche : action », the keys named as on a French keyboard.
@@ -79,4 +127,10 @@ HINT_FORBIDDEN = (
     r"(?<![\wÀ-ÿ])suppr\b",
     r"(?<![\wÀ-ÿ])espace :",
     r"(?<![\wÀ-ÿ])tab\b",
+    # Page keys are named as the key bar names them (PgPréc, PgSuiv).
+    r"Pg[↑↓]",
+    r"\bPg(Up|Dn)\b",
+    # Moving reads « Maj+↑/↓ : déplacer »; an action is a verb (« Échap : revenir »).
+    r"Maj\+↑ / Maj\+↓",
+    r"Échap : retour\b",
 )
