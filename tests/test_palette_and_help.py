@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 from textual.content import Content
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from prodtui.i18n import set_language
@@ -258,14 +259,16 @@ async def test_no_markup_shows_in_the_palette_nor_in_the_help_of_its_screens(
             before = app.screen
             await palette_lines(pilot, command, command)
             await pilot.press("enter")
-            await wait_until(
-                pilot,
-                lambda before=before: (
-                    app.screen is not before
-                    and not isinstance(app.screen, CommandPalette)
-                    and app.screen.is_mounted
-                ),
-            )
+
+            def opened(before: Screen[Any] = before) -> bool:
+                screen = app.screen
+                return (
+                    screen is not before
+                    and not isinstance(screen, CommandPalette)
+                    and screen.is_mounted
+                )
+
+            await wait_until(pilot, opened)
             text = await help_text(pilot)
             assert "[/" not in text and "[b]" not in text, (command, text)
             assert not [word for word in ENGLISH if word in text], (command, text)
