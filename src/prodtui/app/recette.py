@@ -17,8 +17,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from prodtui.domain.stories import Story
-    from prodtui.exchange.junit import JUnitReport
-    from prodtui.store.recette import AutomatedImport
+    from prodtui.store.recette import AutomatedImport, ReportResults
     from prodtui.store.workspace import Workspace
 
 
@@ -105,17 +104,21 @@ def import_junit_named(
     return outcome, created
 
 
-def _read(path: Path) -> JUnitReport:
+def _read(path: Path) -> ReportResults:
+    """The report's results, parsed one by one and kept only as far as the import needs
+    them: neither the report's tree nor a model per test stands whole in memory. The whole
+    file is parsed (and refused, if it is) before anything is written."""
     # Imported here: the JUnit parser is only needed by an import, not by the screens.
-    from prodtui.exchange.junit import read_junit
+    from prodtui.exchange.junit import read_junit_results
+    from prodtui.store.recette import ReportResults
 
-    return read_junit(path)
+    return ReportResults(read_junit_results(path))
 
 
 def _record(
     workspace: Workspace,
     campaign: Campaign,
-    report: JUnitReport,
+    report: ReportResults,
     *,
     keep_valid: bool,
     tester: str | None,
@@ -127,7 +130,7 @@ def _record(
     # names itself (`--tester ci`).
     who = (tester or "").strip() or t("junit.tester_automatic")
     return recette(workspace).executions.import_automated(
-        campaign, report.results, keep_valid=keep_valid, tester=who, progress=progress
+        campaign, report, keep_valid=keep_valid, tester=who, progress=progress
     )
 
 

@@ -9,8 +9,9 @@ campaign's current pass. A finished or archived campaign takes no new result.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -624,7 +625,7 @@ class ExecutionRepository:
     def import_automated(
         self,
         campaign: Campaign | int,
-        results: list[AutomatedResult],
+        results: Iterable[AutomatedResult] | ReportResults,
         *,
         tester: str | None = None,
         keep_valid: bool = False,
@@ -636,65 +637,60 @@ class ExecutionRepository:
         know refuses the whole import (JUnitImportRefused), or is left out when
         `keep_valid`. Any error leaves the workspace as it was.
 
-        Written IMPORT_BATCH cases at a time: the cases a report names are read 500 at a
-        time, numbers and ids of new cases are given once, and each batch of new cases,
-        their audit rows and the results is one statement each, so the cost per test does
-        not grow with the report or the workspace. `progress(done, total)` is told how many
-        results are written after each batch."""
+        `results` may be a stream (`iter_junit`): each result is taken once and only what
+        its case's result needs is kept (see `ReportResults`), before anything is read or
+        written. Written IMPORT_BATCH cases at a time: the automated cases of a batch are
+        read with one query, numbers and ids of new cases are given once, and each batch of
+        new cases, their audit rows and the results is one statement each, so the cost per
+        test does not grow with the report or the workspace. `progress(done, total)` is told
+        how many results are written after each batch."""
+        report = results if isinstance(results, ReportResults) else ReportResults(results)
         cases = TestCaseRepository(self.ws)
         with self.ws.transaction():
             stored = self._open_campaign(campaign)
-            known = cases.by_numbers({r.case_number for r in results if r.case_number})
+            # The cases a report names by key are few (written by hand): read at once.
+            known = cases.by_numbers({key for key in report.groups if isinstance(key, int)})
             problems = [
-                ImportProblem(position=r.position, message=t("junit.unknown_case", case=r.key))
-                for r in results
-                if r.case_number is not None and r.case_number not in known
+                ImportProblem(position=position, message=t("junit.unknown_case", case=f"TC-{n}"))
+                for n, position in report.named
+                if n not in known
             ]
             if problems and not keep_valid:
                 raise JUnitImportRefused(problems)
-            existing = cases.by_automation_keys(
-                {r.automation_key for r in results if r.case_number is None}
+            linked = [
+                known[key].key for key in report.groups if isinstance(key, int) and key in known
+            ]
+            total = sum(1 for key in report.groups if not isinstance(key, int) or key in known)
+            # Each case's results, in the order the report first names the case.
+            pending = (
+                (key, group)
+                for key, group in report.groups.items()
+                if not isinstance(key, int) or key in known
             )
-            # Each case's results, in the order the report first names the case: an id for
-            # a case already stored, the automation key for one this import creates.
-            grouped: dict[int | str, list[AutomatedResult]] = {}
-            linked: list[str] = []
-            reused: list[str] = []
-            named_keys: set[str] = set()
-            for result in results:
-                target: TestCase | str | None
-                if result.case_number is not None:
-                    target = known.get(result.case_number)
-                    if target is None:
-                        continue
-                    if target.key not in linked:
-                        linked.append(target.key)
-                else:
-                    target = existing.get(result.automation_key, result.automation_key)
-                    if not isinstance(target, str) and result.automation_key not in named_keys:
-                        reused.append(target.key)
-                    named_keys.add(result.automation_key)
-                key = target if isinstance(target, str) else target.id
-                assert key is not None
-                grouped.setdefault(key, []).append(result)
-            stored_cases = {c.id or 0: c for c in [*known.values(), *existing.values()]}
             batch = _AutomatedBatch(self.ws, stored, self.ws.author if tester is None else tester)
-            groups = list(grouped.items())
-            del grouped
-            for start in range(0, len(groups), IMPORT_BATCH):
-                chunk = groups[start : start + IMPORT_BATCH]
-                batch.write(
-                    [
-                        (None if isinstance(key, str) else stored_cases[key], group)
-                        for key, group in chunk
-                    ]
-                )
+            reused: list[str] = []
+            done = 0
+            while chunk := list(islice(pending, IMPORT_BATCH)):
+                # The automated cases of this batch only: a second import of 50,000 tests
+                # never holds 50,000 cases at once.
+                existing = cases.by_automation_keys({k for k, _ in chunk if isinstance(k, str)})
+                targets: list[tuple[TestCase | None, str, list[KeptResult]]] = []
+                for key, group in chunk:
+                    if isinstance(key, int):
+                        targets.append((known[key], "", group))
+                        continue
+                    case = existing.get(key)
+                    if case is not None:
+                        reused.append(case.key)
+                    targets.append((case, key, group))
+                batch.write(targets)
+                done += len(chunk)
                 if progress is not None:
-                    progress(start + len(chunk), len(groups))
+                    progress(done, total)
         return AutomatedImport(
             campaign=stored.name,
             pass_number=stored.pass_number,
-            recorded=len(groups),
+            recorded=done,
             counts=batch.counts,
             linked=linked,
             created=batch.created,
@@ -811,13 +807,63 @@ class ExecutionRepository:
         )
 
 
-def _automated_case(result: AutomatedResult) -> TestCase:
-    title = (result.name or result.automation_key)[:MAX_TITLE]
+KeptResult = tuple[str, ExecutionStatus, str, float | None]
+"""What the import keeps of a result: its test's name, status, comment and duration."""
+
+
+class ReportResults:
+    """The results of a report grouped by the case they go to, read from a stream of
+    results (`iter_junit`) one at a time. Only what a case's result needs is kept of each
+    (`KeptResult`, about 300 bytes with its key, where a parsed `AutomatedResult` weighs
+    1.3 KB): 50,000 tests stand in a few MB. Nothing of the workspace is read: made
+    before the import's transaction, the write lock is not held while the file is read."""
+
+    def __init__(self, results: Iterable[AutomatedResult]) -> None:
+        self.groups: dict[int | str, list[KeptResult]] = {}
+        """Each case's results in the order the report first names the case, under its
+        number (the report names it by key) or its test's automation key."""
+        self.named: list[tuple[int, str]] = []
+        """The number and position of each result naming a case by key, in report order:
+        to say where a key the workspace lacks was written."""
+        for result in results:
+            key: int | str
+            if result.case_number is not None:
+                key = result.case_number
+                self.named.append((key, result.position))
+            else:
+                key = result.automation_key
+            kept = (result.name, result.status, result.comment, result.duration_s)
+            group = self.groups.get(key)
+            if group is None:
+                self.groups[key] = [kept]
+            else:
+                group.append(kept)
+
+    def __len__(self) -> int:
+        return sum(len(group) for group in self.groups.values())
+
+
+def _combined(group: list[KeptResult]) -> tuple[ExecutionStatus, str, float | None]:
+    """`combine` of a case's results."""
+    if len(group) == 1:  # the usual case, as `combine` gives it without a model per result
+        _, status, comment, duration = group[0]
+        return status, comment, None if duration is None else round(duration, 3)
+    return combine(
+        [
+            AutomatedResult.model_construct(
+                position="", name=name, status=status, comment=comment, duration_s=duration
+            )
+            for name, status, comment, duration in group
+        ]
+    )
+
+
+def _automated_case(name: str, key: str) -> TestCase:
     return TestCase(
-        title=title,
-        steps=t("junit.case_steps", test=result.automation_key),
+        title=(name or key)[:MAX_TITLE],
+        steps=t("junit.case_steps", test=key),
         automated=True,
-        automation_key=result.automation_key,
+        automation_key=key,
     )
 
 
@@ -832,6 +878,11 @@ class _AutomatedBatch:
     and id of a new case, the counts by status and the keys of the cases it created."""
 
     def __init__(self, workspace: Workspace, campaign: Campaign, tester: str) -> None:
+_KEY_LIMIT = min(
+    getattr(rule, "max_length", 2_000) for rule in TestCase.model_fields["automation_key"].metadata
+)
+_SNAPSHOT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+"""`json.dumps(…, ensure_ascii=False, sort_keys=True)` without a new encoder per call."""
         self.ws = workspace
         self.number, self.id = workspace.conn.execute(
             "SELECT coalesce(max(number), 0) + 1, coalesce(max(id), 0) + 1 FROM test_cases"
@@ -845,6 +896,8 @@ class _AutomatedBatch:
             campaign_id=campaign.id,
             case_id=0,
             status=ExecutionStatus.PASS,
+        self.case_row: dict[str, Any] | None = None
+        """The row of the first case created, as `TestCase` checked and dumped it."""
             tester=tester,
             automated=True,
             case_snapshot={},
@@ -855,15 +908,32 @@ class _AutomatedBatch:
         )
         self.shared["automated"] = 1
 
-    def write(self, groups: list[tuple[TestCase | None, list[AutomatedResult]]]) -> None:
-        """One result per group, for its stored case, or (None) for a case created now
-        from the group's first result."""
+    def new_case(self, name: str, key: str) -> dict[str, Any]:
+        """The row of the automated case of test `key` (`name` its test's name), as
+        `TestCase` would check and dump it. Only the first is made by `TestCase`; the
+        others differ from it in their title, steps and key alone, which need no check of
+        their own: the name and key are clean lines already (`AutomatedResult`), the
+        title is cut to its limit and the steps are far below theirs. A key over its
+        limit goes through `TestCase`, which refuses it."""
+        if self.case_row is None or len(key) > _KEY_LIMIT:
+            row = _automated_case(name, key).model_dump(mode="json", exclude=set(BOOKKEEPING))
+            self.case_row = row
+            return dict(row)
+        return self.case_row | {
+            "title": (name or key)[:MAX_TITLE],
+            "steps": t("junit.case_steps", test=key),
+            "automation_key": key,
+        }
+
+    def write(self, targets: list[tuple[TestCase | None, str, list[KeptResult]]]) -> None:
+        """One result per target: its stored case, or (None) a case created now for the
+        test of automation key `key`."""
         stamp = now()
         new_cases: list[dict[str, Any]] = []
         executions: list[dict[str, Any]] = []
-        for case, group in groups:
+        for case, key, group in targets:
             if case is None:
-                row = _automated_case(group[0]).model_dump(mode="json", exclude=set(BOOKKEEPING))
+                row = self.new_case(group[0][0], key)
                 row |= {"number": self.number, "id": self.id, "version": 1}
                 row |= {"created_at": stamp, "updated_at": stamp}
                 new_cases.append(row)
@@ -873,7 +943,7 @@ class _AutomatedBatch:
                 case_id, snapshot = row["id"], {name: row[name] for name in CASE_SNAPSHOT_FIELDS}
             else:
                 case_id, snapshot = case.id, case.snapshot()
-            status, comment, duration = combine(group)
+            status, comment, duration = _combined(group)
             if comment_missing(status, comment):
                 comment = t("junit.no_message")
             # The row `Execution` would dump: its shared fields were checked once (see
@@ -885,7 +955,7 @@ class _AutomatedBatch:
                     "status": status.value,
                     "comment": comment,
                     "duration_s": duration,
-                    "case_snapshot": json.dumps(snapshot, ensure_ascii=False, sort_keys=True),
+                    "case_snapshot": _SNAPSHOT_JSON.encode(snapshot),
                     "created_at": stamp,
                 }
             )
