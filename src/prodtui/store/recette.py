@@ -871,6 +871,11 @@ IMPORT_BATCH = 500
 """Cases an import of automated results writes with one statement each for the new
 cases, their audit rows and the results."""
 _EXECUTION_COLUMNS = [name for name in Execution.model_fields if name != "id"]
+_KEY_LIMIT = min(
+    getattr(rule, "max_length", 2_000) for rule in TestCase.model_fields["automation_key"].metadata
+)
+_SNAPSHOT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+"""`json.dumps(…, ensure_ascii=False, sort_keys=True)` without a new encoder per call."""
 
 
 class _AutomatedBatch:
@@ -878,17 +883,14 @@ class _AutomatedBatch:
     and id of a new case, the counts by status and the keys of the cases it created."""
 
     def __init__(self, workspace: Workspace, campaign: Campaign, tester: str) -> None:
-_KEY_LIMIT = min(
-    getattr(rule, "max_length", 2_000) for rule in TestCase.model_fields["automation_key"].metadata
-)
-_SNAPSHOT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
-"""`json.dumps(…, ensure_ascii=False, sort_keys=True)` without a new encoder per call."""
         self.ws = workspace
         self.number, self.id = workspace.conn.execute(
             "SELECT coalesce(max(number), 0) + 1, coalesce(max(id), 0) + 1 FROM test_cases"
         ).fetchone()
         self.counts = dict.fromkeys(ExecutionStatus, 0)
         self.created: list[str] = []
+        self.case_row: dict[str, Any] | None = None
+        """The row of the first case created, as `TestCase` checked and dumped it."""
         # What every result of the import shares, checked once as `Execution` checks it
         # (a tester name too long is refused before anything is written).
         assert campaign.id is not None
@@ -896,8 +898,6 @@ _SNAPSHOT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
             campaign_id=campaign.id,
             case_id=0,
             status=ExecutionStatus.PASS,
-        self.case_row: dict[str, Any] | None = None
-        """The row of the first case created, as `TestCase` checked and dumped it."""
             tester=tester,
             automated=True,
             case_snapshot={},
