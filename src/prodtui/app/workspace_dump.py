@@ -159,11 +159,21 @@ def restore_workspace(
                 ws.campaigns.freeze_closed()
             finally:
                 ws.close()
+            # The rows went in unsynced (`restoring`, new_file): on disk before it is seen.
+            _sync(temporary)
             _move_into_place(temporary, target, "json.target_exists")
         finally:
             for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
                 leftover.unlink(missing_ok=True)
     return summary
+
+
+def _sync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class _Problems:
@@ -191,7 +201,7 @@ def _fill(
 ) -> DumpSummary:
     tables = rows = 0
     problems = _Problems(source)
-    with restoring(ws) as restore:
+    with restoring(ws, new_file=True) as restore:
         # The dump is in foreign-key order already; the checks wait for the end, so a
         # dump some tool reordered is accepted too, and a missing parent is named.
         seen: set[str] = set()

@@ -1,12 +1,15 @@
 """Full-text search over the whole workspace, through the FTS5 index of migration 5.
 
 The triggers of `migrations/0005_search.sql` keep `search_index` in step with its
-sources; this module only reads it. The index holds œ, æ spelt oe, ae (so does the
-query, see `search_phrases`); snippet() re-reads the text as written from `search_text`.
+sources; this module reads it, and rebuilds it whole after a restore (which writes
+without the triggers: one bulk insert instead of one per row). The index holds œ, æ
+spelt oe, ae (so does the query, see `search_phrases`); snippet() re-reads the text as
+written from `search_text`.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
@@ -236,3 +239,57 @@ DETAILS: dict[SearchKind, Callable[[Workspace, list[int]], list[dict[str, Any]]]
     SearchKind.RISK: _risks,
     SearchKind.MILESTONE: _milestones,
 }
+
+
+# -- the whole index at once: a restore fills a new file without the triggers -------------
+
+
+def _folded(column: str) -> str:
+    # The ligature folding of the triggers (migration 5): unicode61 leaves œ, æ alone.
+    return (
+        f"replace(replace(replace(replace({column}, 'œ', 'oe'), 'Œ', 'OE'), 'æ', 'ae'), 'Æ', 'AE')"
+    )
+
+
+SEARCH_TRIGGER_PREFIX = "search_"
+"""The triggers that keep the index in step (migrations 5 and 11) are all named so."""
+
+_SEARCH_TEXT = (
+    # The same rows, with the same rowids and text, as each kind's insert trigger writes.
+    "SELECT id * 8 + 1, 'story', id, 'US-' || number, title,"
+    " persona || char(10) || want || char(10) || so_that || char(10) || description"
+    " || char(10) || acceptance FROM stories",
+    "SELECT id * 8 + 2, 'capture', id, '#' || id, '', text FROM items",
+    "SELECT id * 8 + 3, 'standup', id, '', '', yesterday || char(10) || today"
+    " FROM standup_entries WHERE trim(yesterday || today) <> ''",
+    "SELECT e.id * 8 + 4, 'execution', e.id, coalesce('TC-' || c.number, ''), '', e.comment"
+    " FROM executions AS e LEFT JOIN test_cases AS c ON c.id = e.case_id"
+    " WHERE trim(e.comment) <> ''",
+    "SELECT m.id * 8 + 5, 'measure', m.id, m.code, m.title,"
+    " m.description || char(10) || coalesce(s.how, '') || char(10)"
+    " || coalesce(s.evidence, '') || char(10) || coalesce(s.comment, '')"
+    " FROM measures AS m LEFT JOIN measure_status AS s ON s.measure_id = m.id",
+    "SELECT id * 8 + 6, 'risk', id, 'R-' || id, title,"
+    " treatment || char(10) || coalesce(owner, '') || char(10)"
+    " || CASE criterion WHEN 'availability' THEN 'Disponibilité'"
+    " WHEN 'integrity' THEN 'Intégrité' WHEN 'confidentiality' THEN 'Confidentialité'"
+    " WHEN 'traceability' THEN 'Traçabilité' ELSE '' END FROM risks",
+    "SELECT id * 8 + 7, 'milestone', id, day, name,"
+    " CASE kind WHEN 'release' THEN 'Mise en production' WHEN 'committee' THEN 'Comité'"
+    " WHEN 'demo' THEN 'Démo' ELSE 'Jalon' END FROM milestones",
+)
+
+
+def rebuild_search_index(conn: sqlite3.Connection) -> None:
+    """Index every source row again in a few statements, inside the caller's transaction:
+    what the triggers would have written one row at a time (a test compares the two)."""
+    conn.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
+    conn.execute("DELETE FROM search_text")
+    for select in _SEARCH_TEXT:
+        conn.execute(f"INSERT INTO search_text (rowid, kind, ref, key, title, body) {select}")
+    # In rowid order, as FTS5 likes its inserts; folded as the triggers fold.
+    conn.execute(
+        "INSERT INTO search_index (rowid, key, title, body)"
+        f" SELECT rowid, {_folded('key')}, {_folded('title')}, {_folded('body')}"
+        " FROM search_text ORDER BY rowid"
+    )
