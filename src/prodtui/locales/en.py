@@ -482,7 +482,7 @@ MESSAGES: dict[str, str] = {
     "recette.progress": "{done} / {total} cases run",
     "recette.runner_title": "Running “{name}”, pass {number}",
     "recette.all_done": "Every case of this pass has a result. Esc to go back; R on the campaign prepares a pass with the failures.",
-    "recette.comment_title": "{status}: what did you see?",
+    "recette.comment_title": "Result “{status}”: what did you see?",
     "recette.comment_hint": "The actual result is required for a failure or a block. Enter: save · Esc: cancel",
     "recette.comment_needed": "Describe the actual result.",
     "recette.new_case": "New test case",
@@ -632,7 +632,7 @@ MESSAGES: dict[str, str] = {
     "security.key.no_plan": "Indispensable, no plan",
     "security.filter.no_plan": "indispensable, no plan",
     "security.field.story": "Planned in story (US-12)",
-    "story.measures": "Security measures carried",
+    "story.measures": "Security measures planned in this story",
     # --- search ---
     "key.search": "Search",
     "palette.search_help": "Search everything: stories, captures, stand-ups, recette, measures and risks",
