@@ -32,7 +32,6 @@ from prodtui.exchange.workspace_json import (
     TableHeader,
     TextSink,
     check_versions,
-    decode_cell,
     write_dump,
 )
 from prodtui.exchange.workspace_rows import TableCheck
@@ -242,44 +241,50 @@ def _insert(
     progress: Callable[[int], None] | None = None,
     before: int = 0,
 ) -> int:
-    """Check each row of `table` as the app would, and write it while no row of the dump
-    has been refused; returns how many rows were read."""
+    """Check each row of `table` as the app would, a batch at a time, and write the batch
+    while no row of the dump has been refused; returns how many rows were read."""
     check = TableCheck(table.name, table.columns)
     width = len(table.columns)
     count = 0
-    positions: list[tuple[int | None, int]] = []
-    batch: list[list[Any]] = []
+    read: list[list[Any]] = []
+    read_at: list[tuple[int | None, int]] = []
 
     def flush() -> None:
-        if not problems.found:
+        checked = check.check_batch(read)
+        positions: list[tuple[int | None, int]] = []
+        batch: list[list[Any]] = []
+        for (line, number), (values, reasons) in zip(read_at, checked, strict=True):
+            for reason in reasons:
+                problems.add(line, table.name, number, reason)
+            if not reasons:
+                positions.append((line, number))
+                batch.append(values)
+        read.clear()
+        read_at.clear()
+        if batch and not problems.found:
             try:
                 restore.insert(table.name, table.columns, batch)
             except RowRefused as refused:
                 line, number = positions[refused.index]
                 problems.add(line, table.name, number, refused.reason)
-        positions.clear()
-        batch.clear()
         if progress is not None:
             progress(before + count)
 
     for line, row in rows:
         count += 1
         if not isinstance(row, list) or len(row) != width:
+            if read:  # the rows before it first, so that problems keep the file's order
+                flush()
             problems.add(line, table.name, count, t("json.row_width", width=width))
-        else:
-            try:
-                values, reasons = check.check([decode_cell(value) for value in row])
-            except ValueError as error:
-                values, reasons = [], [str(error)]
-            for reason in reasons:
-                problems.add(line, table.name, count, reason)
-            if not reasons:
-                positions.append((line, count))
-                batch.append(values)
-        if problems.full:
-            return count
-        if len(batch) >= BATCH:
+            if problems.full:
+                return count
+            continue
+        read.append(row)
+        read_at.append((line, count))
+        if len(read) >= BATCH:
             flush()
-    if batch:
+            if problems.full:
+                return count
+    if read:
         flush()
     return count

@@ -327,18 +327,6 @@ def check_versions(header: DumpHeader, source: str, supported_schema: int) -> No
         )
 
 
-def decode_cell(value: Any) -> Any:
-    """A cell as SQLite takes it: `{"$blob": …}` is bytes; another object or a list is
-    refused (ValueError)."""
-    if isinstance(value, dict):
-        if set(value) == {"$blob"} and isinstance(value["$blob"], str):
-            return base64.b64decode(value["$blob"], validate=True)
-        raise ValueError("an object is not a value")
-    if isinstance(value, list):
-        raise ValueError("a list is not a value")
-    return value
-
-
 class DumpRefused(ProdtuiError):
     """Rows of the dump break the app's rules: each is listed (the first MAX_PROBLEMS),
     nothing was restored."""

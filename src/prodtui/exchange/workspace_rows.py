@@ -16,6 +16,7 @@ any text become visible placeholders (`prodtui.domain.text`), as when typed in t
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import re
@@ -24,7 +25,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, TypeAdapter, ValidationError
 
 from prodtui.domain.audit import AuditEntry
 from prodtui.domain.drafts import Draft
@@ -276,6 +277,18 @@ class TableCheck:
         self.kinds = {
             column: _kinds(fields[column].annotation) for column in columns if column in fields
         }
+        # For `check_batch`: the types each column may hold, the columns whose values need
+        # more than their type checked, and the row types already seen to fit.
+        self._allowed = [_allowed_types(*self.kinds.get(c, ("any", True))) for c in columns]
+        self._valued = [
+            (index, column, *self.kinds[column])
+            for index, column in enumerate(self.columns)
+            if column in self.kinds and self.kinds[column][0] != "text"
+        ]
+        self._fits: set[tuple[type, ...]] = set()
+        self._batch = None if self.model is None else TypeAdapter(list[self.model])
+        self._extra_seen: dict[Any, bool] = {}
+        self._parsed: dict[str, Any] = {}
 
     def check(self, values: list[Any]) -> tuple[list[Any], list[str]]:
         """The row to write (text as the model cleans it) and the reasons it is refused."""
@@ -309,6 +322,146 @@ class TableCheck:
             kept = getattr(model, column, None) if column in self.kinds else None
             checked.append(kept if type(kept) is str and isinstance(value, str) else value)
         return _cleaned(checked), []
+
+    def check_batch(self, rows: list[list[Any]]) -> list[tuple[list[Any], list[str]]]:
+        """`check` of each row as it comes from the JSON parser (cells not decoded yet),
+        with the same results, in far less time: the cells are checked by their types
+        first, the rows whose types fit are validated by the model in one call, and a
+        value checked by the extra rule once is not checked again. Any row in doubt
+        goes through `check` alone, which says why."""
+        results: list[tuple[list[Any], list[str]] | None] = [None] * len(rows)
+        fast: list[int] = []
+        for n, row in enumerate(rows):
+            if self._plain(row):
+                fast.append(n)
+            else:
+                results[n] = self._slow(row)
+        if fast:
+            if self._batch is None:
+                for n in fast:
+                    results[n] = (_cleaned_row(rows[n]), [])
+            else:
+                self._validate(rows, fast, results)
+        return [result for result in results if result is not None]
+
+    def _plain(self, row: list[Any]) -> bool:
+        """Whether the row's cells are of their columns' types, its flags, whole numbers,
+        numbers and dates in range and form, and its text valid Unicode."""
+        signature = tuple(map(type, row))
+        if signature not in self._fits:
+            if len(signature) != len(self._allowed) or not all(
+                kind in allowed for kind, allowed in zip(signature, self._allowed, strict=True)
+            ):
+                return False
+            self._fits.add(signature)
+        for index, column, kind, nullable in self._valued:
+            if _type_problem(column, kind, nullable, row[index]) is not None:
+                return False
+        try:
+            "".join([value for value in row if type(value) is str]).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: `check` names the column
+            return False
+        return True
+
+    def _slow(self, row: list[Any]) -> tuple[list[Any], list[str]]:
+        try:
+            values = [decode_cell(value) for value in row]
+        except ValueError as error:
+            return [], [str(error)]
+        return self.check(values)
+
+    def _validate(
+        self,
+        rows: list[list[Any]],
+        fast: list[int],
+        results: list[tuple[list[Any], list[str]] | None],
+    ) -> None:
+        assert self._batch is not None
+        columns = self.columns
+        dicts = [dict(zip(columns, rows[n], strict=True)) for n in fast]
+        if self.extra is not None:
+            # The extra rule's column holds JSON (a result's frozen case) that many rows
+            # share: parsed once, and the model takes the parsed value as it is.
+            column = self.extra[0]
+            parsed = self._parsed
+            for row in dicts:
+                text = row[column]
+                if text in parsed:
+                    row[column] = parsed[text]
+                    continue
+                try:
+                    value = json.loads(text)
+                except (ValueError, RecursionError):
+                    continue  # the model says why
+                if len(parsed) > _EXTRA_SEEN:
+                    parsed.clear()
+                row[column] = parsed[text] = value
+        try:
+            models = self._batch.validate_python(dicts, context={"stored": True})
+            if self.extra is not None:
+                column, rule = self.extra
+                seen = self._extra_seen
+                at = columns.index(column)
+                for n, model in zip(fast, models, strict=True):
+                    value = rows[n][at]
+                    if value not in seen:
+                        rule(model)  # raises for a row `check` then names
+                        if len(seen) > _EXTRA_SEEN:
+                            seen.clear()
+                        seen[value] = True
+        except (ValidationError, RecursionError, ProdtuiError):
+            # Some row breaks a rule: each one alone, so that each reason is its own.
+            for n in fast:
+                results[n] = self.check(rows[n])
+            return
+        kept_columns = [(i, c) for i, c in enumerate(columns) if c in self.kinds]
+        for n, model in zip(fast, models, strict=True):
+            values = list(rows[n])
+            for index, column in kept_columns:
+                kept = getattr(model, column, None)
+                if type(kept) is str and isinstance(values[index], str):
+                    values[index] = kept
+            results[n] = (_cleaned_row(values), [])
+
+
+_EXTRA_SEEN = 10_000
+"""Values an extra rule remembers as checked: many results share one frozen case."""
+
+
+def _allowed_types(kind: str, nullable: bool) -> frozenset[type]:
+    """The Python types a JSON cell of this kind may have (a column with no model field:
+    any scalar)."""
+    kinds: dict[str, frozenset[type]] = {
+        "flag": frozenset({int, bool}),
+        "integer": frozenset({int}),
+        "number": frozenset({int, float}),
+        "date": frozenset({str}),
+        "datetime": frozenset({str}),
+        "text": frozenset({str}),
+        "any": frozenset({str, int, float, bool}),
+    }
+    allowed = kinds[kind]
+    return allowed | {type(None)} if nullable else allowed
+
+
+def _cleaned_row(values: list[Any]) -> list[Any]:
+    """`_cleaned`, looking at all the row's text at once: one unsafe character in any
+    cell is one in their concatenation, and concatenation makes none."""
+    if has_unsafe("".join([value for value in values if type(value) is str])):
+        return _cleaned(values)
+    return values
+
+
+def decode_cell(value: Any) -> Any:
+    """A cell as SQLite takes it: `{"$blob": …}` is bytes; another object or a list is
+    refused (ValueError)."""
+    if isinstance(value, dict):
+        if set(value) == {"$blob"} and isinstance(value["$blob"], str):
+            return base64.b64decode(value["$blob"], validate=True)
+        raise ValueError("an object is not a value")
+    if isinstance(value, list):
+        raise ValueError("a list is not a value")
+    return value
 
 
 def _deep_column(row: dict[str, Any]) -> str:
