@@ -9,9 +9,11 @@ campaign's current pass. A finished or archived campaign takes no new result.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from itertools import islice
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -876,6 +878,46 @@ _KEY_LIMIT = min(
 )
 _SNAPSHOT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 """`json.dumps(…, ensure_ascii=False, sort_keys=True)` without a new encoder per call."""
+_VARYING = ("id", "number", "title", "steps", "automation_key")
+"""What differs between the rows of the cases an import creates."""
+
+
+def _snapshot_json(row: dict[str, Any]) -> str:
+    return _SNAPSHOT_JSON.encode({name: row[name] for name in CASE_SNAPSHOT_FIELDS})
+
+
+class _FilledJson:
+    """`encode(row)` for rows that differ from `template` only in the fields `varying`,
+    each an int or a non-empty string: the template is encoded once with a marker in each
+    of them, and a row's text is that one with its values, written as JSON, in place of
+    the markers. Encoding each row took a third of the Python time of an import of
+    50,000 new cases. Any other row is encoded by `encode`."""
+
+    def __init__(
+        self,
+        encode: Callable[[dict[str, Any]], str],
+        template: dict[str, Any],
+        varying: tuple[str, ...],
+    ) -> None:
+        self.encode = encode
+        markers = {f"\x00{n}\x00": name for n, name in enumerate(varying)}
+        text = encode(template | {name: marker for marker, name in markers.items()})
+        found = re.compile("|".join(re.escape(json.dumps(marker)) for marker in markers))
+        self.names = [markers[json.loads(match.group())] for match in found.finditer(text)]
+        self.pieces = found.split(text)
+
+    def __call__(self, row: dict[str, Any]) -> str:
+        parts = [self.pieces[0]]
+        for name, piece in zip(self.names, self.pieces[1:], strict=True):
+            value = row[name]
+            if type(value) is int:
+                parts.append(str(value))
+            elif type(value) is str and value:
+                parts.append(encode_basestring(value))
+            else:
+                return self.encode(row)
+            parts.append(piece)
+        return "".join(parts)
 
 
 class _AutomatedBatch:
@@ -891,6 +933,8 @@ class _AutomatedBatch:
         self.created: list[str] = []
         self.case_row: dict[str, Any] | None = None
         """The row of the first case created, as `TestCase` checked and dumped it."""
+        self.snapshot_json: Callable[[dict[str, Any]], str] = _snapshot_json
+        self.audit_json: Callable[[dict[str, Any]], str] = audit_summary
         # What every result of the import shares, checked once as `Execution` checks it
         # (a tester name too long is refused before anything is written).
         assert campaign.id is not None
@@ -936,13 +980,16 @@ class _AutomatedBatch:
                 row = self.new_case(group[0][0], key)
                 row |= {"number": self.number, "id": self.id, "version": 1}
                 row |= {"created_at": stamp, "updated_at": stamp}
+                if not new_cases and not self.created:  # the import's first new case
+                    self.snapshot_json = _FilledJson(_snapshot_json, row, _VARYING)
+                    self.audit_json = _FilledJson(audit_summary, row, _VARYING)
                 new_cases.append(row)
                 self.created.append(f"TC-{self.number}")
                 self.id += 1
                 self.number += 1
-                case_id, snapshot = row["id"], {name: row[name] for name in CASE_SNAPSHOT_FIELDS}
+                case_id, snapshot = row["id"], self.snapshot_json(row)
             else:
-                case_id, snapshot = case.id, case.snapshot()
+                case_id, snapshot = case.id, _SNAPSHOT_JSON.encode(case.snapshot())
             status, comment, duration = _combined(group)
             if comment_missing(status, comment):
                 comment = t("junit.no_message")
@@ -955,7 +1002,7 @@ class _AutomatedBatch:
                     "status": status.value,
                     "comment": comment,
                     "duration_s": duration,
-                    "case_snapshot": _SNAPSHOT_JSON.encode(snapshot),
+                    "case_snapshot": snapshot,
                     "created_at": stamp,
                 }
             )
@@ -973,7 +1020,7 @@ class _AutomatedBatch:
                 "INSERT INTO audit_log (at, author, entity, entity_id, field, old, new)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (stamp, author, "test_cases", row["id"], CREATED, None, audit_summary(row))
+                    (stamp, author, "test_cases", row["id"], CREATED, None, self.audit_json(row))
                     for row in new_cases
                 ],
             )
