@@ -13,6 +13,9 @@ be interpreted, vanish, or stop the app with a MarkupError. So widgets are given
   cells and columns, Select choices, which Rich Text also lets the user find by typing);
 - `ansi(line)`: a line a command printed, its colours (SGR sequences) rendered.
 
+What `plain`, `markup` and `lines` return wraps like French is written: never at a
+no-break space, so that « : ; ! ? % » stay with the word before them (`Glued`).
+
 A notification takes a `str`: it is sent with `markup=False`. Text written in the code
 (a string literal, a catalogue message looked up by a literal key with nothing put in
 it) may be given as it is. tests/test_display_text.py checks the whole package for it.
@@ -25,33 +28,107 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import LiteralString, TypeVar
+from typing import TYPE_CHECKING, LiteralString, TypeVar
 
 from rich.ansi import AnsiDecoder
+from rich.segment import Segment
 from rich.text import Text
 from textual.content import Content
+from textual.strip import Strip
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
+    from textual.style import Style
+    from textual.visual import RenderOptions
 
 from prodtui.domain.text import for_terminal
 
 T = TypeVar("T")
 
+NARROW_NO_BREAK = "\u202f"
+"""What French typography puts before « : ; ! ? % » and between thousands."""
+_STAND_IN = "\u2800"
+"""The blank braille pattern: one cell wide like a no-break space, but no whitespace to
+the wrapping of Textual and Rich (`\\s` in a regular expression, which every Unicode
+space matches, the no-break ones included)."""
+_NO_BREAK = str.maketrans({NARROW_NO_BREAK: _STAND_IN, "\u00a0": _STAND_IN})
+
+
+class Glued(Content):
+    """Content that never wraps at a no-break space.
+
+    Textual wraps Content between "words" split at whitespace, no-break spaces included,
+    so a wrapped line could start with ":" or "%". Here the wrapping (the lines drawn, the
+    height they take) is done on a copy where each no-break space is a stand-in of the
+    same width that is no whitespace; the lines drawn get a no-break space back in the
+    same cell. The text itself (`plain`, what a selection copies) is unchanged."""
+
+    def _for_wrapping(self) -> Content | None:
+        """The copy to wrap, or None when there is nothing to glue (or a stand-in is in
+        the text already, which could not be told apart)."""
+        text = self.plain
+        if _STAND_IN in text or text == (glued := text.translate(_NO_BREAK)):
+            return None
+        return Content(glued, list(self.spans), strip_control_codes=False)
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        copy = self._for_wrapping()
+        if copy is None:
+            return super().render_strips(width, height, style, options)
+        return [_restore(strip) for strip in copy.render_strips(width, height, style, options)]
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        copy = self._for_wrapping()
+        return super().get_height(rules, width) if copy is None else copy.get_height(rules, width)
+
+    def get_minimal_width(self, rules: RulesMap) -> int:
+        copy = self._for_wrapping()
+        return super().get_minimal_width(rules) if copy is None else copy.get_minimal_width(rules)
+
+
+def _restore(strip: Strip) -> Strip:
+    """`strip` with each stand-in drawn as the narrow no-break space (both are blank and
+    one cell wide on a terminal)."""
+    if not any(_STAND_IN in segment.text for segment in strip):
+        return strip
+    return Strip(
+        [
+            Segment(text.replace(_STAND_IN, NARROW_NO_BREAK), style, control)
+            for text, style, control in strip
+        ],
+        strip.cell_length,
+    )
+
+
+def glued(content: Content) -> Glued:
+    """`content` wrapping as `Glued` does."""
+    if isinstance(content, Glued):
+        return content
+    return Glued(content.plain, list(content.spans), strip_control_codes=False)
+
 
 def plain(text: object) -> Content:
     """`text` (a str, or anything shown by its str) as it is, never read as markup."""
-    return Content(for_terminal(str(text)))
+    return Glued(for_terminal(str(text)))
 
 
 def markup(template: LiteralString, /, **values: object) -> Content:
     """`template` is markup written in the code; each `${name}` in it becomes the value
     `name` as plain text (whatever brackets or dollars the value holds)."""
-    return Content.from_markup(
-        template, **{name: for_terminal(str(value)) for name, value in values.items()}
+    return glued(
+        Content.from_markup(
+            template, **{name: for_terminal(str(value)) for name, value in values.items()}
+        )
     )
 
 
 def lines(parts: Iterable[Content | str]) -> Content:
     """The parts one per line; a str part is plain text."""
-    return Content("\n").join(part if isinstance(part, Content) else plain(part) for part in parts)
+    return glued(
+        Content("\n").join(part if isinstance(part, Content) else plain(part) for part in parts)
+    )
 
 
 def cell(text: object, style: str = "") -> Text:

@@ -1,0 +1,74 @@
+"""Text uses the width, continued: a wrapped line never starts with the sign French
+typography keeps after a no-break space, the homologation tracker's notes end in "…"
+when cut, the Gherkin area wraps its long lines, the runner's key bar names « Soldé » at
+120 columns, and a stand-up without a team says how to add a person."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.widgets import Input, Static
+
+from prodtui.ui.screens.capture import CaptureScreen
+from prodtui.ui.text import lines, plain
+from tests.conftest import AppFactory, wait_until
+
+SIGNS = (":", ";", "!", "?", "%")
+NARROW = "\u202f"
+
+
+def drawn_lines(widget: Static) -> list[str]:
+    """The widget's lines as drawn, border and padding stripped."""
+    strips = widget.render_lines(Region(0, 0, *widget.outer_size))
+    return [strip.text.strip("│╭╮╰╯─ ") for strip in strips]
+
+
+def laid_out(widget: Static) -> bool:
+    """Whether the widget is as high as its text now needs."""
+    size = widget.content_size
+    return size.height == widget.get_content_height(size, widget.app.size, size.width)
+
+
+class _Preview(App[None]):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield Static(lines([plain(self.text), plain(self.text)]), id="preview")
+
+
+async def test_a_wrapped_line_never_starts_with_the_sign_after_a_narrow_space() -> None:
+    text = f"Pas encore entendus{NARROW}: Claire, Hélène{NARROW}; réussite 82{NARROW}% atteinte"
+    # From 11 columns "entendus :" fits on a line; narrower, the word itself is folded.
+    wrapped_at_sign = 0
+    for width in range(11, 60):
+        app = _Preview(text)
+        async with app.run_test(size=(width, 20)):
+            rows = [row for row in drawn_lines(app.query_one(Static)) if row]
+        assert not [row for row in rows if row.startswith(SIGNS)], (width, rows)
+        # The wrap point fell on a sign: the sign ends a line, its word with it.
+        wrapped_at_sign += any(row.endswith(tuple(NARROW + sign for sign in SIGNS)) for row in rows)
+        assert " ".join(rows).replace(f"{NARROW} ", NARROW).count("82\u202f%") == 2
+    assert wrapped_at_sign
+
+
+async def test_the_capture_preview_keeps_the_colon_with_its_word(make_app: AppFactory) -> None:
+    """The preview names the owner typed, then « Date impossible : … »: owners of every
+    length move the wrap point over the colon."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: isinstance(app.screen, CaptureScreen))
+        field = app.screen.query_one("#capture-input", Input)
+        preview = app.screen.query_one("#capture-preview", Static)
+        wrapped_at_sign = False
+        for length in range(1, 50):
+            owner = "x" * length
+            field.value = f"+ relancer @{owner} 31/02"
+            await wait_until(pilot, lambda o=owner: f"@{o} " in str(preview.render()))
+            await wait_until(pilot, lambda: laid_out(preview))
+            rows = [row for row in drawn_lines(preview) if row]
+            assert not [row for row in rows if row.startswith(SIGNS)], (length, rows)
+            wrapped_at_sign |= rows[0].endswith(f"impossible{NARROW}:")
+        assert wrapped_at_sign
