@@ -228,3 +228,19 @@ def test_export_never_overwrites(
         capsys, ["--db", str(demo), "export", "json", "--out", str(dump)]
     )
     assert dump.read_bytes() == before
+
+
+def test_a_damaged_row_is_named_by_its_line(
+    dump: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Rows are parsed many lines at a time; a line that is not JSON is still named.
+    lines = dump.read_text("utf-8").splitlines(keepends=True)
+    header = next(n for n, line in enumerate(lines) if line.startswith('{"name": "audit_log"'))
+    broken = list(lines)
+    broken[header + 3] = '["pas", "fini",\n'
+    bad = tmp_path / "bad.json"
+    bad.write_text("".join(broken), "utf-8")
+    target = tmp_path / "new.db"
+    err = _refused(capsys, ["import", "json", str(bad), "--db", str(target)])
+    assert "endommagé" in err and f"ligne {header + 4}" in err
+    _nothing_left(tmp_path, target)

@@ -53,9 +53,11 @@ from prodtui.i18n import t
 FORMAT = "prodtui-workspace"
 FORMAT_VERSION = 1
 MAX_PROBLEMS = 20
+"""Row problems listed before a restore stops reading: the first ones say enough."""
 WRITE_BATCH = 1000
 """Rows of a table encoded and written at a time."""
-"""Row problems listed before a restore stops reading: the first ones say enough."""
+READ_BATCH = 1000
+"""Rows of a table parsed at a time by a restore."""
 _ENCODER = json.JSONEncoder(
     ensure_ascii=False, separators=(", ", ": "), default=lambda value: _blob(value)
 )
@@ -284,6 +286,7 @@ class DumpReader:
 
     def _rows(self, table: TableHeader, last: list[str]) -> Iterator[Row]:
         found = 0
+        texts: list[str] = []
         while True:
             text = self._next_line()
             if not text:
@@ -294,16 +297,36 @@ class DumpReader:
                 break
             if not text.endswith("\n"):
                 raise self.truncated()  # the file stops in the middle of a row
-            try:
-                row = self.loads(stripped.removesuffix(","))
-            except ValueError as error:
-                raise self.damaged(str(error)) from error
-            found += 1
-            yield self.line, row
+            texts.append(stripped.removesuffix(","))
+            if len(texts) >= READ_BATCH:
+                found += len(texts)
+                yield from self._parsed(texts, self.line)
+                texts.clear()
+        found += len(texts)
+        yield from self._parsed(texts, self.line - 1)  # the line read last closes the table
         if found != table.count:
             raise self.damaged(
                 t("json.count_mismatch", table=table.name, expected=table.count, found=found)
             )
+
+    def _parsed(self, texts: list[str], last: int) -> list[Row]:
+        """The rows of the lines `texts` (the last on line `last`), in one parse: one call
+        of the parser per line cost as much as the parsing. A batch that does not read
+        as one row per line is read line by line, to name the damaged line."""
+        first = last - len(texts) + 1
+        try:
+            rows = self.loads("[" + ",".join(texts) + "]")
+        except ValueError:
+            rows = None
+        if isinstance(rows, list) and len(rows) == len(texts):
+            return list(enumerate(rows, first))
+        parsed: list[Row] = []
+        for number, text in enumerate(texts, first):
+            try:
+                parsed.append((number, self.loads(text)))
+            except ValueError as error:
+                raise self.damaged(str(error), line=number) from error
+        return parsed
 
     def _expect_end(self) -> None:
         rest = self.handle.read()
