@@ -15,7 +15,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Input, Static, TextArea
+from textual.widget import Widget
+from textual.widgets import Input, Static
 
 from prodtui.i18n import t
 from prodtui.ui.keys import binding_label
@@ -59,6 +60,15 @@ class _Palette(Static):
         padding: 0 1;
     }
     """
+
+
+def typing_into(widget: Widget | None) -> bool:
+    """Whether keys typed go into `widget` as text (an Input or a TextArea). TextArea is
+    recognised by its name: importing its module here would cost the first frame about
+    4 ms, for a check that is false until an editor is opened."""
+    if isinstance(widget, Input):
+        return True
+    return widget is not None and any(cls.__name__ == "TextArea" for cls in type(widget).__mro__)
 
 
 Key = tuple[str, str, bool]
@@ -135,8 +145,7 @@ class KeyBar(Horizontal):
     def _more(self) -> Key:
         """The help's key, as the last entry when keys are left out: `?`, or the help's
         own key (f1) where `?` would be typed into a field."""
-        focused = self.screen.focused
-        typing = isinstance(focused, (Input, TextArea))
+        typing = typing_into(self.screen.focused)
         key = "?"
         for _node, binding, _enabled, _tooltip in self.screen.active_bindings.values():
             if binding.action == "help" and (typing == (binding.key != "question_mark")):
