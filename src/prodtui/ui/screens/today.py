@@ -154,9 +154,10 @@ class TodayScreen(WorkspaceScreen):
             )
         self._reflow(self.size.width, self.size.height)
         # Filled before the first layout rather than on the resume that follows it: one
-        # layout and one paint instead of two.
-        self._fill()
+        # layout and one paint instead of two. The roadmap's warnings come a frame later.
+        self._fill(roadmap=False)
         self._generation = self.prodtui.data_generation()
+        self.call_after_refresh(self._add_roadmap_warnings)
         self.call_after_refresh(self._refit)
         self.call_after_refresh(self._remind_review)
 
@@ -233,8 +234,8 @@ class TodayScreen(WorkspaceScreen):
         if self.is_mounted:
             self._fill()
 
-    def _fill(self) -> None:
-        snap = self.workspace.dashboard.snapshot(self.prodtui.today())
+    def _fill(self, *, roadmap: bool = True) -> None:
+        snap = self.workspace.dashboard.snapshot(self.prodtui.today(), roadmap=roadmap)
         self.snapshot = snap
         self._show("standup", self._standup(snap.standup))
         self._show("blockers", self._blockers(snap.blockers, snap.today))
@@ -243,6 +244,17 @@ class TodayScreen(WorkspaceScreen):
         self._show("sprint", self._sprint(snap.sprint, has_stories=snap.has_stories))
         self._show("campaign", self._campaign(snap.campaign, has_campaigns=snap.has_campaigns))
         self._show("security", self._security(snap.security, snap.today))
+
+    def _add_roadmap_warnings(self) -> None:
+        """The security tile's roadmap warnings, left out of the first frame (see
+        `DashboardRepository.snapshot`)."""
+        snap = self.snapshot
+        if snap is None or not self.is_mounted:
+            return
+        count = self.workspace.roadmap.warning_count(snap.today)
+        security = snap.security.model_copy(update={"roadmap_warnings": count})
+        self.snapshot = snap.model_copy(update={"security": security})
+        self._show("security", self._security(security, snap.today))
 
     def _show(self, name: str, parts: list[Content]) -> None:
         # An unchanged tile is left alone: a capture then repaints one tile, not seven.
