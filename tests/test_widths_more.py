@@ -5,13 +5,17 @@ when cut, the Gherkin area wraps its long lines, the runner's key bar names « S
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import App, ComposeResult
 from textual.geometry import Region
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
+from prodtui.store import Workspace
 from prodtui.ui.screens.capture import CaptureScreen
+from prodtui.ui.screens.homologation import HomologationScreen
 from prodtui.ui.text import lines, plain
-from tests.conftest import AppFactory, wait_until
+from tests.conftest import TODAY, AppFactory, wait_until
 
 SIGNS = (":", ";", "!", "?", "%")
 NARROW = "\u202f"
@@ -72,3 +76,44 @@ async def test_the_capture_preview_keeps_the_colon_with_its_word(make_app: AppFa
             assert not [row for row in rows if row.startswith(SIGNS)], (length, rows)
             wrapped_at_sign |= rows[0].endswith(f"impossible{NARROW}:")
         assert wrapped_at_sign
+
+
+def table_rows(table: DataTable[Any]) -> list[str]:
+    """The table's lines as drawn, scroll bar aside."""
+    strips = table.render_lines(Region(0, 0, *table.scrollable_content_region.size))
+    return [strip.text.rstrip() for strip in strips]
+
+
+async def test_the_homologation_notes_end_in_an_ellipsis_when_cut(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    """The Notes column was cut at the table's edge with no "…" (the table scrolled
+    sideways); it now takes the width the other columns leave, cut with "…"."""
+    repo = workspace.homologation
+    repo.load_shipped_steps()
+    first = repo.steps()[0]
+    notes = "Même périmètre que la première homologation, plus l'outil des agents du Cher"
+    repo.save_step(first.edit(notes=notes, date=TODAY))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5", "h")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomologationScreen))
+        table = app.screen.query_one("#hom-steps", DataTable)
+        await wait_until(pilot, lambda: table.row_count == 10)
+        for width, height in ((80, 24), (60, 20), (160, 30)):
+            await pilot.resize_terminal(width, height)
+            await wait_until(pilot, lambda w=width: table.size.width == w)
+            await pilot.pause()
+            rows = table_rows(table)
+            assert rows[0].split()[-1] == "Notes", rows[0]
+            assert table.virtual_size.width <= table.scrollable_content_region.width
+            if width < 160:
+                assert rows[1].endswith("…") and notes[:8] in rows[1], rows[1]
+            else:
+                assert rows[1].endswith(notes), rows[1]
+            # Every step's title is there, whole or cut with "…".
+            for step, row in zip(repo.steps(), rows[1:], strict=False):
+                parts = [part.strip() for part in row.split("  ")]
+                assert step.title in parts or any(
+                    part.endswith("…") and step.title.startswith(part[:-1]) for part in parts
+                ), row

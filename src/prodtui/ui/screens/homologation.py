@@ -37,9 +37,10 @@ from prodtui.ui.screens.dialogs import (
     form_bindings,
     record_key,
 )
-from prodtui.ui.text import cell, choices, plain
+from prodtui.ui.text import choices, plain
 from prodtui.ui.undo import Undoable
 from prodtui.ui.widgets.fields import LimitedInput, select_value
+from prodtui.ui.widgets.fitted_table import FittedTable
 from prodtui.ui.widgets.key_bar import KeyBar
 
 STEP_STYLE = {StepStatus.DONE: "green", StepStatus.IN_PROGRESS: "yellow", StepStatus.TODO: ""}
@@ -120,20 +121,21 @@ class HomologationScreen(Undoable):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(t("homologation.title"), classes="screen-title", markup=False)
+        yield Static(plain(t("homologation.title")), classes="screen-title", markup=False)
         yield Static("", id="hom-countdown", markup=False)
         yield Static("", id="hom-decision", markup=False)
-        table: DataTable[Text] = DataTable(id="hom-steps", cursor_type="row")
-        for key, label in (
-            ("position", "homologation.col.position"),
-            ("title", "homologation.col.title"),
-            ("status", "homologation.col.status"),
-            ("date", "homologation.col.date"),
-            ("notes", "homologation.col.notes"),
-        ):
-            table.add_column(cell(t(label)), key=key)
-        yield table
-        yield Static(t("homologation.hint"), classes="dialog-hint", markup=False)
+        yield FittedTable(
+            [
+                ("position", t("homologation.col.position")),
+                ("title", t("homologation.col.title")),
+                ("status", t("homologation.col.status")),
+                ("date", t("homologation.col.date")),
+                ("notes", t("homologation.col.notes")),
+            ],
+            flex="notes",
+            id="hom-steps",
+        )
+        yield Static(plain(t("homologation.hint")), classes="dialog-hint", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -161,9 +163,11 @@ class HomologationScreen(Undoable):
         for level in ExpiryLevel:
             banner.remove_class(f"-{level.value}")
         if decision is None:
-            banner.update(t("homologation.no_decision"))
+            banner.update(plain(t("homologation.no_decision")))
             banner.add_class("-none")
-            self.query_one("#hom-decision", Static).update(t("homologation.no_decision_hint"))
+            self.query_one("#hom-decision", Static).update(
+                plain(t("homologation.no_decision_hint"))
+            )
         else:
             left = decision.countdown(self.today())
             banner.remove_class("-none")
@@ -174,24 +178,26 @@ class HomologationScreen(Undoable):
             label = t(level.label_key if left else "homologation.refused_label")
             banner.update(plain(f"{label.upper()} · {decision_state(decision, self.today())}"))
             self.query_one("#hom-decision", Static).update(plain(decision_text(decision)))
-        table = self.query_one("#hom-steps", DataTable)
-        row = table.cursor_row
+        table = self.query_one("#hom-steps", FittedTable)
         self.steps = repo.steps()
-        table.clear()
-        for n, step in enumerate(self.steps, start=1):
-            table.add_row(
-                cell(str(n)),
-                cell(step.title),
-                Text(t(step.status.label_key), style=STEP_STYLE[step.status]),
-                cell(format_day(step.date, short=True) if step.date else ""),
-                cell(" ".join(step.notes.split())),
-                key=str(step.id),
-            )
+        table.fill(
+            [
+                (
+                    [
+                        str(n),
+                        step.title,
+                        Text(t(step.status.label_key), style=STEP_STYLE[step.status]),
+                        format_day(step.date, short=True) if step.date else "",
+                        " ".join(step.notes.split()),
+                    ],
+                    str(step.id),
+                )
+                for n, step in enumerate(self.steps, start=1)
+            ]
+        )
         ids = [step.id for step in self.steps]
         if select in ids:
-            row = ids.index(select)
-        if self.steps:
-            table.move_cursor(row=min(max(row, 0), len(self.steps) - 1))
+            table.move_cursor(row=ids.index(select))
 
     def selected(self) -> HomologationStep | None:
         if not self.steps:
@@ -299,7 +305,7 @@ class StepFormScreen(FormDialog[HomologationStep]):
             yield Label(t("homologation.col.notes"))
             yield Input(step.notes if step else "", id="sf-notes", select_on_focus=False)
             yield Static("", id="sf-error", classes="dialog-error", markup=False)
-            yield Static(t("homologation.form_hint"), classes="dialog-hint")
+            yield Static(plain(t("homologation.form_hint")), classes="dialog-hint")
 
     def action_save(self) -> None:
         error = self.query_one("#sf-error", Static)
@@ -356,7 +362,7 @@ class DecisionFormScreen(FormDialog[HomologationDecision]):
         self.seen = current.id if current else None
         suggested = self.workspace.measures.score().suggested_validity
         with Vertical(classes="dialog wide"):
-            yield Static(t("homologation.decision_title"), classes="dialog-title")
+            yield Static(plain(t("homologation.decision_title")), classes="dialog-title")
             with Horizontal(classes="fields"):
                 with Vertical():
                     yield Label(t("homologation.field.authority_name"))
@@ -402,7 +408,7 @@ class DecisionFormScreen(FormDialog[HomologationDecision]):
                 yield Static(hint, classes="dialog-hint", markup=False)
             yield Static("", id="df-expiry", markup=False)
             yield Static("", id="df-error", classes="dialog-error", markup=False)
-            yield Static(t("homologation.form_hint"), classes="dialog-hint")
+            yield Static(plain(t("homologation.form_hint")), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self._preview()
@@ -430,7 +436,7 @@ class DecisionFormScreen(FormDialog[HomologationDecision]):
         months = select_value(validity)
         preview = self.query_one("#df-expiry", Static)
         if refusing:
-            preview.update(t("homologation.refused_preview"))
+            preview.update(plain(t("homologation.refused_preview")))
             return
         if day is None or months is None:
             preview.update("")
