@@ -35,6 +35,7 @@ HOSTILE_NAMES = [
     "bidi \u202e inversé \u2066 isolé",
     "tab\tet\nretour\r\nfin",
     "TC-99 inconnu",
+    "cent % et %s, %(nom)s",
     "",
 ]
 

@@ -913,20 +913,19 @@ class _FilledJson:
         text = encode(template | {name: marker for marker, name in markers.items()})
         found = re.compile("|".join(re.escape(json.dumps(marker)) for marker in markers))
         self.names = [markers[json.loads(match.group())] for match in found.finditer(text)]
-        self.pieces = found.split(text)
+        self.text = "%s".join(piece.replace("%", "%%") for piece in found.split(text))
 
     def __call__(self, row: dict[str, Any]) -> str:
-        parts = [self.pieces[0]]
-        for name, piece in zip(self.names, self.pieces[1:], strict=True):
+        values: list[str] = []
+        for name in self.names:
             value = row[name]
             if type(value) is int:
-                parts.append(str(value))
+                values.append(str(value))
             elif type(value) is str and value:
-                parts.append(encode_basestring(value))
+                values.append(encode_basestring(value))
             else:
                 return self.encode(row)
-            parts.append(piece)
-        return "".join(parts)
+        return self.text % tuple(values)
 
 
 class _AutomatedBatch:
