@@ -286,7 +286,9 @@ class TableCheck:
             if column in self.kinds and self.kinds[column][0] != "text"
         ]
         self._fits: set[tuple[type, ...]] = set()
-        self._batch = None if self.model is None else TypeAdapter(list[self.model])
+        self._batch: TypeAdapter[list[BaseModel]] | None = (
+            None if self.model is None else TypeAdapter(list[self.model])  # type: ignore[name-defined]
+        )
         self._extra_seen: dict[Any, bool] = {}
         self._parsed: dict[str, Any] = {}
 
