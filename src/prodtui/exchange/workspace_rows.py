@@ -416,17 +416,16 @@ class TableCheck:
             for n in fast:
                 results[n] = self.check(rows[n])
             return
-        kinds = self.kinds
+        # The text as the model cleaned it: only a field of the kind "text" can hold one
+        # (the others hold flags, numbers, dates), so only those are looked at.
+        texts = [(i, c) for i, c in enumerate(columns) if self.kinds.get(c, ("",))[0] == "text"]
         for n, model in zip(fast, models, strict=True):
             fields = model.__dict__
-            # The text as the model cleaned it, where the column is a field of text.
-            values = [
-                kept
-                if type(value) is str
-                and type(kept := fields.get(column) if column in kinds else None) is str
-                else value
-                for column, value in zip(columns, rows[n], strict=True)
-            ]
+            values = list(rows[n])
+            for index, column in texts:
+                kept = fields.get(column)
+                if type(kept) is str and type(values[index]) is str:
+                    values[index] = kept
             results[n] = (_cleaned_row(values), [])
 
 
