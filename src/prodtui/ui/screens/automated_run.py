@@ -187,7 +187,7 @@ class QuitWhileRunningScreen(Dialog[str]):
                 plain(t("runs.quit_question", campaign=self.run.campaign.name)),
                 classes="dialog-title",
             )
-            yield Static(t("runs.quit_hint"), classes="dialog-hint")
+            yield Static(plain(t("runs.quit_hint")), classes="dialog-hint")
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice)

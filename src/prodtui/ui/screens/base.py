@@ -363,7 +363,7 @@ class WorkspaceScreen(ProdtuiScreen[None]):
         yield Header()
         yield NavBar(self.mode_name)
         if self.workspace.read_only:
-            yield Static(t("workspace.read_only_banner"), classes="read-only-banner")
+            yield Static(plain(t("workspace.read_only_banner")), classes="read-only-banner")
         yield from self.compose_body()
         yield KeyBar()
 

@@ -35,7 +35,7 @@ class CaptureScreen(Dialog[bool]):
     def compose(self) -> ComposeResult:
         draft = self.workspace.drafts.get(CAPTURE_DRAFT)
         with Vertical(id="capture-box"):
-            yield Static(t("capture.title"), classes="dialog-title")
+            yield Static(plain(t("capture.title")), classes="dialog-title")
             yield DraftInput(
                 CAPTURE_DRAFT,
                 t("capture.title"),
@@ -45,7 +45,7 @@ class CaptureScreen(Dialog[bool]):
                 max_length=10_000,
             )
             yield Static(self._preview_text(draft.content if draft else ""), id="capture-preview")
-            yield Static(t("capture.syntax"), classes="dialog-hint")
+            yield Static(plain(t("capture.syntax")), classes="dialog-hint")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         for preview in self.query("#capture-preview").results(Static):

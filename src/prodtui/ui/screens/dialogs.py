@@ -254,7 +254,7 @@ class ConfirmScreen(Dialog[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(plain(self.question), classes="dialog-title")
-            yield Static(t("confirm.hint"), classes="dialog-hint")
+            yield Static(plain(t("confirm.hint")), classes="dialog-hint")
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)

@@ -31,9 +31,9 @@ class DraftsScreen(Dialog[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Static(tn("drafts.title", len(self.drafts)), classes="dialog-title")
+            yield Static(plain(tn("drafts.title", len(self.drafts))), classes="dialog-title")
             yield OptionList(*[self._option(d) for d in self.drafts], id="drafts-list")
-            yield Static(t("drafts.hint"), classes="dialog-hint")
+            yield Static(plain(t("drafts.hint")), classes="dialog-hint")
 
     @staticmethod
     def _option(draft: Draft) -> Option:

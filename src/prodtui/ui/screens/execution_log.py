@@ -154,7 +154,7 @@ class LogFilterScreen(Dialog[ExecutionFilter]):
     def compose(self) -> ComposeResult:
         w = self.where
         with Vertical(classes="dialog wide"):
-            yield Static(t("recette.log_filters"), classes="dialog-title")
+            yield Static(plain(t("recette.log_filters")), classes="dialog-title")
             yield Select(
                 choices([(t(s.label_key), s) for s in ExecutionStatus]),
                 value=w.status or Select.NULL,
@@ -177,7 +177,7 @@ class LogFilterScreen(Dialog[ExecutionFilter]):
                     id="lf-end",
                 )
             yield Static("", id="lf-error", classes="dialog-error", markup=False)
-            yield Static(t("recette.log_filters_hint"), classes="dialog-hint")
+            yield Static(plain(t("recette.log_filters_hint")), classes="dialog-hint")
 
     def action_apply(self) -> None:
         workspace = self.workspace

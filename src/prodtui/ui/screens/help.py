@@ -44,8 +44,8 @@ class HelpScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide", id="help-box"):
-            yield Static(t("help.title"), classes="dialog-title")
-            yield Static(t("help.filter_hint"), id="help-filter-hint", classes="dialog-hint")
+            yield Static(plain(t("help.title")), classes="dialog-title")
+            yield Static(plain(t("help.filter_hint")), id="help-filter-hint", classes="dialog-hint")
             yield FilterInput(t("help.filter_placeholder"), id="help-filter")
             yield Static(self._text(""), id="help-keys")
             yield Static(plain(t("help.keymap_hint")), classes="dialog-hint")

@@ -74,7 +74,7 @@ class InboxScreen(Undoable, WorkspaceScreen):
             zebra=True,
             id="inbox-table",
         )
-        yield Static(t("inbox.empty"), id="inbox-empty", classes="hidden")
+        yield Static(plain(t("inbox.empty")), id="inbox-empty", classes="hidden")
 
     def on_mount(self) -> None:
         self.table.focus()

@@ -39,7 +39,7 @@ class ItemEditorScreen(Dialog[Item]):
         with VerticalScroll(classes="dialog wide", id="item-editor"):
             yield Static(plain(t("editor.title", key=item.key)), classes="dialog-title")
             if draft and draft.content != item.text:
-                yield Static(t("editor.draft_restored"), classes="dialog-warning")
+                yield Static(plain(t("editor.draft_restored")), classes="dialog-warning")
             yield Label(t("editor.kind"))
             yield Select(
                 choices([(t(kind.label_key), kind) for kind in ItemKind]),
@@ -80,7 +80,7 @@ class ItemEditorScreen(Dialog[Item]):
                 yield TickBox(t("editor.done"), item.status is ItemStatus.DONE, id="item-done")
                 yield TickBox(t("editor.triaged"), item.triaged, id="item-triaged")
             yield Static("", id="item-error", classes="dialog-error", markup=False)
-            yield Static(t("editor.hint"), classes="dialog-hint")
+            yield Static(plain(t("editor.hint")), classes="dialog-hint")
 
     def _field(self, name: str, saved: str, **kwargs: Any) -> DraftInput:
         """A one-line field of the item, kept as a draft as typed like its text."""
@@ -125,7 +125,7 @@ class ItemEditorScreen(Dialog[Item]):
                 error.update(plain(t("editor.bad_due", value=due_text)))
                 return None
         if not text:
-            error.update(t("editor.empty_text"))
+            error.update(plain(t("editor.empty_text")))
             return None
         done = self.query_one("#item-done", Checkbox).value
         story = self.query_one("#item-story", Input).value.strip().upper() or None

@@ -72,7 +72,7 @@ class RecetteScreen(WorkspaceScreen):
             page=PROGRESS_PAGE,
             id="recette-campaigns",
         )
-        yield Static(t("recette.hint"), classes="dialog-hint")
+        yield Static(plain(t("recette.hint")), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.table.focus()

@@ -26,7 +26,7 @@ from prodtui.domain.responsibilities import (
 from prodtui.i18n import error_message, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.dialogs import ConfirmScreen, PromptScreen
-from prodtui.ui.text import cell
+from prodtui.ui.text import cell, plain
 from prodtui.ui.undo import Undoable
 from prodtui.ui.widgets.key_bar import KeyBar
 from prodtui.ui.widgets.lazy_table import share_by_content
@@ -69,9 +69,9 @@ class ResponsibilitiesScreen(Undoable):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(t("raci.title"), id="raci-title", classes="screen-title")
+        yield Static(plain(t("raci.title")), id="raci-title", classes="screen-title")
         yield DataTable(id="raci-table", cursor_type="cell", zebra_stripes=True)
-        yield Static(t("raci.hint"), id="raci-hint", classes="dialog-hint")
+        yield Static(plain(t("raci.hint")), id="raci-hint", classes="dialog-hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -117,7 +117,7 @@ class ResponsibilitiesScreen(Undoable):
             row = next((n for n, r in enumerate(self.rows) if r.id == select), row)
         if self.rows:
             table.move_cursor(row=min(row, len(self.rows) - 1), column=column)
-        self.query_one("#raci-title", Static).update(tn("raci.title_count", len(self.rows)))
+        self.query_one("#raci-title", Static).update(plain(tn("raci.title_count", len(self.rows))))
 
     def selected(self) -> Responsibility | None:
         if not self.rows:

@@ -92,7 +92,7 @@ class ReviewScreen(ProdtuiScreen[None]):
             placeholder=t("review.comment_placeholder"),
             select_on_focus=False,  # the saved comment is edited, not replaced
         )
-        yield Static(t("review.hint"), id="review-hint", classes="dialog-hint")
+        yield Static(plain(t("review.hint")), id="review-hint", classes="dialog-hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -152,7 +152,7 @@ class ReviewScreen(ProdtuiScreen[None]):
             key = "review.pending_this_week" if current else "review.pending"
             status.update(plain(tn(key, missing)))
         else:
-            status.update(t("review.done"))
+            status.update(plain(t("review.done")))
         status.set_class(bool(missing) and current, "review-pending")
         self._show_detail()
 

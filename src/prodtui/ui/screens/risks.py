@@ -241,7 +241,7 @@ class RiskFormScreen(FormDialog[Risk]):
                         max_length=2,
                         select_on_focus=False,
                     )
-            yield Static(t("risks.scale_hint"), classes="dialog-hint", markup=False)
+            yield Static(plain(t("risks.scale_hint")), classes="dialog-hint", markup=False)
             yield Static("", id="rf-level", markup=False)
             yield Label(t("risks.field.treatment"))
             yield Input(risk.treatment if risk else "", id="rf-treatment", select_on_focus=False)
@@ -256,7 +256,7 @@ class RiskFormScreen(FormDialog[Risk]):
             )
             yield Static("", id="rf-owner-note", classes="person-note", markup=False)
             yield Static("", id="rf-error", classes="dialog-error", markup=False)
-            yield Static(t("risks.form_hint"), classes="dialog-hint")
+            yield Static(plain(t("risks.form_hint")), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self._preview()

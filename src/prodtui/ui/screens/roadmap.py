@@ -404,7 +404,7 @@ class RoadmapScreen(WorkspaceScreen):
         yield Static("", id="roadmap-title", classes="screen-title", markup=False)
         yield RoadmapView(id="roadmap-view")
         yield Static("", id="roadmap-detail", markup=False)
-        yield Static(t("roadmap.hint"), classes="dialog-hint", markup=False)
+        yield Static(plain(t("roadmap.hint")), classes="dialog-hint", markup=False)
 
     @property
     def view(self) -> RoadmapView:
@@ -729,7 +729,7 @@ class MilestoneFormScreen(FormDialog[Milestone]):
                 id="mf-kind",
             )
             yield Static("", id="mf-error", classes="dialog-error", markup=False)
-            yield Static(t("roadmap.form_hint"), classes="dialog-hint")
+            yield Static(plain(t("roadmap.form_hint")), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#mf-name", Input).focus()

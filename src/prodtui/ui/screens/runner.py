@@ -289,7 +289,7 @@ class CaseFormScreen(FormDialog[TestCase]):
                     id="case-importance",
                 )
             yield Static("", id="case-error", classes="dialog-error", markup=False)
-            yield Static(t("recette.case_hint"), classes="dialog-hint")
+            yield Static(plain(t("recette.case_hint")), classes="dialog-hint")
 
     def action_save(self) -> None:
         workspace = self.workspace
@@ -362,7 +362,7 @@ class CampaignFormScreen(FormDialog[Campaign]):
         self.known = {campaign.id for campaign in self.workspace.campaigns.listing()}
         sprints = [(s.name, s.id) for s in self.workspace.sprints.all()]
         with Vertical(classes="dialog wide"):
-            yield Static(t("recette.campaign_form"), classes="dialog-title")
+            yield Static(plain(t("recette.campaign_form")), classes="dialog-title")
             with Horizontal(classes="fields"):
                 yield Input(c.name if c else "", placeholder=t("recette.col.name"), id="cf-name")
                 yield Input(
@@ -386,7 +386,7 @@ class CampaignFormScreen(FormDialog[Campaign]):
                     id="cf-sprint",
                 )
             yield Static("", id="cf-error", classes="dialog-error", markup=False)
-            yield Static(t("story.sprint_hint"), classes="dialog-hint")
+            yield Static(plain(t("story.sprint_hint")), classes="dialog-hint")
 
     def action_save(self) -> None:
         from prodtui.domain.capture import parse_day

@@ -59,11 +59,11 @@ class SearchScreen(Dialog[SearchHit]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="search-box"):
-            yield Static(t("search.title"), classes="dialog-title")
+            yield Static(plain(t("search.title")), classes="dialog-title")
             yield Input(placeholder=t("search.placeholder"), id="search-input")
-            yield Static(t("search.empty"), id="search-status", markup=False)
+            yield Static(plain(t("search.empty")), id="search-status", markup=False)
             yield OptionList(id="search-results")
-            yield Static(t("search.hint"), classes="dialog-hint", markup=False)
+            yield Static(plain(t("search.hint")), classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#search-results", OptionList).can_focus = False

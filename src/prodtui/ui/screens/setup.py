@@ -49,8 +49,8 @@ class SetupScreen(FormDialog[bool]):
         author = self.settings.author or self.workspace.author
         known = [person.name for person in self.workspace.people.all(active_only=True)]
         with Vertical(classes="dialog", id="setup-form"):
-            yield Static(t("setup.title"), id="setup-title", classes="dialog-title")
-            yield Static(t("setup.intro"), id="setup-intro")
+            yield Static(plain(t("setup.title")), id="setup-title", classes="dialog-title")
+            yield Static(plain(t("setup.intro")), id="setup-intro")
             yield Label(t("setup.field.name"))
             yield LimitedInput(
                 self.expected_name,

@@ -86,7 +86,7 @@ class StandupScreen(Undoable, WorkspaceScreen):
         with Horizontal(id="standup-bar"):
             yield Static("", id="standup-title")
             yield Static("", id="standup-timer")
-            yield Static(t("standup.mood_trend"), id="standup-mood-label")
+            yield Static(plain(t("standup.mood_trend")), id="standup-mood-label")
             yield Sparkline([], id="standup-mood")
         yield ListTable(
             [
@@ -101,7 +101,7 @@ class StandupScreen(Undoable, WorkspaceScreen):
             zebra=True,
             id="standup-people",
         )
-        yield Static(t("standup.no_team"), id="standup-empty")
+        yield Static(plain(t("standup.no_team")), id="standup-empty")
         with Horizontal(id="standup-lower"):
             with Vertical():
                 yield Static("", id="standup-blockers-title", classes="standup-section")
@@ -252,7 +252,7 @@ class StandupScreen(Undoable, WorkspaceScreen):
     def _tick(self) -> None:
         label = self.query_one("#standup-timer", Static)
         if self.timer is None or not self.timer.started:
-            label.update(t("standup.timer_idle"))
+            label.update(plain(t("standup.timer_idle")))
             label.remove_class("over")
             return
         now = self.now()

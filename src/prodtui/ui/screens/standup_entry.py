@@ -66,7 +66,7 @@ class EntryEditorScreen(Dialog[int]):
         with VerticalScroll(classes="dialog wide", id="entry-editor"):
             yield Static(plain(label), classes="dialog-title")
             if self.person.entry is None and self.person.suggested_yesterday:
-                yield Static(t("standup.suggested"), classes="dialog-hint")
+                yield Static(plain(t("standup.suggested")), classes="dialog-hint")
             yield Label(t("standup.col.yesterday"))
             yield DraftTextArea(
                 initial("yesterday", self.entry.yesterday),
@@ -105,7 +105,7 @@ class EntryEditorScreen(Dialog[int]):
                 placeholder=t("standup.blocker_placeholder"),
             )
             yield Static("", id="entry-error", classes="dialog-error", markup=False)
-            yield Static(t("standup.entry_hint"), classes="dialog-hint")
+            yield Static(plain(t("standup.entry_hint")), classes="dialog-hint")
 
     def on_mount(self) -> None:
         field = (

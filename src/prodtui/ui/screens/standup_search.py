@@ -40,7 +40,7 @@ class StandupSearchScreen(Dialog[date]):
     def compose(self) -> ComposeResult:
         people = self.workspace.people.all()
         with Vertical(classes="dialog wide", id="standup-search"):
-            yield Static(t("standup.search_title"), classes="dialog-title")
+            yield Static(plain(t("standup.search_title")), classes="dialog-title")
             yield Input(placeholder=t("standup.search_placeholder"), id="standup-search-text")
             with Horizontal(classes="fields"):
                 yield Select(
@@ -94,7 +94,7 @@ class StandupSearchScreen(Dialog[date]):
                 cell(t("label.value", label=label, value=text) if label else text),
             )
             self.hits.append(hit.day)
-        status.update(tn("standup.search_count", len(hits)))
+        status.update(plain(tn("standup.search_count", len(hits))))
 
     @on(Input.Submitted)
     def _to_results(self) -> None:

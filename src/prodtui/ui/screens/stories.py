@@ -183,7 +183,7 @@ class StoriesScreen(WorkspaceScreen):
         self._previewed = shown
         target = self.query_one("#stories-preview-text", Static)
         if story is None:
-            target.update(t("story.empty"))
+            target.update(plain(t("story.empty")))
             return
         target.update(self._preview_text(story))
 

@@ -204,7 +204,7 @@ class StoryEditorScreen(ProdtuiScreen[Story | None]):
                     )
                     yield Static("", id="story-gherkin")
             yield Static("", id="story-error", classes="dialog-error", markup=False)
-            yield Static(t("story.editor_hint"), id="story-hint", classes="dialog-hint")
+            yield Static(plain(t("story.editor_hint")), id="story-hint", classes="dialog-hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -268,10 +268,10 @@ class StoryEditorScreen(ProdtuiScreen[Story | None]):
             )
             status.set_classes("gherkin-bad")
         elif result.scenarios:
-            status.update(tn("story.scenarios", len(result.scenarios)))
+            status.update(plain(tn("story.scenarios", len(result.scenarios))))
             status.set_classes("gherkin-ok")
         else:
-            status.update(t("story.no_scenario"))
+            status.update(plain(t("story.no_scenario")))
             status.set_classes("")
 
     def action_template(self) -> None:

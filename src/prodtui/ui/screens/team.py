@@ -16,7 +16,7 @@ from prodtui.domain.people import Person, Role
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.dialogs import Dialog, PromptScreen
-from prodtui.ui.text import cell
+from prodtui.ui.text import cell, plain
 
 if TYPE_CHECKING:
     from prodtui.store.people import PeopleRepository
@@ -43,13 +43,13 @@ class TeamScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="team-box"):
-            yield Static(t("team.title"), classes="dialog-title")
+            yield Static(plain(t("team.title")), classes="dialog-title")
             table: DataTable[Text] = DataTable(id="team-table", cursor_type="row")
             table.add_columns(
                 t("team.col.position"), t("team.col.name"), t("team.col.role"), t("team.col.active")
             )
             yield table
-            yield Static(t("team.hint"), classes="dialog-hint")
+            yield Static(plain(t("team.hint")), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.reload()

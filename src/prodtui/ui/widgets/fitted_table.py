@@ -95,7 +95,10 @@ class FittedTable(DataTable[Any]):
         else:
             self.clear()
         for cells, row_key in self._rows:
-            self.add_row(*map(_cut, cells, self._widths), key=row_key)
+            cut = [
+                _cut(content, width) for content, width in zip(cells, self._widths, strict=False)
+            ]
+            self.add_row(*cut, key=row_key)
 
     def on_resize(self, event: events.Resize) -> None:
         if self.widths_for(self._room()) != self._widths:
