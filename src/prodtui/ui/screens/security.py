@@ -661,7 +661,7 @@ class MeasureFormScreen(FormDialog[MeasureState]):
                 table.add_column(cell(t(label)), key=key)
             yield table
             yield Static("", id="mf-error", classes="dialog-error", markup=False)
-            yield Static(t("security.form_hint"), classes="dialog-hint")
+            yield Static(plain(t("security.form_hint")), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#mf-owner", Input).focus()

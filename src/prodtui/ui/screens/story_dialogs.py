@@ -34,7 +34,7 @@ class StatusScreen(Dialog[StoryStatus]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(t("story.status_title"), classes="dialog-title")
+            yield Static(plain(t("story.status_title")), classes="dialog-title")
             yield OptionList(
                 *[
                     Option(
@@ -45,7 +45,7 @@ class StatusScreen(Dialog[StoryStatus]):
                 ],
                 id="status-options",
             )
-            yield Static(t("prompt.hint"), classes="dialog-hint")
+            yield Static(plain(t("prompt.hint")), classes="dialog-hint")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -73,7 +73,7 @@ class FilterScreen(Dialog[StoryFilter]):
     def compose(self) -> ComposeResult:
         f = self.current
         with Vertical(classes="dialog"):
-            yield Static(t("story.filters_title"), classes="dialog-title")
+            yield Static(plain(t("story.filters_title")), classes="dialog-title")
             yield Select(
                 choices([(t(s.label_key), s) for s in WORKFLOW]),
                 value=f.status or Select.NULL,
@@ -98,7 +98,7 @@ class FilterScreen(Dialog[StoryFilter]):
                 prompt=t("story.any_sprint"),
                 id="f-sprint",
             )
-            yield Static(t("story.filters_hint"), classes="dialog-hint")
+            yield Static(plain(t("story.filters_hint")), classes="dialog-hint")
 
     def action_apply(self) -> None:
         self.dismiss(
@@ -170,7 +170,7 @@ class PlanScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="plan-box"):
-            yield Static(t("story.plan_title"), classes="dialog-title")
+            yield Static(plain(t("story.plan_title")), classes="dialog-title")
             yield Label(t("story.epics"))
             epics: DataTable[Text] = DataTable(id="plan-epics", cursor_type="row")
             epics.add_columns(t("story.col.epic"), t("story.col.description"))
@@ -184,7 +184,7 @@ class PlanScreen(Dialog[None]):
                 t("story.col.done"),
             )
             yield sprints
-            yield Static(t("story.plan_hint"), classes="dialog-hint")
+            yield Static(plain(t("story.plan_hint")), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.reload()
@@ -291,7 +291,7 @@ class SprintFormScreen(FormDialog[None]):
     def compose(self) -> ComposeResult:
         s = self.sprint
         with Vertical(classes="dialog"):
-            yield Static(t("story.sprint_form"), classes="dialog-title")
+            yield Static(plain(t("story.sprint_form")), classes="dialog-title")
             with Horizontal(classes="fields"):
                 with Vertical():
                     yield Label(t("story.col.sprint"))
@@ -307,7 +307,7 @@ class SprintFormScreen(FormDialog[None]):
                     yield Label(t("story.end"))
                     yield Input(s.end_date.isoformat() if s else "", id="sprint-end")
             yield Static("", id="sprint-error", classes="dialog-error", markup=False)
-            yield Static(t("story.sprint_hint"), classes="dialog-hint")
+            yield Static(plain(t("story.sprint_hint")), classes="dialog-hint")
 
     def action_save(self) -> None:
         error = self.query_one("#sprint-error", Static)
@@ -371,7 +371,7 @@ class ExchangeScreen(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(t("story.exchange_title"), classes="dialog-title")
+            yield Static(plain(t("story.exchange_title")), classes="dialog-title")
             yield OptionList(*[Option(plain(t(label)), id=c) for c, label in self.CHOICES.items()])
             yield Static("", id="exchange-status", classes="dialog-hint", markup=False)
 
