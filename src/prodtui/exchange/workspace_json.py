@@ -18,8 +18,9 @@ and a large workspace never sits in memory whole::
   than this program knows is refused.
 - `tables` holds every table of the workspace — SQLite's own tables, FTS5 virtual
   tables and their shadow tables excepted (found from the schema by
-  `prodtui.store.table_copy`, so a new index needs no change here: its triggers fill it
-  again on restore) — parents before children along foreign keys, ties by name.
+  `prodtui.store.table_copy`; the restore rebuilds the search index from its sources,
+  `prodtui.store.search.rebuild_search_index`) — parents before children along foreign
+  keys, ties by name.
 - Each table lists its columns, its row count (a lost line is noticed) and its rows as
   arrays in `columns` order, by rowid. Values are JSON null, numbers and strings as
   SQLite holds them; a BLOB would be `{"$blob": "<base64>"}`.
