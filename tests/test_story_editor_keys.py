@@ -4,6 +4,7 @@ its lines and marks those with an error."""
 
 from __future__ import annotations
 
+from textual.geometry import Offset
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
@@ -173,10 +174,16 @@ async def test_the_gherkin_area_numbers_its_lines_and_marks_the_faulty_ones(
         assert area.error_lines == {5}
         assert "ligne 5" in str(area.border_subtitle)
         rows = [area.render_line(y).text for y in range(area.size.height)]
+        # The area wraps: a row is a line's first row, or the rest of a long line.
         first_visible = int(area.scroll_offset.y)
-        marked = [first_visible + y + 1 for y, row in enumerate(rows) if "✗" in row]
+        document = area.wrapped_document
+        marked = [
+            document.offset_to_location(Offset(0, first_visible + y))[0] + 1
+            for y, row in enumerate(rows)
+            if "✗" in row
+        ]
         assert marked == [5]
-        assert rows[4 - first_visible].lstrip().startswith("5✗")
+        assert rows[document.location_to_offset((4, 0)).y - first_visible].lstrip().startswith("5✗")
         # At 80×24 the area and its frame (where the faulty lines are named) are on
         # screen, above the key bar.
         bar = editor.query_one(KeyBar).region

@@ -11,9 +11,12 @@ from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.widgets import DataTable, Input, Static
 
+from prodtui.domain.stories import Story
 from prodtui.store import Workspace
 from prodtui.ui.screens.capture import CaptureScreen
 from prodtui.ui.screens.homologation import HomologationScreen
+from prodtui.ui.screens.stories import StoriesScreen
+from prodtui.ui.screens.story_editor import GherkinArea, StoryEditorScreen
 from prodtui.ui.text import lines, plain
 from tests.conftest import TODAY, AppFactory, wait_until
 
@@ -117,3 +120,37 @@ async def test_the_homologation_notes_end_in_an_ellipsis_when_cut(
                 assert step.title in parts or any(
                     part.endswith("…") and step.title.startswith(part[:-1]) for part in parts
                 ), row
+
+
+LONG_STEP = "  Quandd il envoie sa demande complète avec le justificatif de domicile et l'avis"
+
+
+async def test_the_gherkin_area_wraps_long_lines_and_marks_the_first_row(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    """At 80×24 the area is half the screen wide: a long step wraps instead of being cut
+    at its edge; a faulty line's ✗ is on its number, on its first row only."""
+    criteria = "Scénario: Dépôt complet\n  Étant donné un aidant connecté\n" + LONG_STEP
+    workspace.stories.add(Story(title="Déposer une demande", acceptance=criteria))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await wait_until(pilot, lambda: isinstance(app.screen, StoriesScreen))
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, StoryEditorScreen))
+        area = app.screen.query_one("#story-acceptance", GherkinArea)
+        await wait_until(pilot, lambda: 3 in area.error_lines)
+        area.scroll_to(y=0, animate=False)
+        await pilot.pause()
+        # Every row of the wrapped text, those below the fold too.
+        rows = [area.render_line(y).text for y in range(area.wrapped_document.height)]
+        gutter = area.gutter_width
+        text_rows = [row[gutter:].rstrip() for row in rows]
+        assert area.wrapped_document.height > 3, "the long step wraps"
+        first = next(i for i, row in enumerate(text_rows) if "Quandd" in row)
+        shown = " ".join(row.strip() for row in text_rows[first:] if row.strip())
+        assert " ".join(LONG_STEP.split()) in shown, text_rows
+        assert rows[0][:gutter].strip() == "1"
+        assert rows[first][:gutter].strip() == "3✗"
+        assert rows[first + 1][:gutter].strip() == "", "no number on a continued row"
+        assert area.virtual_size.width <= area.size.width, "no sideways scrolling"

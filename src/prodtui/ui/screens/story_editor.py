@@ -11,6 +11,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Offset
 from textual.strip import Strip
 from textual.suggester import SuggestFromList
 from textual.timer import Timer
@@ -48,8 +49,9 @@ class GherkinArea(DraftTextArea):
     """
 
     def __init__(self, text: str = "", **kwargs: Any) -> None:
-        # Unwrapped, so that each row on screen is one line of the text.
-        super().__init__(text, show_line_numbers=True, soft_wrap=False, **kwargs)
+        # Wrapped: in the half of the screen the area has, an unwrapped step was cut at
+        # its edge with nothing to show it. Each line's number is on its first row.
+        super().__init__(text, show_line_numbers=True, soft_wrap=True, **kwargs)
         self.error_lines: frozenset[int] = frozenset()
 
     def mark(self, lines: Iterable[int]) -> None:
@@ -61,9 +63,14 @@ class GherkinArea(DraftTextArea):
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
-        number = self.scroll_offset.y + y + 1
         gutter = self.gutter_width
-        if number not in self.error_lines or not gutter:
+        row = self.scroll_offset.y + y
+        if not self.error_lines or not gutter or row >= self.wrapped_document.height:
+            return strip
+        line, column = self.wrapped_document.offset_to_location(Offset(0, row))
+        number = line + 1
+        # A wrapped line's number, and so its mark, is on its first row only.
+        if column or number not in self.error_lines:
             return strip
         style = self.get_component_rich_style("gherkin-area--error")
         mark = Strip([Segment(f"{number:>{gutter - 2}}✗ ", style)], gutter)
