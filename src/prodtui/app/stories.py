@@ -22,11 +22,16 @@ if TYPE_CHECKING:
 PAGE = 500
 
 
-def all_stories(workspace: Workspace) -> tuple[list[Story], dict[int, Epic], dict[int, Sprint]]:
-    """The whole backlog in order, read page by page, with its epics and sprints."""
+def all_stories(
+    workspace: Workspace, progress: Callable[[int], None] | None = None
+) -> tuple[list[Story], dict[int, Epic], dict[int, Sprint]]:
+    """The whole backlog in order, read page by page, with its epics and sprints;
+    `progress` is told how many stories were read after each page."""
     stories: list[Story] = []
     while page := workspace.stories.page(offset=len(stories), limit=PAGE):
         stories += page
+        if progress is not None:
+            progress(len(stories))
     epics = {e.id: e for e in workspace.epics.all() if e.id is not None}
     sprints = {s.id: s for s in workspace.sprints.all() if s.id is not None}
     return stories, epics, sprints
@@ -38,17 +43,26 @@ def write_stories(workspace: Workspace, fmt: str, out: Path) -> int:
 
 
 def write_story_files(
-    fmt: str, out: Path, stories: list[Story], epics: dict[int, Epic], sprints: dict[int, Sprint]
+    fmt: str,
+    out: Path,
+    stories: list[Story],
+    epics: dict[int, Epic],
+    sprints: dict[int, Sprint],
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """The file-writing half of an export: no workspace, so it may run in a worker thread."""
+    """The file-writing half of an export: no workspace, so it may run in a worker thread.
+    `progress` is told the stories written and the stories in all: after each file of a
+    .feature export, once at the end of a single-file one."""
     if fmt == "feature":
-        export_features(stories, epics, out, language=language())
+        export_features(stories, epics, out, language=language(), progress=progress)
     elif fmt == "md":
         write_new_text(out, stories_markdown(stories, epics, sprints))
     elif fmt == "csv":
         write_new_text(out, stories_to_csv(stories, epics, sprints))
     else:
         raise ProdtuiError("story.unknown_format", format=fmt)
+    if progress is not None:
+        progress(len(stories), len(stories))
     return len(stories)
 
 

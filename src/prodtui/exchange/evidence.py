@@ -15,7 +15,7 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -77,10 +77,11 @@ def unreadable(path: Path, error: OSError) -> ProdtuiError:
     return ProdtuiError("security.file_unreadable_code", path=str(path), code=code)
 
 
-def fingerprint(text: str) -> FileFingerprint:
+def fingerprint(text: str, progress: Callable[[int, int], None] | None = None) -> FileFingerprint:
     """SHA-256 and size of a regular, readable file, read in chunks; a clear
     ProdtuiError otherwise (missing, a folder or a device, unreadable). Never opens
-    anything but a regular file, so a FIFO cannot block it."""
+    anything but a regular file, so a FIFO cannot block it. `progress` is told the bytes
+    read and the file's size, after each chunk."""
     if not text.strip():
         raise ProdtuiError("security.file_empty_path")
     path = evidence_path(text)
@@ -97,6 +98,8 @@ def fingerprint(text: str) -> FileFingerprint:
             while chunk := stream.read(HASH_CHUNK):
                 digest.update(chunk)
                 size += len(chunk)
+                if progress is not None:
+                    progress(size, max(size, info.st_size))  # a file may grow as it is read
     except OSError as error:
         raise unreadable(path, error) from error
     return FileFingerprint(path=str(path), sha256=digest.hexdigest(), size=size)
@@ -114,10 +117,19 @@ def check_file(file: EvidenceFile) -> EvidenceCheck:
     return evidence_check(file.sha256, found.sha256)
 
 
-def check_files(files: Sequence[EvidenceFile]) -> dict[int, EvidenceCheck]:
+def check_files(
+    files: Sequence[EvidenceFile], progress: Callable[[int, int], None] | None = None
+) -> dict[int, EvidenceCheck]:
     """Hash every file again and compare (pure I/O: safe in a worker thread; the results
-    are written by `MeasureRepository.save_checks` on the connection's thread)."""
-    return {file.id: check_file(file) for file in files if file.id is not None}
+    are written by `MeasureRepository.save_checks` on the connection's thread).
+    `progress` is told the files checked and the files in all, after each one."""
+    results: dict[int, EvidenceCheck] = {}
+    for done, file in enumerate(files, start=1):
+        if file.id is not None:
+            results[file.id] = check_file(file)
+        if progress is not None:
+            progress(done, len(files))
+    return results
 
 
 def resolved_targets(paths: Iterable[str]) -> dict[str, str]:

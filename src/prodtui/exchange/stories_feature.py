@@ -29,6 +29,7 @@ import re
 import tempfile
 import textwrap
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -123,9 +124,11 @@ def export_features(
     *,
     language: str = "fr",
     overwrite: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
     """One file per story in one folder per epic. All files are written or none; an
-    existing file is refused unless `overwrite`. Raises ProdtuiError (`export.*` keys)."""
+    existing file is refused unless `overwrite`. Raises ProdtuiError (`export.*` keys).
+    `progress` is told the files written and the files in all, after each one."""
     plan = _plan(stories, epics, folder, language)
     if folder.exists() and not folder.is_dir():
         raise ProdtuiError("export.exists", path=str(folder))  # a file where the folder goes
@@ -141,6 +144,8 @@ def export_features(
             temporaries.append((temporary, path))
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
+            if progress is not None:
+                progress(len(temporaries), len(plan))
         # Only once every file is fully written do they take their names.
         for temporary, path in temporaries:
             os.replace(temporary, path)
