@@ -7,18 +7,24 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.widgets import DataTable, Input, Static
 
+from prodtui.domain.recette import Campaign, TestCase
 from prodtui.domain.stories import Story
+from prodtui.i18n import set_language
 from prodtui.store import Workspace
 from prodtui.ui.screens.capture import CaptureScreen
 from prodtui.ui.screens.homologation import HomologationScreen
+from prodtui.ui.screens.recette import RecetteScreen
+from prodtui.ui.screens.runner import RunnerScreen
 from prodtui.ui.screens.stories import StoriesScreen
 from prodtui.ui.screens.story_editor import GherkinArea, StoryEditorScreen
 from prodtui.ui.text import lines, plain
 from tests.conftest import TODAY, AppFactory, wait_until
+from tests.test_key_bar import bar_text
 
 SIGNS = (":", ";", "!", "?", "%")
 NARROW = "\u202f"
@@ -154,3 +160,24 @@ async def test_the_gherkin_area_wraps_long_lines_and_marks_the_first_row(
         assert rows[first][:gutter].strip() == "3✗"
         assert rows[first + 1][:gutter].strip() == "", "no number on a continued row"
         assert area.virtual_size.width <= area.size.width, "no sideways scrolling"
+
+
+@pytest.mark.parametrize(
+    ("language", "settled"), [("fr", "o Soldé"), ("en", "o Settled")], ids=["fr", "en"]
+)
+async def test_the_runner_key_bar_names_settled_at_120_columns(
+    make_app: AppFactory, workspace: Workspace, language: str, settled: str
+) -> None:
+    workspace.test_cases.add(TestCase(title="Déposer", steps="1. Déposer", expected="Reçu"))
+    workspace.campaigns.add(Campaign(name="Recette v2", release="2.0"))
+    set_language(language)
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("4")
+        await wait_until(pilot, lambda: isinstance(app.screen, RecetteScreen))
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, RunnerScreen))
+        await wait_until(pilot, lambda: settled in bar_text(app))
+        shown = bar_text(app)
+        # The results first, the one that settles a failure among them.
+        assert shown.index(settled) < shown.index("x ")

@@ -51,11 +51,13 @@ class RunnerScreen(Undoable):
         Binding("p", "result('pass')", "recette.key.pass", id="runner.pass"),
         Binding("f", "result('fail')", "recette.key.fail", id="runner.fail"),
         Binding("b", "result('blocked')", "recette.key.blocked", id="runner.blocked"),
+        # Before the rarer results: settling a failure is the next step of a fix-and-retest
+        # loop, and the key bar keeps the first keys that fit.
+        Binding("o", "result('settled')", "recette.key.settled", id="runner.settled"),
         Binding("s", "result('skipped')", "recette.key.skipped", id="runner.skipped"),
         Binding(
             "x", "result('not_testable')", "recette.key.not_testable", id="runner.not_testable"
         ),
-        Binding("o", "result('settled')", "recette.key.settled", id="runner.settled"),
         Binding("right", "skip_ahead", "recette.key.later", show=False, id="runner.later"),
         Binding("escape", "leave", "recette.key.leave", id="runner.leave"),
     ]
