@@ -1569,4 +1569,15 @@ MESSAGES: dict[str, str] = {
     "entity.standups": "a stand-up",
     "entity.executions": "a test result",
     "entity.command_runs": "a run of the automated suite",
+    # --- progress in the TUI ---
+    "work.count": "{done} of {total}",
+    "work.with_left": "{count} · {left}",
+    "work.left_seconds": "{seconds} s left",
+    "work.left_minutes": "{minutes} min left",
+    "work.others": "{label} (+{others})",
+    "work.exporting_to": "Exporting to {name}",
+    "work.exporting_stories": "Exporting stories",
+    "work.checking_evidence": "Checking evidence files",
+    "work.hashing": "Reading the evidence file",
+    "work.reading_referential": "Reading the referential",
 }

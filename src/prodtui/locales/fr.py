@@ -1574,4 +1574,15 @@ MESSAGES: dict[str, str] = {
     "entity.standups": "un stand-up",
     "entity.executions": "un résultat de recette",
     "entity.command_runs": "une exécution de la suite automatisée",
+    # --- progress in the TUI ---
+    "work.count": "{done} sur {total}",
+    "work.with_left": "{count} · {left}",
+    "work.left_seconds": "reste {seconds} s",
+    "work.left_minutes": "reste {minutes} min",
+    "work.others": "{label} (+{others})",
+    "work.exporting_to": "Export vers {name}",
+    "work.exporting_stories": "Export des stories",
+    "work.checking_evidence": "Vérification des fichiers de preuve",
+    "work.hashing": "Lecture du fichier de preuve",
+    "work.reading_referential": "Lecture du référentiel",
 }
