@@ -51,20 +51,22 @@ def workspace_commands(app: ProdtuiApp) -> Iterable[SystemCommand]:
 
 def ask_json_export(app: ProdtuiApp) -> None:
     """Ask where to write the whole workspace as JSON, then write it in a thread worker
-    on a connection of its own (the dump reads one snapshot while the app goes on)."""
+    on a connection of its own (the dump reads one snapshot while the app goes on), its
+    rows counted on the progress line."""
     from prodtui.ui.screens.dialogs import PromptScreen
+    from prodtui.ui.widgets.work_progress import WorkReport, run_with_progress
 
     workspace = app.workspace
     default = Path.home() / f"prodtui-{workspace.path.stem}-{app.today():%Y-%m-%d}.json"
 
-    def export(path: Path) -> None:
+    def export(path: Path, report: WorkReport) -> None:
         from prodtui.app.workspace_dump import export_json_file
         from prodtui.store import open_workspace
 
         try:
             reader = open_workspace(workspace.path, read_only=True, author=workspace.author)
             try:
-                summary = export_json_file(reader, path)
+                summary = export_json_file(reader, path, report.update)
             finally:
                 reader.close()
         except ProdtuiError as error:
@@ -79,6 +81,11 @@ def ask_json_export(app: ProdtuiApp) -> None:
     def chosen(value: str | None) -> None:
         if value:
             path = Path(value).expanduser()
-            app.run_worker(lambda: export(path), thread=True, group="json-export")
+            run_with_progress(
+                app,
+                t("bulk.exporting_json"),
+                lambda report: export(path, report),
+                group="json-export",
+            )
 
     app.push_screen(PromptScreen(t("json.export_title"), str(default)), chosen)

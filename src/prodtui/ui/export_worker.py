@@ -1,7 +1,8 @@
 """Text exports written off the event loop (docs/architecture.md, "Threads").
 
 The text is built in a thread worker on a read-only connection of its own, so it reads
-one snapshot while the app goes on; the outcome comes back as a notification.
+one snapshot while the app goes on; the progress line (`ui/widgets/work_progress.py`)
+names the file while it is built, and the outcome comes back as a notification.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from textual.worker import Worker
 
 from prodtui.domain.errors import ProdtuiError
 from prodtui.i18n import error_message, t
+from prodtui.ui.widgets.work_progress import WorkReport, run_with_progress
 
 if TYPE_CHECKING:
     from prodtui.store.workspace import Workspace
@@ -29,13 +31,14 @@ def export_text_in_worker(
     group: str,
 ) -> Worker[None]:
     """Write `build(workspace)` to the new file `path` (never over one), then say where
-    (`written_key` takes `{path}`) or why not."""
+    (`written_key` takes `{path}`) or why not. The builders know no count of what they
+    read, so the line sweeps rather than fills."""
     from prodtui.exchange.files import write_new_text
     from prodtui.store import open_workspace
 
     workspace = app.workspace
 
-    def work() -> None:
+    def work(_report: WorkReport) -> None:
         try:
             reader = open_workspace(workspace.path, read_only=True, author=workspace.author)
             try:
@@ -49,4 +52,5 @@ def export_text_in_worker(
             return
         app.call_from_thread(app.notify, t(written_key, path=str(written)), markup=False)
 
-    return app.run_worker(work, thread=True, group=group)
+    label = t("work.exporting_to", name=path.name)
+    return run_with_progress(app, label, work, group=group)

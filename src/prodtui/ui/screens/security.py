@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -45,6 +44,7 @@ from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.screens.dialogs import FormDialog, PromptScreen, form_bindings, record_key
 from prodtui.ui.text import cell, plain
 from prodtui.ui.undo import Undoable
+from prodtui.ui.widgets.work_progress import WorkReport, run_with_progress
 
 if TYPE_CHECKING:
     from prodtui.store import Workspace
@@ -462,11 +462,18 @@ class SecurityScreen(Undoable, WorkspaceScreen):
             self.notify(t("security.check_none"))
             return
         self.notify(tn("security.check_running", len(files)))
-        self._check(files)
+        run_with_progress(
+            self,
+            t("work.checking_evidence"),
+            lambda report: self._check(files, report),
+            group="evidence-check",
+            exclusive=True,
+            total=len(files),
+        )
 
-    @work(thread=True, exclusive=True, group="evidence-check")
-    def _check(self, files: list[EvidenceFile]) -> None:
-        results = check_files(files)
+    def _check(self, files: list[EvidenceFile], report: WorkReport) -> None:
+        """In the worker thread: hash the files, then save the results on the app's."""
+        results = check_files(files, report.update)
         self.app.call_from_thread(self._checked, results)
 
     def _checked(self, results: dict[int, EvidenceCheck]) -> None:
@@ -490,7 +497,14 @@ class SecurityScreen(Undoable, WorkspaceScreen):
     def action_import_referential(self) -> None:
         def chosen(value: str | None) -> None:
             if value:
-                self._read_referential(Path(value).expanduser())
+                path = Path(value).expanduser()
+                run_with_progress(
+                    self,
+                    t("work.reading_referential"),
+                    lambda _report: self._read_referential(path),
+                    group="referential",
+                    exclusive=True,
+                )
             elif value is not None:  # Enter with no path: the referential shipped with prodtui
                 self._import_shipped()
 
@@ -509,8 +523,9 @@ class SecurityScreen(Undoable, WorkspaceScreen):
             self.notify(outcome.summary(), markup=False)
             self.refresh_data()
 
-    @work(thread=True, exclusive=True, group="referential")
     def _read_referential(self, path: Path) -> None:
+        """In the worker thread. A referential is at most a few megabytes, parsed in well
+        under a second: the line sweeps, it counts nothing."""
         try:
             measures = read_referential(path)
         except ProdtuiError as error:
@@ -740,12 +755,19 @@ class MeasureFormScreen(FormDialog[MeasureState]):
         thread (the workspace's connection lives there), then shown if the form is open."""
         app, workspace = self.app, self.workspace
 
-        def check() -> None:
-            results = check_files(files)
+        def check(report: WorkReport) -> None:
+            results = check_files(files, report.update)
             targets = resolved_targets(file.path for file in files)
             app.call_from_thread(self._checked, workspace, results, targets)
 
-        app.run_worker(check, thread=True, group="evidence-form-check", name="evidence check")
+        run_with_progress(
+            app,
+            t("work.checking_evidence"),
+            check,
+            group="evidence-form-check",
+            name="evidence check",
+            total=len(files),
+        )
 
     def _checked(
         self, workspace: Workspace, results: dict[int, EvidenceCheck], targets: dict[str, str]
@@ -778,13 +800,18 @@ class MeasureFormScreen(FormDialog[MeasureState]):
     def _hash(self, text: str) -> None:
         self.hashing += 1
         self._set_file_status(t("security.hashing"))
-        self._fingerprint(text)
+        run_with_progress(
+            self,
+            t("work.hashing"),
+            lambda report: self._fingerprint(text, report),
+            group="evidence",
+            sizes=True,
+        )
 
-    @work(thread=True, group="evidence")
-    def _fingerprint(self, text: str) -> None:
+    def _fingerprint(self, text: str, report: WorkReport) -> None:
         """Hash in a thread: the form, and the path field, stay free while a file is read."""
         try:
-            found = fingerprint(text)
+            found = fingerprint(text, report.update)
         except ProdtuiError as error:
             self.app.call_from_thread(self._hashed, text, None, error)
             return

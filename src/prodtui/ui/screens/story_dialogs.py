@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,11 +17,15 @@ from textual.widgets.option_list import Option
 from prodtui.domain.capture import parse_day
 from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.stories import WORKFLOW, Epic, Priority, Sprint, Story, StoryStatus
+from prodtui.exchange.story_import import StoryImport
 from prodtui.i18n import error_message, format_day, format_moment, t, tn
-from prodtui.store.stories import StoryFilter
+from prodtui.store.stories import ImportOutcome, ImportRefused, StoryFilter
 from prodtui.ui.screens.dialogs import Dialog, FormDialog, PromptScreen, form_bindings, record_key
 from prodtui.ui.text import cell, choices, plain
 from prodtui.ui.widgets.fields import select_value
+
+if TYPE_CHECKING:
+    from prodtui.ui.widgets.work_progress import WorkReport
 
 
 class StatusScreen(Dialog[StoryStatus]):
@@ -404,63 +409,97 @@ class ExchangeScreen(Dialog[None]):
 
     def _export(self, fmt: str, path: Path) -> None:
         from prodtui.app.stories import all_stories, write_story_files
+        from prodtui.store import open_workspace
 
         self._status(t("story.exchange_working"))
-        backlog = all_stories(self.workspace)  # read here: the connection stays on this thread
+        workspace = self.workspace
 
-        def work() -> int:
-            return write_story_files(fmt, path, *backlog)
+        def work(report: WorkReport) -> str | ProdtuiError:
+            # Read on a connection of its own, in the thread: one snapshot, and a backlog
+            # of 100,000 stories read page by page does not hold the keys up.
+            try:
+                reader = open_workspace(workspace.path, read_only=True, author=workspace.author)
+                try:
+                    with reader.reading():
+                        report.stage(t("bulk.reading_stories"), reader.stories.count())
+                        backlog = all_stories(reader, report.update)
+                finally:
+                    reader.close()
+                report.stage(t("work.exporting_stories"), len(backlog[0]))
+                count = write_story_files(fmt, path, *backlog, progress=report.update)
+            except ProdtuiError as error:
+                return error
+            return tn("story.exported", count, path=str(path))
 
-        worker = self.run_worker(work, thread=True, exclusive=True, name="export")
-        self._watch(worker, lambda count: tn("story.exported", count, path=str(path)))
+        self._run(work)
 
     def _import(self, path: Path) -> None:
         from prodtui.app.stories import read_story_files
+        from prodtui.store import open_workspace
 
         self._status(t("story.exchange_working"))
-        worker = self.run_worker(lambda: read_story_files([path]), thread=True, name="import")
-        self._watch(worker, None)
+        workspace = self.workspace
 
-    def _watch(self, worker: Any, message: Any) -> None:
-        self._pending = (worker, message)
+        def work(report: WorkReport) -> StoryImport | ImportOutcome | ProdtuiError:
+            report.stage(t("bulk.reading_stories"))
+            result = read_story_files([path], report.update)
+            if result.problems:
+                return result
+            # Written in the thread too, on a connection of its own in one transaction
+            # (as `prodtui import stories` writes): 10,000 stories take seconds, which
+            # the event loop must not spend. The screens see the commit as one made by
+            # another session.
+            report.stage(t("bulk.importing_stories"), len(result.importable))
+            try:
+                writer = open_workspace(
+                    workspace.path,
+                    author=workspace.author,
+                    read_only=workspace.read_only,
+                    create=False,
+                )
+                try:
+                    return writer.stories.import_stories(result.importable, progress=report.update)
+                finally:
+                    writer.close()
+            except ProdtuiError as error:
+                return error
 
-    def on_worker_state_changed(self, event: Any) -> None:
-        from textual.worker import WorkerState
+        self._run(work)
 
-        worker, message = getattr(self, "_pending", (None, None))
-        if event.worker is not worker or event.state not in (
-            WorkerState.SUCCESS,
-            WorkerState.ERROR,
-        ):
-            return
-        if event.state is WorkerState.ERROR:
-            self._status(error_message(worker.error))
-            return
-        if message is not None:
-            self._status(message(worker.result))
-            return
-        self._write_import(worker.result)
+    def _run(self, work: Callable[[WorkReport], object]) -> None:
+        """Run `work` in a thread worker of the app, not of this dialog: closing the
+        dialog must neither hide the progress of work still running nor lose its end."""
+        from prodtui.ui.widgets.work_progress import run_with_progress
 
-    def _write_import(self, result: Any) -> None:
-        from prodtui.store.stories import ImportRefused
+        app = self.app
 
-        if result.problems:
+        def run(report: WorkReport) -> None:
+            outcome = work(report)
+            app.call_from_thread(self._finished, outcome)
+
+        run_with_progress(app, t("story.exchange_working"), run, group="story-exchange")
+
+    def _finished(self, outcome: object) -> None:
+        if isinstance(outcome, ImportOutcome):
+            self.prodtui.refresh_screen_data()
+        if isinstance(outcome, StoryImport):
             lines = [
-                t("label.value", label=p.position, value=p.message) for p in result.problems[:12]
+                t("label.value", label=p.position, value=p.message) for p in outcome.problems[:12]
             ]
-            self._status(
-                tn("story.import_nothing_ui", len(result.problems)) + "\n" + "\n".join(lines)
-            )
-            return
-        try:
-            outcome = self.workspace.stories.import_stories(result.importable)
-        except ImportRefused as refused:
+            text = tn("story.import_nothing_ui", len(outcome.problems)) + "\n" + "\n".join(lines)
+        elif isinstance(outcome, ImportRefused):
             lines = [
-                t("label.value", label=p.position, value=p.message) for p in refused.problems[:12]
+                t("label.value", label=p.position, value=p.message) for p in outcome.problems[:12]
             ]
-            self._status(error_message(refused) + "\n" + "\n".join(lines))
-            return
-        except ProdtuiError as error:
-            self._status(error_message(error))
-            return
-        self._status(outcome.summary())
+            text = error_message(outcome) + "\n" + "\n".join(lines)
+        elif isinstance(outcome, ProdtuiError):
+            text = error_message(outcome)
+        elif isinstance(outcome, ImportOutcome):
+            text = outcome.summary()
+        else:
+            text = str(outcome)
+        if self.is_attached:
+            self._status(text)
+        else:  # closed meanwhile: said where the user is now
+            failed = isinstance(outcome, (ProdtuiError, StoryImport))
+            self.app.notify(text, severity="error" if failed else "information", markup=False)
