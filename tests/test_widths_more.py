@@ -12,6 +12,7 @@ from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.widgets import DataTable, Input, Static
 
+from prodtui.domain.people import Person, Role
 from prodtui.domain.recette import Campaign, TestCase
 from prodtui.domain.stories import Story
 from prodtui.i18n import set_language
@@ -20,8 +21,10 @@ from prodtui.ui.screens.capture import CaptureScreen
 from prodtui.ui.screens.homologation import HomologationScreen
 from prodtui.ui.screens.recette import RecetteScreen
 from prodtui.ui.screens.runner import RunnerScreen
+from prodtui.ui.screens.standup import StandupScreen
 from prodtui.ui.screens.stories import StoriesScreen
 from prodtui.ui.screens.story_editor import GherkinArea, StoryEditorScreen
+from prodtui.ui.screens.team import TeamScreen
 from prodtui.ui.text import lines, plain
 from tests.conftest import TODAY, AppFactory, wait_until
 from tests.test_key_bar import bar_text
@@ -181,3 +184,26 @@ async def test_the_runner_key_bar_names_settled_at_120_columns(
         shown = bar_text(app)
         # The results first, the one that settles a failure among them.
         assert shown.index(settled) < shown.index("x ")
+
+
+async def test_a_stand_up_without_a_team_says_how_to_add_someone(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await wait_until(pilot, lambda: isinstance(app.screen, StandupScreen))
+        screen = app.screen
+        message = screen.query_one("#standup-empty", Static)
+        await wait_until(pilot, lambda: message.region.height > 0)
+        assert not screen.query_one("#standup-people").display, "no empty table"
+        assert "L'équipe est vide" in " ".join(drawn_lines(message))
+        assert "p pour ajouter une personne" in " ".join(drawn_lines(message))
+        # The key it names opens the team, where a person is added; back, the table.
+        await pilot.press("p")
+        await wait_until(pilot, lambda: isinstance(app.screen, TeamScreen))
+        workspace.people.add(Person(name="Léa Martin", role=Role.DEV))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen)
+        await wait_until(pilot, lambda: screen.query_one("#standup-people").display)
+        assert not message.display

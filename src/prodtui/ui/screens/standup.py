@@ -165,7 +165,9 @@ class StandupScreen(Undoable, WorkspaceScreen):
         sparkline = self.query_one("#standup-mood", Sparkline)
         sparkline.display = bool(trend)  # no mood yet: no bar that would look like one
         sparkline.data = trend
+        # No team: the message in place of an empty table, saying how to add someone.
         self.query_one("#standup-empty").display = not self.data.people
+        self.people_table.display = bool(self.data.people)
 
     def _fill_people(self) -> None:
         assert self.data is not None
