@@ -82,7 +82,8 @@ async def test_the_capture_preview_keeps_the_colon_with_its_word(make_app: AppFa
         for length in range(1, 50):
             owner = "x" * length
             field.value = f"+ relancer @{owner} 31/02"
-            await wait_until(pilot, lambda o=owner: f"@{o} " in str(preview.render()))
+            shown = f"@{owner} "
+            await wait_until(pilot, lambda: shown in str(preview.render()))  # noqa: B023
             await wait_until(pilot, lambda: laid_out(preview))
             rows = [row for row in drawn_lines(preview) if row]
             assert not [row for row in rows if row.startswith(SIGNS)], (length, rows)
@@ -114,7 +115,7 @@ async def test_the_homologation_notes_end_in_an_ellipsis_when_cut(
         await wait_until(pilot, lambda: table.row_count == 10)
         for width, height in ((80, 24), (60, 20), (160, 30)):
             await pilot.resize_terminal(width, height)
-            await wait_until(pilot, lambda w=width: table.size.width == w)
+            await wait_until(pilot, lambda: table.size.width == app.size.width)
             await pilot.pause()
             rows = table_rows(table)
             assert rows[0].split()[-1] == "Notes", rows[0]
