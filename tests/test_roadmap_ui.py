@@ -42,7 +42,7 @@ async def test_six_shows_the_warnings_and_the_lanes(make_app: AppFactory, tmp_pa
         # Line by line: a drawn line holds the lane's heading.
         drawn = [view.render_line(y).text for y in range(view.size.height)]
         assert any("Épopées et versions" in line for line in drawn)
-        ws.close()
+    ws.close()  # once the app is gone: its watcher reads the file until then
 
 
 async def test_arrows_move_in_time_and_between_items(make_app: AppFactory, tmp_path: Path) -> None:
@@ -85,7 +85,7 @@ async def test_arrows_move_in_time_and_between_items(make_app: AppFactory, tmp_p
         await pilot.press("z")
         await pilot.pause()
         assert screen.zoom is Zoom.MONTH and view.periods[view.period].contains(TODAY)
-        ws.close()
+    ws.close()  # once the app is gone: its watcher reads the file until then
 
 
 async def test_n_adds_a_milestone_that_shows_on_the_time_line(
@@ -177,7 +177,7 @@ async def test_enter_opens_the_item_where_it_lives(make_app: AppFactory, tmp_pat
         from prodtui.ui.screens.homologation import HomologationScreen
 
         assert isinstance(app.screen, HomologationScreen)
-        ws.close()
+    ws.close()  # once the app is gone: its watcher reads the file until then
 
 
 async def test_d_sets_an_epic_target_date(make_app: AppFactory, tmp_path: Path) -> None:
@@ -201,7 +201,7 @@ async def test_d_sets_an_epic_target_date(make_app: AppFactory, tmp_path: Path) 
             "SELECT new FROM audit_log WHERE entity = 'epics' AND field = 'target_date'"
         )
         assert history[-1]["new"] == "2027-04-30"
-        ws.close()
+    ws.close()  # once the app is gone: its watcher reads the file until then
 
 
 async def test_search_opens_a_milestone_on_the_roadmap(
