@@ -699,10 +699,10 @@ async def test_an_undo_over_a_step_saved_elsewhere_shows_both(
         other.homologation.save_step(other.homologation.steps()[0].edit(notes="vu avec le RSSI"))
         other.close()
         await pilot.press("u")
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, ConflictScreen))
         assert isinstance(app.screen, ConflictScreen)
         await pilot.press("m")  # mine: the undo on their version, their notes kept
-        await pilot.pause()
+        await wait_until(pilot, lambda: not isinstance(app.screen, ConflictScreen))
     step = workspace.homologation.steps()[0]
     assert (step.status, step.notes) == (StepStatus.TODO, "vu avec le RSSI")
 
