@@ -127,6 +127,7 @@ class TodayScreen(WorkspaceScreen):
         super().__init__()
         self.snapshot: TodaySnapshot | None = None
         self._shown: dict[str, Content] = {}
+        self._refit_pending = False
 
     def compose_body(self) -> ComposeResult:
         # One widget per tile, its border and title included: the fewer widgets, the
@@ -157,9 +158,11 @@ class TodayScreen(WorkspaceScreen):
         # layout and one paint instead of two. The roadmap's warnings come a frame later.
         self._fill(roadmap=False)
         self._generation = self.prodtui.data_generation()
-        self.call_after_refresh(self._add_roadmap_warnings)
-        self.call_after_refresh(self._refit)
-        self.call_after_refresh(self._remind_review)
+        self._refit_later()
+        # The screen's own after-refresh callbacks run before the app's first frame is
+        # written; the app's run once it is on the terminal.
+        self.app.call_after_refresh(self._add_roadmap_warnings)
+        self.app.call_after_refresh(self._remind_review)
 
     def _remind_review(self) -> None:
         """From Thursday on, say once that this week's review is still to do, to users who
@@ -199,7 +202,14 @@ class TodayScreen(WorkspaceScreen):
 
     def on_resize(self, event: events.Resize) -> None:
         self._reflow(event.size.width, event.size.height)
-        self.call_after_refresh(self._refit)
+        self._refit_later()
+
+    def _refit_later(self) -> None:
+        """One `_refit` once the layout is done, however many asked for it meanwhile (the
+        mount and the first resize both do, before the first frame)."""
+        if not self._refit_pending:
+            self._refit_pending = True
+            self.call_after_refresh(self._refit)
 
     @property
     def stacked(self) -> bool:
@@ -370,6 +380,7 @@ class TodayScreen(WorkspaceScreen):
     def _refit(self) -> None:
         """Cut the lists again for the size the tiles now have (unchanged text is left
         alone by `_show`, so a tile that fits costs nothing)."""
+        self._refit_pending = False
         snap = self.snapshot
         if snap is not None and self.is_mounted:
             self._show("blockers", self._blockers(snap.blockers, snap.today))
