@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from prodtui.domain.homologation import HomologationDecision
 from prodtui.domain.items import ItemKind
-from prodtui.domain.recette import ExecutionStatus, Progress
+from prodtui.domain.recette_status import ExecutionStatus, Progress
 from prodtui.domain.text import CleanLine
 
 

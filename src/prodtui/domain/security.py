@@ -42,19 +42,27 @@ the file is unchanged, changed (another hash) or missing (`evidence_check`).
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from prodtui.domain.base import CleanLine, CleanText, Record
 from prodtui.domain.errors import ProdtuiError
 from prodtui.domain.items import MAX_TEXT
+
+# Re-exported: the statuses and the score are the checklist's, kept apart for the first
+# frame.
+from prodtui.domain.security_score import (  # noqa: F401 (re-exported)
+    CLOSED,
+    CREDIT,
+    CYCLE,
+    MeasureStatus,
+    security_score,
+)
 
 CODE_PATTERN = r"^[A-Z][A-Z0-9]{0,9}-[0-9]{1,4}$"
 """`GOUV-01`, `PROT-12`, or a team's own `EQ-1`."""
@@ -84,37 +92,6 @@ class Priority(StrEnum):
     P1 = "P1"
     P2 = "P2"
     P3 = "P3"
-
-
-class MeasureStatus(StrEnum):
-    TODO = "todo"
-    IGNORED = "ignored"
-    PARTIAL = "partial"
-    DONE = "done"
-    NOT_APPLICABLE = "not_applicable"
-
-    @property
-    def label_key(self) -> str:
-        """The catalogue key of its label: `security.status.<value>`."""
-        return f"security.status.{self.value}"
-
-
-CYCLE: tuple[MeasureStatus, ...] = (
-    MeasureStatus.TODO,
-    MeasureStatus.PARTIAL,
-    MeasureStatus.DONE,
-    MeasureStatus.IGNORED,
-)
-"""The one-key cycle. "Non applicable" is not in it: it needs a justification, so it is
-always set explicitly."""
-
-CLOSED = frozenset({MeasureStatus.DONE, MeasureStatus.NOT_APPLICABLE})
-"""Statuses after which a due date no longer matters."""
-
-CREDIT: dict[MeasureStatus, Fraction] = {
-    MeasureStatus.DONE: Fraction(1),
-    MeasureStatus.PARTIAL: Fraction(1, 2),
-}
 
 
 def next_status(status: MeasureStatus) -> MeasureStatus:
@@ -224,22 +201,6 @@ def progress(statuses: Iterable[MeasureStatus]) -> Progress:
         done += status is MeasureStatus.DONE
         partial += status is MeasureStatus.PARTIAL
     return Progress(done=done, partial=partial, total=total, not_applicable=not_applicable)
-
-
-def security_score(measures: Iterable[tuple[bool, MeasureStatus]]) -> float | None:
-    """The score of (indispensable, status) pairs, as the module docstring defines it."""
-    weighed = Fraction(0)
-    weight = 0
-    for indispensable, status in measures:
-        if status is MeasureStatus.NOT_APPLICABLE:
-            continue
-        factor = 2 if indispensable else 1
-        weight += factor
-        weighed += factor * CREDIT.get(status, Fraction(0))
-    if weight == 0:
-        return None
-    exact = 5 * weighed / weight
-    return math.floor(exact * 10 + Fraction(1, 2)) / 10
 
 
 def suggested_validity(score: float) -> int:

@@ -25,8 +25,8 @@ from prodtui.domain.dashboard import (
     TodaySnapshot,
 )
 from prodtui.domain.homologation import HomologationDecision
-from prodtui.domain.recette import ExecutionStatus, Progress
-from prodtui.domain.security import MeasureStatus, security_score
+from prodtui.domain.recette_status import ExecutionStatus, Progress
+from prodtui.domain.security_score import MeasureStatus, security_score
 
 if TYPE_CHECKING:
     from prodtui.store.workspace import Workspace

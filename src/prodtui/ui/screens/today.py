@@ -26,7 +26,7 @@ from prodtui.domain.dashboard import (
     TodaySnapshot,
 )
 from prodtui.domain.homologation import ExpiryLevel
-from prodtui.domain.recette import shown_rate
+from prodtui.domain.recette_status import shown_rate
 from prodtui.homologation_text import short_countdown
 from prodtui.i18n import format_day, number, percent, t, tn
 from prodtui.resources import styles_dir
