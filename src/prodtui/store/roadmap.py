@@ -3,7 +3,7 @@
 Two reads: the lanes of a window (what touches its months), and what the warnings need
 (what is still ahead of today, whatever window is shown). Both stay small on the large
 workspace: sprints and campaigns are filtered by date in SQL, an epic's span and points
-come from one grouped pass over its stories (index `stories_epic`), and the measures,
+come from its stories (index `stories_epic`), and the measures,
 milestones and homologation rows are tens.
 """
 
@@ -40,11 +40,7 @@ class RoadmapRepository:
         first, last = window.start.isoformat(), window.end.isoformat()
         with self.ws.reading():
             return RoadmapData(
-                epics=self._epics(
-                    "HAVING (min(sp.start_date) <= ? AND max(sp.end_date) >= ?)"
-                    " OR e.target_date BETWEEN ? AND ?",
-                    [last, first, first, last],
-                ),
+                epics=self._epics(first, last),
                 sprints=self._sprints("sp.end_date >= ? AND sp.start_date <= ?", [first, last]),
                 campaigns=self._campaigns(
                     "coalesce(end_date, start_date) >= ? AND coalesce(start_date, end_date) <= ?",
@@ -86,17 +82,30 @@ class RoadmapRepository:
 
     # -- the queries ------------------------------------------------------------------------
 
-    def _epics(self, having: str, params: list[Any]) -> list[EpicPlan]:
+    def _epics(self, first: str, last: str) -> list[EpicPlan]:
+        """The epics whose span (their stories' sprints) or target date touches the window.
+        Which ones is found on the index alone (its distinct epic and sprint pairs); only
+        those then have their stories read for the points. Grouping every epic's stories
+        before keeping a few read all 100,000 stories of ten times the large workspace:
+        50 ms on a quiet machine, more than twice that on a busy one, against 8 ms."""
         rows = self.ws.rows(
-            "SELECT e.id, e.title, e.target_date,"
+            "WITH pairs AS (SELECT epic_id, sprint_id FROM stories"
+            "  WHERE epic_id IS NOT NULL GROUP BY epic_id, sprint_id),"
+            " spans AS (SELECT p.epic_id, min(sp.start_date) AS first_day,"
+            "  max(sp.end_date) AS last_day"
+            "  FROM pairs AS p JOIN sprints AS sp ON sp.id = p.sprint_id GROUP BY p.epic_id),"
+            " shown AS (SELECT e.id FROM epics AS e LEFT JOIN spans ON spans.epic_id = e.id"
+            "  WHERE (spans.first_day <= ?2 AND spans.last_day >= ?1)"
+            "  OR e.target_date BETWEEN ?1 AND ?2)"
+            " SELECT e.id, e.title, e.target_date,"
             " min(sp.start_date) AS first_day, max(sp.end_date) AS last_day,"
             " coalesce(sum(CASE WHEN s.status = 'done' THEN s.points END), 0) AS done,"
             " coalesce(sum(CASE WHEN s.status <> 'abandoned' THEN s.points END), 0) AS planned"
             " FROM epics AS e"
             " LEFT JOIN stories AS s ON s.epic_id = e.id"
             " LEFT JOIN sprints AS sp ON sp.id = s.sprint_id"
-            f" GROUP BY e.id {having} ORDER BY e.id",
-            params,
+            " WHERE e.id IN (SELECT id FROM shown) GROUP BY e.id ORDER BY e.id",
+            [first, last],  # ?1 and ?2
         )
         return [
             EpicPlan(
