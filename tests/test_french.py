@@ -1,7 +1,8 @@
 """French typography and grammar by rule, and one glossary.
 
 Every catalogue message is rendered with sample values in both languages and checked:
-elision before a vowel, the narrow no-break space before « : ; ! ? % » in French and never
+elision before a vowel, the narrow no-break space before « : ; ! ? % » and inside « » in
+French and never
 in English, the decimal comma. The number and date formatters are checked against
 Babel's CLDR data (the reference: prodtui writes them by hand to keep the start quick).
 """
@@ -74,10 +75,19 @@ def test_french_puts_a_narrow_no_break_space_before_high_signs(sign: str) -> Non
     for key, text in rendered("fr").items():
         plain = re.sub(r"\w+://\S+", "", text)  # an address keeps its colon
         if re.search(rf"(?<={_AFTER})[ \u00a0]{re.escape(sign)}", plain) or re.search(
-            rf"{_AFTER}{re.escape(sign)}(?=\s|$)(?! »)",
+            rf"{_AFTER}{re.escape(sign)}(?=\s|$)(?![ {NARROW}]»)",
             plain,  # « Scénario: » is a keyword
         ):
             wrong.append(f"{key}: {text!r}")
+    assert wrong == []
+
+
+def test_french_guillemets_hold_their_text_with_no_break_spaces() -> None:
+    wrong = [
+        f"{key}: {text!r}"
+        for key, text in rendered("fr").items()
+        if re.search(r"«(?!\u202f)|(?<!\u202f)»", text)
+    ]
     assert wrong == []
 
 

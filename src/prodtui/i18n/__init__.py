@@ -63,8 +63,13 @@ _FRENCH_SPACE = re.compile(r"(?<=[^\s·•—–→]) ([:;!?%])(?=\s|$|[)\]*]|[.
 
 
 def typeset(text: str) -> str:
-    """`text` with French spacing: `Statut : prêt` gets a narrow no-break space."""
-    return _FRENCH_SPACE.sub("\u202f\\1", text) if " " in text else text
+    """`text` with French spacing: `Statut : prêt` gets a narrow no-break space, and so do
+    the insides of « guillemets »."""
+    if " " not in text:
+        return text
+    # Guillemets hold their text with no-break spaces: « {value} » never wraps apart.
+    text = text.replace("« ", "«\u202f").replace(" »", "\u202f»")
+    return _FRENCH_SPACE.sub("\u202f\\1", text)
 
 
 # A word that elides before a placeholder: « afin de {so_that} », « En tant que {persona} ».
