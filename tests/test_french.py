@@ -2,8 +2,7 @@
 
 Every catalogue message is rendered with sample values in both languages and checked:
 elision before a vowel, the narrow no-break space before « : ; ! ? % » and inside « » in
-French and never
-in English, the decimal comma. The number and date formatters are checked against
+French and never in English, the decimal comma. The number and date formatters are checked against
 Babel's CLDR data (the reference: prodtui writes them by hand to keep the start quick).
 """
 
