@@ -251,14 +251,19 @@ def _insert(
 
     def flush() -> None:
         checked = check.check_batch(read)
-        positions: list[tuple[int | None, int]] = []
-        batch: list[list[Any]] = []
-        for (line, number), (values, reasons) in zip(read_at, checked, strict=True):
-            for reason in reasons:
-                problems.add(line, table.name, number, reason)
-            if not reasons:
-                positions.append((line, number))
-                batch.append(values)
+        positions: list[tuple[int | None, int]]
+        batch: list[list[Any]]
+        if not any(reasons for _, reasons in checked):  # the usual case: every row fits
+            positions = list(read_at)
+            batch = [values for values, _ in checked]
+        else:
+            positions, batch = [], []
+            for (line, number), (values, reasons) in zip(read_at, checked, strict=True):
+                for reason in reasons:
+                    problems.add(line, table.name, number, reason)
+                if not reasons:
+                    positions.append((line, number))
+                    batch.append(values)
         read.clear()
         read_at.clear()
         if batch and not problems.found:
