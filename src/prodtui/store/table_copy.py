@@ -177,13 +177,20 @@ def restoring(ws: Workspace, *, new_file: bool = False) -> Iterator[Restore]:
     memory and nothing is synced (the caller syncs the finished file); the search
     triggers and the plain (non-unique) indexes are set aside while rows go in, and put
     back at the end: one sorted build of each index and one bulk insert into the search
-    index cost a fraction of keeping them up to date row by row.
+    index cost a fraction of keeping them up to date row by row. While its data tables
+    are empty, the foreign keys are not enforced row by row either: no delete can then
+    cascade, and `Restore.foreign_key_problem` checks every row at the end all the same.
     """
     conn = ws.conn
     shapes = data_tables(conn)
+    unenforced = new_file and not any(
+        conn.execute(f"SELECT 1 FROM {quote(shape.name)} LIMIT 1").fetchone() for shape in shapes
+    )
     if new_file:
         conn.execute("PRAGMA journal_mode = MEMORY").fetchone()
         conn.execute("PRAGMA synchronous = OFF")
+    if unenforced:  # outside a transaction, or SQLite ignores it
+        conn.execute("PRAGMA foreign_keys = OFF")
     try:
         with ws.transaction():
             # Deferring the foreign-key checks to the commit also accepts rows in another
@@ -196,6 +203,8 @@ def restoring(ws: Workspace, *, new_file: bool = False) -> Iterator[Restore]:
                     conn.execute(sql)
                 rebuild_search_index(conn)
     finally:
+        if unenforced:
+            conn.execute("PRAGMA foreign_keys = ON")
         if new_file:
             conn.execute("PRAGMA journal_mode = WAL").fetchone()
             conn.execute("PRAGMA synchronous = NORMAL")
