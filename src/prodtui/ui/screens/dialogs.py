@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from prodtui.domain.base import Record
@@ -45,6 +46,16 @@ class Dialog(ModalScreen[ResultT], ProdtuiScreen[ResultT]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def set_focus(
+        self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False
+    ) -> None:
+        # Textual centres the focused widget. In a dialog taller than the terminal (which
+        # scrolls) that hid the title and the first label as it opened, the first field
+        # being in view already: scroll only as far as the field needs.
+        super().set_focus(widget, scroll_visible=False, from_app_focus=from_app_focus)
+        if scroll_visible and widget is not None:
+            self.call_later(widget.scroll_visible, animate=False)
 
     def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
         """Close with `result`. Its callback runs on the screen below once this one is
@@ -328,8 +339,9 @@ class PromptScreen(Dialog[str | None]):
                     id="prompt-input",
                     max_length=10_000,
                 )
-            yield Static("", id="prompt-error", classes="dialog-error")
-            yield Static(plain(self.hint or t("prompt.hint")), classes="dialog-hint")
+            with Vertical(classes="dialog-footer"):
+                yield Static("", id="prompt-error", classes="dialog-error")
+                yield Static(plain(self.hint or t("prompt.hint")), classes="dialog-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

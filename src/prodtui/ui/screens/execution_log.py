@@ -176,8 +176,9 @@ class LogFilterScreen(Dialog[ExecutionFilter]):
                     placeholder=t("standup.search_to"),
                     id="lf-end",
                 )
-            yield Static("", id="lf-error", classes="dialog-error", markup=False)
-            yield Static(plain(t("recette.log_filters_hint")), classes="dialog-hint")
+            with Vertical(classes="dialog-footer"):
+                yield Static("", id="lf-error", classes="dialog-error", markup=False)
+                yield Static(plain(t("recette.log_filters_hint")), classes="dialog-hint")
 
     def action_apply(self) -> None:
         workspace = self.workspace

@@ -304,8 +304,9 @@ class StepFormScreen(FormDialog[HomologationStep]):
             )
             yield Label(t("homologation.col.notes"))
             yield Input(step.notes if step else "", id="sf-notes", select_on_focus=False)
-            yield Static("", id="sf-error", classes="dialog-error", markup=False)
-            yield Static(plain(t("homologation.form_hint")), classes="dialog-hint")
+            with Vertical(classes="dialog-footer"):
+                yield Static("", id="sf-error", classes="dialog-error", markup=False)
+                yield Static(plain(t("homologation.form_hint")), classes="dialog-hint")
 
     def action_save(self) -> None:
         error = self.query_one("#sf-error", Static)
@@ -407,8 +408,9 @@ class DecisionFormScreen(FormDialog[HomologationDecision]):
                 )
                 yield Static(hint, classes="dialog-hint", markup=False)
             yield Static("", id="df-expiry", markup=False)
-            yield Static("", id="df-error", classes="dialog-error", markup=False)
-            yield Static(plain(t("homologation.form_hint")), classes="dialog-hint")
+            with Vertical(classes="dialog-footer"):
+                yield Static("", id="df-error", classes="dialog-error", markup=False)
+                yield Static(plain(t("homologation.form_hint")), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self._preview()

@@ -79,8 +79,9 @@ class ItemEditorScreen(Dialog[Item]):
             with Horizontal(classes="fields"):
                 yield TickBox(t("editor.done"), item.status is ItemStatus.DONE, id="item-done")
                 yield TickBox(t("editor.triaged"), item.triaged, id="item-triaged")
-            yield Static("", id="item-error", classes="dialog-error", markup=False)
-            yield Static(plain(t("editor.hint")), classes="dialog-hint")
+            with Vertical(classes="dialog-footer"):
+                yield Static("", id="item-error", classes="dialog-error", markup=False)
+                yield Static(plain(t("editor.hint")), classes="dialog-hint")
 
     def _field(self, name: str, saved: str, **kwargs: Any) -> DraftInput:
         """A one-line field of the item, kept as a draft as typed like its text."""

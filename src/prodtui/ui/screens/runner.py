@@ -290,8 +290,9 @@ class CaseFormScreen(FormDialog[TestCase]):
                     allow_blank=False,
                     id="case-importance",
                 )
-            yield Static("", id="case-error", classes="dialog-error", markup=False)
-            yield Static(plain(t("recette.case_hint")), classes="dialog-hint")
+            with Vertical(classes="dialog-footer"):
+                yield Static("", id="case-error", classes="dialog-error", markup=False)
+                yield Static(plain(t("recette.case_hint")), classes="dialog-hint")
 
     def action_save(self) -> None:
         workspace = self.workspace
@@ -387,8 +388,9 @@ class CampaignFormScreen(FormDialog[Campaign]):
                     prompt=t("story.field.sprint"),
                     id="cf-sprint",
                 )
-            yield Static("", id="cf-error", classes="dialog-error", markup=False)
-            yield Static(plain(t("story.sprint_hint")), classes="dialog-hint")
+            with Vertical(classes="dialog-footer"):
+                yield Static("", id="cf-error", classes="dialog-error", markup=False)
+                yield Static(plain(t("story.sprint_hint")), classes="dialog-hint")
 
     def action_save(self) -> None:
         from prodtui.domain.capture import parse_day

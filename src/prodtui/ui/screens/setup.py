@@ -71,11 +71,12 @@ class SetupScreen(FormDialog[bool]):
             yield TextArea(id="setup-team", soft_wrap=True, show_line_numbers=False)
             if known:
                 yield Static(plain(t("setup.team_known", names=", ".join(known))))
-            yield Static("", id="setup-error", classes="dialog-error")
-            yield Static(
-                t("setup.hint") if self.first_start else t("setup.hint_again"),
-                classes="dialog-hint",
-            )
+            with Vertical(classes="dialog-footer"):
+                yield Static("", id="setup-error", classes="dialog-error")
+                yield Static(
+                    t("setup.hint") if self.first_start else t("setup.hint_again"),
+                    classes="dialog-hint",
+                )
 
     def on_mount(self) -> None:
         # The first question not answered yet.

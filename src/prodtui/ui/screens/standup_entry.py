@@ -10,7 +10,7 @@ from datetime import date
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Label, Select, Static
 
 from prodtui.domain.capture import clean_line
@@ -104,8 +104,9 @@ class EntryEditorScreen(Dialog[int]):
                 id="entry-blocker",
                 placeholder=t("standup.blocker_placeholder"),
             )
-            yield Static("", id="entry-error", classes="dialog-error", markup=False)
-            yield Static(plain(t("standup.entry_hint")), classes="dialog-hint")
+            with Vertical(classes="dialog-footer"):
+                yield Static("", id="entry-error", classes="dialog-error", markup=False)
+                yield Static(plain(t("standup.entry_hint")), classes="dialog-hint")
 
     def on_mount(self) -> None:
         field = (
