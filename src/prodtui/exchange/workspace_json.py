@@ -288,10 +288,25 @@ class DumpReader:
     def _rows(self, table: TableHeader, last: list[str]) -> Iterator[Row]:
         found = 0
         texts: list[str] = []
+        readline = self.handle.readline
         while True:
-            text = self._next_line()
+            try:
+                text = readline()
+            except UnicodeDecodeError as error:
+                raise self.damaged(t("json.not_utf8"), self.line + 1) from error
+            # The export's own layout, `[…],` on a line of its own, taken as it is; any
+            # other line goes through the general rules below.
+            if text[:1] == "[" and text[-3:] == "],\n":
+                self.line += 1
+                texts.append(text[:-2])
+                if len(texts) >= READ_BATCH:
+                    found += len(texts)
+                    yield from self._parsed(texts, self.line)
+                    texts.clear()
+                continue
             if not text:
                 raise self.truncated()
+            self.line += 1
             stripped = text.strip()
             if stripped in ("]}", "]},"):
                 last[0] = stripped
