@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from prodtui.domain.errors import ConflictError, ProdtuiError
 from prodtui.domain.items import Item
 from prodtui.domain.stories import Epic, Priority, Sprint, Story, StoryStatus
+from prodtui.domain.text import safe_line
 from prodtui.exchange.story_import import ImportedStory, ImportProblem
 from prodtui.i18n import t, tn
 from prodtui.store.base import (
@@ -23,6 +24,9 @@ from prodtui.store.base import (
     to_text,
 )
 from prodtui.store.people import same_name
+
+if TYPE_CHECKING:
+    from prodtui.store.workspace import Workspace
 
 RANK_STEP = 1000
 MIN_GAP = 1e-6
@@ -427,6 +431,11 @@ class EpicRepository(Repository[Epic]):
     def all(self) -> list[Epic]:
         return [Epic.model_validate(r) for r in self.ws.rows("SELECT * FROM epics ORDER BY id")]
 
+    def titles(self) -> dict[int, str]:
+        """Each epic's title by id, as the model cleans it: what the lists show, without
+        reading and validating whole epics (their descriptions) for it."""
+        return _names(self.ws, "SELECT id, title FROM epics")
+
     def named(self, title: str) -> Epic | None:
         """The epic of this title, case, accents and spaces aside."""
         wanted = same_name(title)
@@ -455,6 +464,12 @@ class SprintRepository(Repository[Sprint]):
         rows = self.ws.rows("SELECT * FROM sprints ORDER BY start_date DESC, id DESC")
         return [Sprint.model_validate(r) for r in rows]
 
+    def names(self) -> dict[int, str]:
+        """Each sprint's name by id, as the model cleans it: the backlog's column needs no
+        more, and 2,500 whole sprints (ten times the large workspace) took 15 to 35 ms to
+        read and validate on the event loop."""
+        return _names(self.ws, "SELECT id, name FROM sprints")
+
     def named(self, name: str) -> Sprint | None:
         rows = self.ws.rows("SELECT * FROM sprints WHERE lower(name) = lower(?)", [name.strip()])
         return Sprint.model_validate(rows[0]) if rows else None
@@ -477,3 +492,8 @@ class SprintRepository(Repository[Sprint]):
                 )
             )
         return loads
+
+
+def _names(workspace: Workspace, sql: str) -> dict[int, str]:
+    """`sql` reads an id and a one-line text: the texts cleaned as `CleanLine` does."""
+    return {row_id: safe_line(text) for row_id, text in workspace.conn.execute(sql)}

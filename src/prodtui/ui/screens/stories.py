@@ -126,8 +126,9 @@ class StoriesScreen(WorkspaceScreen):
         if not self.is_mounted:
             return
         current = self.table.kept()  # None until the user moved the cursor: first row
-        self.epics = {e.id: e.title for e in self.workspace.epics.all() if e.id is not None}
-        self.sprints = {s.id: s.name for s in self.workspace.sprints.all() if s.id is not None}
+        # Names only: whole sprints and epics cost 15 to 35 ms at ten times the large workspace.
+        self.epics = self.workspace.epics.titles()
+        self.sprints = self.workspace.sprints.names()
         story_id = select if select is not None else (current.id if current else None)
         index = self.workspace.stories.position(story_id, self.filter) if story_id else None
         self.table.reload(cursor=index)
