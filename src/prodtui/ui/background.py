@@ -11,7 +11,7 @@ event loop runs meanwhile.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 from textual.widget import Widget
 from textual.worker import Worker, get_current_worker
@@ -34,6 +34,7 @@ def read_off_loop(
     done: Callable[[T], object],
     *,
     group: str,
+    exit_on_error: bool = True,
 ) -> Worker[None]:
     """Run `read` on a read-only connection of its own to `workspace`'s file, in a thread
     worker of `owner`; then `done(result)` on the event loop, if `owner` is still mounted.
@@ -64,4 +65,15 @@ def read_off_loop(
             return
         owner.app.call_from_thread(finish, result, failed)
 
-    return owner.run_worker(run, thread=True, group=group)
+    return owner.run_worker(run, thread=True, group=group, exit_on_error=exit_on_error)
+
+
+@runtime_checkable
+class LoadsAhead(Protocol):
+    """A screen the warm-up lets read its data off the event loop (`ui/warm_up.py`)."""
+
+    def load_ahead(self) -> Worker[None]:
+        """Read what `refresh_data` reads, in a worker (`read_off_loop`, with
+        `exit_on_error=False`: the warm-up logs what fails), and show it when back unless
+        the screen was loaded meanwhile."""
+        ...

@@ -18,6 +18,7 @@ from importlib import import_module
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
+from prodtui.ui.background import LoadsAhead
 from prodtui.ui.errors import log_unexpected_error
 from prodtui.ui.screens.base import ProdtuiScreen
 from prodtui.ui.textual_private import mount_offscreen
@@ -77,8 +78,11 @@ async def prebuild(app: App[Any], mode: str, make: Callable[[], Screen]) -> Scre
         return None
     await app.remove_mode(mode)
     app.add_mode(mode, name)
-    # Its data too: the first visit reloads only if the workspace changed since.
-    if isinstance(screen, ProdtuiScreen):
+    # Its data too: the first visit reloads only if the workspace changed since. What
+    # reads long is read in a worker, the event loop free meanwhile for the user's keys.
+    if isinstance(screen, LoadsAhead):
+        await screen.load_ahead().wait()
+    elif isinstance(screen, ProdtuiScreen):
         screen.reload_if_changed()
     for table in screen.query(LazyTable):
         table.prefetch()
