@@ -3,8 +3,6 @@ history of every question as coloured marks with its trend."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,8 +28,9 @@ from prodtui.domain.review import (
 from prodtui.i18n import error_message, format_day, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import ProdtuiScreen
-from prodtui.ui.text import cell, plain
+from prodtui.ui.text import plain
 from prodtui.ui.widgets.drafts import DraftInput
+from prodtui.ui.widgets.fitted_table import FittedTable, Row
 from prodtui.ui.widgets.key_bar import KeyBar
 
 ANSWER_STYLE = {ReviewAnswer.YES: "green", ReviewAnswer.PARTLY: "yellow", ReviewAnswer.NO: "red"}
@@ -77,12 +76,16 @@ class ReviewScreen(ProdtuiScreen[None]):
         yield Header()
         yield Static("", id="review-title", classes="screen-title", markup=False)
         yield Static("", id="review-status", markup=False)
-        table: DataTable[Any] = DataTable(id="review-table", cursor_type="row")
-        table.add_column(t("review.col.question"), key="question")
-        table.add_column(t("review.col.answer"), key="answer")
-        table.add_column(cell(t("review.col.history", weeks=HISTORY_WEEKS)), key="history")
-        table.add_column(t("review.col.trend"), key="trend")
-        yield table
+        yield FittedTable(
+            [
+                ("question", t("review.col.question")),
+                ("answer", t("review.col.answer")),
+                ("history", t("review.col.history", weeks=HISTORY_WEEKS)),
+                ("trend", t("review.col.trend")),
+            ],
+            flex="question",
+            id="review-table",
+        )
         yield Static("", id="review-detail", markup=False)
         yield CommentInput(
             "review:",
@@ -115,24 +118,22 @@ class ReviewScreen(ProdtuiScreen[None]):
         repo = self.workspace.reviews
         self.answers = repo.week(self.week)
         marks = repo.marks(weeks_until(self.week, HISTORY_WEEKS))
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
         # The security question shows the roadmap's warnings beside it.
         self.roadmap_warnings = self.workspace.roadmap.warning_count(self.today())
+        rows: list[Row] = []
         for question in QUESTIONS:
             answered = self.answers.get(question)
             name = t(question.short_key)
             if question is ReviewQuestion.SECURITY_ROADMAP and self.roadmap_warnings:
                 name += " " + t("review.roadmap_mark", count=self.roadmap_warnings)
-            table.add_row(
-                cell(name),
+            cells: list[Text | str] = [
+                name,
                 _answer_cell(answered.answer if answered else None),
                 _marks_cell(marks[question]),
                 _trend_cell(trend(marks[question][-TREND_WEEKS:])),
-                key=question.value,
-            )
-        table.move_cursor(row=min(max(row, 0), len(QUESTIONS) - 1))
+            ]
+            rows.append((cells, question.value))
+        self.query_one("#review-table", FittedTable).fill(rows)
         monday, sunday = week_days(self.week)
         self.query_one("#review-title", Static).update(
             plain(

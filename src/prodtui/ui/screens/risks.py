@@ -14,8 +14,9 @@ from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import ProdtuiScreen
 from prodtui.ui.screens.dialogs import FormDialog, ask_then_delete, form_bindings, record_key
-from prodtui.ui.text import cell, choices, plain
+from prodtui.ui.text import choices, plain
 from prodtui.ui.widgets.fields import LimitedInput, select_value
+from prodtui.ui.widgets.fitted_table import FittedTable
 from prodtui.ui.widgets.key_bar import KeyBar
 from prodtui.ui.widgets.people import TeamSuggester, person_note, resolve_person, shown_person
 
@@ -31,7 +32,6 @@ CELL_STYLE: dict[RiskLevel, str] = {
     RiskLevel.HIGH: "black on dark_orange",
     RiskLevel.CRITICAL: "bold white on red",
 }
-OTHER_COLUMNS = 62  # level, criterion, ratings, owner and the cell padding, in cells
 
 
 def level_text(level: RiskLevel) -> Text:
@@ -78,17 +78,19 @@ class RisksScreen(ProdtuiScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="risks-title", classes="screen-title", markup=False)
-        table: DataTable[Text] = DataTable(id="risks-table", cursor_type="row")
-        for key, label in (
-            ("level", "risks.col.level"),
-            ("title", "risks.col.title"),
-            ("criterion", "risks.col.criterion"),
-            ("likelihood", "risks.col.likelihood"),
-            ("severity", "risks.col.severity"),
-            ("owner", "risks.col.owner"),
-        ):
-            table.add_column(cell(t(label)), key=key)
-        yield table
+        # Titles take the width the other columns leave; the full one is shown below.
+        yield FittedTable(
+            [
+                ("level", t("risks.col.level")),
+                ("title", t("risks.col.title")),
+                ("criterion", t("risks.col.criterion")),
+                ("likelihood", t("risks.col.likelihood")),
+                ("severity", t("risks.col.severity")),
+                ("owner", t("risks.col.owner")),
+            ],
+            flex="title",
+            id="risks-table",
+        )
         with Horizontal(id="risks-bottom"):
             yield Static("", id="risks-matrix")
             yield Static("", id="risks-treatment", markup=False)
@@ -104,25 +106,24 @@ class RisksScreen(ProdtuiScreen[None]):
     def refresh_data(self) -> None:
         if not self.ready:  # the app reloads every screen of the stack, even unmounted
             return
-        table = self.query_one("#risks-table", DataTable)
-        row = table.cursor_row
         self.risks = self.workspace.risks.list()
         self.team = {person.name for person in self.workspace.people.all()}
-        table.clear()
-        # Titles are cut to the room left by the other columns; the full one is shown below.
-        room = max(20, self.app.size.width - OTHER_COLUMNS)
-        for risk in self.risks:
-            table.add_row(
-                level_text(risk.level),
-                cell(risk.title if len(risk.title) <= room else risk.title[: room - 1] + "…"),
-                cell(t(risk.criterion.label_key)),
-                cell(str(risk.likelihood)),
-                cell(str(risk.severity)),
-                cell(risk.owner or ""),
-                key=str(risk.id),
-            )
-        if self.risks:
-            table.move_cursor(row=min(max(row, 0), len(self.risks) - 1))
+        self.query_one("#risks-table", FittedTable).fill(
+            [
+                (
+                    [
+                        level_text(risk.level),
+                        " ".join(risk.title.split()),
+                        t(risk.criterion.label_key),
+                        str(risk.likelihood),
+                        str(risk.severity),
+                        risk.owner or "",
+                    ],
+                    str(risk.id),
+                )
+                for risk in self.risks
+            ]
+        )
         self.query_one("#risks-title", Static).update(
             plain(t("risks.title", count=len(self.risks)) if self.risks else t("risks.empty"))
         )

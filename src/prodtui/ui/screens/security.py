@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -44,6 +44,7 @@ from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.screens.dialogs import FormDialog, PromptScreen, form_bindings, record_key
 from prodtui.ui.text import cell, plain
 from prodtui.ui.undo import Undoable
+from prodtui.ui.widgets.fitted_table import FittedTable
 from prodtui.ui.widgets.work_progress import WorkReport, run_with_progress
 
 if TYPE_CHECKING:
@@ -564,17 +565,28 @@ class SecurityScreen(Undoable, WorkspaceScreen):
         export_dossier(self)
 
 
-class EvidenceTable(DataTable[Text]):
+class EvidenceTable(FittedTable):
     """The evidence files of the measure in the form; `r` accepts a file as it is now,
-    `delete` removes it (again: keeps it). Both wait for the form's save."""
+    `delete` removes it (again: keeps it). Both wait for the form's save. The path takes
+    the width the other columns leave, cut with "…"."""
 
     BINDINGS = [
         Binding("r", "rerecord", "security.key.rerecord", id="measure_form.rerecord"),
         Binding("delete", "forget", "security.key.forget", id="measure_form.forget"),
     ]
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(cursor_type="row", **kwargs)
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            [
+                ("state", t("security.file_col.state")),
+                ("path", t("security.file_col.path")),
+                ("size", t("security.file_col.size")),
+                ("recorded", t("security.file_col.recorded")),
+                ("sha256", t("security.file_col.sha256")),
+            ],
+            flex="path",
+            id=id,
+        )
 
     def action_rerecord(self) -> None:
         if isinstance(self.screen, MeasureFormScreen):
@@ -665,16 +677,7 @@ class MeasureFormScreen(FormDialog[MeasureState]):
             yield Label(t("security.field.file"))
             yield Input(placeholder=t("security.file_placeholder"), id="mf-file")
             yield Static("", id="mf-file-status", classes="dialog-hint", markup=False)
-            table = EvidenceTable(id="mf-files")
-            for key, label in (
-                ("state", "security.file_col.state"),
-                ("path", "security.file_col.path"),
-                ("size", "security.file_col.size"),
-                ("recorded", "security.file_col.recorded"),
-                ("sha256", "security.file_col.sha256"),
-            ):
-                table.add_column(cell(t(label)), key=key)
-            yield table
+            yield EvidenceTable(id="mf-files")
             yield Static("", id="mf-error", classes="dialog-error", markup=False)
             yield Static(plain(t("security.form_hint")), classes="dialog-hint")
 
@@ -709,20 +712,15 @@ class MeasureFormScreen(FormDialog[MeasureState]):
 
     def _show_files(self) -> None:
         table = self.query_one("#mf-files", EvidenceTable)
-        row = table.cursor_row
-        table.clear()
         recorded = {file.path for file in self.files}
         self.rows = [FileRow(file, self.added.get(file.path)) for file in self.files]
         self.rows += [
             FileRow(None, found) for path, found in self.added.items() if path not in recorded
         ]
-        for line in self.rows:
-            table.add_row(*self._cells(line))
+        table.fill([(self._cells(line), None) for line in self.rows])
         table.display = bool(self.rows)
-        if self.rows:
-            table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
 
-    def _cells(self, line: FileRow) -> list[Text]:
+    def _cells(self, line: FileRow) -> list[Text | str]:
         recorded, staged = line
         if recorded is not None and recorded.id in self.removed:
             state = cell(t("evidence.staged_removed"), "bold red strike")
@@ -740,7 +738,7 @@ class MeasureFormScreen(FormDialog[MeasureState]):
         day = recorded.recorded_at.date() if recorded is not None and staged is None else None
         return [
             state,
-            cell(path),
+            path,  # put on one line by the table
             cell(file_size(size)),
             cell(format_day(day, short=True) if day else "—"),
             cell(sha[:12]),

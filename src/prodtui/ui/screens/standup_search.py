@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,7 +14,8 @@ from prodtui.domain.capture import parse_day
 from prodtui.i18n import format_day, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.dialogs import Dialog
-from prodtui.ui.text import cell, choices, plain
+from prodtui.ui.text import choices, plain
+from prodtui.ui.widgets.fitted_table import FittedTable, Row
 
 RESULTS = 100
 FIELD_KEYS = {
@@ -51,9 +51,15 @@ class StandupSearchScreen(Dialog[date]):
                 yield Input(placeholder=t("standup.search_from"), id="standup-search-from")
                 yield Input(placeholder=t("standup.search_to"), id="standup-search-to")
             yield Static("", id="standup-search-status", classes="dialog-hint", markup=False)
-            table: DataTable[Text] = DataTable(id="standup-search-results", cursor_type="row")
-            table.add_columns(t("standup.col.day"), t("standup.col.who"), t("standup.col.text"))
-            yield table
+            yield FittedTable(
+                [
+                    ("day", t("standup.col.day")),
+                    ("who", t("standup.col.who")),
+                    ("text", t("standup.col.text")),
+                ],
+                flex="text",
+                id="standup-search-results",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#standup-search-text", Input).focus()
@@ -82,18 +88,18 @@ class StandupSearchScreen(Dialog[date]):
             end=bounds[1],
             limit=RESULTS,
         )
-        table = self.query_one("#standup-search-results", DataTable)
-        table.clear()
         self.hits = []
+        rows: list[Row] = []
         for hit in hits:
             label = t(FIELD_KEYS[hit.field])
-            text = " / ".join(line for line in hit.text.splitlines() if line.strip())
-            table.add_row(
-                cell(format_day(hit.day, short=True, year=True)),
-                cell(hit.person),
-                cell(t("label.value", label=label, value=text) if label else text),
+            text = " / ".join(
+                " ".join(line.split()) for line in hit.text.splitlines() if line.strip()
             )
+            when = format_day(hit.day, short=True, year=True)
+            shown = t("label.value", label=label, value=text) if label else text
+            rows.append(([when, hit.person, shown], None))
             self.hits.append(hit.day)
+        self.query_one("#standup-search-results", FittedTable).fill(rows)
         status.update(plain(tn("standup.search_count", len(hits))))
 
     @on(Input.Submitted)

@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -21,8 +20,9 @@ from prodtui.exchange.story_import import StoryImport
 from prodtui.i18n import error_message, format_day, format_moment, t, tn
 from prodtui.store.stories import ImportOutcome, ImportRefused, StoryFilter
 from prodtui.ui.screens.dialogs import Dialog, FormDialog, PromptScreen, form_bindings, record_key
-from prodtui.ui.text import cell, choices, plain
+from prodtui.ui.text import choices, plain
 from prodtui.ui.widgets.fields import select_value
+from prodtui.ui.widgets.fitted_table import FittedTable, Row
 
 if TYPE_CHECKING:
     from prodtui.ui.widgets.work_progress import WorkReport
@@ -133,9 +133,15 @@ class HistoryScreen(Dialog[None]):
             yield Static(
                 plain(t("story.history_title", key=self.story.key)), classes="dialog-title"
             )
-            table: DataTable[Text] = DataTable(id="history-table", cursor_type="row")
-            table.add_columns(
-                t("story.col.when"), t("story.col.who"), t("story.col.field"), t("story.col.change")
+            table = FittedTable(
+                [
+                    ("when", t("story.col.when")),
+                    ("who", t("story.col.who")),
+                    ("field", t("story.col.field")),
+                    ("change", t("story.col.change")),
+                ],
+                flex="change",
+                id="history-table",
             )
             assert self.story.id is not None
             # Whole-record rows of the log, named in words.
@@ -144,6 +150,7 @@ class HistoryScreen(Dialog[None]):
                 "(deleted)": t("story.history.deleted"),
                 "(discarded)": t("story.history.discarded"),
             }
+            rows: list[Row] = []
             for entry in self.workspace.audit.history("stories", self.story.id, limit=200):
                 change = (
                     entry.new or ""
@@ -152,12 +159,10 @@ class HistoryScreen(Dialog[None]):
                     if entry.new is None
                     else f"{entry.old} → {entry.new}"
                 )
-                table.add_row(
-                    cell(format_moment(entry.at)),
-                    cell(entry.author or t("author.unknown")),
-                    cell(events.get(entry.field, entry.field)),
-                    cell(" ".join(change.split())[:120]),
-                )
+                who = entry.author or t("author.unknown")
+                field = events.get(entry.field, entry.field)
+                rows.append(([format_moment(entry.at), who, field, " ".join(change.split())], None))
+            table.fill(rows)
             yield table
 
     def on_mount(self) -> None:
@@ -177,18 +182,22 @@ class PlanScreen(Dialog[None]):
         with Vertical(classes="dialog wide", id="plan-box"):
             yield Static(plain(t("story.plan_title")), classes="dialog-title")
             yield Label(t("story.epics"))
-            epics: DataTable[Text] = DataTable(id="plan-epics", cursor_type="row")
-            epics.add_columns(t("story.col.epic"), t("story.col.description"))
-            yield epics
-            yield Label(t("story.sprints"))
-            sprints: DataTable[Text] = DataTable(id="plan-sprints", cursor_type="row")
-            sprints.add_columns(
-                t("story.col.sprint"),
-                t("story.col.dates"),
-                t("story.col.load"),
-                t("story.col.done"),
+            yield FittedTable(
+                [("epic", t("story.col.epic")), ("description", t("story.col.description"))],
+                flex="description",
+                id="plan-epics",
             )
-            yield sprints
+            yield Label(t("story.sprints"))
+            yield FittedTable(
+                [
+                    ("sprint", t("story.col.sprint")),
+                    ("dates", t("story.col.dates")),
+                    ("load", t("story.col.load")),
+                    ("done", t("story.col.done")),
+                ],
+                flex="sprint",
+                id="plan-sprints",
+            )
             yield Static(plain(t("story.plan_hint")), classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -197,30 +206,20 @@ class PlanScreen(Dialog[None]):
 
     def reload(self) -> None:
         self.epics: list[Epic] = self.workspace.epics.all()
-        table = self.query_one("#plan-epics", DataTable)
-        table.clear()
-        for epic in self.epics:
-            table.add_row(cell(epic.title), cell(" ".join(epic.description.split())[:60]))
+        self.query_one("#plan-epics", FittedTable).fill(
+            [([epic.title, " ".join(epic.description.split())], None) for epic in self.epics]
+        )
         self.loads = self.workspace.sprints.loads()
-        table = self.query_one("#plan-sprints", DataTable)
-        table.clear()
+        rows: list[Row] = []
         for load in self.loads:
             sprint = load.sprint
             over = load.committed > sprint.capacity > 0
             mark = " ⚠" if over else ""
             start, end = (format_day(d, short=True) for d in (sprint.start_date, sprint.end_date))
-            table.add_row(
-                cell(sprint.name),
-                cell(f"{start} → {end}"),
-                cell(t("story.load", committed=load.committed, capacity=sprint.capacity) + mark),
-                cell(
-                    t(
-                        "story.done_points",
-                        done=load.done,
-                        stories=tn("story.count", load.stories),
-                    )
-                ),
-            )
+            load_text = t("story.load", committed=load.committed, capacity=sprint.capacity)
+            done = t("story.done_points", done=load.done, stories=tn("story.count", load.stories))
+            rows.append(([sprint.name, f"{start} → {end}", load_text + mark, done], None))
+        self.query_one("#plan-sprints", FittedTable).fill(rows)
 
     def _sprints_focused(self) -> bool:
         return self.query_one("#plan-sprints", DataTable).has_focus

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -16,7 +15,8 @@ from prodtui.domain.people import Person, Role
 from prodtui.i18n import error_message, t
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.dialogs import Dialog, PromptScreen
-from prodtui.ui.text import cell, plain
+from prodtui.ui.text import plain
+from prodtui.ui.widgets.fitted_table import FittedTable
 
 if TYPE_CHECKING:
     from prodtui.store.people import PeopleRepository
@@ -44,11 +44,16 @@ class TeamScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="team-box"):
             yield Static(plain(t("team.title")), classes="dialog-title")
-            table: DataTable[Text] = DataTable(id="team-table", cursor_type="row")
-            table.add_columns(
-                t("team.col.position"), t("team.col.name"), t("team.col.role"), t("team.col.active")
+            yield FittedTable(
+                [
+                    ("position", t("team.col.position")),
+                    ("name", t("team.col.name")),
+                    ("role", t("team.col.role")),
+                    ("active", t("team.col.active")),
+                ],
+                flex="name",
+                id="team-table",
             )
-            yield table
             yield Static(plain(t("team.hint")), classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -60,17 +65,23 @@ class TeamScreen(Dialog[None]):
         return self.workspace.people
 
     def reload(self, select: int | None = None) -> None:
-        table = self.query_one(DataTable)
-        row = table.cursor_row
+        table = self.query_one("#team-table", FittedTable)
         self.people = self.repo.all()
-        table.clear()
-        for index, person in enumerate(self.people, start=1):
-            table.add_row(
-                cell(str(index)),
-                cell(person.name),
-                cell(t(person.role.label_key)),
-                "✓" if person.active else "—",
-            )
+        table.fill(
+            [
+                (
+                    [
+                        str(index),
+                        person.name,
+                        t(person.role.label_key),
+                        "✓" if person.active else "—",
+                    ],
+                    None,
+                )
+                for index, person in enumerate(self.people, start=1)
+            ]
+        )
+        row = table.cursor_row
         if select is not None:
             row = next((i for i, p in enumerate(self.people) if p.id == select), row)
         if self.people:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.widgets import DataTable
@@ -21,66 +20,105 @@ from prodtui.ui.text import cell
 
 FLEX_LEAST = 12
 """Cells the column taking the rest keeps, however narrow the table."""
+OTHER_SHARE = 2
+"""Another column takes at most half the table: a hostile long cell there (a name of
+120 characters) is cut rather than leaving the column taking the rest its least."""
 SHRUNK = 6
-"""Cells the widest other column keeps when the table is narrower still."""
+"""Cells another column keeps when the table is narrower still."""
+
+Row = tuple[Sequence[Text | str], str | None]
+"""A row as given to `fill`: its cells (plain text or styled Text) and its key."""
 
 
-def _width(content: Text | str) -> int:
-    return content.cell_len if isinstance(content, Text) else cell_len(content)
-
-
-def _cut(content: Text | str, width: int) -> Text:
-    """The cell as drawn in `width` cells: DataTable cuts a cell at its column's edge
-    with nothing to show it; here a cut ends in "…"."""
-    text = cell(content) if isinstance(content, str) else content.copy()
-    if text.cell_len > width:
-        text.truncate(width, overflow="ellipsis")
+def _cut(text: Text, width: int) -> Text:
+    """The cell drawn in `width` cells: DataTable cuts a cell at its column's edge with
+    nothing to show it; here a cut ends in "…". The cell keeps its whole text (what
+    `get_row_at` reads), only its drawing is cut."""
+    if text.cell_len <= width or (text.overflow == "ellipsis" and text.no_wrap):
+        return text
+    text = text.copy()
+    text.overflow = "ellipsis"
+    text.no_wrap = True
     return text
+
+
+_ONE_LINE = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\v": " ", "\f": " "})
+
+
+def _as_text(content: Text | str) -> Text:
+    # Plain text goes through `cell` (never markup, terminal controls shown as such),
+    # on one line: a line break or a tab would be drawn as nothing, out of the width.
+    return cell(content.translate(_ONE_LINE)) if isinstance(content, str) else content
+
+
+def _shrink(needs: list[int], others: list[int], over: int) -> None:
+    """Take `over` cells from the `others` columns, the widest first, levelling them
+    down to no less than SHRUNK."""
+    while over > 0:
+        top = max((needs[i] for i in others), default=0)
+        if top <= SHRUNK:
+            break
+        tied = [i for i in others if needs[i] == top]
+        below = max([needs[i] for i in others if needs[i] < top] + [SHRUNK])
+        step = min(top - below, -(-over // len(tied)))
+        for i in tied:
+            needs[i] -= step
+        over -= step * len(tied)
 
 
 class FittedTable(DataTable[Any]):
     """Call `fill(rows)` instead of `clear()` and `add_row`: the columns are given once,
-    as (key, label), with the key of the column taking the rest of the width."""
+    as (key, label), with the key of the column taking the rest of the width. Rows stay
+    one line each; the cursor stays on its row number across a fill and a resize."""
 
     def __init__(
-        self, columns: Sequence[tuple[str, str]], flex: str, *, id: str | None = None
+        self,
+        columns: Sequence[tuple[str, str]],
+        flex: str,
+        *,
+        id: str | None = None,
+        classes: str | None = None,
     ) -> None:
-        super().__init__(id=id, cursor_type="row")
+        super().__init__(id=id, classes=classes, cursor_type="row")
         self.labels = list(columns)
         self.flex = flex
-        self._rows: list[tuple[Sequence[Text | str], str | None]] = []
+        self._rows: list[tuple[list[Text], str | None]] = []
         self._widths: list[int] = []
 
     def widths_for(self, total: int) -> list[int]:
         """Each column's width within `total` cells: the others as their content needs,
         the flexible one the rest (a cell of padding each side of every column)."""
         needs = [
-            max([cell_len(label)] + [_width(row[i]) for row, _key in self._rows if i < len(row)])
+            max(
+                [cell(label).cell_len]
+                + [cells[i].cell_len for cells, _ in self._rows if i < len(cells)]
+            )
             for i, (_key, label) in enumerate(self.labels)
         ]
         flex = [key for key, _label in self.labels].index(self.flex)
-        taken = sum(need for i, need in enumerate(needs) if i != flex)
-        padding = 2 * self.cell_padding * len(needs)
-        needs[flex] = max(FLEX_LEAST, total - taken - padding)
-        # Too narrow still: the widest other column gives up cells, cut with "…" too.
-        over = sum(needs) + padding - total
         others = [i for i in range(len(needs)) if i != flex]
-        if over > 0 and others:
-            widest = max(others, key=lambda i: needs[i])
-            needs[widest] = max(SHRUNK, needs[widest] - over)
+        padding = 2 * self.cell_padding * len(needs)
+        room = total - padding
+        for i in others:
+            needs[i] = min(needs[i], max(SHRUNK, room // OTHER_SHARE))
+        # Still too narrow: the others give up cells, the widest first, cut with "…" too.
+        _shrink(needs, others, sum(needs[i] for i in others) + FLEX_LEAST - room)
+        needs[flex] = max(FLEX_LEAST, room - sum(needs[i] for i in others))
         return needs
 
     def _room(self) -> int:
         # Before its first layout the table is as wide as the screen is.
-        width = self.scrollable_content_region.width or self.app.size.width
-        # The vertical scroll bar, shown once the rows outgrow the height.
+        width = self.content_region.width or self.app.size.width
+        # The vertical scroll bar, shown once the rows outgrow the height (the header
+        # takes a line).
         bar = self.styles.scrollbar_size_vertical
-        return width - (bar if self.size.height and len(self._rows) >= self.size.height else 0)
+        height = self.content_region.height
+        return width - (bar if height and len(self._rows) + self.show_header > height else 0)
 
-    def fill(self, rows: Sequence[tuple[Sequence[Text | str], str | None]]) -> None:
+    def fill(self, rows: Sequence[Row]) -> None:
         """Show `rows`, each its cells and its key; the cursor stays on its row number."""
         row = self.cursor_row
-        self._rows = list(rows)
+        self._rows = [([_as_text(content) for content in cells], key) for cells, key in rows]
         self._build()
         if self._rows:
             self.move_cursor(row=min(max(row, 0), len(self._rows) - 1))
@@ -91,7 +129,7 @@ class FittedTable(DataTable[Any]):
             self._widths = widths
             self.clear(columns=True)
             for (key, label), width in zip(self.labels, widths, strict=True):
-                self.add_column(cell(label), width=width, key=key)
+                self.add_column(_cut(cell(label), width), width=width, key=key)
         else:
             self.clear()
         for cells, row_key in self._rows:
