@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -27,7 +28,7 @@ from prodtui.ui.screens.security import MeasureFormScreen
 from prodtui.ui.screens.standup_search import StandupSearchScreen
 from prodtui.ui.screens.story_dialogs import HistoryScreen, PlanScreen
 from prodtui.ui.screens.team import TeamScreen
-from prodtui.ui.widgets.fitted_table import FittedTable
+from prodtui.ui.widgets.fitted_table import Ending, FittedTable, Row
 from tests.conftest import TODAY, AppFactory, found, wait_until
 
 SIZES = ((80, 24), (120, 40))
@@ -217,3 +218,36 @@ async def test_the_evidence_files_table(
         await wait_until(pilot, lambda: table.row_count == 1 and table.display)
         await app.workers.wait_for_complete()
         await check_table(pilot, table, str(tmp_path)[:4], [fingerprint(str(proof)).sha256[:12]])
+
+
+class _Table(App[None]):
+    def __init__(self, rows: list[Row]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        yield FittedTable([("name", "Nom"), ("role", "Rôle")], flex="name", id="t")
+
+    def on_mount(self) -> None:
+        self.query_one(FittedTable).fill(self.rows)
+
+
+async def test_a_kept_end_stays_whole_and_a_long_other_column_is_cut() -> None:
+    """The review's roadmap mark stays whole when its question is cut; a long text in
+    another column takes at most half the table, cut with "…" too."""
+    app = _Table(
+        [
+            ([Ending("Sécurité dans la feuille de route " * 3, "⚠ 5"), "Dev"], "a"),
+            (["Léa", HOSTILE["cjk"]], "b"),
+        ]
+    )
+    async with app.run_test(size=(40, 10)) as pilot:
+        table = app.query_one(FittedTable)
+        await wait_until(pilot, lambda: table.row_count == 2 and table.size.width == 40)
+        await pilot.pause()
+        _header, first, second = drawn(table)[:3]
+        assert first[0].endswith("… ⚠ 5") and first[0].startswith("Sécurité"), first
+        assert second[1].endswith("…") and second[0] == "Léa", second
+        name, role = (column.get_render_width(table) for column in table.ordered_columns)
+        assert role <= 20 + 2 and name + role <= 40
+        assert str(table.get_row_at(1)[1]) == HOSTILE["cjk"]  # the whole text kept

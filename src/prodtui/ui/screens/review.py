@@ -30,7 +30,7 @@ from prodtui.resources import styles_dir
 from prodtui.ui.screens.base import ProdtuiScreen
 from prodtui.ui.text import plain
 from prodtui.ui.widgets.drafts import DraftInput
-from prodtui.ui.widgets.fitted_table import FittedTable, Row
+from prodtui.ui.widgets.fitted_table import Ending, FittedTable, Row
 from prodtui.ui.widgets.key_bar import KeyBar
 
 ANSWER_STYLE = {ReviewAnswer.YES: "green", ReviewAnswer.PARTLY: "yellow", ReviewAnswer.NO: "red"}
@@ -123,10 +123,12 @@ class ReviewScreen(ProdtuiScreen[None]):
         rows: list[Row] = []
         for question in QUESTIONS:
             answered = self.answers.get(question)
-            name = t(question.short_key)
+            name: str | Ending = t(question.short_key)
             if question is ReviewQuestion.SECURITY_ROADMAP and self.roadmap_warnings:
-                name += " " + t("review.roadmap_mark", count=self.roadmap_warnings)
-            cells: list[Text | str] = [
+                # The mark stays whole when the name is cut.
+                mark = t("review.roadmap_mark", count=self.roadmap_warnings)
+                name = Ending(t(question.short_key), mark)
+            cells: list[Text | str | Ending] = [
                 name,
                 _answer_cell(answered.answer if answered else None),
                 _marks_cell(marks[question]),

@@ -10,7 +10,7 @@ cells ending in "…" when cut. The widths follow the table's width as it change
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.text import Text
 from textual import events
@@ -26,29 +26,56 @@ OTHER_SHARE = 2
 SHRUNK = 6
 """Cells another column keeps when the table is narrower still."""
 
-Row = tuple[Sequence[Text | str], str | None]
-"""A row as given to `fill`: its cells (plain text or styled Text) and its key."""
+
+class Ending(NamedTuple):
+    """A cell whose end (a mark, a count) stays whole when the cell is cut: `text`, a
+    space, then `end`."""
+
+    text: str
+    end: str
 
 
-def _cut(text: Text, width: int) -> Text:
-    """The cell drawn in `width` cells: DataTable cuts a cell at its column's edge with
-    nothing to show it; here a cut ends in "…". The cell keeps its whole text (what
-    `get_row_at` reads), only its drawing is cut."""
-    if text.cell_len <= width or (text.overflow == "ellipsis" and text.no_wrap):
-        return text
-    text = text.copy()
-    text.overflow = "ellipsis"
-    text.no_wrap = True
-    return text
+Row = tuple[Sequence[Text | str | Ending], str | None]
+"""A row as given to `fill`: its cells (plain text, styled Text, text with an end kept
+whole) and its key."""
 
 
 _ONE_LINE = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\v": " ", "\f": " "})
 
 
-def _as_text(content: Text | str) -> Text:
+class _Cell(NamedTuple):
+    text: Text
+    kept: int
+    """How many characters at its end stay whole when it is cut."""
+
+
+def _as_cell(content: Text | str | Ending) -> _Cell:
     # Plain text goes through `cell` (never markup, terminal controls shown as such),
     # on one line: a line break or a tab would be drawn as nothing, out of the width.
-    return cell(content.translate(_ONE_LINE)) if isinstance(content, str) else content
+    if isinstance(content, Ending):
+        end = " " + content.end.translate(_ONE_LINE)
+        return _Cell(cell(content.text.translate(_ONE_LINE) + end), len(end))
+    if isinstance(content, str):
+        return _Cell(cell(content.translate(_ONE_LINE)), 0)
+    return _Cell(content, 0)
+
+
+def _cut(content: _Cell, width: int) -> Text:
+    """The cell drawn in `width` cells: DataTable cuts a cell at its column's edge with
+    nothing to show it; here a cut ends in "…". The cell keeps its whole text (what
+    `get_row_at` reads), only its drawing is cut; a kept end is cut here."""
+    text, kept = content
+    if text.cell_len <= width:
+        return text
+    if kept and width > text[-kept:].cell_len + 1:
+        end = text[-kept:]
+        head = text[:-kept]
+        head.truncate(width - end.cell_len, overflow="ellipsis")
+        return head + end
+    text = text.copy()
+    text.overflow = "ellipsis"
+    text.no_wrap = True
+    return text
 
 
 def _shrink(needs: list[int], others: list[int], over: int) -> None:
@@ -82,7 +109,7 @@ class FittedTable(DataTable[Any]):
         super().__init__(id=id, classes=classes, cursor_type="row")
         self.labels = list(columns)
         self.flex = flex
-        self._rows: list[tuple[list[Text], str | None]] = []
+        self._rows: list[tuple[list[_Cell], str | None]] = []
         self._widths: list[int] = []
 
     def widths_for(self, total: int) -> list[int]:
@@ -91,7 +118,7 @@ class FittedTable(DataTable[Any]):
         needs = [
             max(
                 [cell(label).cell_len]
-                + [cells[i].cell_len for cells, _ in self._rows if i < len(cells)]
+                + [cells[i].text.cell_len for cells, _ in self._rows if i < len(cells)]
             )
             for i, (_key, label) in enumerate(self.labels)
         ]
@@ -118,7 +145,7 @@ class FittedTable(DataTable[Any]):
     def fill(self, rows: Sequence[Row]) -> None:
         """Show `rows`, each its cells and its key; the cursor stays on its row number."""
         row = self.cursor_row
-        self._rows = [([_as_text(content) for content in cells], key) for cells, key in rows]
+        self._rows = [([_as_cell(content) for content in cells], key) for cells, key in rows]
         self._build()
         if self._rows:
             self.move_cursor(row=min(max(row, 0), len(self._rows) - 1))
@@ -129,7 +156,7 @@ class FittedTable(DataTable[Any]):
             self._widths = widths
             self.clear(columns=True)
             for (key, label), width in zip(self.labels, widths, strict=True):
-                self.add_column(_cut(cell(label), width), width=width, key=key)
+                self.add_column(_cut(_Cell(cell(label), 0), width), width=width, key=key)
         else:
             self.clear()
         for cells, row_key in self._rows:
