@@ -196,6 +196,7 @@ class PlanScreen(Dialog[None]):
                     ("done", t("story.col.done")),
                 ],
                 flex="sprint",
+                yields=["done"],  # at 80 columns: the dates stay whole
                 id="plan-sprints",
             )
             yield Static(plain(t("story.plan_hint")), classes="dialog-hint")

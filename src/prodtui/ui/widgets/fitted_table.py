@@ -103,12 +103,16 @@ class FittedTable(DataTable[Any]):
         columns: Sequence[tuple[str, str]],
         flex: str,
         *,
+        yields: Sequence[str] = (),
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
+        """`yields`: the keys of the columns that give up cells first when the table is
+        too narrow for all (a count in words rather than a date)."""
         super().__init__(id=id, classes=classes, cursor_type="row")
         self.labels = list(columns)
         self.flex = flex
+        self.yields = list(yields)
         self._rows: list[tuple[list[_Cell], str | None]] = []
         self._widths: list[int] = []
 
@@ -122,13 +126,17 @@ class FittedTable(DataTable[Any]):
             )
             for i, (_key, label) in enumerate(self.labels)
         ]
-        flex = [key for key, _label in self.labels].index(self.flex)
+        keys = [key for key, _label in self.labels]
+        flex = keys.index(self.flex)
         others = [i for i in range(len(needs)) if i != flex]
         padding = 2 * self.cell_padding * len(needs)
         room = total - padding
         for i in others:
             needs[i] = min(needs[i], max(SHRUNK, room // OTHER_SHARE))
-        # Still too narrow: the others give up cells, the widest first, cut with "…" too.
+        # Still too narrow: the others give up cells, those named first, then the widest
+        # first, cut with "…" too.
+        for key in self.yields:
+            _shrink(needs, [keys.index(key)], sum(needs[i] for i in others) + FLEX_LEAST - room)
         _shrink(needs, others, sum(needs[i] for i in others) + FLEX_LEAST - room)
         needs[flex] = max(FLEX_LEAST, room - sum(needs[i] for i in others))
         return needs
