@@ -251,3 +251,25 @@ async def test_a_kept_end_stays_whole_and_a_long_other_column_is_cut() -> None:
         name, role = (column.get_render_width(table) for column in table.ordered_columns)
         assert role <= 20 + 2 and name + role <= 40
         assert str(table.get_row_at(1)[1]) == HOSTILE["cjk"]  # the whole text kept
+
+
+async def test_the_demo_sprints_keep_their_dates_whole_at_80_columns(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """Too narrow for every sprint column whole: the done count gives up cells first."""
+    from prodtui.sample.demo import build_demo_workspace
+    from prodtui.store import open_workspace
+
+    demo = open_workspace(build_demo_workspace(tmp_path / "demo.db", today=TODAY), author="C")
+    try:
+        app = make_app(ws=demo)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await opened(pilot, PlanScreen(), "#plan-epics")
+            table = app.screen.query_one("#plan-sprints", DataTable)
+            await wait_until(pilot, lambda: table.row_count > 0)
+            await pilot.pause()
+            for sprint, dates, load, _done in drawn(table)[1 : 1 + table.row_count]:
+                assert sprint.startswith("Sprint 1") and "→" in dates, (sprint, dates)
+                assert not dates.endswith("…") and load.endswith(("pts", "⚠")), dates
+    finally:
+        demo.close()
