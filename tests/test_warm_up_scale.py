@@ -128,7 +128,7 @@ async def test_the_warm_up_reads_the_standup_day_off_the_event_loop(
             await wait_until(pilot, lambda: warmed(app))
             built = app.get_screen("prebuilt-standup")
             assert isinstance(built, StandupScreen)
-            assert built.data is not None, "read and shown before the next step"
+            await wait_until(pilot, lambda: built.data is not None)
             await pilot.press("2")
             await wait_until(pilot, lambda: app.screen is built)
             await pilot.pause()

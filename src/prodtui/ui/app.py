@@ -166,6 +166,7 @@ class ProdtuiApp(LocalisedApp):
         self._warm_up = warm_up = WarmUp(
             self,
             stylesheets=sorted(styles_dir().glob("*.tcss")),
+            imports=[f"prodtui.ui.screens.{mode}" for mode in PREBUILT],
             screens=[(mode, MAIN_SCREENS[mode]) for mode in PREBUILT],
             modules=[f"prodtui.ui.screens.{name}" for name in PRELOADED],
             done=self._collect_later,

@@ -34,7 +34,6 @@ def read_off_loop(
     done: Callable[[T], object],
     *,
     group: str,
-    exit_on_error: bool = True,
 ) -> Worker[None]:
     """Run `read` on a read-only connection of its own to `workspace`'s file, in a thread
     worker of `owner`; then `done(result)` on the event loop, if `owner` is still mounted.
@@ -65,7 +64,7 @@ def read_off_loop(
             return
         owner.app.call_from_thread(finish, result, failed)
 
-    return owner.run_worker(run, thread=True, group=group, exit_on_error=exit_on_error)
+    return owner.run_worker(run, thread=True, group=group)
 
 
 @runtime_checkable
@@ -73,7 +72,7 @@ class LoadsAhead(Protocol):
     """A screen the warm-up lets read its data off the event loop (`ui/warm_up.py`)."""
 
     def load_ahead(self) -> Worker[None]:
-        """Read what `refresh_data` reads, in a worker (`read_off_loop`, with
-        `exit_on_error=False`: the warm-up logs what fails), and show it when back unless
-        the screen was loaded meanwhile."""
+        """Read what `refresh_data` reads, in a worker (`read_off_loop`), and show it when
+        back unless the screen was loaded meanwhile (a visit before the worker is back
+        loads it on the spot, as a screen not built ahead)."""
         ...

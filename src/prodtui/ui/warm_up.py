@@ -9,14 +9,15 @@ a return to it does; last, the modules of the overlays are imported.
 
 Each step is one message on the event loop: keys typed meanwhile are handled between two
 steps, never more than one step (tens of milliseconds) late. What would make a step long
-is not read on the event loop: a screen that reads long (`LoadsAhead`: the stand-up) reads
-its data in a thread worker while the step waits for it, the loop free for keys; the
-recette's progress is counted in a worker the screen starts itself. At ten times the large
-workspace no step then holds the loop more than about 30 ms (benchmarks/README.md).
+is not read in it: a screen that reads long (`LoadsAhead`: the stand-up) reads its data in
+a thread worker and shows it when back, the recette counts its progress in a worker of its
+own, and each screen's module is imported in a step of its own. At ten times the large
+workspace no step then takes more than about 40 ms (benchmarks/README.md).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from importlib import import_module
 from pathlib import PurePath
@@ -83,9 +84,10 @@ async def prebuild(app: App[Any], mode: str, make: Callable[[], Screen]) -> Scre
     await app.remove_mode(mode)
     app.add_mode(mode, name)
     # Its data too: the first visit reloads only if the workspace changed since. What
-    # reads long is read in a worker, the event loop free meanwhile for the user's keys.
+    # reads long is read in a worker, not waited for: a step holds the app's messages, the
+    # user's keys among them, until it returns.
     if isinstance(screen, LoadsAhead):
-        await screen.load_ahead().wait()
+        screen.load_ahead()
     elif isinstance(screen, ProdtuiScreen):
         screen.reload_if_changed()
     for table in screen.query(LazyTable):
@@ -101,6 +103,7 @@ class WarmUp:
         app: App[Any],
         *,
         stylesheets: Sequence[PurePath] = (),
+        imports: Iterable[str] = (),
         screens: Iterable[tuple[str, Callable[[], Screen]]] = (),
         modules: Iterable[str] = (),
         done: Callable[[], object] | None = None,
@@ -110,6 +113,9 @@ class WarmUp:
         self._then: Callable[[], object] | None = None
         self.built: list[Screen] = []
         self.steps: list[Step] = [lambda: load_stylesheets(app, stylesheets)]
+        # The screens' modules first, one per step: 20 ms or so each, as long again as
+        # building a screen, which would otherwise make its step twice as long.
+        self.steps += [self._import_step(module) for module in imports]
         self.steps += [self._prebuild_step(mode, make) for mode, make in screens]
         self.steps += [self._import_step(module) for module in modules]
         self.done = done
@@ -157,4 +163,7 @@ class WarmUp:
         if self._then is not None:
             self._then()
             return
-        self.app.call_later(self.step)
+        # The next step is posted once the event loop has run what waits on it: a key read
+        # during this step is posted to the app by the loop (the driver reads keys in a
+        # thread), and would come after the next step if that were posted right away.
+        asyncio.get_running_loop().call_soon(self.app.call_later, self.step)
