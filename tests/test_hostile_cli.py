@@ -154,7 +154,7 @@ def test_values_echoed_in_errors_are_escaped(demo: Path, tmp_path: Path) -> None
     assert unknown.returncode == 2
     assert "␛]52;c;" in one_line(unknown) and CONTROL.search(unknown.stderr.rstrip("\n")) is None
     bad_choice = run("--lang", "\x1b[2J\x1b]0;titre\x07")
-    assert bad_choice.returncode == 2 and "invalid choice" in bad_choice.stderr
+    assert bad_choice.returncode == 2 and "choix invalide" in bad_choice.stderr
     assert CONTROL.search(bad_choice.stderr.replace("\n", "")) is None
     folder = tmp_path / "dossier\x1b[31m"
     folder.mkdir()

@@ -11,7 +11,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from prodtui.cli.exit_codes import EXIT_INTERRUPTED
-from prodtui.cli.options import AppOnlyParser, app_defaults
+from prodtui.cli.options import AppOnlyParser, app_defaults, language_of
 from prodtui.cli.output import json_stdout, report, safe_streams
 from prodtui.i18n import set_language
 from prodtui.paths import config_path
@@ -23,14 +23,19 @@ if TYPE_CHECKING:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Opening the app, with its options only, is the common case: it is parsed without
     building the parsers of every subcommand (a few ms of the first paint). Anything
-    else (a command, `--help`, an error) goes to the full parser."""
+    else (a command, `--help`, an error) goes to the full parser, built in the user's
+    language."""
     tokens = sys.argv[1:] if argv is None else argv
+    args: argparse.Namespace | None
     try:
         args, rest = AppOnlyParser().parse_known_args(tokens)
     except argparse.ArgumentError:
-        rest = tokens
+        args, rest = None, tokens
     if rest:
+        # The help and the errors speak the user's language: `--lang` or the settings'.
+        set_language(language_of(args))
         return build_parser().parse_args(tokens)
+    assert args is not None
     for name, value in app_defaults().items():
         setattr(args, name, value)
     return args

@@ -9,13 +9,13 @@ import argparse
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from prodtui.cli.options import common_options
+from prodtui.cli.options import Parser, common_options, sentence
 
 if TYPE_CHECKING:
     from prodtui.cli.context import Ctx
     from prodtui.store.workspace import Workspace
 
-    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+    Subparsers = argparse._SubParsersAction[Parser]
 
 Handler = Callable[[argparse.Namespace, "Ctx"], int]
 
@@ -23,7 +23,10 @@ Handler = Callable[[argparse.Namespace, "Ctx"], int]
 def command(
     subparsers: Subparsers, name: str, handler: Handler, *, json_output: bool = False, **kw: Any
 ) -> argparse.ArgumentParser:
-    """A subparser that runs `handler`, with the options every command takes."""
+    """A subparser that runs `handler`, with the options every command takes; its help
+    line is also the description its own `--help` opens on."""
+    if "help" in kw:
+        kw.setdefault("description", sentence(kw["help"]))
     parser = subparsers.add_parser(name, **kw)
     common_options(parser, suppress=True)
     parser.set_defaults(func=handler, json_output=json_output)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prodtui.cli.commands import command
+from prodtui.i18n import t
 
 if TYPE_CHECKING:
     from prodtui.cli.commands import Subparsers
@@ -14,10 +15,8 @@ if TYPE_CHECKING:
 
 
 def register(commands: Subparsers) -> None:
-    backup = command(
-        commands, "backup", run_backup, help="copy the workspace safely, even while in use"
-    )
-    backup.add_argument("--out", type=Path, metavar="PATH")
+    backup = command(commands, "backup", run_backup, help=t("cli.backup"))
+    backup.add_argument("--out", type=Path, metavar=t("cli.metavar.path"))
 
 
 def run_backup(args: argparse.Namespace, ctx: Ctx) -> int:

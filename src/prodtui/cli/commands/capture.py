@@ -17,8 +17,10 @@ if TYPE_CHECKING:
 
 
 def register(commands: Subparsers) -> None:
-    capture = command(commands, "capture", run_capture, help="capture one line into the inbox")
-    capture.add_argument("text", nargs="+", help="the line, with the quick-capture syntax")
+    capture = command(commands, "capture", run_capture, help=t("cli.capture"))
+    capture.add_argument(
+        "text", nargs="+", metavar=t("cli.metavar.text"), help=t("cli.capture.text")
+    )
 
 
 def run_capture(args: argparse.Namespace, ctx: Ctx) -> int:

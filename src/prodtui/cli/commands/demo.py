@@ -24,21 +24,12 @@ MAX_SCALE = 10
 
 
 def register(commands: Subparsers) -> None:
-    demo = command(commands, "demo", run_demo, help="open (or write) a demo workspace")
-    demo.add_argument("--size", choices=["small", "large"], help="small (default) or large")
-    demo.add_argument(
-        "--out", type=Path, metavar="PATH", help="write the demo workspace to PATH and exit"
-    )
-    demo.add_argument("--seed", type=int, default=1, help="seed of the large workspace")
-    demo.add_argument(
-        "--scale",
-        type=float,
-        metavar="N",
-        help="with --size large: N times its size (10: ten times; 0.01: a small one)",
-    )
-    demo.add_argument(
-        "--last", action="store_true", help="reopen the latest copy instead of a fresh one"
-    )
+    demo = command(commands, "demo", run_demo, help=t("cli.demo"))
+    demo.add_argument("--size", choices=["small", "large"], help=t("cli.demo.size"))
+    demo.add_argument("--out", type=Path, metavar=t("cli.metavar.path"), help=t("cli.demo.out"))
+    demo.add_argument("--seed", type=int, default=1, metavar="N", help=t("cli.demo.seed"))
+    demo.add_argument("--scale", type=float, metavar="N", help=t("cli.demo.scale"))
+    demo.add_argument("--last", action="store_true", help=t("cli.demo.last"))
 
 
 def run_demo(args: argparse.Namespace, ctx: Ctx) -> int:

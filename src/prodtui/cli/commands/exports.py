@@ -22,71 +22,49 @@ if TYPE_CHECKING:
     from prodtui.cli.context import Ctx
     from prodtui.store.workspace import Workspace
 
-OUT_HELP = "write to a new file PATH, not stdout"
-
 
 def register(exports: Subparsers) -> None:
-    standup = command(exports, "standup", run_export_standup, help="a day's stand-up summary")
-    standup.add_argument("--date", metavar="DAY", help="2026-11-27, 27/11, hier… (default: today)")
-    format_option(standup, ["md", "json"], "md")
-    standup.add_argument("--out", type=Path, metavar="PATH", help="write to PATH, not stdout")
+    path = t("cli.metavar.path")
+    out_help = t("cli.export.out")
 
-    stories = command(
-        exports,
-        "stories",
-        run_export_stories,
-        help="the backlog as .feature files, Markdown or CSV",
-    )
+    standup = command(exports, "standup", run_export_standup, help=t("cli.export.standup"))
+    standup.add_argument("--date", metavar=t("cli.metavar.day"), help=t("cli.export.date"))
+    format_option(standup, ["md", "json"], "md")
+    standup.add_argument("--out", type=Path, metavar=path, help=t("cli.export.standup_out"))
+
+    stories = command(exports, "stories", run_export_stories, help=t("cli.export.stories"))
     stories.add_argument("--format", choices=["feature", "md", "csv"], default="feature")
     stories.add_argument(
-        "--out",
-        type=Path,
-        metavar="PATH",
-        required=True,
-        help="a folder for .feature files, else a file",
+        "--out", type=Path, metavar=path, required=True, help=t("cli.export.stories_out")
     )
 
-    recette = command(
-        exports, "recette", opened(run_export_recette), help="a campaign's report in Markdown"
-    )
+    recette = command(exports, "recette", opened(run_export_recette), help=t("cli.export.recette"))
     recette.add_argument(
-        "--campaign", required=True, metavar="NAME", help="the campaign to report on"
+        "--campaign",
+        required=True,
+        metavar=t("cli.metavar.name"),
+        help=t("cli.export.campaign"),
     )
-    recette.add_argument("--out", type=Path, metavar="PATH", help=OUT_HELP)
+    recette.add_argument("--out", type=Path, metavar=path, help=out_help)
 
-    dossier = command(
-        exports, "dossier", run_export_dossier, help="the homologation dossier in Markdown"
-    )
-    dossier.add_argument("--out", type=Path, metavar="PATH", help=OUT_HELP)
+    dossier = command(exports, "dossier", run_export_dossier, help=t("cli.export.dossier"))
+    dossier.add_argument("--out", type=Path, metavar=path, help=out_help)
 
-    raci = command(
-        exports, "raci", opened(run_export_raci), help="the responsibilities (RACI) in Markdown"
-    )
-    raci.add_argument("--out", type=Path, metavar="PATH", help=OUT_HELP)
+    raci = command(exports, "raci", opened(run_export_raci), help=t("cli.export.raci"))
+    raci.add_argument("--out", type=Path, metavar=path, help=out_help)
 
     json_export = command(
-        exports,
-        "json",
-        opened(run_export_json),
-        json_output=True,
-        help="the whole workspace as JSON (to restore)",
+        exports, "json", opened(run_export_json), json_output=True, help=t("cli.export.json")
     )
-    json_export.add_argument("--out", type=Path, metavar="PATH", help=OUT_HELP)
+    json_export.add_argument("--out", type=Path, metavar=path, help=out_help)
 
-    roadmap = command(
-        exports,
-        "roadmap",
-        opened(run_export_roadmap),
-        help="the roadmap's lanes and warnings (Markdown with a Mermaid gantt chart, or JSON)",
-    )
+    roadmap = command(exports, "roadmap", opened(run_export_roadmap), help=t("cli.export.roadmap"))
     format_option(roadmap, ["md", "json"], "md")
     roadmap.add_argument(
-        "--from", dest="first", metavar="YYYY-MM", help="first month (default: 3 months ago)"
+        "--from", dest="first", metavar=t("cli.metavar.month"), help=t("cli.export.from")
     )
-    roadmap.add_argument(
-        "--months", type=int, metavar="N", help="how many months (default: 16, at most 120)"
-    )
-    roadmap.add_argument("--out", type=Path, metavar="PATH", help=OUT_HELP)
+    roadmap.add_argument("--months", type=int, metavar="N", help=t("cli.export.months"))
+    roadmap.add_argument("--out", type=Path, metavar=path, help=out_help)
 
 
 def run_export_standup(args: argparse.Namespace, ctx: Ctx) -> int:

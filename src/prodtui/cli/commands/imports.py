@@ -25,62 +25,41 @@ if TYPE_CHECKING:
 
 
 def register(imports: Subparsers) -> None:
-    stories = command(
-        imports, "stories", run_import_stories, help="stories from CSV or .feature files"
-    )
+    file = t("cli.metavar.file")
+    stories = command(imports, "stories", run_import_stories, help=t("cli.import.stories"))
     stories.add_argument(
         "paths",
         nargs="+",
         type=Path,
-        metavar="PATH",
-        help=".csv or .feature files, or folders of .feature files",
+        metavar=t("cli.metavar.path"),
+        help=t("cli.import.paths"),
     )
-    stories.add_argument(
-        "--keep-valid", action="store_true", help="import the valid records even if some are not"
-    )
+    stories.add_argument("--keep-valid", action="store_true", help=t("cli.import.keep_valid"))
 
     junit = command(
-        imports,
-        "junit",
-        opened(run_import_junit, verify=True),
-        help="results of an automated suite (JUnit XML) into a campaign",
+        imports, "junit", opened(run_import_junit, verify=True), help=t("cli.import.junit")
     )
-    junit.add_argument("file", type=Path, metavar="FILE", help="the JUnit XML report")
+    junit.add_argument("file", type=Path, metavar=file, help=t("cli.import.junit_file"))
     junit.add_argument(
-        "--campaign", required=True, metavar="NAME", help="the campaign that receives the results"
+        "--campaign",
+        required=True,
+        metavar=t("cli.metavar.name"),
+        help=t("cli.import.campaign"),
     )
-    junit.add_argument(
-        "--keep-valid",
-        action="store_true",
-        help="import the valid results even if some name unknown cases",
-    )
-    junit.add_argument(
-        "--create",
-        action="store_true",
-        help="create the campaign when there is none of that name (a CI pipeline's first run)",
-    )
-    junit.add_argument(
-        "--tester",
-        metavar="NAME",
-        help='who ran the tests, shown with each result (default: "automatique", or '
-        '"automated" in English)',
-    )
+    junit.add_argument("--keep-valid", action="store_true", help=t("cli.import.junit_keep_valid"))
+    junit.add_argument("--create", action="store_true", help=t("cli.import.create"))
+    junit.add_argument("--tester", metavar=t("cli.metavar.name"), help=t("cli.import.tester"))
 
-    json_import = command(
-        imports,
-        "json",
-        run_import_json,
-        help="restore a JSON export into a new workspace file (--db NEW)",
-    )
-    json_import.add_argument("file", type=Path, metavar="FILE", help="the JSON export")
+    json_import = command(imports, "json", run_import_json, help=t("cli.import.json"))
+    json_import.add_argument("file", type=Path, metavar=file, help=t("cli.import.json_file"))
 
     measures = command(
         imports,
         "measures",
         opened(run_import_measures, verify=True),
-        help="a referential of security measures (TOML or CSV), all or nothing",
+        help=t("cli.import.measures"),
     )
-    measures.add_argument("file", type=Path, metavar="FILE", help="a .toml or .csv referential")
+    measures.add_argument("file", type=Path, metavar=file, help=t("cli.import.measures_file"))
 
 
 def run_import_stories(args: argparse.Namespace, ctx: Ctx) -> int:

@@ -20,11 +20,13 @@ def register(commands: Subparsers) -> None:
         commands,
         "search",
         run_search,
-        help="search stories, captures, stand-ups, recette, measures and risks",
+        help=t("cli.search"),
     )
-    search.add_argument("query", nargs="+", help="words; the last one may be a prefix")
+    search.add_argument(
+        "query", nargs="+", metavar=t("cli.metavar.words"), help=t("cli.search.query")
+    )
     format_option(search, ["text", "json"], "text")
-    search.add_argument("--limit", type=int, default=50, metavar="N", help="at most N hits")
+    search.add_argument("--limit", type=int, default=50, metavar="N", help=t("cli.search.limit"))
 
 
 def run_search(args: argparse.Namespace, ctx: Ctx) -> int:
