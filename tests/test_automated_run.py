@@ -466,7 +466,7 @@ async def test_a_signal_stops_the_suite_and_quits_and_the_next_start_says_so(
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_until(pilot, lambda: app._notifications)
         [toast] = [n.message for n in app._notifications]
-        assert "« Recette v2 »" in toast and "n'a pas été suivie jusqu'au bout" in toast
+        assert "«\u202fRecette v2\u202f»" in toast and "n'a pas été suivie jusqu'au bout" in toast
         assert found(run.log_path) in toast
     assert not workspace.command_runs.get(found(run.id)).notice_pending
 

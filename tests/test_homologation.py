@@ -675,12 +675,12 @@ async def test_a_step_status_changed_by_one_key_comes_back_with_u(
         await pilot.pause()
         assert workspace.homologation.steps()[0].status is StepStatus.TODO
         said = [n.message for n in app._notifications]
-        assert said[-1] == f"Étape « {first.title} »\u202f: À faire · u pour annuler"
+        assert said[-1] == f"Étape «\u202f{first.title}\u202f»\u202f: À faire · u pour annuler"
         await pilot.press("u")
         await pilot.pause()
         assert workspace.homologation.steps()[0].status is StepStatus.DONE
         said = [n.message for n in app._notifications]
-        assert said[-1] == f"Annulé — Étape « {first.title} »\u202f: Faite"
+        assert said[-1] == f"Annulé — Étape «\u202f{first.title}\u202f»\u202f: Faite"
         assert screen.query_one(DataTable).cursor_row == 0
 
 

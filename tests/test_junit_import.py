@@ -120,7 +120,7 @@ def test_a_real_pytest_report_is_imported_with_its_mapping(
     assert run_import_junit(args(path), workspace) == 0
     out, err = capsys.readouterr()
     assert err == "" and len(out.strip().splitlines()) == 1
-    assert "5 résultats importés dans « Recette v1.5 », passe 1 — " in out
+    assert "5 résultats importés dans «\u202fRecette v1.5\u202f», passe 1 — " in out
     assert "réussi\u202f: 2, en échec\u202f: 1, bloqué\u202f: 1, non exécuté\u202f: 1" in out
     assert "1 cas désigné par sa clé, 4 cas automatisés dont 4 créés" in out
 
@@ -267,8 +267,8 @@ def test_an_unknown_campaign_is_refused_with_status_2(
     before = rows(workspace)
     assert run_import_junit(args(path, campaign="Recette v9"), workspace) == 2
     assert capsys.readouterr().err == (
-        "prodtui: Aucune campagne ne s'appelle « Recette v9 ». Les plus proches\u202f: "
-        "« Recette v1.5 ». Pour créer cette campagne, ajoutez --create.\n"
+        "prodtui: Aucune campagne ne s'appelle «\u202fRecette v9\u202f». Les plus proches\u202f: "
+        "«\u202fRecette v1.5\u202f». Pour créer cette campagne, ajoutez --create.\n"
     )
     set_language("en")
     assert run_import_junit(args(path, campaign="Recette v9"), workspace) == 2
@@ -338,7 +338,7 @@ HOSTILE = {
             for n in range(1, 10)
         )
         + ']>\n<testsuite><testcase classname="a" name="&lol9;"/></testsuite>\n',
-        "report.xml, ligne 3\u202f: le rapport déclare des entités XML (« lol »), "
+        "report.xml, ligne 3\u202f: le rapport déclare des entités XML («\u202flol\u202f»), "
         "qui peuvent saturer la mémoire\u202f; refusé.",
     ),
     "DTD": (

@@ -248,8 +248,8 @@ def test_an_unknown_campaign_names_the_closest_ones_and_the_create_flag(
     done = prodtui(db, "import", "junit", report, "--campaign", "Recete v1.5")
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == (
-        "prodtui: Aucune campagne ne s'appelle « Recete v1.5 ». Les plus proches\u202f: "
-        "« Recette v1.5 », « Recette v1.6 ». Pour créer cette campagne, ajoutez --create.\n"
+        "prodtui: Aucune campagne ne s'appelle «\u202fRecete v1.5\u202f». Les plus proches\u202f: "
+        "«\u202fRecette v1.5\u202f», «\u202fRecette v1.6\u202f». Pour créer cette campagne, ajoutez --create.\n"
     )
     done = prodtui(db, "--lang", "en", "import", "junit", report, "--campaign", "recette v2")
     assert done.returncode == 2
@@ -276,8 +276,8 @@ def test_create_makes_the_campaign_once_and_says_so(tmp_path: Path) -> None:
     done = prodtui(db, *args)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == "Campagne « Recette 3.0 » créée."
-    assert lines[1].startswith("1 résultat importé dans « Recette 3.0 », passe 1")
+    assert lines[0] == "Campagne «\u202fRecette 3.0\u202f» créée."
+    assert lines[1].startswith("1 résultat importé dans «\u202fRecette 3.0\u202f», passe 1")
     assert len(lines) == 2 and done.stderr == ""
 
     done = prodtui(db, *args)  # the next pipeline run: the same campaign, nothing created

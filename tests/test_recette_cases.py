@@ -217,7 +217,7 @@ def test_invalid_gherkin_is_refused_and_nothing_is_written(workspace: Workspace)
     assert raised.value.key == "recette.cases.invalid_gherkin"
     message = error_message(raised.value)
     assert message.startswith("Les critères d'acceptation d'US-1 ne sont pas du Gherkin valide")
-    assert "(1 problème)\u202f; ligne 3\u202f: « Alorss ça marche »" in message
+    assert "(1 problème)\u202f; ligne 3\u202f: «\u202fAlorss ça marche\u202f»" in message
     assert message.endswith("Aucun cas n'a été créé ni modifié.")
     assert (count(workspace, "test_cases"), count(workspace, "audit_log")) == (cases, audit_rows)
 

@@ -228,7 +228,7 @@ def test_an_unknown_campaign_is_one_line_on_stderr(
     assert run_export_recette(_args("Recette 9", target), workspace) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == "prodtui: Aucune campagne ne s'appelle « Recette 9 ».\n"
+    assert err == "prodtui: Aucune campagne ne s'appelle «\u202fRecette 9\u202f».\n"
     assert not target.exists()
 
 

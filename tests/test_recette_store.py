@@ -92,7 +92,7 @@ def test_campaign_names_are_unique_and_found_regardless_of_case(rc: Recette) -> 
     rc.campaigns.add(Campaign(name="Recette v1.5", release="1.5.0"))
     with pytest.raises(ProdtuiError) as caught:
         rc.campaigns.add(Campaign(name="Recette v1.5"))
-    assert error_message(caught.value) == "Une campagne s'appelle déjà « Recette v1.5 »."
+    assert error_message(caught.value) == "Une campagne s'appelle déjà «\u202fRecette v1.5\u202f»."
     named = rc.campaigns.named("recette V1.5")
     assert named is not None and named.release == "1.5.0"
     assert rc.campaigns.named("Recette v9") is None
@@ -187,7 +187,7 @@ def test_a_finished_or_archived_campaign_is_read_only(rc: Recette, workspace: Wo
             with pytest.raises(CampaignReadOnly) as caught:
                 attempt()
             assert error_message(caught.value) == (
-                "La campagne « Recette v1.4 » est terminée ou archivée\u202f: "
+                "La campagne «\u202fRecette v1.4\u202f» est terminée ou archivée\u202f: "
                 "elle est en lecture seule."
             )
         assert (count(workspace, "executions"), count(workspace, "command_runs")) == rows
@@ -283,7 +283,7 @@ def test_re_run_failed_only_prepares_the_next_pass(rc: Recette, workspace: Works
     progress_matches_each_plan(rc)
     with pytest.raises(ProdtuiError) as caught:
         rc.campaigns.rerun_failed(rc.campaigns.get(campaign.id or 0))
-    assert error_message(caught.value) == "Aucun cas en échec ou bloqué à rejouer dans « v1 »."
+    assert error_message(caught.value) == "Aucun cas en échec ou bloqué à rejouer dans «\u202fv1\u202f»."
     full = rc.campaigns.start_pass(rc.campaigns.get(campaign.id or 0), None)
     assert full.pass_number == 4 and rc.executions.plan(full).scope == rc.test_cases.ids()
     raw = workspace.conn.execute("SELECT pass_cases FROM campaigns").fetchone()[0]

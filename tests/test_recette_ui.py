@@ -185,7 +185,7 @@ async def test_a_failure_reopens_its_story_and_raises_a_blocker(
         for h in workspace.audit.history("stories", id_of(story))
         if h.field == "status_reason"
     ]
-    assert reasons == ["TC-1 en échec dans « Recette v4 »"]
+    assert reasons == ["TC-1 en échec dans «\u202fRecette v4\u202f»"]
 
 
 async def test_the_setting_can_keep_stories_as_they_are(

@@ -183,7 +183,7 @@ def test_error_lines_point_at_the_broken_line(feature_line: bool) -> None:
     unknown = head + "Scénario: a\n  Étant donné b\n  Lorsqu'il clique\n  Ensuite c\n"
     errors = check_gherkin(unknown).errors
     assert [(e.line, e.column) for e in errors] == [(4 + shift, 3)]
-    assert "« Ensuite c »" in errors[0].message and "Étant donné" in errors[0].message
+    assert "«\u202fEnsuite c\u202f»" in errors[0].message and "Étant donné" in errors[0].message
 
     misspelt_first_step = head + "\n# note\nScénario: a\n  Etant donne b\n  Quand c\n"
     errors = check_gherkin(misspelt_first_step).errors

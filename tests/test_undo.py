@@ -183,7 +183,7 @@ async def test_a_result_recorded_in_the_runner_is_taken_back_with_its_effects(
         ("TC-2", ExecutionStatus.NOT_RUN),
         ("TC-1", ExecutionStatus.NOT_RUN),
     ]
-    assert log[1].comment == "Résultat « en échec » retiré par annulation"
+    assert log[1].comment == "Résultat «\u202fen échec\u202f» retiré par annulation"
 
 
 async def test_a_result_followed_by_another_elsewhere_is_not_taken_back(
