@@ -197,7 +197,13 @@ class _Format(argparse.Action):
 
 
 def format_option(parser: argparse.ArgumentParser, choices: list[str], default: str) -> None:
-    parser.add_argument("--format", choices=choices, default=default, action=_Format)
+    parser.add_argument(
+        "--format",
+        choices=choices,
+        default=default,
+        action=_Format,
+        help=t("cli.format", default=default),
+    )
 
 
 class AppOnlyParser(argparse.ArgumentParser):

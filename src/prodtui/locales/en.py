@@ -1659,4 +1659,6 @@ MESSAGES: dict[str, str] = {
     "cli.search.query": "words; the last one may be a prefix",
     "cli.search.limit": "at most N hits",
     "cli.backup": "copy the workspace safely, even while in use",
+    "cli.backup.out": "file of the copy (default: a dated file in the backups folder beside the workspace)",
+    "cli.format": "output format (default: {default})",
 }

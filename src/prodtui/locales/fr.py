@@ -1664,4 +1664,6 @@ MESSAGES: dict[str, str] = {
     "cli.search.query": "les mots cherchés ; le dernier peut être un début de mot",
     "cli.search.limit": "au plus N résultats",
     "cli.backup": "copier l'espace de travail sans risque, même pendant qu'il est ouvert",
+    "cli.backup.out": "fichier de la copie (par défaut : un fichier daté dans le dossier backups, à côté de l'espace de travail)",
+    "cli.format": "format de sortie (par défaut : {default})",
 }

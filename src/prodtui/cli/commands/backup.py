@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def register(commands: Subparsers) -> None:
     backup = command(commands, "backup", run_backup, help=t("cli.backup"))
-    backup.add_argument("--out", type=Path, metavar=t("cli.metavar.path"))
+    backup.add_argument("--out", type=Path, metavar=t("cli.metavar.path"), help=t("cli.backup.out"))
 
 
 def run_backup(args: argparse.Namespace, ctx: Ctx) -> int:

@@ -33,7 +33,12 @@ def register(exports: Subparsers) -> None:
     standup.add_argument("--out", type=Path, metavar=path, help=t("cli.export.standup_out"))
 
     stories = command(exports, "stories", run_export_stories, help=t("cli.export.stories"))
-    stories.add_argument("--format", choices=["feature", "md", "csv"], default="feature")
+    stories.add_argument(
+        "--format",
+        choices=["feature", "md", "csv"],
+        default="feature",
+        help=t("cli.format", default="feature"),
+    )
     stories.add_argument(
         "--out", type=Path, metavar=path, required=True, help=t("cli.export.stories_out")
     )
