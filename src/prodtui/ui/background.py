@@ -11,12 +11,11 @@ event loop runs meanwhile.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import CancelledError
 from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 from textual.widget import Widget
 from textual.worker import Worker, get_current_worker
-
-from prodtui.ui.errors import log_unexpected_error
 
 if TYPE_CHECKING:
     from prodtui.store.workspace import Workspace
@@ -57,12 +56,15 @@ def read_off_loop(
                 result = read(reader)
             finally:
                 reader.close()
-        except Exception as error:  # read again on the event loop, where it shows
-            log_unexpected_error(error)
+        except Exception:  # read again on the event loop, where a lasting fault shows
             failed = True
         if get_current_worker().is_cancelled or not owner.app.is_running:
             return
-        owner.app.call_from_thread(finish, result, failed)
+        try:
+            owner.app.call_from_thread(finish, result, failed)
+        except (RuntimeError, CancelledError):
+            if owner.app.is_running:  # a fault of `done`, not the app closing meanwhile
+                raise
 
     return owner.run_worker(run, thread=True, group=group)
 
