@@ -192,3 +192,14 @@ def test_meta_name_defaults_to_the_file_name(workspace: Workspace) -> None:
     assert workspace.meta.workspace_name == "workspace"
     workspace.meta.set("name", "Mon service")
     assert workspace.meta.workspace_name == "Mon service"
+
+
+def test_drafts_of_the_same_second_come_back_in_one_order(workspace: Workspace) -> None:
+    """Drafts are offered back newest first; two written within the same second keep
+    one order, the later first, at every start."""
+    for key in ("story:1", "capture", "standup:entry"):
+        workspace.drafts.save(key, f"text of {key}")
+    workspace.conn.execute("UPDATE drafts SET updated_at = '2020-01-06T09:00:00.000'")
+    assert [d.key for d in workspace.drafts.all()] == ["standup:entry", "capture", "story:1"]
+    workspace.drafts.save("capture", "typed on")
+    assert workspace.drafts.all()[0].key == "capture"

@@ -38,7 +38,9 @@ class DraftRepository:
             db.execute("DELETE FROM drafts WHERE key = ?", [key])
 
     def all(self) -> list[Draft]:
+        """Newest first; drafts of the same second in the order they were first written,
+        newest first, so that the list is the same at every start."""
         return [
             Draft.model_validate(row)
-            for row in self.ws.rows("SELECT * FROM drafts ORDER BY updated_at DESC")
+            for row in self.ws.rows("SELECT * FROM drafts ORDER BY updated_at DESC, rowid DESC")
         ]
