@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from rich.cells import cell_len
+from textual import events
 from textual.binding import Binding
 from textual.widgets import Input, Select
 from textual.widgets.select import NoSelection
@@ -11,6 +13,28 @@ from textual.widgets.select import NoSelection
 from prodtui.i18n import t
 
 UNDO_STEPS = 100  # steps kept per field
+ELLIPSIS = "…"
+# What a placeholder cut after a word does not end on before its "…".
+CUT_TRAIL = " ,;:(–-/"
+
+
+def fit_placeholder(text: str, width: int) -> str:
+    """`text` whole if it fits in `width` cells, else its start with "…": cut after a word
+    when one ends in the second half, within the word otherwise."""
+    if width <= 0 or cell_len(text) <= width:
+        return text
+    kept, used = "", 0
+    for char in text:
+        used += cell_len(char)
+        if used > width - 1:
+            break
+        kept += char
+    rest = text[len(kept) :]
+    if not rest.startswith(" "):
+        space = kept.rfind(" ")
+        if space >= len(kept) // 2:
+            kept = kept[:space]
+    return kept.rstrip(CUT_TRAIL) + ELLIPSIS if kept.strip(CUT_TRAIL) else ELLIPSIS
 
 
 class LimitedInput(Input):
@@ -19,7 +43,11 @@ class LimitedInput(Input):
 
     Textual's Input refuses an edit past the limit whole and only rings the bell: pasted
     text seemed lost. It has no undo: a letter typed over a selected title replaced it for
-    good."""
+    good.
+
+    Textual wraps a placeholder wider than the field and draws its first line: "Prénom ou
+    no". The placeholder is cut to the field's width with "…" whenever its size changes;
+    the whole text is kept, shown as the tooltip when cut."""
 
     BINDINGS = [
         Binding("ctrl+z", "undo", "textual.Undo", show=False),
@@ -32,6 +60,26 @@ class LimitedInput(Input):
         self._undo: list[tuple[str, int]] = []
         self._redo: list[tuple[str, int]] = []
         self._typing_at: int | None = None  # where the word being typed goes on
+
+    @property
+    def full_placeholder(self) -> str:
+        """The placeholder as given, before it is cut to the field's width."""
+        return getattr(self, "_full_placeholder", "")
+
+    def validate_placeholder(self, placeholder: str) -> str:
+        self._full_placeholder = placeholder
+        width = self.scrollable_content_region.width if self.is_mounted else 0
+        shown = fit_placeholder(placeholder, width)
+        # The tooltip is ours only while it carries a cut placeholder.
+        if shown != placeholder:
+            self.tooltip = placeholder
+        elif getattr(self, "_placeholder_tooltip", False):
+            self.tooltip = None
+        self._placeholder_tooltip = shown != placeholder
+        return shown
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.placeholder = self.full_placeholder  # cut anew to the new width
 
     def replace(self, text: str, start: int, end: int) -> None:
         if self.max_length:
