@@ -256,8 +256,9 @@ class RiskFormScreen(FormDialog[Risk]):
                 suggester=TeamSuggester.of(self.workspace.people),
             )
             yield Static("", id="rf-owner-note", classes="person-note", markup=False)
-            yield Static("", id="rf-error", classes="dialog-error", markup=False)
-            yield Static(plain(t("risks.form_hint")), classes="dialog-hint")
+            with Vertical(classes="dialog-footer"):
+                yield Static("", id="rf-error", classes="dialog-error", markup=False)
+                yield Static(plain(t("risks.form_hint")), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self._preview()

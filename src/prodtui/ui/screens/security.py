@@ -44,6 +44,7 @@ from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.screens.dialogs import FormDialog, PromptScreen, form_bindings, record_key
 from prodtui.ui.text import cell, plain
 from prodtui.ui.undo import Undoable
+from prodtui.ui.widgets.fields import LimitedInput
 from prodtui.ui.widgets.fitted_table import FittedTable
 from prodtui.ui.widgets.work_progress import WorkReport, run_with_progress
 
@@ -656,7 +657,8 @@ class MeasureFormScreen(FormDialog[MeasureState]):
                     yield Input(state.owner or "", id="mf-owner", select_on_focus=False)
                 with Vertical():
                     yield Label(t("security.col.due"))
-                    yield Input(
+                    # LimitedInput: its placeholder is cut with "…" to the field's width.
+                    yield LimitedInput(
                         state.due_date.isoformat() if state.due_date else "",
                         placeholder=t("editor.due_placeholder"),
                         id="mf-due",
@@ -664,7 +666,7 @@ class MeasureFormScreen(FormDialog[MeasureState]):
                     )
             yield Label(t("security.field.story"))
             # Prefilled fields put the cursor at the end: typing adds to the saved text.
-            yield Input(
+            yield LimitedInput(
                 self._story_key(state), placeholder="US-12", id="mf-story", select_on_focus=False
             )
             for field, label in (
@@ -675,11 +677,12 @@ class MeasureFormScreen(FormDialog[MeasureState]):
                 yield Label(plain(t(label)))
                 yield Input(getattr(state, field), id=f"mf-{field}", select_on_focus=False)
             yield Label(t("security.field.file"))
-            yield Input(placeholder=t("security.file_placeholder"), id="mf-file")
+            yield LimitedInput(placeholder=t("security.file_placeholder"), id="mf-file")
             yield Static("", id="mf-file-status", classes="dialog-hint", markup=False)
             yield EvidenceTable(id="mf-files")
-            yield Static("", id="mf-error", classes="dialog-error", markup=False)
-            yield Static(plain(t("security.form_hint")), classes="dialog-hint")
+            with Vertical(classes="dialog-footer"):
+                yield Static("", id="mf-error", classes="dialog-error", markup=False)
+                yield Static(plain(t("security.form_hint")), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#mf-owner", Input).focus()

@@ -311,8 +311,9 @@ class SprintFormScreen(FormDialog[None]):
                 with Vertical():
                     yield Label(t("story.end"))
                     yield Input(s.end_date.isoformat() if s else "", id="sprint-end")
-            yield Static("", id="sprint-error", classes="dialog-error", markup=False)
-            yield Static(plain(t("story.sprint_hint")), classes="dialog-hint")
+            with Vertical(classes="dialog-footer"):
+                yield Static("", id="sprint-error", classes="dialog-error", markup=False)
+                yield Static(plain(t("story.sprint_hint")), classes="dialog-hint")
 
     def action_save(self) -> None:
         error = self.query_one("#sprint-error", Static)
