@@ -147,3 +147,30 @@ async def test_every_text_field_of_the_story_editor_is_a_draft(
         # also in part before it).
         await wait_until(pilot, lambda: kept() == typed)
     assert kept() == typed
+
+
+async def test_fields_filled_as_the_editor_opens_are_not_drafts(
+    make_app: AppFactory, workspace: Workspace
+) -> None:
+    """Opening a capture with an owner and a story, then typing in one field only: that
+    field alone is a draft (the others, filled as the editor mounted, would be offered
+    back after a crash as if typed)."""
+    from prodtui.domain.items import Item, ItemKind
+    from prodtui.ui.screens.item_editor import ItemEditorScreen
+
+    item = workspace.items.add(
+        Item(text="Relancer l'hébergeur", kind=ItemKind.ACTION, owner="Inès", story_key="US-3")
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        editor = ItemEditorScreen(item)
+        await app.push_screen(editor)
+        await pilot.pause(0.4)  # past the drafts' quiet time: nothing to write yet
+        await pilot.pause()
+        assert workspace.drafts.all() == []
+        editor.query_one("#item-owner", Input).focus()
+        await pilot.press("end", *" Moreau")
+        await wait_until(pilot, lambda: len(workspace.drafts.all()) == 1)
+        await pilot.pause(0.4)
+        drafts = workspace.drafts.all()
+        assert [(d.key, d.content) for d in drafts] == [(f"item:{item.id}:owner", "Inès Moreau")]

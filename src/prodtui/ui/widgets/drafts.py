@@ -51,6 +51,10 @@ class DraftWriter:
             self._timer.stop()
             self._timer = None
         content = self.text()
+        if content == self._written:
+            # Nothing new since it was opened or last written: a field filled as the
+            # editor mounts (Textual says it changed) must not become a draft.
+            return
         try:
             if content.strip():
                 self.drafts.save(self.key, content, self.label)
