@@ -6,7 +6,8 @@
 
 Inputs are generated here (CSVs of 10,000 and 100,000 stories, a JUnit report of 50,000
 tests) into benchmarks/out/bulk/; the large workspace is benchmarks/out/large.db, made
-by `prodtui demo --size large --out` when missing. Each case runs the installed `prodtui`
+by `prodtui demo --size large --out` when missing, and ten times it (for `export-json-x10`
+and `backup-x10`) benchmarks/out/large-x10.db, made with `--scale 10` when missing. Each case runs the installed `prodtui`
 command in a fresh child process, on a copy of the workspace it writes into; its peak
 memory is the child's maximum resident set size (`RUSAGE_CHILDREN` read before and after,
 each case in its own grandchild so the figure is its own). Prints a Markdown table.
@@ -33,6 +34,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 OUT = BENCH_DIR / "out"
 WORK = OUT / "bulk"
 LARGE_DB = OUT / "large.db"
+LARGE_X10 = OUT / "large-x10.db"
 PRODTUI = Path(sys.executable).parent / "prodtui"
 
 
@@ -107,6 +109,13 @@ def large() -> Path:
     return LARGE_DB
 
 
+def large_x10() -> Path:
+    """Ten times the large workspace, as `run.py --scale 10` makes it (2.5 min, 1.8 GB)."""
+    if not LARGE_X10.exists():
+        run([str(PRODTUI), "demo", "--size", "large", "--scale", "10", "--out", str(LARGE_X10)])
+    return LARGE_X10
+
+
 def large_campaign(db: Path) -> str:
     import sqlite3
 
@@ -135,6 +144,11 @@ def cases() -> list[Case]:
         out = gone(WORK / "large.json")
         return ["export", "json", "--out", str(out), "--db", str(large())]
 
+    def export_json_x10() -> list[str]:
+        # Its peak against export-json's: streamed, it must not grow with the workspace.
+        out = gone(WORK / "large-x10.json")
+        return ["export", "json", "--out", str(out), "--db", str(large_x10())]
+
     def import_json() -> list[str]:
         dump = WORK / "large.json"
         if not dump.exists():
@@ -146,6 +160,11 @@ def cases() -> list[Case]:
         app_open(db)
         return ["backup", "--out", str(gone(WORK / "backup.db")), "--db", str(db)]
 
+    def backup_x10() -> list[str]:
+        db = fresh("backup-source-x10", large_x10())
+        app_open(db)
+        return ["backup", "--out", str(gone(WORK / "backup-x10.db")), "--db", str(db)]
+
     return [
         Case("csv-10k", 10_000, csv_case(10_000)),
         Case("csv-100k", 100_000, csv_case(100_000)),
@@ -153,6 +172,8 @@ def cases() -> list[Case]:
         Case("export-json", 0, export_json),
         Case("import-json", 0, import_json),
         Case("backup", 0, backup),
+        Case("export-json-x10", 0, export_json_x10),
+        Case("backup-x10", 0, backup_x10),
     ]
 
 
