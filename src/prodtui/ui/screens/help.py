@@ -4,7 +4,9 @@ then the commands of the palette. `/` filters it all, with or without accents.""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,19 +19,97 @@ from prodtui.i18n import t
 from prodtui.ui.keys import binding_label
 from prodtui.ui.localised import fold
 from prodtui.ui.screens.dialogs import Dialog
-from prodtui.ui.text import lines, markup, plain
+from prodtui.ui.text import Glued, glued, markup, plain
 from prodtui.ui.widgets.filter_input import FilterInput
+
+if TYPE_CHECKING:
+    from textual.css.styles import RulesMap
+    from textual.strip import Strip
+    from textual.style import Style
+    from textual.visual import RenderOptions
+
+KEYS_WIDTH = 10  # cells of the keys column, right-aligned
+INDENT = 2  # cells before a row of the help
+GAP = 2  # cells between the keys and the description
+NARROWEST = 12  # cells a description needs beside its keys; else it wraps from the left
 
 
 @dataclass(frozen=True)
 class Line:
-    """One line of the help, with the words `/` finds it by."""
+    """One line of the help, with the words `/` finds it by, and where its wrapped part
+    goes: under its description, not under its keys."""
 
     words: str
     shown: Content
+    indent: int = INDENT
 
     def matches(self, query: list[str]) -> bool:
         return all(word in self.words for word in query)
+
+
+class Rows(Glued):
+    """The help's rows, each wrapped under itself: a description wider than the help goes
+    on under the description (at 60 columns "today.security" went to column 0, under the
+    keys). The text itself (`plain`, what a selection copies) is the rows unwrapped."""
+
+    def __init__(self, rows: list[tuple[Content, int]]) -> None:
+        joined = Content("\n").join(row for row, _indent in rows)
+        super().__init__(joined.plain, list(joined.spans), strip_control_codes=False)
+        # One indent per line of the text (a row holds no line break, but be sure).
+        self._indents = [
+            indent for row, indent in rows for _line in range(row.plain.count("\n") + 1)
+        ]
+        self._laid_out: tuple[int, Glued] | None = None
+
+    def _lay_out(self, width: int) -> Glued:
+        """The rows broken into lines of at most `width` cells, each continuation indented."""
+        if self._laid_out is not None and self._laid_out[0] == width:
+            return self._laid_out[1]
+        out: list[Content] = []
+        for line, indent in zip(self.split("\n", allow_blank=True), self._indents, strict=True):
+            if line.cell_length <= width:
+                out.append(line)
+                continue
+            if width - indent < NARROWEST:
+                indent = INDENT
+            for number, (start, end) in enumerate(_breaks(line.plain, width, width - indent)):
+                piece = line[start:end]
+                out.append(Content(" " * indent) + piece if number else piece)
+        laid_out = glued(Content("\n").join(out))
+        self._laid_out = (width, laid_out)
+        return laid_out
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self._lay_out(width).render_strips(width, height, style, options)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self._lay_out(width).get_height(rules, width)
+
+
+def _breaks(text: str, first: int, then: int) -> list[tuple[int, int]]:
+    """Where `text` is cut into lines of `first` cells then `then` cells: after a word,
+    never at a no-break space (« : » stays with its word), within a word too long."""
+    spaces = [i for i, char in enumerate(text) if char == " "]
+    pieces: list[tuple[int, int]] = []
+    start, width = 0, first
+    while start < len(text):
+        end, cells = start, 0
+        while end < len(text) and cells + cell_len(text[end]) <= width:
+            cells += cell_len(text[end])
+            end += 1
+        if end < len(text):
+            # The last space that ends a word, past the line's own leading spaces.
+            lead = len(text[start:]) - len(text[start:].lstrip(" "))
+            ends = (i for i in spaces if start + lead < i <= end and text[i - 1] != " ")
+            end = max(ends, default=max(end, start + 1))
+        pieces.append((start, end))
+        start = end
+        while start < len(text) and text[start] == " ":
+            start += 1
+        width = then
+    return pieces
 
 
 class HelpScreen(Dialog[None]):
@@ -73,18 +153,23 @@ class HelpScreen(Dialog[None]):
         here: list[Line] = []
         everywhere: list[Line] = []
         for (is_global, description, _action), (keys, ids) in grouped.items():
+            # The ids are what config.toml's [keymap] changes a key by (see the hint below).
+            shown_keys = f"{', '.join(keys):>{KEYS_WIDTH}}"
             shown = markup(
                 "  [b]${keys}[/b]  ${description}  [dim]${ids}[/dim]",
-                keys=f"{', '.join(keys):>10}",
+                keys=shown_keys,
                 description=description,
                 ids=" / ".join(ids),
             )
-            line = Line(fold(" ".join([*keys, description, *ids])), shown)
+            indent = INDENT + cell_len(shown_keys) + GAP
+            line = Line(fold(" ".join([*keys, description, *ids])), shown, indent)
             (everywhere if is_global else here).append(line)
         palette_key = app.get_key_display(Binding(app.COMMAND_PALETTE_BINDING, ""))
+        shown_key = f"{palette_key:>{KEYS_WIDTH}}"
         palette = Line(
             fold(f"{palette_key} {t('help.palette')}"),
-            markup("  [b]${key}[/b]  ${text}", key=f"{palette_key:>10}", text=t("help.palette")),
+            markup("  [b]${key}[/b]  ${text}", key=shown_key, text=t("help.palette")),
+            INDENT + cell_len(shown_key) + GAP,
         )
         commands = [
             Line(fold(f"{command.title} {command.help}"), plain(command.title))
@@ -106,21 +191,22 @@ class HelpScreen(Dialog[None]):
 
     def _text(self, query: str) -> Content:
         words = fold(query).split()
-        rows: list[Content] = []
+        rows: list[tuple[Content, int]] = []
         for heading, section, inline in self._sections():
             found = [line for line in section if line.matches(words)]
             found_inline = [line for line in inline if line.matches(words)]
             if not found and not found_inline:
                 continue
             if rows:
-                rows.append(Content())
-            rows.append(markup("[b]${text}[/b]", text=t(heading)))
-            rows += [line.shown for line in found]
+                rows.append((Content(), 0))
+            rows.append((markup("[b]${text}[/b]", text=t(heading)), 0))
+            rows += [(line.shown, line.indent) for line in found]
             if found_inline:
-                rows.append("  " + Content(" · ").join(line.shown for line in found_inline))
+                inline_row = "  " + Content(" · ").join(line.shown for line in found_inline)
+                rows.append((inline_row, INDENT))
         if not rows:
-            rows.append(plain(t("help.no_match", text=query.strip())))
-        return lines(rows)
+            rows.append((plain(t("help.no_match", text=query.strip())), 0))
+        return Rows(rows)
 
     @on(Input.Changed, "#help-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
