@@ -234,7 +234,7 @@ async def test_a_form_fits_with_its_hint_and_error_line_on_screen(
 
 # Dialogs whose module belongs to another part of the code: the keys hint is docked by the
 # stylesheet alone; their error line is in a docked footer once their compose wraps it.
-CSS_ONLY = {"risk_form", "measure_form", "sprint_form", "milestone_form"}
+CSS_ONLY = {"milestone_form"}
 
 
 async def test_the_focused_field_stays_above_the_hint(
