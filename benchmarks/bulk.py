@@ -6,8 +6,9 @@
 
 Inputs are generated here (CSVs of 10,000 and 100,000 stories, a JUnit report of 50,000
 tests) into benchmarks/out/bulk/; the large workspace is benchmarks/out/large.db, made
-by `prodtui demo --size large --out` when missing, and ten times it (for `export-json-x10`
-and `backup-x10`) benchmarks/out/large-x10.db, made with `--scale 10` when missing. Each case runs the installed `prodtui`
+by `prodtui demo --size large --out` when missing, and ten times it (for
+`export-json-x10` and `backup-x10`) benchmarks/out/large-x10.db, made with `--scale 10`
+when missing. Each case runs the installed `prodtui`
 command in a fresh child process, on a copy of the workspace it writes into; its peak
 memory is the child's maximum resident set size (`RUSAGE_CHILDREN` read before and after,
 each case in its own grandchild so the figure is its own). Prints a Markdown table.

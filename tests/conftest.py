@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
@@ -84,7 +84,7 @@ def id_of(record: Record) -> int:
 
 
 async def wait_until(
-    pilot: Pilot[int], condition: Callable[[], object], timeout: float = 20
+    pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 20
 ) -> None:
     """Pause until `condition()` holds: on a loaded machine (CI runs tests side by side)
     no fixed pause is long enough, and a condition waited for cannot flake."""

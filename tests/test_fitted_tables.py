@@ -70,7 +70,11 @@ async def check_table(
     flex = [key for key, _label in table.labels].index(table.flex)
     for width, height in SIZES:
         await pilot.resize_terminal(width, height)
-        await wait_until(pilot, lambda w=width: app.size.width == w and table.size.width > 0)
+
+        def resized(w: int = width) -> bool:
+            return app.size.width == w and table.size.width > 0
+
+        await wait_until(pilot, resized)
         await wait_until(
             pilot, lambda: table.virtual_size.width <= table.scrollable_content_region.width
         )
@@ -182,7 +186,11 @@ async def test_the_review_table(make_app: AppFactory) -> None:
         await pilot.press("down", "down")
         for width, height in SIZES:
             await pilot.resize_terminal(width, height)
-            await wait_until(pilot, lambda w=width: table.size.width == w)
+
+            def resized(w: int = width) -> bool:
+                return table.size.width == w
+
+            await wait_until(pilot, resized)
             await pilot.pause()
             lines = drawn(table)
             assert all(not cell.endswith("…") for cells in lines for cell in cells)

@@ -261,7 +261,7 @@ def test_an_unknown_campaign_names_the_closest_ones_and_the_create_flag(
     done = prodtui(db, "import", "junit", report, "--campaign", "Sprint 12")
     assert done.returncode == 2
     assert done.stderr == (
-        "prodtui: Aucune campagne ne s'appelle « Sprint 12 ». "
+        "prodtui: Aucune campagne ne s'appelle «\u202fSprint 12\u202f». "
         "Pour créer cette campagne, ajoutez --create.\n"
     )
     assert sorted(campaign_names(db)) == ["Homologation 2026", "Recette v1.5", "Recette v1.6"]

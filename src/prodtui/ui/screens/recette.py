@@ -96,14 +96,14 @@ class RecetteScreen(WorkspaceScreen):
         campaigns = self.campaigns[offset : offset + limit]
         missing = [c for c in campaigns if c.id not in self.progress and c.id not in self._asked]
         if missing and self._cases * len(missing) <= PROGRESS_ON_THE_SPOT:
-            self.progress.update(self.workspace.executions.progress_by_campaign(missing))
+            self.progress |= self.workspace.executions.progress_by_campaign(missing)
         elif missing:
             self._count_progress(missing)
         return [(c, None) for c in campaigns]
 
     def _count_progress(self, campaigns: list[CampaignListing]) -> None:
         """Count the progress of `campaigns` off the event loop; show it once back."""
-        self._asked.update(c.id for c in campaigns)
+        self._asked |= {c.id for c in campaigns}
         reload = self._reloads
 
         def shown(progress: dict[int, Progress]) -> None:
