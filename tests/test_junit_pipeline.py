@@ -249,7 +249,8 @@ def test_an_unknown_campaign_names_the_closest_ones_and_the_create_flag(
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == (
         "prodtui: Aucune campagne ne s'appelle «\u202fRecete v1.5\u202f». Les plus proches\u202f: "
-        "«\u202fRecette v1.5\u202f», «\u202fRecette v1.6\u202f». Pour créer cette campagne, ajoutez --create.\n"
+        "«\u202fRecette v1.5\u202f», «\u202fRecette v1.6\u202f». "
+        "Pour créer cette campagne, ajoutez --create.\n"
     )
     done = prodtui(db, "--lang", "en", "import", "junit", report, "--campaign", "recette v2")
     assert done.returncode == 2

@@ -213,7 +213,9 @@ async def test_the_help_filters_keys_and_commands_without_accents(make_app: AppF
         assert "Thème" in shown(keys.render())
         await pilot.press(*["backspace"] * 5, *"xyzzy")
         await pilot.pause()
-        assert shown(keys.render()) == "Aucune touche ni commande ne correspond à «\u202fxyzzy\u202f»."
+        assert shown(keys.render()) == (
+            "Aucune touche ni commande ne correspond à «\u202fxyzzy\u202f»."
+        )
         # Escape leaves the filter, escape again the help.
         await pilot.press("escape", "escape")
         await pilot.pause()

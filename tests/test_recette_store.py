@@ -283,7 +283,9 @@ def test_re_run_failed_only_prepares_the_next_pass(rc: Recette, workspace: Works
     progress_matches_each_plan(rc)
     with pytest.raises(ProdtuiError) as caught:
         rc.campaigns.rerun_failed(rc.campaigns.get(campaign.id or 0))
-    assert error_message(caught.value) == "Aucun cas en échec ou bloqué à rejouer dans «\u202fv1\u202f»."
+    assert error_message(caught.value) == (
+        "Aucun cas en échec ou bloqué à rejouer dans «\u202fv1\u202f»."
+    )
     full = rc.campaigns.start_pass(rc.campaigns.get(campaign.id or 0), None)
     assert full.pass_number == 4 and rc.executions.plan(full).scope == rc.test_cases.ids()
     raw = workspace.conn.execute("SELECT pass_cases FROM campaigns").fetchone()[0]

@@ -543,7 +543,9 @@ def test_csv_referential_header_problems_are_reported_once(measures: MeasureRepo
         ("sans.csv:1", "couleur"),
         ("sans.csv:1", "title"),
     ]
-    assert refused.value.problems[1].message == "la colonne «\u202ftitle\u202f» manque dans l'en-tête"
+    assert refused.value.problems[1].message == (
+        "la colonne «\u202ftitle\u202f» manque dans l'en-tête"
+    )
     for empty in ("", "code,category,title\n", "\n\n"):
         with pytest.raises(ReferentialRefused):
             measures.import_referential(empty, "vide.csv")
