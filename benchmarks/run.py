@@ -75,6 +75,11 @@ INBOX_SCREEN = r"Boîte de réception\s:"  # title of the inbox screen, with its
 # The stand-up screen: its title ("… — 0/15 ont parlé") and, further down, the title of
 # its blockers table, both drawn once the day's data is in.
 STANDUP_SCREEN = r"(?s)\d+/\d+ ont parlé.*Bloquants ouverts ce jour \(\d+\)"
+# The recette's list of campaigns (its title, then its header); the security checklist
+# (its score, then its table's header); the roadmap (its title, then its first lane).
+RECETTE_SCREEN = r"(?s)Recette\s:\s[\d\s\u202f]+campagnes.*Campagne\s+Version"
+SECURITY_SCREEN = r"(?s)Indice de sécurité.*Code\s+Preuve\s+Mesure"
+ROADMAP_SCREEN = r"(?s)Feuille de route · De .*Épopées et versions"
 CAPTURED = re.escape("Capturé")  # title of the toast shown once the capture is saved
 # The backlog, then its preview pane (right of the `▏` border) on story US-n: the preview
 # follows the cursor, drawn once the moved cursor is.
@@ -410,6 +415,9 @@ def one_round(bench: Bench, round_no: int) -> None:
     keyed(bench, "switch.bare", bare, BARE_COMPLETE, "2", BARE_TABLE_SCREEN, "1")
     keyed(bench, "switch.inbox", on_work, PRODTUI_COMPLETE, "i", INBOX_SCREEN, "1")
     keyed(bench, "switch.standup", on_work, PRODTUI_COMPLETE, "2", STANDUP_SCREEN, "1")
+    keyed(bench, "switch.recette", on_work, PRODTUI_COMPLETE, "4", RECETTE_SCREEN, "1")
+    keyed(bench, "switch.security", on_work, PRODTUI_COMPLETE, "5", SECURITY_SCREEN, "1")
+    keyed(bench, "switch.roadmap", on_work, PRODTUI_COMPLETE, "6", ROADMAP_SCREEN, "1")
     # Quick capture writes: a fresh copy for each launch.
     capture_db = fresh_copy("capture.db")
     keyed(
@@ -527,6 +535,20 @@ def build_rows(bench: Bench) -> list[Row]:
     abs_row(
         "switch screen `2` → stand-up, again (ms)", "switch.standup.again", "< 100 ms", 100, again
     )
+    for key, name, label in (
+        ("4", "recette", "recette"),
+        ("5", "security", "security"),
+        ("6", "roadmap", "roadmap"),
+    ):
+        for visit, reference in (("first", first), ("again", again)):
+            shown = "first visit" if visit == "first" else "again"
+            abs_row(
+                f"switch screen `{key}` → {label}, {shown} (ms)",
+                f"switch.{name}.{visit}",
+                "< 100 ms",
+                100,
+                reference,
+            )
     abs_row("ctrl+n → capture overlay (ms)", "capture.open", "—", None)
     abs_row("one key typed → echoed in the capture line", "capture.one_key", "< 50 ms", 50)
     abs_row("quick capture: Enter → saved (toast)", "capture.enter_to_saved", "< 50 ms", 50)
@@ -697,6 +719,9 @@ def main(argv: list[str] | None = None) -> int:
                 "capture_overlay": CAPTURE_OVERLAY,
                 "inbox": INBOX_SCREEN,
                 "standup": STANDUP_SCREEN,
+                "recette": RECETTE_SCREEN,
+                "security": SECURITY_SCREEN,
+                "roadmap": ROADMAP_SCREEN,
                 "captured": CAPTURED,
             },
         },

@@ -18,7 +18,7 @@ from prodtui.store import Workspace, open_workspace
 from prodtui.ui.app import PREBUILT, ProdtuiApp
 from prodtui.ui.warm_up import WarmUp
 from prodtui.ui.widgets.lazy_table import LazyTable
-from tests.conftest import AppFactory, found
+from tests.conftest import AppFactory, found, wait_until
 
 
 async def wait_warm(pilot: Pilot[int], app: ProdtuiApp) -> None:
@@ -52,11 +52,21 @@ async def test_after_the_warm_up_a_first_visit_parses_and_loads_nothing_again(
         assert built["inbox"].query_one(LazyTable).row_count == 1, "its data is loaded"
         preview = built["stories"].query_one("#stories-preview-text", Static)
         assert "US-1" not in str(preview.render()), "no preview before the visit"
-        keys = zip("2i345", ("standup", "inbox", "stories", "recette", "security"), strict=True)
+        keys = zip("2i35", ("standup", "inbox", "stories", "security"), strict=True)
         for key, mode in keys:
             await pilot.press(key)
             await pilot.pause()
             assert app.screen is built[mode], "the screen built ahead is the one shown"
+        # The recette and the roadmap are built on their first visit, their stylesheets
+        # and modules already loaded.
+        for key, mode in (("4", "recette"), ("6", "roadmap")):
+            assert not app.is_screen_installed(f"prebuilt-{mode}")
+            await pilot.press(key)
+
+            def shown(wanted: str = mode) -> bool:
+                return app.current_mode == wanted and app.screen.is_mounted
+
+            await wait_until(pilot, shown)
         assert reparses == [], "no first visit parsed every stylesheet again"
         await pilot.press("3")
         await pilot.pause()

@@ -436,7 +436,7 @@ def integrity_problem(path: Path) -> str | None:
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             # Every page is read once: a small cache keeps them from piling up in memory.
-            conn.execute("PRAGMA cache_size = -256")
+            conn.execute("PRAGMA cache_size = -64")
             first = conn.execute("PRAGMA quick_check(1)").fetchone()
         finally:
             conn.close()

@@ -63,12 +63,14 @@ MAIN_SCREENS: dict[str, Callable[[], Screen]] = {
     "roadmap": _lazy("roadmap", "RoadmapScreen"),
     "inbox": _lazy("inbox", "InboxScreen"),
 }
-# Once Today is drawn: the main screens built ahead of their first visit, in this order,
-# then the overlays and editors most often opened (not the story editor: its Markdown
-# preview loads 3 MB of parsers). The recette comes last: its first page counts the
-# passes of 30 campaigns (50 ms at x1, about 0.3 s at ten times the large workspace), in
-# a worker of its own on a large workspace, which the other steps need not wait for.
-PREBUILT = ("standup", "inbox", "stories", "security", "roadmap", "recette")
+# Once Today is drawn: the main screens' modules imported, then the screens of the day's
+# work built ahead of their first visit, in this order, then the overlays and editors most
+# often opened (not the story editor: its Markdown preview loads 3 MB of parsers). The
+# recette and the roadmap are imported only: built on their first visit (30-40 ms, their
+# slow figures read in a worker), they would keep about 1.5 MB for sessions that never
+# open them.
+IMPORTED = ("standup", "inbox", "stories", "security", "roadmap", "recette")
+PREBUILT = ("standup", "inbox", "stories", "security")
 PRELOADED = ("capture", "search", "standup_entry", "item_editor")
 
 
@@ -166,7 +168,7 @@ class ProdtuiApp(LocalisedApp):
         self._warm_up = warm_up = WarmUp(
             self,
             stylesheets=sorted(styles_dir().glob("*.tcss")),
-            imports=[f"prodtui.ui.screens.{mode}" for mode in PREBUILT],
+            imports=[f"prodtui.ui.screens.{mode}" for mode in IMPORTED],
             screens=[(mode, MAIN_SCREENS[mode]) for mode in PREBUILT],
             modules=[f"prodtui.ui.screens.{name}" for name in PRELOADED],
             done=self._collect_later,

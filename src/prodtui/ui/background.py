@@ -52,6 +52,7 @@ def read_off_loop(
         failed = False
         try:
             reader = open_workspace(path, read_only=True, author=author, create=False)
+            reader.use_small_cache()  # the app's own memory, in a thread's arena it keeps
             try:
                 result = read(reader)
             finally:
