@@ -244,3 +244,35 @@ def test_a_damaged_row_is_named_by_its_line(
     err = _refused(capsys, ["import", "json", str(bad), "--db", str(target)])
     assert "endommagé" in err and f"ligne {header + 4}" in err
     _nothing_left(tmp_path, target)
+
+
+def test_an_export_writes_big_rows_in_small_batches(tmp_path: Path) -> None:
+    """Rows of 300 kB (a closed campaign's frozen scope at ten times the large workspace
+    is about 100 kB): each write holds about a megabyte, not a thousand such rows, and
+    the dump reads back the same."""
+    from prodtui.exchange.workspace_json import WRITE_BATCH_CHARS
+
+    ws = open_workspace(tmp_path / "w.db", author="Camille")
+    big = "x" * 300_000
+    with ws.transaction():
+        for n in range(12):
+            ws.drafts.save(f"draft:{n}", big + str(n))
+
+    class Sink:
+        def __init__(self) -> None:
+            self.writes: list[int] = []
+            self.parts: list[str] = []
+
+        def write(self, text: str) -> int:
+            self.writes.append(len(text))
+            self.parts.append(text)
+            return len(text)
+
+    sink = Sink()
+    try:
+        dump_workspace(ws, sink)
+    finally:
+        ws.close()
+    assert max(sink.writes) <= WRITE_BATCH_CHARS + 310_000
+    drafts = next(t for t in json.loads("".join(sink.parts))["tables"] if t["name"] == "drafts")
+    assert sorted(row[2] for row in drafts["rows"]) == sorted(big + str(n) for n in range(12))

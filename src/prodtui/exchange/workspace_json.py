@@ -42,7 +42,6 @@ import base64
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from typing import IO, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -56,7 +55,9 @@ FORMAT_VERSION = 1
 MAX_PROBLEMS = 20
 """Row problems listed before a restore stops reading: the first ones say enough."""
 WRITE_BATCH = 1000
-"""Rows of a table encoded and written at a time."""
+"""Rows of a table encoded and written at a time, at most…"""
+WRITE_BATCH_CHARS = 1 << 20
+"""…and characters: a batch ends at whichever comes first."""
 READ_BATCH = 1000
 """Rows of a table parsed at a time by a restore."""
 _ENCODER = json.JSONEncoder(
@@ -115,11 +116,10 @@ def write_dump(
             f' "columns": {encode(list(table.columns))}, "count": {count}, "rows": [\n'
         )
         written = 0
-        rows = iter(table.rows)
         # One write per batch of rows: the escaping writer and the file see few calls.
-        while batch := list(islice(rows, WRITE_BATCH)):
+        for batch in _encoded_batches(table.rows, encode):
             written += len(batch)
-            out.write(",\n".join(map(encode, batch)))
+            out.write(",\n".join(batch))
             out.write(",\n" if written < count else "\n")
             if progress is not None:
                 progress(total + written)
@@ -130,6 +130,25 @@ def write_dump(
         wrote = True
     out.write("\n]}\n" if wrote else "]}\n")
     return total
+
+
+def _encoded_batches(
+    rows: Iterable[Sequence[Any]], encode: Callable[[Any], str]
+) -> Iterator[list[str]]:
+    """`rows` encoded, WRITE_BATCH rows or WRITE_BATCH_CHARS characters at a time: a
+    closed campaign's frozen scope alone can be 100 kB, and the memory of an export must
+    not grow with the workspace."""
+    batch: list[str] = []
+    size = 0
+    for row in rows:
+        text = encode(row)
+        batch.append(text)
+        size += len(text)
+        if len(batch) >= WRITE_BATCH or size >= WRITE_BATCH_CHARS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 # --- Reading a dump ------------------------------------------------------------------------
