@@ -21,7 +21,7 @@ from prodtui.store.recette import ExecutionFilter
 from prodtui.ui.screens.base import ProdtuiScreen
 from prodtui.ui.screens.dialogs import Dialog
 from prodtui.ui.text import choices, plain
-from prodtui.ui.widgets.fields import select_value
+from prodtui.ui.widgets.fields import LimitedInput, select_value
 from prodtui.ui.widgets.key_bar import KeyBar
 from prodtui.ui.widgets.lazy_table import Cell, Column, LazyTable
 
@@ -162,16 +162,18 @@ class LogFilterScreen(Dialog[ExecutionFilter]):
                 id="lf-status",
             )
             with Horizontal(classes="fields"):
-                yield Input(placeholder=t("recette.filter_case"), id="lf-case")
-                yield Input(placeholder=t("recette.filter_story"), id="lf-story")
-                yield Input(w.tester or "", placeholder=t("recette.filter_tester"), id="lf-tester")
+                yield LimitedInput(placeholder=t("recette.filter_case"), id="lf-case")
+                yield LimitedInput(placeholder=t("recette.filter_story"), id="lf-story")
+                yield LimitedInput(
+                    w.tester or "", placeholder=t("recette.filter_tester"), id="lf-tester"
+                )
             with Horizontal(classes="fields"):
-                yield Input(
+                yield LimitedInput(
                     w.start.isoformat() if w.start else "",
                     placeholder=t("standup.search_from"),
                     id="lf-start",
                 )
-                yield Input(
+                yield LimitedInput(
                     w.end.isoformat() if w.end else "",
                     placeholder=t("standup.search_to"),
                     id="lf-end",

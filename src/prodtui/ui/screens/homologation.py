@@ -296,14 +296,14 @@ class StepFormScreen(FormDialog[HomologationStep]):
                 step.title if step else "", id="sf-title", max_length=300, select_on_focus=False
             )
             yield Label(t("homologation.field.date"))
-            yield Input(
+            yield LimitedInput(
                 step.date.isoformat() if step and step.date else "",
                 placeholder=t("homologation.date_placeholder"),
                 id="sf-date",
                 select_on_focus=False,
             )
             yield Label(t("homologation.col.notes"))
-            yield Input(step.notes if step else "", id="sf-notes", select_on_focus=False)
+            yield LimitedInput(step.notes if step else "", id="sf-notes", select_on_focus=False)
             with Vertical(classes="dialog-footer"):
                 yield Static("", id="sf-error", classes="dialog-error", markup=False)
                 yield Static(plain(t("homologation.form_hint")), classes="dialog-hint")
@@ -392,7 +392,9 @@ class DecisionFormScreen(FormDialog[HomologationDecision]):
                     )
                 with Vertical():
                     yield Label(t("homologation.field.decided_on"))
-                    yield Input("", placeholder=t("homologation.decided_placeholder"), id="df-date")
+                    yield LimitedInput(
+                        "", placeholder=t("homologation.decided_placeholder"), id="df-date"
+                    )
                 with Vertical():
                     yield Label(t("homologation.field.validity"))
                     yield Select(

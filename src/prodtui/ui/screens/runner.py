@@ -274,12 +274,12 @@ class CaseFormScreen(FormDialog[TestCase]):
             yield Label(t("recette.expected"))
             yield TextArea(case.expected if case else "", id="case-expected")
             with Horizontal(classes="fields"):
-                yield Input(
+                yield LimitedInput(
                     story.key if story else "",
                     placeholder=t("recette.filter_story"),
                     id="case-story",
                 )
-                yield Input(
+                yield LimitedInput(
                     ", ".join(case.tags) if case else "",
                     placeholder=t("recette.case_tags"),
                     id="case-tags",
@@ -367,17 +367,19 @@ class CampaignFormScreen(FormDialog[Campaign]):
         with Vertical(classes="dialog wide"):
             yield Static(plain(t("recette.campaign_form")), classes="dialog-title")
             with Horizontal(classes="fields"):
-                yield Input(c.name if c else "", placeholder=t("recette.col.name"), id="cf-name")
-                yield Input(
+                yield LimitedInput(
+                    c.name if c else "", placeholder=t("recette.col.name"), id="cf-name"
+                )
+                yield LimitedInput(
                     c.release if c else "", placeholder=t("recette.col.release"), id="cf-release"
                 )
             with Horizontal(classes="fields"):
-                yield Input(
+                yield LimitedInput(
                     c.start_date.isoformat() if c and c.start_date else "",
                     placeholder=t("story.start"),
                     id="cf-start",
                 )
-                yield Input(
+                yield LimitedInput(
                     c.end_date.isoformat() if c and c.end_date else "",
                     placeholder=t("story.end"),
                     id="cf-end",

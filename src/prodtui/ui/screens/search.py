@@ -21,6 +21,7 @@ from prodtui.i18n import error_message, format_day, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.dialogs import Dialog
 from prodtui.ui.text import plain
+from prodtui.ui.widgets.fields import LimitedInput
 
 if TYPE_CHECKING:
     from prodtui.ui.app import ProdtuiApp
@@ -60,7 +61,7 @@ class SearchScreen(Dialog[SearchHit]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="search-box"):
             yield Static(plain(t("search.title")), classes="dialog-title")
-            yield Input(placeholder=t("search.placeholder"), id="search-input")
+            yield LimitedInput(placeholder=t("search.placeholder"), id="search-input")
             yield Static(plain(t("search.empty")), id="search-status", markup=False)
             yield OptionList(id="search-results")
             yield Static(plain(t("search.hint")), classes="dialog-hint", markup=False)

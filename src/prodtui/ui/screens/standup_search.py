@@ -15,6 +15,7 @@ from prodtui.i18n import format_day, t, tn
 from prodtui.resources import styles_dir
 from prodtui.ui.screens.dialogs import Dialog
 from prodtui.ui.text import choices, plain
+from prodtui.ui.widgets.fields import LimitedInput
 from prodtui.ui.widgets.fitted_table import FittedTable, Row
 
 RESULTS = 100
@@ -41,15 +42,17 @@ class StandupSearchScreen(Dialog[date]):
         people = self.workspace.people.all()
         with Vertical(classes="dialog wide", id="standup-search"):
             yield Static(plain(t("standup.search_title")), classes="dialog-title")
-            yield Input(placeholder=t("standup.search_placeholder"), id="standup-search-text")
+            yield LimitedInput(
+                placeholder=t("standup.search_placeholder"), id="standup-search-text"
+            )
             with Horizontal(classes="fields"):
                 yield Select(
                     choices([(p.name, p.id) for p in people]),
                     prompt=t("standup.search_anyone"),
                     id="standup-search-person",
                 )
-                yield Input(placeholder=t("standup.search_from"), id="standup-search-from")
-                yield Input(placeholder=t("standup.search_to"), id="standup-search-to")
+                yield LimitedInput(placeholder=t("standup.search_from"), id="standup-search-from")
+                yield LimitedInput(placeholder=t("standup.search_to"), id="standup-search-to")
             yield Static("", id="standup-search-status", classes="dialog-hint", markup=False)
             yield FittedTable(
                 [

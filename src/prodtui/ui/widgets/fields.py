@@ -11,6 +11,7 @@ from textual.widgets import Input, Select
 from textual.widgets.select import NoSelection
 
 from prodtui.i18n import t
+from prodtui.ui.text import plain
 
 UNDO_STEPS = 100  # steps kept per field
 ELLIPSIS = "…"
@@ -72,7 +73,7 @@ class LimitedInput(Input):
         shown = fit_placeholder(placeholder, width)
         # The tooltip is ours only while it carries a cut placeholder.
         if shown != placeholder:
-            self.tooltip = placeholder
+            self.tooltip = plain(placeholder)  # a tooltip's text would be read as markup
         elif getattr(self, "_placeholder_tooltip", False):
             self.tooltip = None
         self._placeholder_tooltip = shown != placeholder
