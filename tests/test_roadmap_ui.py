@@ -222,3 +222,24 @@ async def test_search_opens_a_milestone_on_the_roadmap(
         assert isinstance(screen, RoadmapScreen)
         selected = found(screen.view.selected)
         assert selected.row is not None and selected.row.title == "Comité de pilotage"
+
+
+async def test_month_names_are_french_abbreviations_where_they_fit(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """« juin » and « juil » in five cells, « juin » and « juil. » in six: never « jun »
+    or « jul », which are not French (three letters are left for four cells only)."""
+    ws = demo_workspace(tmp_path)
+    app = make_app(ws=ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("6")
+        await wait_until(pilot, lambda: isinstance(app.screen, RoadmapScreen))
+        screen = app.screen
+        assert isinstance(screen, RoadmapScreen)
+        for width in (120, 140):
+            await pilot.resize_terminal(width, 40)
+            await pilot.pause()
+            months = screen.view.render_line(1).text.split()
+            assert "juin" in months and not {"jun", "jul"} & set(months), (width, months)
+            assert {"juil", "juil."} & set(months), (width, months)
+    ws.close()

@@ -1661,4 +1661,6 @@ MESSAGES: dict[str, str] = {
     "cli.backup": "copy the workspace safely, even while in use",
     "cli.backup.out": "file of the copy (default: a dated file in the backups folder beside the workspace)",
     "cli.format": "output format (default: {default})",
+    # --- roadmap month names ---
+    "roadmap.months_short": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
 }

@@ -1666,4 +1666,6 @@ MESSAGES: dict[str, str] = {
     "cli.backup": "copier l'espace de travail sans risque, même pendant qu'il est ouvert",
     "cli.backup.out": "fichier de la copie (par défaut : un fichier daté dans le dossier backups, à côté de l'espace de travail)",
     "cli.format": "format de sortie (par défaut : {default})",
+    # --- roadmap month names ---
+    "roadmap.months_short": "janv févr mars avr mai juin juil août sept oct nov déc",
 }

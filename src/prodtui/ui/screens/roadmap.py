@@ -69,6 +69,9 @@ if TYPE_CHECKING:
     from prodtui.ui.app import ProdtuiApp
 
 QUARTER_MONTHS = 24
+# A month's name by the cells of its column (with one between names): « janv. » from six,
+# « janv » at five, three letters at four; initials (J F M…) below, as calendars write.
+MONTH_NAMES = {6: "roadmap.months", 5: "roadmap.months_short", 4: "roadmap.months_narrow"}
 """Zoomed out: eight quarters, from the one before today's."""
 HEADER_LINES = 2
 SPAN = "━"
@@ -286,7 +289,9 @@ class RoadmapView(Widget, can_focus=True):
             text = "".join(cells)[: column * len(self.periods)]
             return [Segment(" " * (label + 1)), Segment(text, header)]
         # Three cells or fewer: initials (J F M…), as calendars write them.
-        names = t("roadmap.months_narrow" if column > 3 else "roadmap.months_initial").split()
+        names = t(
+            MONTH_NAMES[min(column, max(MONTH_NAMES))] if column > 3 else "roadmap.months_initial"
+        ).split()
         segments = [Segment(" " * (label + 1))]
         for index, period in enumerate(self.periods):
             if self.zoom is Zoom.QUARTER:
