@@ -391,3 +391,26 @@ async def test_test_cases_are_listed_edited_and_marked_reviewed(
         await pilot.pause()
         assert app.screen is screen
     assert found(workspace.test_cases.by_key("TC-2")).title == "Déposer une demande complète"
+
+
+async def test_the_report_is_written_in_a_worker_and_said_where(
+    make_app: AppFactory, workspace: Workspace, campaign: Campaign, tmp_path
+) -> None:
+    """`w` on a campaign: the report is read on a connection of its own and written off
+    the event loop (a campaign of 20,000 results takes seconds); the toast says where."""
+    from prodtui.app.recette import campaign_report
+
+    app = make_app()
+    target = tmp_path / "rapport.md"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4")
+        await wait_until(pilot, lambda: isinstance(app.screen, RecetteScreen))
+        await pilot.press("w")
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptScreen))
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: target.exists())
+        await wait_until(
+            pilot, lambda: any(str(target) in str(n.message) for n in app._notifications)
+        )
+    assert target.read_text(encoding="utf-8") == campaign_report(workspace, campaign)

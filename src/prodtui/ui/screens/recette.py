@@ -306,7 +306,7 @@ class RecetteScreen(WorkspaceScreen):
         from pathlib import Path
 
         from prodtui.app.recette import campaign_report
-        from prodtui.exchange.files import write_new_text
+        from prodtui.ui.export_worker import export_text_in_worker
 
         campaign = self.selected()
         if campaign is None:
@@ -315,14 +315,14 @@ class RecetteScreen(WorkspaceScreen):
         def write(value: str | None) -> None:
             if not value:
                 return
-            try:
-                path = write_new_text(
-                    Path(value).expanduser(), campaign_report(self.workspace, campaign)
-                )
-            except ProdtuiError as error:
-                self.notify(error_message(error), severity="error", markup=False)
-                return
-            self.notify(t("standup.written", path=str(path)), markup=False)
+            # Read and written in a worker: a campaign of 20,000 results takes seconds.
+            export_text_in_worker(
+                self.prodtui,
+                Path(value).expanduser(),
+                lambda reader: campaign_report(reader, campaign),
+                written_key="standup.written",
+                group="recette-report",
+            )
 
         default = Path.home() / f"recette-{campaign.name.replace(' ', '-')}.md"
         self.app.push_screen(PromptScreen(t("standup.write_title"), str(default)), write)
