@@ -720,7 +720,7 @@ class MilestoneFormScreen(FormDialog[Milestone]):
                 select_on_focus=False,
             )
             yield Label(t("roadmap.field.day"))
-            yield Input(
+            yield LimitedInput(
                 day.isoformat() if day else "",
                 placeholder=t("roadmap.date_placeholder"),
                 id="mf-day",
