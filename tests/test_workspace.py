@@ -287,7 +287,7 @@ def test_an_unnamed_user_is_no_question_mark(
 
 
 def test_the_app_keeps_a_small_page_cache_and_commands_the_default(tmp_path: Path) -> None:
-    """The app's session reads a page of rows at a time: 512 KiB of SQLite page cache
+    """The app's session reads a page of rows at a time: 256 KiB of SQLite page cache
     rather than 2 MB (memory the app would keep for little); commands keep the default."""
     from prodtui.store.workspace import APP_CACHE_KIB
 
@@ -295,6 +295,6 @@ def test_the_app_keeps_a_small_page_cache_and_commands_the_default(tmp_path: Pat
     try:
         assert ws.conn.execute("PRAGMA cache_size").fetchone()[0] == -2000
         ws.use_small_cache()
-        assert ws.conn.execute("PRAGMA cache_size").fetchone()[0] == -APP_CACHE_KIB == -512
+        assert ws.conn.execute("PRAGMA cache_size").fetchone()[0] == -APP_CACHE_KIB == -256
     finally:
         ws.close()

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
-APP_CACHE_KIB = 512
+APP_CACHE_KIB = 256
 _SQLITE_READONLY = 8
 _SQLITE_CANTOPEN = 14
 
@@ -76,7 +76,7 @@ class Workspace:
     def use_small_cache(self) -> None:
         """For the app: it reads a page of rows at a time and the system already caches
         the file, so SQLite's own page cache (2 MB by default) is memory kept for little
-        (1.2 MB of the app's peak; search at ten times the large workspace is as fast).
+        (1.7 MB of the app's peak; search at ten times the large workspace is as fast).
         Bulk commands keep the default: their B-trees want it."""
         self.conn.execute(f"PRAGMA cache_size = -{APP_CACHE_KIB}")
 
