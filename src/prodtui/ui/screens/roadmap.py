@@ -349,7 +349,7 @@ class RoadmapView(Widget, can_focus=True):
             span = self._style("roadmap--warning")
         point = self._style("roadmap--alert") if row.kind is RowKind.EXPIRY else span
         column = self._style("roadmap--column") if current else Style()
-        segments = []
+        segments: list[Segment] = []
         for cell in range(width):
             first = period.start + timedelta(days=cell * days // width)
             last = period.start + timedelta(days=max((cell + 1) * days // width - 1, 0))
@@ -364,7 +364,12 @@ class RoadmapView(Widget, can_focus=True):
                     text, style = SPAN, span
             if text == " " and first <= self.today <= last:
                 text, style = TODAY, self._style("roadmap--today")
-            segments.append(Segment(text, style + column))
+            style += column
+            # A run of cells alike is one segment: fewer to style and crop per line.
+            if segments and segments[-1].style == style:
+                segments[-1] = Segment(segments[-1].text + text, style)
+            else:
+                segments.append(Segment(text, style))
         return segments
 
 
