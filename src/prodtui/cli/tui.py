@@ -34,7 +34,6 @@ def run_tui(path: Path, ctx: Ctx, *, read_only: bool, notice: str = "") -> int:
     A workspace without a name or a team gets the first-start questions."""
     with collection_paused():
         workspace = ctx.open_ws(path, read_only=read_only)
-        workspace.use_small_cache()
         from prodtui.ui.app import ProdtuiApp  # once open: a refused file is said sooner
 
         app = ProdtuiApp(workspace, ctx.loaded, ctx.cfg_path, warm_up=True, setup=True)

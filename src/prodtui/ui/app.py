@@ -157,6 +157,8 @@ class ProdtuiApp(LocalisedApp):
 
             self.push_screen(SetupScreen())
         self._offer_drafts()
+        # The first frame read with SQLite's default cache; from now on a small one.
+        self.workspace.use_small_cache()
         # Off the event loop: the user can type while the writing machinery loads.
         self.run_worker(self.workspace.load_writer, thread=True, group="warm-up")
         if not self.warm_up:
