@@ -8,10 +8,12 @@ from __future__ import annotations
 import shutil
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -142,20 +144,20 @@ def test_dialog_en(
     assert snap_compare(make_app(ws=demo), run_before=keys_then(keys, screen), terminal_size=size)
 
 
-def push(make: Callable[[Pilot[int]], Widget]) -> Callable[[Pilot[int]], Awaitable[None]]:
+def push(make: Callable[[Pilot[int]], Screen[Any]]) -> Callable[[Pilot[int]], Awaitable[None]]:
     """Open a dialog that needs a state keys cannot reach quickly (another session's save,
     a suite running)."""
 
     async def run(pilot: Pilot[int]) -> None:
         await pilot.pause()
         screen = make(pilot)
-        await pilot.app.push_screen(screen)  # type: ignore[arg-type]
+        await pilot.app.push_screen(screen)
         await opened(type(screen).__name__)(pilot)
 
     return run
 
 
-def conflict(pilot: Pilot[int]) -> Widget:
+def conflict(pilot: Pilot[int]) -> Screen[Any]:
     from prodtui.ui.screens.dialogs import ConflictScreen
 
     mine = {
@@ -168,7 +170,7 @@ def conflict(pilot: Pilot[int]) -> Widget:
     return ConflictScreen(mine, theirs, merge=True)
 
 
-def quit_while_running(pilot: Pilot[int]) -> Widget:
+def quit_while_running(pilot: Pilot[int]) -> Screen[Any]:
     from prodtui.ui.screens.automated_run import QuitWhileRunningScreen
 
     app: ProdtuiApp = pilot.app  # type: ignore[assignment]
@@ -253,7 +255,11 @@ async def test_the_focused_field_stays_above_the_hint(
             await pilot.pause()
             focused = app.focused
             assert focused is not None
-            await wait_until(pilot, lambda f=focused: f.region.bottom <= footer.region.y)
+
+            def above_the_footer(field: Widget = focused) -> bool:
+                return field.region.bottom <= footer.region.y
+
+            await wait_until(pilot, above_the_footer)
             assert focused.region.y >= box.region.y
 
 
