@@ -298,3 +298,36 @@ def test_the_app_keeps_a_small_page_cache_and_commands_the_default(tmp_path: Pat
         assert ws.conn.execute("PRAGMA cache_size").fetchone()[0] == -APP_CACHE_KIB == -256
     finally:
         ws.close()
+
+
+def test_a_sibling_connection_reads_and_writes_the_same_file(tmp_path: Path) -> None:
+    ws = open_workspace(tmp_path / "w.db", author="Camille")
+    try:
+        ws.items.add(Item(text="vue par le fil"))
+        reader = ws.sibling()
+        writer = ws.sibling(read_only=False)
+        try:
+            assert reader.read_only and [i.text for i in reader.items.inbox()] == ["vue par le fil"]
+            writer.items.add(Item(text="écrite par le fil"))
+            assert ws.items.count() == 2
+            with pytest.raises(ReadOnlyWorkspaceError):
+                reader.items.add(Item(text="refusée"))
+        finally:
+            reader.close()
+            writer.close()
+    finally:
+        ws.close()
+
+
+def test_the_app_never_opens_its_own_file_again_outside_sqlite() -> None:
+    """`open_workspace` reads the file's header with a plain file descriptor; closing it
+    drops every POSIX lock the process holds on the file, SQLite's included, and another
+    process could then checkpoint under the app's reads (the file was damaged so). The
+    app's workers open `Workspace.sibling()` connections instead."""
+    ui = Path(__file__).resolve().parent.parent / "src" / "prodtui" / "ui"
+    callers = [
+        str(path.relative_to(ui))
+        for path in ui.rglob("*.py")
+        if "open_workspace(" in path.read_text(encoding="utf-8")
+    ]
+    assert callers == []

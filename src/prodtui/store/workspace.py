@@ -73,6 +73,30 @@ class Workspace:
         (about 60 ms) would otherwise fall on the user's first save (a capture, a draft)."""
         import sqlite_utils  # noqa: F401
 
+    def sibling(self, *, read_only: bool = True) -> Workspace:
+        """Another connection to this workspace's file, for a worker thread of the same
+        process. Opened by SQLite alone, never through `open_workspace`: the file was
+        checked when this workspace was opened, and a file descriptor on it opened and
+        closed outside SQLite (`inspect_existing` reads the header) drops every lock
+        this process holds on the file, POSIX locks being the process's. Another
+        process could then checkpoint the log under this one's reads and damage the
+        file (seen with the command line capturing while the app read ahead)."""
+        read_only = read_only or self.read_only
+        try:
+            if read_only:
+                conn = connect_read_only(self.path, check_same_thread=False)
+            else:
+                conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if not read_only:
+                conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as error:
+            raise WorkspaceError(
+                "workspace.unreadable", path=str(self.path), reason=str(error)
+            ) from error
+        return Workspace(self.path, conn, read_only=read_only, author=self.author)
+
     def use_small_cache(self) -> None:
         """For the app: it reads a page of rows at a time and the system already caches
         the file, so SQLite's own page cache (2 MB by default) is memory kept for little

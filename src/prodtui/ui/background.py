@@ -38,9 +38,6 @@ def read_off_loop(
     worker of `owner`; then `done(result)` on the event loop, if `owner` is still mounted.
     Should the read fail there (the file moved, a lock), it is made again on the app's
     connection, on the event loop: slow rather than wrong, and an error shows as usual."""
-    from prodtui.store import open_workspace
-
-    path, author = workspace.path, workspace.author
 
     def finish(result: T | None, failed: bool) -> None:
         if not owner.is_mounted:
@@ -51,7 +48,7 @@ def read_off_loop(
         result: T | None = None
         failed = False
         try:
-            reader = open_workspace(path, read_only=True, author=author, create=False)
+            reader = workspace.sibling()
             reader.use_small_cache()  # the app's own memory, in a thread's arena it keeps
             try:
                 result = read(reader)

@@ -61,10 +61,9 @@ def ask_json_export(app: ProdtuiApp) -> None:
 
     def export(path: Path, report: WorkReport) -> None:
         from prodtui.app.workspace_dump import export_json_file
-        from prodtui.store import open_workspace
 
         try:
-            reader = open_workspace(workspace.path, read_only=True, author=workspace.author)
+            reader = workspace.sibling()
             try:
                 summary = export_json_file(reader, path, report.update)
             finally:

@@ -34,13 +34,12 @@ def export_text_in_worker(
     (`written_key` takes `{path}`) or why not. The builders know no count of what they
     read, so the line sweeps rather than fills."""
     from prodtui.exchange.files import write_new_text
-    from prodtui.store import open_workspace
 
     workspace = app.workspace
 
     def work(_report: WorkReport) -> None:
         try:
-            reader = open_workspace(workspace.path, read_only=True, author=workspace.author)
+            reader = workspace.sibling()
             try:
                 with reader.reading():
                     text = build(reader)

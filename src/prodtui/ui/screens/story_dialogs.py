@@ -410,7 +410,6 @@ class ExchangeScreen(Dialog[None]):
 
     def _export(self, fmt: str, path: Path) -> None:
         from prodtui.app.stories import all_stories, write_story_files
-        from prodtui.store import open_workspace
 
         self._status(t("story.exchange_working"))
         workspace = self.workspace
@@ -419,7 +418,7 @@ class ExchangeScreen(Dialog[None]):
             # Read on a connection of its own, in the thread: one snapshot, and a backlog
             # of 100,000 stories read page by page does not hold the keys up.
             try:
-                reader = open_workspace(workspace.path, read_only=True, author=workspace.author)
+                reader = workspace.sibling()
                 try:
                     with reader.reading():
                         report.stage(t("bulk.reading_stories"), reader.stories.count())
@@ -436,7 +435,6 @@ class ExchangeScreen(Dialog[None]):
 
     def _import(self, path: Path) -> None:
         from prodtui.app.stories import read_story_files
-        from prodtui.store import open_workspace
 
         self._status(t("story.exchange_working"))
         workspace = self.workspace
@@ -452,12 +450,7 @@ class ExchangeScreen(Dialog[None]):
             # another session.
             report.stage(t("bulk.importing_stories"), len(result.importable))
             try:
-                writer = open_workspace(
-                    workspace.path,
-                    author=workspace.author,
-                    read_only=workspace.read_only,
-                    create=False,
-                )
+                writer = workspace.sibling(read_only=False)
                 try:
                     return writer.stories.import_stories(result.importable, progress=report.update)
                 finally:
