@@ -778,7 +778,9 @@ class MeasureFormScreen(FormDialog[MeasureState]):
             workspace.measures.save_checks(results)
         except ProdtuiError as error:  # a read-only workspace still shows the result
             problem = error
-        if not self.is_attached:  # the form was closed meanwhile: saved, nothing to show
+        # The form was closed meanwhile (its widgets may be gone before the screen is
+        # detached): saved, nothing to show.
+        if not self.is_attached or not self.query("#mf-file-status"):
             return
         self.checks |= results
         self.targets |= targets
