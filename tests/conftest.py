@@ -47,6 +47,27 @@ def workspace(tmp_path: Path) -> Iterator[Workspace]:
     ws.close()
 
 
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo workspace, written once for the session (the date pinned); tests use a
+    copy (`demo`) or copy it themselves."""
+    from prodtui.sample.demo import build_demo_workspace
+
+    return build_demo_workspace(tmp_path_factory.mktemp("demo") / "demo.db", today=TODAY)
+
+
+@pytest.fixture
+def demo(demo_file: Path, tmp_path: Path) -> Iterator[Workspace]:
+    """A copy of the demo for one test (modules with a `demo` of their own use theirs)."""
+    import shutil
+
+    copy = tmp_path / "demo.db"
+    shutil.copyfile(demo_file, copy)
+    ws = open_workspace(copy, author="Camille")
+    yield ws
+    ws.close()
+
+
 AppFactory = Callable[..., "ProdtuiApp"]
 
 

@@ -6,9 +6,6 @@ wide going on under its description."""
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from textual.geometry import Region
@@ -16,29 +13,13 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from prodtui.i18n import set_language
-from prodtui.store import Workspace, open_workspace
+from prodtui.store import Workspace
 from prodtui.ui.screens.help import GAP, INDENT, KEYS_WIDTH
 from prodtui.ui.widgets.fields import ELLIPSIS, LimitedInput, fit_placeholder
-from tests.conftest import TODAY, AppFactory, wait_until
+from tests.conftest import AppFactory, wait_until
 from tests.test_dialog_snapshots import DIALOGS, keys_then
 
 SCREEN = Region(0, 0, 60, 20)
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from prodtui.sample.demo import build_demo_workspace
-
-    return build_demo_workspace(tmp_path_factory.mktemp("demo") / "demo.db", today=TODAY)
-
-
-@pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Iterator[Workspace]:
-    copy = tmp_path / "demo.db"
-    shutil.copyfile(demo_file, copy)
-    ws = open_workspace(copy, author="Camille")
-    yield ws
-    ws.close()
 
 
 def drawn(widget: Widget) -> str:

@@ -5,8 +5,7 @@ the focused field is in view, not under the hint."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from textual.widgets import Static
 from prodtui.app.suite_run import SuiteRun
 from prodtui.config import load_settings
 from prodtui.i18n import set_language
-from prodtui.store import Workspace, open_workspace
+from prodtui.store import Workspace
 from prodtui.ui.app import ProdtuiApp
 from tests.conftest import TODAY, AppFactory, wait_until
 
@@ -68,24 +67,6 @@ FORMS = [
     "decision_form",
     "milestone_form",
 ]
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo workspace, written once for these snapshots (the date pinned)."""
-    from prodtui.sample.demo import build_demo_workspace
-
-    return build_demo_workspace(tmp_path_factory.mktemp("demo") / "demo.db", today=TODAY)
-
-
-@pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Iterator[Workspace]:
-    """A copy of the demo for one test."""
-    copy = tmp_path / "demo.db"
-    shutil.copyfile(demo_file, copy)
-    ws = open_workspace(copy, author="Camille")
-    yield ws
-    ws.close()
 
 
 def opened(screen: str) -> Callable[[Pilot[int]], Awaitable[None]]:

@@ -130,14 +130,6 @@ SCREENS = {
 }
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo workspace, written once for these snapshots (the date pinned)."""
-    from prodtui.sample.demo import build_demo_workspace
-
-    return build_demo_workspace(tmp_path_factory.mktemp("demo") / "demo.db", today=TODAY)
-
-
 @pytest.mark.parametrize("language", ["fr", "en"])
 @pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
 @pytest.mark.parametrize("screen", list(SCREENS))
