@@ -20,29 +20,16 @@ def build_parser() -> argparse.ArgumentParser:
     capture.register(commands)
     demo.register(commands)
 
-    export = commands.add_parser(
-        "export", help=t("cli.export"), description=sentence(t("cli.export"))
-    )
-    exports.register(
-        export.add_subparsers(
-            dest="what",
-            metavar=t("cli.metavar.what"),
-            required=True,
-            title=heading(t("cli.section.exports")),
+    for name, about, section, group in (
+        ("export", t("cli.export"), t("cli.section.exports"), exports),
+        ("import", t("cli.import"), t("cli.section.imports"), imports),
+    ):
+        command = commands.add_parser(name, help=about, description=sentence(about))
+        group.register(
+            command.add_subparsers(
+                dest="what", metavar=t("cli.metavar.what"), required=True, title=heading(section)
+            )
         )
-    )
-
-    import_ = commands.add_parser(
-        "import", help=t("cli.import"), description=sentence(t("cli.import"))
-    )
-    imports.register(
-        import_.add_subparsers(
-            dest="what",
-            metavar=t("cli.metavar.what"),
-            required=True,
-            title=heading(t("cli.section.imports")),
-        )
-    )
 
     search.register(commands)
     backup.register(commands)
