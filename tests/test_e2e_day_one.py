@@ -33,8 +33,7 @@ def test_a_new_workspace_asks_once_and_is_ready(terminal: Terminal, tmp_path: Pa
     terminal.keys("Tab")
     terminal.type("Léa Martin, Karim Benali")
     terminal.keys("C-s")
-    screen = terminal.wait_for("prodtui — Répit Aidants")
-    assert "Pas encore entendus\u202f: Léa, Karim" in screen
+    terminal.wait_for("prodtui — Répit Aidants", "Pas encore entendus\u202f: Léa, Karim")
     terminal.keys("C-q")
     terminal.wait_for("PRODTUI-EXITED 0")
     terminal.kill_server()
@@ -43,8 +42,8 @@ def test_a_new_workspace_asks_once_and_is_ready(terminal: Terminal, tmp_path: Pa
     again = Terminal(terminal.home)
     try:
         again.start(f"{PRODTUI} --db {db}", width=80, height=24)
-        screen = again.wait_for("Boîte de réception")
-        assert "Bienvenue" not in screen and "prodtui — Répit Aidants" in screen
+        screen = again.wait_for("Boîte de réception", "prodtui — Répit Aidants")
+        assert "Bienvenue" not in screen
         again.keys("C-q")
         again.wait_for("PRODTUI-EXITED 0")
     finally:

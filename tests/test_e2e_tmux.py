@@ -64,14 +64,16 @@ class Terminal:
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-J", "-t", "main")
 
-    def wait_for(self, text: str, timeout: float = 20) -> str:
+    def wait_for(self, *texts: str, timeout: float = 20) -> str:
+        """The screen once every text is on it at the same time: a screen caught
+        mid-paint may hold the first line of a frame and not the rest."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             screen = self.screen()
-            if text in screen:
+            if all(text in screen for text in texts):
                 return screen
             time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; screen was:\n{self.screen()}")
+        raise AssertionError(f"{texts!r} never all appeared; screen was:\n{self.screen()}")
 
     def keys(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", "main", *keys)
@@ -189,8 +191,9 @@ def test_typed_text_survives_a_kill(terminal: Terminal, tmp_path: Path, how: str
         again.start(f"{PRODTUI} --db {db}")
         again.wait_for("Entrée\u202f: reprendre")  # the drafts dialog
         again.keys("Enter")
-        screen = again.wait_for("Échap\u202f: garder en brouillon")  # the capture overlay
-        assert "la préprod ne répond plus depuis ce matin" in screen
+        again.wait_for(  # the capture overlay, with the draft back
+            "Échap\u202f: garder en brouillon", "la préprod ne répond plus depuis ce matin"
+        )
         again.keys("Enter")
         again.wait_for("Capturé")
         again.keys("C-q")
