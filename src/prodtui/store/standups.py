@@ -113,13 +113,18 @@ class StandupRepository(Repository[Standup]):
 
     def _blockers_and_resolved(self, day: date) -> tuple[list[Item], list[Item]]:
         """The blockers open on `day` (as `blockers_on`) and those resolved that day, each
-        list cut at LIST_LIMIT, in one pass: no index has the resolution day, so each read
-        goes over every blocker (14 ms apiece at ten times the large workspace)."""
+        list cut at LIST_LIMIT, in one query: three searches of `items_blockers_resolved`
+        (resolved that day, still open, resolved later), never every blocker of the
+        workspace's history (3 ms instead of 12 at ten times the large workspace)."""
         rows = self.ws.rows(
             "SELECT * FROM (SELECT *, row_number() OVER"
             " (PARTITION BY coalesce(resolved_on = ?1, 0) ORDER BY raised_on, id) AS rank_"
-            " FROM items WHERE kind = 'blocker' AND (resolved_on = ?1"
-            " OR (raised_on <= ?1 AND (resolved_on IS NULL OR resolved_on > ?1))))"
+            " FROM items WHERE id IN ("
+            "SELECT id FROM items WHERE kind = 'blocker' AND resolved_on = ?1"
+            " UNION ALL SELECT id FROM items WHERE kind = 'blocker'"
+            " AND resolved_on IS NULL AND raised_on <= ?1"
+            " UNION ALL SELECT id FROM items WHERE kind = 'blocker'"
+            " AND resolved_on > ?1 AND raised_on <= ?1))"
             f" WHERE rank_ <= {LIST_LIMIT} ORDER BY raised_on, id",
             [day.isoformat()],
         )
