@@ -1,9 +1,10 @@
 """What reads long at ten times the large workspace is read off the event loop, or cheaply.
 
-The warm-up builds the main screens one per message; a key pressed meanwhile waits for the
-message under way. The recette's progress and the stand-up's day are read in thread
-workers on connections of their own; the roadmap's epics, the backlog's names and the
-stand-up's blockers are read by cheaper queries, which must find the same rows as before.
+The warm-up builds the main screens one per message, and reads each one's data in the
+next; a key pressed meanwhile waits for the message under way. The recette's progress is
+counted in a thread worker on a connection of its own; the roadmap's epics, the backlog's
+names and the stand-up's blockers are read by cheaper queries, which must find the same
+rows as before.
 Small scales here (tests/test_scale.py); the timings are in benchmarks/README.md.
 """
 
@@ -20,6 +21,7 @@ from prodtui.domain.roadmap import Window
 from prodtui.domain.stories import Epic, Sprint, Story
 from prodtui.sample.large import generate_large_workspace
 from prodtui.store import Workspace, open_workspace
+from prodtui.ui import warm_up
 from prodtui.ui.app import PREBUILT, ProdtuiApp
 from prodtui.ui.background import PENDING
 from prodtui.ui.screens import recette as recette_screen
@@ -116,31 +118,65 @@ async def test_a_small_recette_counts_its_progress_on_the_spot(
 # -- the warm-up and the stand-up ------------------------------------------------------------
 
 
-async def test_the_warm_up_reads_the_standup_day_off_the_event_loop(
-    make_app: AppFactory, large: Workspace
+async def test_the_warm_up_reads_the_standup_day_once_in_a_step_of_its_own(
+    make_app: AppFactory, large: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     day = large.standups.day(TODAY)
     statements: list[str] = []
+    steps: list[str] = []
+    data_before_read: list[object] = []
+    build, read = warm_up.prebuild, warm_up.load_data
+
+    async def prebuild(app: ProdtuiApp, mode: str, make: object) -> object:
+        steps.append(f"build {mode}")
+        return await build(app, mode, make)  # type: ignore[arg-type]
+
+    def load_data(app: ProdtuiApp, screen: object) -> None:
+        steps.append(f"read {type(screen).__name__}")
+        if isinstance(screen, StandupScreen):
+            data_before_read.append(screen.data)
+        read(app, screen)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(warm_up, "prebuild", prebuild)
+    monkeypatch.setattr(warm_up, "load_data", load_data)
     large.conn.set_trace_callback(statements.append)
     app = make_app(ws=large, warm_up=True)
+    day_reads = ("row_number()",)  # the day's blockers: one statement per read of the day
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await wait_until(pilot, lambda: warmed(app))
             built = app.get_screen("prebuilt-standup")
             assert isinstance(built, StandupScreen)
-            await wait_until(pilot, lambda: built.data is not None)
+            # Built in one step, read in the next: the build did not read the day.
+            at = steps.index("build standup")
+            assert steps[at + 1] == "read StandupScreen" and data_before_read == [None]
+            reads = [s for s in statements if any(read in s for read in day_reads)]
+            assert len(reads) == 1, reads  # the day, read once
             await pilot.press("2")
             await wait_until(pilot, lambda: app.screen is built)
             await pilot.pause()
             assert [b.id for b in found(built.data).blockers] == [b.id for b in day.blockers]
             assert built.section("blockers").row_count == len(day.blockers) > 0
             assert built.people_table.row_count == len(day.people)
+            # The first visit shows what the warm-up read: nothing read again.
+            again = [s for s in statements if any(read in s for read in day_reads)]
+            assert again == reads
     finally:
         large.conn.set_trace_callback(None)
-    # The day (its entries, its blockers: statements of its own) is never read on the app's
-    # connection, neither by the warm-up nor by the first visit.
-    day_reads = ("FROM standup_entries WHERE standup_id", "row_number()")
-    assert not [s for s in statements if any(read in s for read in day_reads)]
+
+
+def test_the_day_s_blockers_are_index_searches(large: Workspace) -> None:
+    """Never every blocker of the workspace's history (`items_blockers_resolved`)."""
+    statements: list[str] = []
+    large.conn.set_trace_callback(statements.append)
+    try:
+        large.standups.day(TODAY)
+    finally:
+        large.conn.set_trace_callback(None)
+    [query] = [s for s in statements if "row_number()" in s]
+    plan = " / ".join(row[3] for row in large.conn.execute(f"EXPLAIN QUERY PLAN {query}"))
+    assert plan.count("USING COVERING INDEX items_blockers_resolved") == 3, plan
+    assert "SCAN items" not in plan, plan
 
 
 async def test_a_change_made_while_the_standup_was_read_ahead_shows_on_the_visit(

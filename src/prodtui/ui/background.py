@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import CancelledError
-from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, TypeVar
 
 from textual.widget import Widget
 from textual.worker import Worker, get_current_worker
@@ -65,14 +65,3 @@ def read_off_loop(
                 raise
 
     return owner.run_worker(run, thread=True, group=group)
-
-
-@runtime_checkable
-class LoadsAhead(Protocol):
-    """A screen the warm-up lets read its data off the event loop (`ui/warm_up.py`)."""
-
-    def load_ahead(self) -> Worker[None]:
-        """Read what `refresh_data` reads, in a worker (`read_off_loop`), and show it when
-        back unless the screen was loaded meanwhile (a visit before the worker is back
-        loads it on the spot, as a screen not built ahead)."""
-        ...

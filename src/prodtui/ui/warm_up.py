@@ -9,10 +9,10 @@ a return to it does; last, the modules of the overlays are imported.
 
 Each step is one message on the event loop: keys typed meanwhile are handled between two
 steps, never more than one step (tens of milliseconds) late. What would make a step long
-is not read in it: a screen that reads long (`LoadsAhead`: the stand-up) reads its data in
-a thread worker and shows it when back, the recette counts its progress in a worker of its
-own, and each screen's module is imported in a step of its own. At ten times the large
-workspace no step then takes more than about 40 ms (benchmarks/README.md).
+is split: each screen's module is imported in a step of its own, a screen built ahead
+reads its data in the next step, and the recette counts its progress in a thread worker.
+At ten times the large workspace no step then takes more than about 40 ms
+(benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from importlib import import_module
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from prodtui.ui.background import LoadsAhead
 from prodtui.ui.errors import log_unexpected_error
 from prodtui.ui.screens.base import ProdtuiScreen
 from prodtui.ui.textual_private import mount_offscreen
@@ -62,8 +61,8 @@ def opened(app: App[Any], mode: str) -> bool:
 
 
 async def prebuild(app: App[Any], mode: str, make: Callable[[], Screen]) -> Screen | None:
-    """Build the screen of a mode not opened yet, off screen, with its data, and make the
-    mode use it.
+    """Build the screen of a mode not opened yet, off screen, and make the mode use it;
+    `load_data` then reads what it shows.
 
     The screen is installed under a name of its own and the mode is added again with that
     name: Textual then shows this very screen on the first visit. Textual starts a screen
@@ -83,16 +82,20 @@ async def prebuild(app: App[Any], mode: str, make: Callable[[], Screen]) -> Scre
         return None
     await app.remove_mode(mode)
     app.add_mode(mode, name)
-    # Its data too: the first visit reloads only if the workspace changed since. What
-    # reads long is read in a worker, not waited for: a step holds the app's messages, the
-    # user's keys among them, until it returns.
-    if isinstance(screen, LoadsAhead):
-        screen.load_ahead()
-    elif isinstance(screen, ProdtuiScreen):
+    return screen
+
+
+def load_data(app: App[Any], screen: Screen) -> None:
+    """Read what a screen built ahead shows (the first visit then reloads only if the
+    workspace changed since), unless the user opened it meanwhile and it read then. On
+    the event loop, on the app's connection: a thread of its own with a connection of
+    its own would hold about 1 MB more for the rest of the session."""
+    if not app.is_running or not screen.is_mounted:
+        return
+    if isinstance(screen, ProdtuiScreen):
         screen.reload_if_changed()
     for table in screen.query(LazyTable):
         table.prefetch()
-    return screen
 
 
 class WarmUp:
@@ -126,6 +129,9 @@ class WarmUp:
         async def step() -> None:
             if (screen := await prebuild(self.app, mode, make)) is not None:
                 self.built.append(screen)
+                # Its data in a step of its own: building and reading at ten times the
+                # large workspace would hold a key typed meanwhile for both.
+                self.steps.insert(0, lambda: load_data(self.app, screen))
 
         return step
 

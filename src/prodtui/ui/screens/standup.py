@@ -29,8 +29,6 @@ from prodtui.domain.standup import (
 )
 from prodtui.i18n import error_message, format_day, t
 from prodtui.resources import styles_dir
-from prodtui.ui.background import read_off_loop
-from prodtui.ui.errors import log_unexpected_error
 from prodtui.ui.screens.base import WorkspaceScreen
 from prodtui.ui.screens.dialogs import PromptScreen
 from prodtui.ui.screens.inbox import item_shown
@@ -39,8 +37,6 @@ from prodtui.ui.undo import Undoable
 from prodtui.ui.widgets.lazy_table import Cell, Column, ListTable
 
 if TYPE_CHECKING:
-    from textual.worker import Worker
-
     from prodtui.store.workspace import Workspace
 
 NAME_WIDTH = 18
@@ -170,32 +166,6 @@ class StandupScreen(Undoable, WorkspaceScreen):
         if not self.is_mounted:
             return
         self._show(read_day(self.workspace, self.day))
-
-    def load_ahead(self) -> Worker[None]:
-        """The warm-up's read of the day, in a thread worker: about 40 ms of SQL at ten
-        times the large workspace (no index has a blocker's resolution day), which would
-        hold back a key pressed meanwhile. Shown unless a visit loaded the screen first."""
-        generation = self.prodtui.data_generation()
-        day = self.day
-
-        def shown(read: DayRead) -> None:
-            if self._generation is not None or self.day != day:
-                return
-            try:
-                self._show(read)
-            except Exception as error:
-                # A head start only: the visit loads the screen again, and fails visibly.
-                log_unexpected_error(error)
-                return
-            self._generation = generation  # a change since is reloaded on the visit
-
-        return read_off_loop(
-            self,
-            self.workspace,
-            lambda workspace: read_day(workspace, day),
-            shown,
-            group="standup-ahead",
-        )
 
     def _show(self, read: DayRead) -> None:
         self.data, trend = read
