@@ -198,6 +198,14 @@ def test_off_a_terminal_progress_says_rows_rate_and_time_left_in_words(
     with module.Progress("Import des stories", 1_000, stream=out) as progress:
         progress.update(250)
     line = out.getvalue()
-    assert line.startswith("Import des stories\u202f: 250 sur 1000 lignes, ")
+    assert line.startswith("Import des stories\u202f: 250 sur 1\u202f000 lignes, ")
     assert "lignes par seconde, reste " in line and line.endswith(" s\n")
     assert "\x1b" not in line
+    set_language("en")
+    try:
+        english = io.StringIO()
+        with module.Progress("Stories import", 12_000, stream=english) as progress:
+            progress.update(2_500)
+        assert english.getvalue().startswith("Stories import: 2,500 of 12,000 rows, ")
+    finally:
+        set_language("fr")

@@ -75,12 +75,17 @@ class Progress:
             return t(
                 "bulk.progress_line",
                 label=self.label,
-                done=self.done,
-                total=self.total,
+                done=number(self.done, 0),
+                total=number(self.total, 0),
                 rate=number(rate, 0),
                 left=number(left, 0),
             )
-        return t("bulk.progress_line_open", label=self.label, done=self.done, rate=number(rate, 0))
+        return t(
+            "bulk.progress_line_open",
+            label=self.label,
+            done=number(self.done, 0),
+            rate=number(rate, 0),
+        )
 
     def _terminal(self) -> bool:
         isatty = getattr(self.stream, "isatty", None)
@@ -89,12 +94,7 @@ class Progress:
     def _draw(self) -> None:
         if self._bar is None:
             from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                TextColumn,
-                TimeRemainingColumn,
-            )
+            from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
             from rich.progress import (
                 Progress as Bar,
             )
@@ -105,16 +105,30 @@ class Progress:
             self._bar = Bar(
                 TextColumn("{task.description}", markup=False),
                 BarColumn(),
-                MofNCompleteColumn(),
+                TextColumn(
+                    "{task.fields[count]}", markup=False
+                ),  # numbers as the language writes them
                 TextColumn(t("bulk.progress_rate", rate="{task.fields[rate]}"), markup=False),
                 TimeRemainingColumn(),
                 console=console,
                 transient=True,
             )
             self._bar.start()
-            self._task = self._bar.add_task(self.label, total=self.total, rate="0")
+            self._task = self._bar.add_task(self.label, total=self.total, rate="0", count="")
         rate = self.done / max(time.monotonic() - self.started, 1e-6)
-        self._bar.update(self._task, completed=self.done, total=self.total, rate=number(rate, 0))
+        self._bar.update(
+            self._task,
+            completed=self.done,
+            total=self.total,
+            rate=number(rate, 0),
+            count=self._count(),
+        )
+
+    def _count(self) -> str:
+        done = number(self.done, 0)
+        if self.total is None:
+            return done
+        return t("bulk.progress_count", done=done, total=number(self.total, 0))
 
 
 @contextlib.contextmanager

@@ -1516,6 +1516,7 @@ MESSAGES: dict[str, str] = {
     "bulk.importing_junit": "Importing the automated test results",
     "bulk.progress_line": "{label}: {done} of {total} rows, {rate} rows a second, {left} s left",
     "bulk.progress_line_open": "{label}: {done} rows, {rate} rows a second",
+    "bulk.progress_count": "{done} of {total}",
     "bulk.progress_rate": "{rate} rows/s",
     "bulk.reading_stories": "Reading the stories",
     "bulk.importing_stories": "Importing the stories",

@@ -1521,6 +1521,7 @@ MESSAGES: dict[str, str] = {
     "bulk.importing_junit": "Import des résultats de tests automatisés",
     "bulk.progress_line": "{label} : {done} sur {total} lignes, {rate} lignes par seconde, reste {left} s",
     "bulk.progress_line_open": "{label} : {done} lignes, {rate} lignes par seconde",
+    "bulk.progress_count": "{done} sur {total}",
     "bulk.progress_rate": "{rate} lignes/s",
     "bulk.reading_stories": "Lecture des stories",
     "bulk.importing_stories": "Import des stories",
