@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Static
 from prodtui.domain.people import Person, Role
 from prodtui.domain.recette import Campaign, TestCase
 from prodtui.domain.stories import Story
-from prodtui.i18n import set_language
+from prodtui.i18n import set_language, t
 from prodtui.store import Workspace
 from prodtui.ui.screens.capture import CaptureScreen
 from prodtui.ui.screens.homologation import HomologationScreen
@@ -69,9 +69,30 @@ async def test_a_wrapped_line_never_starts_with_the_sign_after_a_narrow_space() 
     assert wrapped_at_sign
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_a_hint_wraps_after_its_dots_never_between_a_key_and_its_action(
+    language: str,
+) -> None:
+    set_language(language)
+    try:
+        hint = t("security.hint")
+    finally:
+        set_language("fr")
+    actions = [part.split(":", 1)[1].strip() for part in hint.split(" · ")]
+    for width in range(20, 120):
+        app = _Preview(hint)
+        async with app.run_test(size=(width, 30)):
+            rows = [row.strip() for row in drawn_lines(app.query_one(Static)) if row.strip()]
+        assert not [row for row in rows if row.startswith("·")], (width, rows)
+        # A line never ends on a key waiting for its action: « h : » then « homologation ».
+        assert not [row for row in rows if row.endswith(":")], (width, rows)
+        starts = [row.split(" ", 1)[0] for row in rows]
+        assert not set(starts) & {action.split()[0] for action in actions}, (width, rows)
+
+
 async def test_the_capture_preview_keeps_the_colon_with_its_word(make_app: AppFactory) -> None:
-    """The preview names the owner typed, then « Date impossible : … »: owners of every
-    length move the wrap point over the colon."""
+    """The preview names the owner typed, then « Date impossible : gardée… »: owners of
+    every length move the wrap point over the colon, which moves with its words."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+n")
@@ -87,7 +108,8 @@ async def test_the_capture_preview_keeps_the_colon_with_its_word(make_app: AppFa
             await wait_until(pilot, lambda: laid_out(preview))
             rows = [row for row in drawn_lines(preview) if row]
             assert not [row for row in rows if row.startswith(SIGNS)], (length, rows)
-            wrapped_at_sign |= rows[0].endswith(f"impossible{NARROW}:")
+            # Parts joined by « · »: the colon stays with its word and with what follows.
+            wrapped_at_sign |= any(row.startswith(f"impossible{NARROW}: gardée") for row in rows)
         assert wrapped_at_sign
 
 

@@ -14,7 +14,8 @@ be interpreted, vanish, or stop the app with a MarkupError. So widgets are given
 - `ansi(line)`: a line a command printed, its colours (SGR sequences) rendered.
 
 What `plain`, `markup` and `lines` return wraps like French is written: never at a
-no-break space, so that « : ; ! ? % » stay with the word before them (`Glued`).
+no-break space, so that « : ; ! ? % » stay with the word before them, and a hint's parts
+(« Échap : fermer · Entrée : ouvrir ») break after their « · » only (`Glued`).
 
 A notification takes a `str`: it is sent with `markup=False`. Text written in the code
 (a string literal, a catalogue message looked up by a literal key with nothing put in
@@ -52,6 +53,10 @@ _STAND_IN = "\u2800"
 the wrapping of Textual and Rich (`\\s` in a regular expression, which every Unicode
 space matches, the no-break ones included)."""
 _NO_BREAK = str.maketrans({NARROW_NO_BREAK: _STAND_IN, "\u00a0": _STAND_IN})
+_SPACE_STAND_IN = "\ue000"
+"""The same for an ordinary space that must not break (in a hint, « h : homologation »):
+the first character of Unicode's private use area, one cell wide, never in a text (it is
+checked), never drawn (a space is drawn in its place)."""
 
 
 class Glued(Content):
@@ -67,7 +72,15 @@ class Glued(Content):
         """The copy to wrap, or None when there is nothing to glue (or a stand-in is in
         the text already, which could not be told apart)."""
         text = self.plain
-        if _STAND_IN in text or text == (glued := text.translate(_NO_BREAK)):
+        if _STAND_IN in text or _SPACE_STAND_IN in text:
+            return None
+        glued = text.translate(_NO_BREAK)
+        if " · " in glued:
+            # Parts joined by « · » (a hint: « h : homologation · x : dossier »): a line
+            # breaks after a « · », never before it, nor between a key and its action.
+            glued = glued.replace(" · ", f"{_SPACE_STAND_IN}· ")
+            glued = glued.replace(": ", f":{_SPACE_STAND_IN}")
+        if glued == text:
             return None
         return Content(glued, list(self.spans), strip_control_codes=False)
 
@@ -89,17 +102,17 @@ class Glued(Content):
 
 
 def _restore(strip: Strip) -> Strip:
-    """`strip` with each stand-in drawn as the narrow no-break space (both are blank and
+    """`strip` with each stand-in drawn as the space it stands for (all are blank and
     one cell wide on a terminal)."""
-    if not any(_STAND_IN in segment.text for segment in strip):
+    if not any(_STAND_IN in text or _SPACE_STAND_IN in text for text, _, _ in strip):
         return strip
     return Strip(
-        [
-            Segment(text.replace(_STAND_IN, NARROW_NO_BREAK), style, control)
-            for text, style, control in strip
-        ],
+        [Segment(text.translate(_DRAWN), style, control) for text, style, control in strip],
         strip.cell_length,
     )
+
+
+_DRAWN = str.maketrans({_STAND_IN: NARROW_NO_BREAK, _SPACE_STAND_IN: " "})
 
 
 def glued(content: Content) -> Glued:
