@@ -192,6 +192,7 @@ def test_every_text_field_comes_back_after_a_kill(
         again[editor.name].wait_for("Entrée\u202f: reprendre", timeout=30)  # the drafts dialog
         again[editor.name].keys("Escape")  # later: the editor is opened as before
     for editor in EDITORS:
+        again[editor.name].wait_gone("Entrée\u202f: reprendre")
         again[editor.name].wait_for("Boîte de réception")
         again[editor.name].keys(*editor.opens)
     wait_all(texts, {name: term.screen for name, term in again.items()}, 20)

@@ -40,6 +40,7 @@ def test_hostile_text_never_acts_on_the_terminal(terminal: Terminal, tmp_path: P
     assert "[bold]gras[/]" in screen or "[/]" in screen, screen
     assert CONTROL.search(screen.replace("\n", "")) is None
     terminal.keys("Escape")
+    terminal.wait_gone("Rechercher")  # the search closed; ctrl+q after it, not with it
     terminal.keys("C-q")
     screen = terminal.wait_for("PRODTUI-EXITED 0")
     assert "Traceback" not in screen

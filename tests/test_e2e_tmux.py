@@ -75,6 +75,18 @@ class Terminal:
             time.sleep(0.1)
         raise AssertionError(f"{texts!r} never all appeared; screen was:\n{self.screen()}")
 
+    def wait_gone(self, text: str, timeout: float = 20) -> str:
+        """The screen once `text` has left it. Keys sent after an Escape must wait for
+        what the Escape closes: sent close behind it, on a loaded machine, the app reads
+        them with it as one key (Escape then `3` is alt+3)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text not in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never went; screen was:\n{self.screen()}")
+
     def keys(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", "main", *keys)
 
@@ -122,6 +134,7 @@ def test_capture_quit_and_read_back(terminal: Terminal, tmp_path: Path) -> None:
     terminal.start(f"{PRODTUI} --db {db}")
     terminal.wait_for("Bienvenue dans prodtui")  # a new workspace's questions: later
     terminal.keys("Escape")
+    terminal.wait_gone("Bienvenue dans prodtui")
     terminal.wait_for("Boîte de réception")
     terminal.keys("C-n")
     terminal.wait_for("Capture rapide")
@@ -148,6 +161,7 @@ def test_keys_sent_in_one_burst_reach_the_form_they_open(
     terminal.start(f"{PRODTUI} --db {db}", width=120, height=40)
     terminal.wait_for("Bienvenue dans prodtui")  # a new workspace's questions: later
     terminal.keys("Escape")
+    terminal.wait_gone("Bienvenue dans prodtui")
     terminal.wait_for("Questions laissées de côté")
     terminal.keys("5", "h")
     terminal.wait_for("Suivi et renouvellement")
@@ -173,6 +187,7 @@ def test_typed_text_survives_a_kill(terminal: Terminal, tmp_path: Path, how: str
     terminal.start(f"{PRODTUI} --db {db}")
     terminal.wait_for("Bienvenue dans prodtui")  # a new workspace's questions: later
     terminal.keys("Escape")
+    terminal.wait_gone("Bienvenue dans prodtui")
     terminal.wait_for("Boîte de réception")
     terminal.keys("C-n")
     terminal.wait_for("Capture rapide")
@@ -213,6 +228,7 @@ def test_sigterm_restores_the_terminal_and_keeps_unsaved_text(
     terminal.start(f"{PRODTUI} --db {db}")
     terminal.wait_for("Bienvenue dans prodtui")  # a new workspace's questions: later
     terminal.keys("Escape")
+    terminal.wait_gone("Bienvenue dans prodtui")
     terminal.wait_for("Boîte de réception")
     terminal.keys("C-n")
     terminal.wait_for("Capture rapide")
