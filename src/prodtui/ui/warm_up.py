@@ -90,12 +90,17 @@ def load_data(app: App[Any], screen: Screen) -> None:
     workspace changed since), unless the user opened it meanwhile and it read then. On
     the event loop, on the app's connection: a thread of its own with a connection of
     its own would hold about 1 MB more for the rest of the session."""
-    if not app.is_running or not screen.is_mounted:
+    if not app.is_running or not screen.is_attached:
         return
-    if isinstance(screen, ProdtuiScreen):
-        screen.reload_if_changed()
-    for table in screen.query(LazyTable):
-        table.prefetch()
+    try:
+        if isinstance(screen, ProdtuiScreen):
+            screen.reload_if_changed()
+        for table in screen.query(LazyTable):
+            table.prefetch()
+    except Exception as error:
+        # A head start only: the first visit reads again, and a lasting fault shows there;
+        # the other screens are still built ahead.
+        log_unexpected_error(error)
 
 
 class WarmUp:
@@ -131,7 +136,8 @@ class WarmUp:
                 self.built.append(screen)
                 # Its data in a step of its own: building and reading at ten times the
                 # large workspace would hold a key typed meanwhile for both.
-                self.steps.insert(0, lambda: load_data(self.app, screen))
+                if self._then is None:  # unless the warm-up was stopped meanwhile
+                    self.steps.insert(0, lambda: load_data(self.app, screen))
 
         return step
 

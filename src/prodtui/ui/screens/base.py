@@ -391,5 +391,5 @@ class WorkspaceScreen(ProdtuiScreen[None]):
         capture, the screen resumes and the app asks for a reload: one is enough)."""
         generation = self.prodtui.data_generation()
         if generation != self._generation:
-            self._generation = generation
             self.refresh_data()
+            self._generation = generation  # once read: a read that failed is made again
