@@ -95,9 +95,7 @@ class Progress:
         if self._bar is None:
             from rich.console import Console
             from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
-            from rich.progress import (
-                Progress as Bar,
-            )
+            from rich.progress import Progress as Bar
 
             # The bar's own escape sequences go to the terminal itself, not through the
             # SafeWriter that escapes what commands print; its words are the catalogue's.
@@ -105,9 +103,8 @@ class Progress:
             self._bar = Bar(
                 TextColumn("{task.description}", markup=False),
                 BarColumn(),
-                TextColumn(
-                    "{task.fields[count]}", markup=False
-                ),  # numbers as the language writes them
+                # Counts written as the language writes numbers: « 17 000 sur 100 000 ».
+                TextColumn("{task.fields[count]}", markup=False),
                 TextColumn(t("bulk.progress_rate", rate="{task.fields[rate]}"), markup=False),
                 TimeRemainingColumn(),
                 console=console,
